@@ -1,0 +1,30 @@
+# Shared helpers for the Deploy/local scripts (sourced, not run).
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_for_port() {  # wait_for_port PORT [SECONDS]
+  local port=$1 deadline=$((SECONDS + ${2:-10}))
+  until python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $port)))" 2>/dev/null; do
+    [ $SECONDS -ge $deadline ] && { echo "nothing listens on 127.0.0.1:$port" >&2; return 1; }
+    sleep 0.05
+  done
+}
+
+# Starts mosquitto with the site config from Deploy/mosquitto, on PORT, state under DIR.
+start_broker() {  # start_broker PORT DIR
+  local port=$1 dir=$2
+  sed -e "s|^listener 1883 0.0.0.0|listener $port 127.0.0.1|" \
+      -e "s|^persistence_location .*|persistence_location $dir/|" \
+      -e "s|^log_dest stdout|log_dest file $dir/mosquitto.log|" \
+      Deploy/mosquitto/mosquitto.conf > "$dir/mosquitto.conf"
+  [ "$(id -u)" = 0 ] && echo "user root" >> "$dir/mosquitto.conf"
+  mosquitto -c "$dir/mosquitto.conf" >/dev/null 2>&1 &
+  BROKER_PID=$!
+  wait_for_port "$port"
+}
+
+metric() {  # metric HTTP_PORT NAME[{labels}]
+  curl -s "http://127.0.0.1:$1/metrics" | awk -v key="$2" '$1 == key { print $2 }'
+}

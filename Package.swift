@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One compiler-settings block for every Swift target.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "haetae",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "haetae-edge", targets: ["haetae-edge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, wrapped once.
+        .systemLibrary(
+            name: "CMosquitto", pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+
+        // Thin Swift wrappers: the only modules that import the C libraries.
+        .target(
+            name: "MQTT",
+            dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+
+        // Domain: readings, topics, payload decoders, batch codec. No C, no I/O.
+        .target(name: "Readings", swiftSettings: swiftSettings),
+
+        // The durable SQLite spool between ingest and the forwarder.
+        .target(
+            name: "Spool",
+            dependencies: ["SQLite", "Readings", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+
+        // The gateway: config, ingest pipeline, operations HTTP.
+        .target(
+            name: "Edge",
+            dependencies: [
+                "MQTT", "Readings", "Spool",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "haetae-edge",
+            dependencies: [
+                "Edge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Shared by tests: free ports, temp dirs, real mosquitto, child processes.
+        .target(name: "TestSupport", swiftSettings: swiftSettings),
+
+        .testTarget(name: "ReadingsTests", dependencies: ["Readings"],
+                    resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeTests", dependencies: ["Edge", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EdgeIntegrationTests",
+            dependencies: ["Edge", "Readings", "TestSupport"],
+            swiftSettings: swiftSettings),
+    ]
+)

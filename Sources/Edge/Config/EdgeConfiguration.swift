@@ -1,0 +1,229 @@
+import Foundation
+public import MQTT
+import Readings
+public import Spool
+
+/// Everything `haetae-edge run` needs, read from one YAML file plus `HAETAE_…` overrides.
+public struct EdgeConfiguration: Sendable {
+    public struct Identity: Sendable, Equatable {
+        /// This gateway's id, unique across sites (e.g. `seoul-a`); names its batches.
+        public var id: String
+        /// The factory site it serves (e.g. `seoul`).
+        public var site: String
+    }
+
+    public struct Ingest: Sendable, Equatable {
+        /// Payloads larger than this are rejected as `too_large`.
+        public var maxPayloadBytes: Int
+        /// Distinct series the gateway accepts before rejecting new ones (`series_limit`).
+        public var maxSeries: Int
+        /// How often accepted readings are group-committed to the spool.
+        public var commitInterval: Duration
+    }
+
+    public struct HTTP: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+    }
+
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    public struct Log: Sendable, Equatable {
+        public var level: LogLevel
+        public var format: LogFormat
+    }
+
+    public var edge: Identity
+    public var mqtt: MQTTConfiguration
+    public var topicTemplate: String
+    public var ingest: Ingest
+    public var spool: SpoolConfiguration
+    public var http: HTTP
+    public var log: Log
+    /// The file it was read from, for messages.
+    public var sourcePath: String
+}
+
+extension EdgeConfiguration {
+    /// Reads and validates a config file; every problem names the file, line and key.
+    public static func load(path: String, environment: [String: String]? = nil) throws(ConfigError) -> EdgeConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(source: .file(path: path, line: nil), key: "", reason: "cannot read the file (\(Self.reason(error)))")
+        }
+        return try parse(text, path: path, environment: environment ?? ProcessInfo.processInfo.environment)
+    }
+
+    /// Parses config text (used by `load` and by tests).
+    public static func parse(_ text: String, path: String, environment: [String: String] = [:]) throws(ConfigError) -> EdgeConfiguration {
+        var reader = try ConfigReader(path: path, text: text, environment: environment, extraEnvironment: ["HAETAE_MQTT_PASSWORD"])
+        let baseDirectory = (path as NSString).deletingLastPathComponent
+
+        let id = try reader.string("edge.id", default: "")
+        guard Self.isIdentifier(id) else {
+            throw reader.error("edge.id", id.isEmpty ? "required: this gateway's id, e.g. seoul-a" : "use letters, digits, '-', '_' and '.' only")
+        }
+        let site = try reader.string("edge.site", default: "")
+        guard Self.isIdentifier(site) else {
+            throw reader.error("edge.site", site.isEmpty ? "required: the factory site, e.g. seoul" : "use letters, digits, '-', '_' and '.' only")
+        }
+
+        let mqtt = try readMQTT(&reader, edgeID: id, baseDirectory: baseDirectory, environment: environment)
+
+        let template = try reader.string("topic_template", default: "factory/{site}/{line}/{device}/{sensor}")
+        do {
+            _ = try TopicTemplate(template, defaultSite: site)
+        } catch {
+            throw reader.error("topic_template", "\(error)")
+        }
+
+        let ingest = Ingest(
+            maxPayloadBytes: Int(try reader.bytes("ingest.max_payload", default: 65_536, minimum: 16)),
+            maxSeries: try reader.int("ingest.max_series", default: 100_000, range: 1...10_000_000),
+            commitInterval: try reader.duration("spool.commit_interval", default: .milliseconds(50), minimum: .milliseconds(1)))
+
+        let spool = SpoolConfiguration(
+            path: resolve(try reader.string("spool.path", default: "./data/spool.db"), against: baseDirectory),
+            edgeID: id,
+            maxBytes: try reader.bytes("spool.max_bytes", default: 1 << 30, minimum: 1 << 20),
+            onFull: try reader.choice("spool.on_full", default: SpoolFullPolicy.dropOldest),
+            batchMaxReadings: try reader.int("spool.batch_max_readings", default: 5_000, range: 1...1_000_000),
+            batchMaxAgeMillis: Int64(try reader.duration("spool.batch_max_age", default: .seconds(1), minimum: .milliseconds(1)).milliseconds),
+            rejectsKept: try reader.int("spool.rejects_kept", default: 1_000, range: 0...1_000_000),
+            synchronous: try reader.choice("spool.synchronous", default: SpoolSynchronous.full))
+
+        let listen = try reader.string("http.listen", default: "127.0.0.1:9100")
+        guard let http = Self.hostPort(listen) else {
+            throw reader.error("http.listen", "expected host:port, e.g. 127.0.0.1:9100 or [::1]:9100, got \"\(listen)\"")
+        }
+
+        let log = Log(
+            level: try reader.choice("log.level", default: LogLevel.info),
+            format: try reader.choice("log.format", default: LogFormat.text))
+
+        try reader.finish()
+        return EdgeConfiguration(
+            edge: Identity(id: id, site: site), mqtt: mqtt, topicTemplate: template, ingest: ingest, spool: spool,
+            http: http, log: log, sourcePath: path)
+    }
+
+    private static func readMQTT(_ reader: inout ConfigReader, edgeID: String, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> MQTTConfiguration {
+        let host = try reader.string("mqtt.host", default: "127.0.0.1")
+        guard !host.isEmpty else { throw reader.error("mqtt.host", "must not be empty") }
+        let port = try reader.int("mqtt.port", default: 1883, range: 1...65_535)
+        let clientID = try reader.string("mqtt.client_id", default: "haetae-\(edgeID)")
+        guard !clientID.isEmpty, clientID.utf8.count <= 65_535 else { throw reader.error("mqtt.client_id", "must not be empty") }
+        let cleanSession = try reader.bool("mqtt.clean_session", default: false)
+        let qos = try reader.int("mqtt.qos", default: 1, range: 0...1)
+        let topics = try reader.list("mqtt.topics", default: ["factory/#"])
+        guard !topics.isEmpty else { throw reader.error("mqtt.topics", "needs at least one topic filter") }
+        for topic in topics where !isValidFilter(topic) {
+            throw reader.error("mqtt.topics", "\"\(topic)\" is not a valid MQTT topic filter ('#' only last, '+' a whole level)")
+        }
+        let protocolText = try reader.string("mqtt.protocol", default: "5")
+        let protocolVersion: MQTTConfiguration.ProtocolVersion
+        switch protocolText {
+        case "5", "5.0": protocolVersion = .v5
+        case "3.1.1", "311", "4": protocolVersion = .v311
+        default: throw reader.error("mqtt.protocol", "expected \"5\" or \"3.1.1\", got \"\(protocolText)\"")
+        }
+        let keepalive = try reader.duration("mqtt.keepalive", default: .seconds(30), minimum: .seconds(5))
+
+        let username = try reader.string("mqtt.username", default: "")
+        let passwordFile = try reader.string("mqtt.password_file", default: "")
+        var password: String? = environment["HAETAE_MQTT_PASSWORD"]
+        if password == nil, !passwordFile.isEmpty {
+            let file = resolve(passwordFile, against: baseDirectory)
+            do {
+                password = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: ["\n", "\r"])
+            } catch {
+                throw reader.error("mqtt.password_file", "cannot read \(file) (\(Self.reason(error)))")
+            }
+        }
+        if password != nil && username.isEmpty {
+            throw reader.error("mqtt.username", "a password is set but no username")
+        }
+
+        let caFile = try reader.string("mqtt.tls.ca_file", default: "")
+        let certFile = try reader.string("mqtt.tls.cert_file", default: "")
+        let keyFile = try reader.string("mqtt.tls.key_file", default: "")
+        let insecure = try reader.bool("mqtt.tls.insecure", default: false)
+        var tls: MQTTConfiguration.TLS?
+        if !caFile.isEmpty {
+            for (key, file) in [("mqtt.tls.ca_file", caFile), ("mqtt.tls.cert_file", certFile), ("mqtt.tls.key_file", keyFile)]
+            where !file.isEmpty && !FileManager.default.isReadableFile(atPath: resolve(file, against: baseDirectory)) {
+                throw reader.error(key, "cannot read \(resolve(file, against: baseDirectory))")
+            }
+            guard certFile.isEmpty == keyFile.isEmpty else {
+                throw reader.error(certFile.isEmpty ? "mqtt.tls.cert_file" : "mqtt.tls.key_file", "a client certificate needs both cert_file and key_file")
+            }
+            tls = MQTTConfiguration.TLS(
+                caFile: resolve(caFile, against: baseDirectory),
+                certFile: certFile.isEmpty ? nil : resolve(certFile, against: baseDirectory),
+                keyFile: keyFile.isEmpty ? nil : resolve(keyFile, against: baseDirectory),
+                insecureSkipVerify: insecure)
+        } else if !certFile.isEmpty || !keyFile.isEmpty {
+            throw reader.error("mqtt.tls.ca_file", "TLS needs a ca_file to verify the broker")
+        }
+
+        let reconnect = ReconnectPolicy(
+            initialDelay: try reader.duration("mqtt.reconnect.initial", default: .milliseconds(500), minimum: .milliseconds(10)),
+            maxDelay: try reader.duration("mqtt.reconnect.max", default: .seconds(30), minimum: .milliseconds(10)))
+
+        return MQTTConfiguration(
+            host: host, port: port, clientID: clientID, cleanSession: cleanSession,
+            keepalive: Int(keepalive.components.seconds), username: username.isEmpty ? nil : username, password: password,
+            tls: tls, protocolVersion: protocolVersion, subscriptions: topics, qos: qos, reconnect: reconnect)
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
+    }
+
+    static func isValidFilter(_ filter: String) -> Bool {
+        let levels = filter.split(separator: "/", omittingEmptySubsequences: false)
+        guard !filter.isEmpty else { return false }
+        for (index, level) in levels.enumerated() {
+            if level.contains("#") && (level != "#" || index != levels.count - 1) { return false }
+            if level.contains("+") && level != "+" { return false }
+        }
+        return true
+    }
+
+    /// Splits `host:port` (IPv6 in brackets).
+    static func hostPort(_ text: String) -> HTTP? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        return HTTP(host: host, port: port)
+    }
+
+    static func resolve(_ path: String, against base: String) -> String {
+        if path.hasPrefix("/") || base.isEmpty { return path }
+        return (base as NSString).appendingPathComponent(path)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,4 @@
+/// The version printed by `--version`.
+public enum HaetaeVersion {
+    public static let current = "0.1.0"
+}

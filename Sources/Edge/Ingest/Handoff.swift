@@ -1,0 +1,24 @@
+public import Readings
+public import Spool
+
+/// What the receive thread hands to the spool writer about every commit interval: the readings
+/// it accepted and what it counted meanwhile.
+public struct Handoff: Sendable {
+    public var columns: ReadingColumns
+    public var messagesReceived: Int = 0
+    public var rejected = RejectCounts()
+    /// A bounded sample of the rejected messages (for the log and the `rejects` table).
+    public var rejectSamples: [RejectSample] = []
+    /// Rejected messages beyond the sample.
+    public var rejectSamplesSkipped = 0
+    /// Wall-clock time (epoch ms) of the first message this process received, set once.
+    public var firstMessageAtMillis: Int64?
+
+    public init(columns: ReadingColumns) {
+        self.columns = columns
+    }
+
+    public var isEmpty: Bool {
+        columns.isEmpty && messagesReceived == 0 && rejectSamples.isEmpty && columns.newSeries.isEmpty
+    }
+}

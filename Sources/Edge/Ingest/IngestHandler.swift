@@ -1,0 +1,111 @@
+import Foundation
+import MQTT
+import Readings
+import Spool
+
+/// The MQTT receive path: decodes each message in place into the current hand-off buffer and
+/// passes full buffers to the spool writer.
+///
+/// Runs only on the MQTT loop thread. Per message it does one decode into preallocated
+/// columns and a few integer updates: no `Task`, no lock, no heap allocation (rejected
+/// messages, the rare case, allocate a sample). Every commit interval, or when the buffer
+/// holds `handoffReadings`, the buffer goes to the `HandoffQueue` in one locked operation.
+final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confined to the MQTT loop thread once run() starts
+    private var decoder: PayloadDecoder
+    private var current: Handoff
+    private let queue: HandoffQueue
+    private let health: EdgeHealth
+    private let metrics: EdgeMetrics
+    private let commitIntervalNanos: UInt64
+    private let handoffReadings: Int
+    private var lastHandoffNanos: UInt64 = 0
+    private var sawFirstMessage = false
+    private static let maxSamplesPerHandoff = 32
+
+    init(decoder: PayloadDecoder, queue: HandoffQueue, health: EdgeHealth, metrics: EdgeMetrics, commitInterval: Duration, handoffReadings: Int) {
+        self.decoder = decoder
+        self.queue = queue
+        self.health = health
+        self.metrics = metrics
+        self.commitIntervalNanos = UInt64(commitInterval.nanoseconds)
+        self.handoffReadings = handoffReadings
+        self.current = Handoff(columns: queue.emptyColumns())
+    }
+
+    func handleMessage(topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: Int, retained: Bool) {
+        current.messagesReceived += 1
+        let now = Self.wallClockMillis()
+        if !sawFirstMessage {
+            sawFirstMessage = true
+            current.firstMessageAtMillis = now
+        }
+        let outcome = decoder.decode(topic: topic, payload: payload, receivedAtMillis: now, into: &current.columns)
+        if case .rejected(let reason) = outcome {
+            current.rejected[reason] += 1
+            sample(reason, topic: topic, payload: payload)
+        }
+        if current.columns.count >= handoffReadings {
+            handOff(nowNanos: Self.monotonicNanos())
+        }
+    }
+
+    func handleIdle(nowNanos: UInt64) {
+        guard nowNanos &- lastHandoffNanos >= commitIntervalNanos else { return }
+        if current.isEmpty {
+            lastHandoffNanos = nowNanos
+        } else {
+            handOff(nowNanos: nowNanos)
+        }
+    }
+
+    func handleConnectionState(_ state: MQTTConnectionState) {
+        let connected = state == .connected
+        health.update {
+            $0.mqttConnected = connected
+            $0.mqttDetail = state.description
+        }
+        metrics.mqttConnected.record(connected ? 1 : 0)
+        switch state {
+        case .connected: metrics.mqttConnects.increment()
+        case .disconnected: metrics.mqttDisconnects.increment()
+        case .connecting: break
+        }
+    }
+
+    /// Hands off whatever is buffered; called once more after the MQTT loop stopped.
+    func flush() {
+        if !current.isEmpty { handOff(nowNanos: Self.monotonicNanos()) }
+    }
+
+    private func handOff(nowNanos: UInt64) {
+        let next = Handoff(columns: queue.emptyColumns())
+        queue.put(current)  // blocks while the writer is behind: backpressure to the broker
+        current = next
+        lastHandoffNanos = nowNanos
+    }
+
+    private func sample(_ reason: RejectReason, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) {
+        guard current.rejectSamples.count < Self.maxSamplesPerHandoff else {
+            current.rejectSamplesSkipped += 1
+            return
+        }
+        current.rejectSamples.append(RejectSample(
+            reason: reason,
+            topic: String(decoding: topic.prefix(256), as: UTF8.self),
+            payloadPrefix: Array(payload.prefix(RejectSample.prefixLimit)),
+            payloadBytes: payload.count,
+            atMillis: Self.wallClockMillis()))
+    }
+
+    static func wallClockMillis() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    static func monotonicNanos() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+}

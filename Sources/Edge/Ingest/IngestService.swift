@@ -1,0 +1,42 @@
+import Logging
+import MQTT
+import ServiceLifecycle
+
+/// Runs the ingest pipeline as a service: the MQTT loop thread and the spool writer thread.
+///
+/// On graceful shutdown (SIGTERM/SIGINT) it stops taking messages, hands off what the receive
+/// thread holds, and returns only after the writer has committed everything accepted.
+final class IngestService: Service, @unchecked Sendable {  // immutable refs; each is used by the one thread it is handed to
+    private let client: MQTTClient
+    private let handler: IngestHandler
+    private let writer: SpoolWriter
+    private let queue: HandoffQueue
+    private let logger: Logger
+
+    init(client: MQTTClient, handler: IngestHandler, writer: SpoolWriter, queue: HandoffQueue, logger: Logger) {
+        self.client = client
+        self.handler = handler
+        self.writer = writer
+        self.queue = queue
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let client = self.client
+        let handler = self.handler
+        let queue = self.queue
+        let writer = self.writer
+        async let writing: Void = DedicatedThread.run(name: "haetae-spool") { writer.run() }
+        await withGracefulShutdownHandler {
+            await DedicatedThread.run(name: "haetae-mqtt") {
+                client.run(handler: handler)
+                handler.flush()
+                queue.close()
+            }
+        } onGracefulShutdown: {
+            client.requestStop()
+        }
+        logger.info("MQTT stopped; committing what was accepted")
+        await writing
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+public import Logging
+import Readings
+public import Spool
+
+/// The spool writer thread: takes hand-offs from the receive thread and group-commits them.
+///
+/// All SQLite work happens here, never on the MQTT thread. A commit that fails (disk full, I/O
+/// error) is retried with the same readings until it succeeds; meanwhile the queue fills and
+/// the receive thread stops reading, so the broker holds the data and nothing is lost silently.
+public final class SpoolWriter: @unchecked Sendable {  // used by its own thread only, after start
+    private let spool: Spool
+    private let queue: HandoffQueue
+    private let metrics: EdgeMetrics
+    private let health: EdgeHealth
+    private var logger: Logger
+    private let commitInterval: Duration
+    private var rejectLog = RejectLogLimiter(interval: 10)
+    private var pending: [Handoff] = []
+    private var retryDelay: Duration = .milliseconds(50)
+    private var lastFullCheck = ContinuousClock.now
+
+    public init(spool: Spool, queue: HandoffQueue, metrics: EdgeMetrics, health: EdgeHealth, logger: Logger, commitInterval: Duration) {
+        self.spool = spool
+        self.queue = queue
+        self.metrics = metrics
+        self.health = health
+        self.logger = logger
+        self.commitInterval = commitInterval
+    }
+
+    /// Runs until the queue is closed and everything in it is committed.
+    public func run() {
+        publishGauges()
+        while true {
+            if pending.isEmpty, waitWhileFull() {
+                guard let taken = queue.takeAll(timeout: commitInterval) else { break }
+                pending = taken
+            }
+            if pending.isEmpty {
+                commitOrRetry(tickOnly: true)
+            } else {
+                commitOrRetry(tickOnly: false)
+            }
+            metrics.handoffQueueDepth.record(queue.depth)
+        }
+        logger.info("spool writer stopped; everything accepted is committed",
+                    metadata: ["spool_readings": "\(spool.readingCount)"])
+    }
+
+    /// Under `on_full: block`, does not take new hand-offs while the spool is full (the queue
+    /// then fills and ingest pauses). Returns true when it may take more. Input that was
+    /// already accepted is still committed at shutdown, even over the limit.
+    private func waitWhileFull() -> Bool {
+        guard spool.configuration.onFull == .block else { return true }
+        let full = (try? spool.isFull()) ?? false
+        if full != health.snapshot.spoolFull {
+            health.update { $0.spoolFull = full }
+            metrics.spoolFull.record(full ? 1 : 0)
+            if full {
+                logger.warning("spool is full (on_full: block): ingest paused, the broker holds new messages",
+                               metadata: ["max_bytes": "\(spool.configuration.maxBytes)"])
+            } else {
+                logger.info("spool has room again: ingest resumes")
+            }
+        }
+        guard full else { return true }
+        // Commit what is due by age, then look again shortly; a closed queue drains anyway.
+        if queue.isClosed { return true }
+        Thread.sleep(forTimeInterval: 0.1)
+        return false
+    }
+
+    private func commitOrRetry(tickOnly: Bool) {
+        let started = ContinuousClock.now
+        let now = Self.wallClockMillis()
+        do {
+            var result = SpoolCommit()
+            if tickOnly {
+                result = try spool.tick(nowMillis: now)
+            } else {
+                result = try spool.commit(pending.map(\.columns), rejects: pending.flatMap(\.rejectSamples), nowMillis: now)
+            }
+            record(result, duration: ContinuousClock.now - started)
+            if !health.snapshot.spoolWritable {
+                health.update { $0.spoolWritable = true; $0.spoolDetail = "" }
+                logger.info("spool writable again")
+            }
+            retryDelay = .milliseconds(50)
+            while let handoff = pending.popLast() {
+                queue.recycle(handoff.columns)
+            }
+        } catch {
+            metrics.spoolCommitErrors.increment()
+            health.update { $0.spoolWritable = false; $0.spoolDetail = "\(error)" }
+            logger.error("spool commit failed; retrying with the same readings",
+                         metadata: ["error": "\(error)", "readings": "\(pending.reduce(0) { $0 + $1.columns.count })",
+                                    "retry_in": "\(retryDelay)"])
+            Thread.sleep(forTimeInterval: Double(retryDelay.components.seconds) + Double(retryDelay.components.attoseconds) * 1e-18)
+            retryDelay = min(retryDelay * 2, .seconds(5))
+        }
+    }
+
+    private func record(_ result: SpoolCommit, duration: Duration) {
+        var received = 0
+        var accepted = 0
+        var rejected = RejectCounts()
+        var newSeries = 0
+        for handoff in pending {
+            received += handoff.messagesReceived
+            accepted += handoff.columns.count
+            rejected.add(handoff.rejected)
+            newSeries += handoff.columns.newSeries.count
+            logRejects(handoff)
+            if let first = handoff.firstMessageAtMillis {
+                metrics.firstMessageTimestamp.record(Double(first) / 1_000)
+            }
+        }
+        if received > 0 { metrics.messagesReceived.increment(by: Int64(received)) }
+        if accepted > 0 { metrics.readingsAccepted.increment(by: Int64(accepted)) }
+        for (reason, count) in rejected.nonZero {
+            metrics.messagesRejected[reason]?.increment(by: Int64(count))
+        }
+        if newSeries > 0 { seriesCount += newSeries; metrics.series.record(seriesCount) }
+        if result.readingsSpooled > 0 {
+            metrics.readingsSpooled.increment(by: Int64(result.readingsSpooled))
+            metrics.lastCommitTimestamp.record(Double(Self.wallClockMillis()) / 1_000)
+        }
+        if result.batchesSealed > 0 { metrics.batchesSealed.increment(by: Int64(result.batchesSealed)) }
+        if result.droppedReadings > 0 {
+            metrics.spoolDropped.increment(by: Int64(result.droppedReadings))
+            logger.warning("spool over max_bytes: dropped the oldest batches (on_full: drop-oldest)",
+                           metadata: ["readings": "\(result.droppedReadings)", "batches": "\(result.droppedBatches)"])
+        }
+        if !pending.isEmpty || result != SpoolCommit() {
+            metrics.commitDuration.recordNanoseconds(duration.nanoseconds)
+        }
+        publishGauges()
+    }
+
+    private var seriesCount = 0
+    private var gaugesPublishedAt = ContinuousClock.now - .seconds(10)
+
+    /// Spool size gauges; at most a few times a second (each costs a few pragma reads).
+    private func publishGauges() {
+        guard ContinuousClock.now - gaugesPublishedAt >= .milliseconds(250) else { return }
+        gaugesPublishedAt = ContinuousClock.now
+        metrics.spoolReadings.record(spool.readingCount)
+        metrics.spoolBatches.record(spool.batchCount)
+        if let bytes = try? spool.usedBytes() { metrics.spoolBytes.record(bytes) }
+        if let oldest = try? spool.oldestTimestampMillis() { metrics.spoolOldestTimestamp.record(Double(oldest) / 1_000) }
+    }
+
+    private func logRejects(_ handoff: Handoff) {
+        for sample in handoff.rejectSamples where rejectLog.shouldLog(sample.reason) {
+            logger.warning("rejected message", metadata: [
+                "reason": "\(sample.reason.rawValue)", "topic": "\(sample.topic)",
+                "payload_bytes": "\(sample.payloadBytes)", "payload_prefix": "\(sample.printablePrefix)",
+                "why": "\(sample.reason.explanation)",
+            ])
+        }
+    }
+
+    static func wallClockMillis() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down))
+    }
+}
+
+/// Logs at most one sample per reject reason per interval, so a flood of bad payloads cannot
+/// flood the log; every reject is still counted in the metrics and kept in the `rejects` table.
+struct RejectLogLimiter {
+    let interval: TimeInterval
+    private var lastLogged: [RejectReason: Date] = [:]
+
+    init(interval: TimeInterval) {
+        self.interval = interval
+    }
+
+    mutating func shouldLog(_ reason: RejectReason, now: Date = Date()) -> Bool {
+        if let last = lastLogged[reason], now.timeIntervalSince(last) < interval { return false }
+        lastLogged[reason] = now
+        return true
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,135 @@
+import CMosquitto
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The userdata behind every libmosquitto callback of one client.
+///
+/// Passed as `Unmanaged` (unretained) to `mosquitto_new`; the owning ``MQTTClient`` keeps it
+/// alive longer than the `mosquitto *` handle. Everything here except `published` is touched
+/// only on the thread inside ``MQTTClient/run(handler:pollInterval:)``: libmosquitto runs
+/// callbacks only from the loop calls made there (`mosquitto_threaded_set(true)` keeps
+/// `publish()` on other threads from writing or calling back).
+final class LoopContext {
+    let protocolVersion: MQTTConfiguration.ProtocolVersion
+    let qos: Int32
+    let logger: Logger
+    /// Written by the loop thread, read by any thread through `MQTTClient.connectionState`.
+    let published: Mutex<MQTTConnectionState>
+
+    /// The handler of the current run; the strong reference keeps it alive for the run.
+    var handler: (any MQTTMessageHandler)?
+    var machine: SessionStateMachine
+    /// Messages delivered so far; lets the loop tell a burst of PUBLISHes from other packets.
+    var messageCount: UInt64 = 0
+
+    /// NUL-terminated copies of the subscription filters, owned here, freed in `deinit`.
+    private let filters: [UnsafeMutablePointer<CChar>?]
+    private let filterNames: [String]
+
+    init(configuration: MQTTConfiguration, logger: Logger) {
+        protocolVersion = configuration.protocolVersion
+        qos = Int32(configuration.qos)
+        self.logger = logger
+        published = Mutex(.connecting)
+        machine = SessionStateMachine(policy: configuration.reconnect)
+        filterNames = configuration.subscriptions
+        filters = configuration.subscriptions.map { strdup($0) }
+    }
+
+    deinit {
+        for filter in filters { free(filter) }
+    }
+
+    static func from(_ userdata: UnsafeMutableRawPointer?) -> Unmanaged<LoopContext> {
+        Unmanaged<LoopContext>.fromOpaque(userdata!)
+    }
+
+    /// Makes a state change visible: the shared copy, the log, the handler.
+    func report(_ state: MQTTConnectionState?) {
+        guard let state else { return }
+        published.withLock { $0 = state }
+        switch state {
+        case .connected: logger.info("MQTT connected")
+        case .connecting: logger.debug("MQTT connecting")
+        case .disconnected(let reason): logger.warning("MQTT disconnected", metadata: ["reason": "\(reason)"])
+        }
+        handler?.handleConnectionState(state)
+    }
+
+    // MARK: Callbacks (loop thread)
+
+    func onConnect(_ mosq: OpaquePointer?, code: Int32, flags: Int32) {
+        if code != 0 {
+            let refusal = MQTTError.connack(code: code, protocolVersion: protocolVersion)
+            logger.error("MQTT connection refused", metadata: ["error": "\(refusal)"])
+            report(machine.connackReceived(refusal: refusal.description, hasSubscriptions: !filters.isEmpty).report)
+            return
+        }
+        // Connected: stop formatting library log lines (libmosquitto logs every PUBLISH).
+        mosquitto_log_callback_set(mosq, nil)
+        logger.debug("MQTT CONNACK accepted", metadata: ["session_present": "\(flags & 1 == 1)"])
+        let (subscribe, state) = machine.connackReceived(refusal: nil, hasSubscriptions: !filters.isEmpty)
+        report(state)
+        guard subscribe else { return }
+        var mid: Int32 = 0
+        let code = filters.withUnsafeBufferPointer { list in
+            list.baseAddress!.withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: list.count) {
+                mosquitto_subscribe_multiple(mosq, &mid, Int32(list.count), $0, qos, 0, nil)
+            }
+        }
+        do throws(MQTTError) {
+            try check(code, "mosquitto_subscribe_multiple(\(filterNames))")
+            machine.subscribeSent(mid: mid)
+        } catch {
+            logger.error("MQTT subscribe failed", metadata: ["error": "\(error)"])
+            machine.noteFailure(error.description)
+            _ = mosquitto_disconnect(mosq)  // reconnect and try again
+        }
+    }
+
+    func onSubscribe(mid: Int32, count: Int32, granted: UnsafePointer<Int32>?) {
+        for index in 0..<Int(count) where (granted?[index] ?? 0x80) >= 0x80 {
+            let filter = index < filterNames.count ? filterNames[index] : "?"
+            logger.error("MQTT broker refused a subscription", metadata: ["filter": "\(filter)"])
+        }
+        report(machine.subscribeAcknowledged(mid: mid))
+    }
+
+    func onDisconnect(code: Int32) {
+        let reason: String
+        if code == 0 {
+            reason = "disconnected"
+        } else if code >= 0x80 {
+            reason = "broker disconnected: \(String(cString: mosquitto_reason_string(code)))"
+        } else {
+            reason = "connection lost: \(String(cString: mosquitto_strerror(code)))"
+        }
+        report(machine.connectionLost(reason, nowNanos: Mosquitto.monotonicNanos(), jitter: .random(in: 0...1)))
+    }
+
+    @inline(__always)
+    func onMessage(_ message: UnsafePointer<mosquitto_message>) {
+        messageCount &+= 1
+        let m = message.pointee
+        let topic = UnsafeRawBufferPointer(start: m.topic, count: m.topic.map { strlen($0) } ?? 0)
+        let payload = UnsafeRawBufferPointer(start: m.payload, count: Int(max(m.payloadlen, 0)))
+        handler?.handleMessage(topic: topic, payload: payload, qos: Int(m.qos), retained: m.retain)
+    }
+
+    /// Installed only while connecting, to keep the library's reason for a failed
+    /// handshake (for example "certificate verify failed").
+    func onLog(level: Int32, text: UnsafePointer<CChar>?) {
+        guard let text else { return }
+        let line = String(cString: text)
+        logger.debug("libmosquitto: \(line)")
+        if level & Int32(MOSQ_LOG_ERR) != 0 {
+            machine.noteFailure(line)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import CMosquitto
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension MQTTClient {
+    /// Most packets read in one wake-up before writes (acks) and idle work get their turn.
+    private static let readBurst = 256
+    /// How long a clean DISCONNECT may take on stop.
+    private static let stopGraceNanos: UInt64 = 1_000_000_000
+    /// `mosquitto_loop_misc` (keepalive) cadence.
+    private static let miscIntervalNanos: UInt64 = 1_000_000_000
+
+    /// Runs the session on the calling thread until ``requestStop()``.
+    ///
+    /// Connects (the first attempt is a blocking connect; later ones are asynchronous),
+    /// subscribes to every filter after each CONNACK, then loops on its own `poll()` over the
+    /// broker socket and a wake pipe: bursts of `mosquitto_loop_read`, `mosquitto_loop_write`
+    /// whenever libmosquitto wants to write, `mosquitto_loop_misc` for keepalive. Any
+    /// disconnect leads to a new attempt after a capped exponential backoff with jitter; it
+    /// never gives up. After a stop it sends a clean DISCONNECT and returns.
+    ///
+    /// - Parameters:
+    ///   - handler: gets messages, state changes and idle ticks on this thread; it is held
+    ///     strongly until `run` returns.
+    ///   - pollInterval: longest sleep between two `handleIdle` calls.
+    /// - Precondition: not already running on another thread.
+    public func run(handler: some MQTTMessageHandler, pollInterval: Duration = .milliseconds(10)) {
+        precondition(
+            running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged,
+            "MQTTClient.run is already running")
+        context.handler = handler
+        context.machine = SessionStateMachine(policy: configuration.reconnect)
+        logger.info("MQTT client starting", metadata: ["configuration": "\(configuration)"])
+        defer {
+            context.handler = nil
+            stopFlag.store(false, ordering: .releasing)
+            running.store(false, ordering: .releasing)
+            logger.info("MQTT client stopped")
+        }
+        let pollMillis = Int32(clamping: max(1, Mosquitto.nanos(pollInterval) / 1_000_000))
+        var connectedOnce = false
+        var lastMisc = Mosquitto.monotonicNanos()
+        var fds = (pollfd(), pollfd())
+
+        while true {
+            var now = Mosquitto.monotonicNanos()
+            if stopFlag.load(ordering: .acquiring) {
+                if case .stopping = context.machine.phase {
+                    context.report(context.machine.stopDeadlinePassed(nowNanos: now))
+                } else {
+                    let (action, state) = context.machine.stopRequested(nowNanos: now, grace: Self.stopGraceNanos)
+                    context.report(state)
+                    if action == .sendDisconnect {
+                        let code = mosquitto_disconnect(handle)
+                        if code != MOSQ_ERR_SUCCESS.rawValue {
+                            context.report(context.machine.connectionLost("stopped", nowNanos: now, jitter: 0))
+                        }
+                    }
+                }
+            }
+            if case .stopped = context.machine.phase { break }
+
+            if context.machine.isConnectDue(nowNanos: now) {
+                context.report(context.machine.connectStarted())
+                do throws(MQTTError) {
+                    try startConnect(first: !connectedOnce)
+                    connectedOnce = true
+                } catch {
+                    context.report(
+                        context.machine.connectFailed(error.description, nowNanos: now, jitter: .random(in: 0...1)))
+                }
+            }
+
+            let socket = context.machine.hasSocket ? mosquitto_socket(handle) : -1
+            if context.machine.hasSocket && socket < 0 {
+                context.report(context.machine.connectionLost("socket closed", nowNanos: now, jitter: .random(in: 0...1)))
+                continue
+            }
+            var timeout = pollMillis
+            if case .waiting(let until) = context.machine.phase, until > now {
+                timeout = min(timeout, Int32(clamping: (until - now) / 1_000_000 + 1))
+            }
+            fds.0 = pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0)
+            fds.1 = pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0), revents: 0)
+            let ready = withUnsafeMutableBytes(of: &fds) {
+                poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), socket >= 0 ? 2 : 1, timeout)
+            }
+            if ready > 0 {
+                if fds.0.revents != 0 { wake.drain() }
+                if socket >= 0 && fds.1.revents != 0 { serviceSocket(events: fds.1.revents) }
+            }
+
+            now = Mosquitto.monotonicNanos()
+            if context.machine.hasSocket && now &- lastMisc >= Self.miscIntervalNanos {
+                lastMisc = now
+                let code = mosquitto_loop_misc(handle)
+                if code != MOSQ_ERR_SUCCESS.rawValue && code != MOSQ_ERR_NO_CONN.rawValue {
+                    failed(code, call: "mosquitto_loop_misc")
+                }
+            }
+            context.handler?.handleIdle(nowNanos: now)
+        }
+    }
+
+    /// Reads in bursts (like `mqtt_sink -m libfast`), then writes what libmosquitto queued
+    /// (PUBACKs, SUBSCRIBE, PUBLISH from other threads).
+    private func serviceSocket(events: Int16) {
+        let connecting = context.machine.phase == .connecting
+        // While connecting, a writable socket may also be what a pending TLS handshake
+        // waits for; libmosquitto advances the handshake from loop_read.
+        if events & Int16(POLLIN | POLLERR | POLLHUP) != 0 || (connecting && events & Int16(POLLOUT) != 0) {
+            for _ in 0..<Self.readBurst {
+                let before = context.messageCount
+                let code = mosquitto_loop_read(handle, 1)
+                guard code == MOSQ_ERR_SUCCESS.rawValue else {
+                    failed(code, call: "mosquitto_loop_read")
+                    return
+                }
+                if context.messageCount == before { break }
+            }
+        }
+        guard context.machine.hasSocket, mosquitto_want_write(handle) else { return }
+        // Until CONNACK, only write when poll() said the socket is writable (an async
+        // connect may still be in progress); afterwards flush at once.
+        if connecting && events & Int16(POLLOUT) == 0 { return }
+        let code = mosquitto_loop_write(handle, 1)
+        if code != MOSQ_ERR_SUCCESS.rawValue {
+            failed(code, call: "mosquitto_loop_write")
+        }
+    }
+
+    /// A loop call failed. libmosquitto has usually closed the socket and reported the
+    /// disconnect already; when it has not (a failed TLS handshake), do it here.
+    private func failed(_ code: Int32, call: String) {
+        guard context.machine.hasSocket else { return }
+        let error = MQTTError.library(call: call, code: code)
+        context.report(
+            context.machine.connectionLost(error.description, nowNanos: Mosquitto.monotonicNanos(), jitter: .random(in: 0...1)))
+    }
+}

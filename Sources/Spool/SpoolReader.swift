@@ -1,0 +1,113 @@
+import Foundation
+public import Readings
+import SQLite
+
+/// Read-only access to a spool file, safe while the gateway writes to it (WAL mode).
+public final class SpoolReader {
+    let database: SQLiteConnection
+
+    /// Opens the spool at `path` read-only; fails with a clear error when it does not exist.
+    public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SpoolReaderError.missing(path: path)
+        }
+        database = try SQLiteConnection(path: path, mode: .readOnly)
+    }
+
+    /// Counts what the spool holds.
+    public func stats() throws -> SpoolStats {
+        let batches = try database.prepare("SELECT count(*), coalesce(sum(n), 0), min(first_ts) FROM batches")
+        _ = try batches.step()
+        let chunks = try database.prepare("SELECT coalesce(sum(n), 0), min(first_ts) FROM chunks")
+        _ = try chunks.step()
+        let oldest = [batches.isNull(at: 2) ? nil : batches.int64(at: 2), chunks.isNull(at: 1) ? nil : chunks.int64(at: 1)]
+            .compactMap { $0 }.min()
+        let pageSize = try database.scalarInt("PRAGMA page_size")
+        let pages = try database.scalarInt("PRAGMA page_count")
+        let free = try database.scalarInt("PRAGMA freelist_count")
+        return SpoolStats(
+            readings: batches.int64(at: 1) + chunks.int64(at: 0),
+            batches: batches.int64(at: 0),
+            openReadings: chunks.int64(at: 0),
+            bytes: (pages - free) * pageSize,
+            oldestTs: oldest,
+            droppedReadings: try database.scalarInt("SELECT value FROM meta WHERE key = 'dropped_readings'"),
+            rejectsKept: try database.scalarInt("SELECT count(*) FROM rejects"))
+    }
+
+    /// Calls `body` for every spooled reading: sealed batches in order, then the open batch.
+    public func forEachReading(_ body: (SpooledReading) throws -> Void) throws {
+        let batches = try database.prepare("SELECT seq, body FROM batches ORDER BY seq")
+        while try batches.step() {
+            let seq = batches.int64(at: 0)
+            let batch: Batch
+            do {
+                batch = try batches.withBlob(at: 1) { try BatchCodec.decode(Array($0)) }
+            } catch {
+                throw SpoolReaderError.badBatch(seq: seq, reason: "\(error)")
+            }
+            for index in batch.ts.indices {
+                try body(SpooledReading(
+                    series: batch.series[Int(batch.sid[index])], ts: batch.ts[index], value: batch.value[index],
+                    deviceSeq: batch.deviceSeq.isEmpty ? -1 : batch.deviceSeq[index], batchSeq: seq))
+            }
+        }
+        var seriesByID: [Int64: Series] = [:]
+        let series = try database.prepare("SELECT id, site, line, device, sensor, unit FROM series")
+        while try series.step() {
+            seriesByID[series.int64(at: 0)] = Series(
+                site: series.string(at: 1), line: series.string(at: 2), device: series.string(at: 3),
+                sensor: series.string(at: 4), unit: series.string(at: 5))
+        }
+        let chunks = try database.prepare("SELECT sid, ts, value, dseq FROM chunks ORDER BY id")
+        while try chunks.step() {
+            let sid = chunks.withBlob(at: 0) { ChunkCodec.integers($0, as: Int64.self) }
+            let ts = chunks.withBlob(at: 1) { ChunkCodec.integers($0, as: Int64.self) }
+            let value = chunks.withBlob(at: 2) { ChunkCodec.doubles($0) }
+            let dseq = chunks.withBlob(at: 3) { ChunkCodec.integers($0, as: Int64.self) }
+            for index in ts.indices {
+                guard let series = seriesByID[sid[index]] else {
+                    throw SpoolError.inconsistent("chunk refers to unknown series id \(sid[index])")
+                }
+                try body(SpooledReading(series: series, ts: ts[index], value: value[index], deviceSeq: dseq[index], batchSeq: nil))
+            }
+        }
+    }
+
+    /// The most recent rejected messages, newest first.
+    public func recentRejects(limit: Int = 100) throws -> [RejectSample] {
+        let statement = try database.prepare(
+            "SELECT reason, topic, payload_prefix, payload_bytes, at_ms FROM rejects ORDER BY id DESC LIMIT \(limit)")
+        var rejects: [RejectSample] = []
+        while try statement.step() {
+            guard let reason = RejectReason(rawValue: statement.string(at: 0)) else { continue }
+            rejects.append(RejectSample(
+                reason: reason, topic: statement.string(at: 1), payloadPrefix: statement.blob(at: 2),
+                payloadBytes: Int(statement.int64(at: 3)), atMillis: statement.int64(at: 4)))
+        }
+        return rejects
+    }
+}
+
+/// One reading as stored in the spool.
+public struct SpooledReading: Sendable, Equatable {
+    public var series: Series
+    public var ts: Int64
+    public var value: Double
+    /// The device's `seq` from the payload, -1 when it sent none.
+    public var deviceSeq: Int64
+    /// The sealed batch holding it; nil while its batch is still open.
+    public var batchSeq: Int64?
+}
+
+public enum SpoolReaderError: Error, CustomStringConvertible {
+    case missing(path: String)
+    case badBatch(seq: Int64, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path): "no spool at \(path) (has the edge run with this spool.path?)"
+        case .badBatch(let seq, let reason): "batch \(seq) cannot be read: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Edge
+
+@main
+struct HaetaeEdge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "haetae-edge",
+        abstract: "Haetae edge gateway: MQTT sensor ingest into a durable spool.",
+        version: HaetaeVersion.current,
+        subcommands: [Run.self, ConfigCommand.self, SpoolCommand.self])
+}
+
+/// `--config` shared by every subcommand.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Path to the edge config file (YAML). Every key can be overridden by HAETAE_… environment variables.")
+    var config: String = "edge.yaml"
+
+    func load() throws -> EdgeConfiguration {
+        do {
+            return try EdgeConfiguration.load(path: config)
+        } catch {
+            throw ValidationFailure(message: "config error: \(error)")
+        }
+    }
+}
+
+/// A failure printed as one clear line, exit code 1.
+struct ValidationFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,135 @@
+@testable import Edge
+import Foundation
+import MQTT
+import Spool
+import Testing
+
+@Suite("Edge configuration")
+struct EdgeConfigurationTests {
+    static let full = """
+        edge: {id: seoul-a, site: seoul}
+        mqtt: {host: 127.0.0.1, port: 1883, client_id: haetae-seoul-a, clean_session: false, qos: 1,
+               topics: ["factory/#"], protocol: "5", keepalive: 30s,
+               username: "", password_file: "", tls: {ca_file: "", cert_file: "", key_file: ""}}
+        topic_template: "factory/{site}/{line}/{device}/{sensor}"
+        spool: {path: ./data/spool.db, max_bytes: 1GiB, on_full: drop-oldest, commit_interval: 50ms,
+                batch_max_readings: 5000, batch_max_age: 1s}
+        http: {listen: "127.0.0.1:9100"}
+        log: {level: info, format: text}
+        """
+
+    @Test("the documented example config parses to the documented values")
+    func parsesTheExample() throws {
+        let config = try EdgeConfiguration.parse(Self.full, path: "/etc/haetae/edge.yaml")
+        #expect(config.edge.id == "seoul-a")
+        #expect(config.edge.site == "seoul")
+        #expect(config.mqtt.clientID == "haetae-seoul-a")
+        #expect(config.mqtt.cleanSession == false)
+        #expect(config.mqtt.protocolVersion == .v5)
+        #expect(config.mqtt.keepalive == 30)
+        #expect(config.mqtt.subscriptions == ["factory/#"])
+        #expect(config.mqtt.username == nil)
+        #expect(config.mqtt.tls == nil)
+        #expect(config.spool.path == "/etc/haetae/./data/spool.db")
+        #expect(config.spool.maxBytes == 1 << 30)
+        #expect(config.spool.onFull == .dropOldest)
+        #expect(config.ingest.commitInterval == .milliseconds(50))
+        #expect(config.spool.batchMaxReadings == 5_000)
+        #expect(config.spool.batchMaxAgeMillis == 1_000)
+        #expect(config.http.host == "127.0.0.1" && config.http.port == 9100)
+        #expect(config.log.format == .text)
+    }
+
+    @Test("only edge.id and edge.site are required; everything else has a default")
+    func minimalConfig() throws {
+        let config = try EdgeConfiguration.parse("edge: {id: gj-1, site: gwangju}\n", path: "edge.yaml")
+        #expect(config.mqtt.host == "127.0.0.1" && config.mqtt.port == 1883)
+        #expect(config.mqtt.clientID == "haetae-gj-1")
+        #expect(config.mqtt.qos == 1)
+        #expect(config.ingest.maxPayloadBytes == 65_536)
+        #expect(config.spool.onFull == .dropOldest)
+    }
+
+    @Test("environment variables override file values", arguments: [
+        ("HAETAE_MQTT_HOST", "10.0.0.7"), ("HAETAE_SPOOL_PATH", "/data/spool.db"), ("HAETAE_MQTT_PORT", "8883"),
+        ("HAETAE_MQTT_TOPICS", "a/#, b/+/c"), ("HAETAE_SPOOL_ON_FULL", "block"),
+    ])
+    func environmentOverrides(variable: String, value: String) throws {
+        let config = try EdgeConfiguration.parse(Self.full, path: "edge.yaml", environment: [variable: value])
+        switch variable {
+        case "HAETAE_MQTT_HOST": #expect(config.mqtt.host == "10.0.0.7")
+        case "HAETAE_SPOOL_PATH": #expect(config.spool.path == "/data/spool.db")
+        case "HAETAE_MQTT_PORT": #expect(config.mqtt.port == 8883)
+        case "HAETAE_MQTT_TOPICS": #expect(config.mqtt.subscriptions == ["a/#", "b/+/c"])
+        default: #expect(config.spool.onFull == .block)
+        }
+    }
+
+    @Test("a bad config names the file, the line and the key", arguments: [
+        ("edge: {id: a, site: s}\nmqtt:\n  port: http\n", "edge.yaml:3: mqtt.port: expected an integer from 1 to 65535, got \"http\""),
+        ("edge: {id: a, site: s}\nspool:\n  on_full: explode\n", "edge.yaml:3: spool.on_full: expected one of drop-oldest, block, got \"explode\""),
+        ("edge: {id: a, site: s}\nspool:\n  commit_interval: soon\n", "edge.yaml:3: spool.commit_interval: expected a duration"),
+        ("edge: {id: a, site: s}\nmqtt:\n  hots: x\n", "edge.yaml:3: mqtt.hots: unknown key"),
+        ("edge: {id: a, site: s}\nmqtt: {qos: 2}\n", "edge.yaml:2: mqtt.qos: expected an integer from 0 to 1, got \"2\""),
+        ("edge: {site: s}\n", "edge.yaml: edge.id: required"),
+        ("edge: {id: a, site: s}\ntopic_template: \"factory/{site}/{nope}\"\n", "edge.yaml:2: topic_template:"),
+        ("edge: {id: a, site: s}\nmqtt: {topics: [\"factory/#/x\"]}\n", "edge.yaml:2: mqtt.topics: \"factory/#/x\" is not a valid MQTT topic filter"),
+        ("edge: {id: a, site: s}\nhttp: {listen: nowhere}\n", "edge.yaml:2: http.listen: expected host:port"),
+        ("edge: {id: a, site: s}\nmqtt: {protocol: \"6\"}\n", "edge.yaml:2: mqtt.protocol: expected \"5\" or \"3.1.1\""),
+        ("edge: [1, 2\n", "edge.yaml:2: not valid YAML"),
+        ("- just\n- a list\n", "edge.yaml:1: expected a mapping of sections"),
+        ("edge: {id: a, site: s}\nmqtt: {tls: {cert_file: c.pem}}\n", "mqtt.tls.ca_file: TLS needs a ca_file"),
+        ("edge: {id: a, site: s}\nmqtt: {password_file: /nonexistent/pw, username: u}\n", "edge.yaml:2: mqtt.password_file: cannot read /nonexistent/pw"),
+    ])
+    func badConfigNamesWhere(text: String, expected: String) {
+        #expect {
+            _ = try EdgeConfiguration.parse(text, path: "edge.yaml")
+        } throws: { error in
+            let description = "\(error)"
+            #expect(description.hasPrefix(expected) || description.contains(expected), "got: \(description)")
+            return true
+        }
+    }
+
+    @Test("a bad environment override names the variable and the key")
+    func badEnvironmentValue() {
+        #expect {
+            _ = try EdgeConfiguration.parse(Self.full, path: "edge.yaml", environment: ["HAETAE_MQTT_PORT": "0"])
+        } throws: { error in
+            "\(error)" == "HAETAE_MQTT_PORT (mqtt.port): expected an integer from 1 to 65535, got \"0\""
+        }
+        #expect {
+            _ = try EdgeConfiguration.parse(Self.full, path: "edge.yaml", environment: ["HAETAE_MQTT_HOTS": "x"])
+        } throws: { error in
+            "\(error)".hasPrefix("HAETAE_MQTT_HOTS: not a config key")
+        }
+    }
+
+    @Test("the password comes from a file or HAETAE_MQTT_PASSWORD and never shows in descriptions")
+    func passwordNeverShown() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haetae-pw-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "s3cret-from-file\n".write(to: directory.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        let text = "edge: {id: a, site: s}\nmqtt: {username: gw, password_file: pw}\n"
+        let fromFile = try EdgeConfiguration.parse(text, path: directory.appendingPathComponent("edge.yaml").path)
+        #expect(fromFile.mqtt.password == "s3cret-from-file")
+        #expect(!"\(fromFile.mqtt)".contains("s3cret"))
+        let fromEnvironment = try EdgeConfiguration.parse(
+            text, path: directory.appendingPathComponent("edge.yaml").path, environment: ["HAETAE_MQTT_PASSWORD": "env-s3cret"])
+        #expect(fromEnvironment.mqtt.password == "env-s3cret")
+        #expect(!"\(fromEnvironment)".contains("env-s3cret"))
+    }
+
+    @Test("durations and sizes accept the usual units", arguments: [
+        ("50ms", Duration.milliseconds(50)), ("30s", .seconds(30)), ("5m", .seconds(300)), ("1h", .seconds(3_600)), ("1.5s", .milliseconds(1_500)),
+    ])
+    func durations(text: String, expected: Duration) {
+        #expect(ConfigUnits.duration(text) == expected)
+    }
+
+    @Test("sizes", arguments: [("65536", Int64(65_536)), ("64KiB", 65_536), ("1GiB", 1 << 30), ("512MB", 512_000_000), ("2 MiB", 2 << 20)])
+    func sizes(text: String, expected: Int64) {
+        #expect(ConfigUnits.bytes(text) == expected)
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Readings
+@testable import Spool
+import TestSupport
+import Testing
+
+@Suite("Spool")
+struct SpoolTests {
+    @Test("a group commit stores every reading and keeps a small batch open")
+    func groupCommitKeepsReadings() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory)
+        var builder = ColumnsBuilder()
+        try spool.commit(builder.columns(press, count: 10), nowMillis: 0)
+        try spool.commit(builder.columns(press, count: 5, firstValue: 10), nowMillis: 10)
+
+        let stats = try SpoolReader(path: directory.path + "/spool.db").stats()
+        #expect(stats.readings == 15)
+        #expect(stats.batches == 0)
+        #expect(stats.openReadings == 15)
+        let readings = try allReadings(directory)
+        #expect(readings.map(\.value) == (0..<15).map(Double.init))
+        #expect(readings.allSatisfy { $0.series == press && $0.batchSeq == nil })
+    }
+
+    @Test("batches are sealed by count, in the columnar batch form")
+    func sealsByCount() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) { $0.batchMaxReadings = 100 }
+        var builder = ColumnsBuilder()
+        let result = try spool.commit(builder.columns(press, count: 250), nowMillis: 0)
+        #expect(result.batchesSealed == 2)
+        #expect(spool.batchCount == 2)
+        #expect(spool.readingCount == 250)
+
+        let readings = try allReadings(directory)
+        #expect(readings.count == 250)
+        #expect(readings.prefix(100).allSatisfy { $0.batchSeq == 1 })
+        #expect(readings.dropFirst(100).prefix(100).allSatisfy { $0.batchSeq == 2 })
+        #expect(readings.suffix(50).allSatisfy { $0.batchSeq == nil })
+        #expect(readings.map(\.value) == (0..<250).map(Double.init))
+    }
+
+    @Test("a batch is sealed by age even when no more readings come")
+    func sealsByAge() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) { $0.batchMaxAgeMillis = 1_000 }
+        var builder = ColumnsBuilder()
+        try spool.commit(builder.columns(press, count: 3), nowMillis: 5_000)
+        #expect(try spool.tick(nowMillis: 5_999).batchesSealed == 0)
+        #expect(try spool.tick(nowMillis: 6_000).batchesSealed == 1)
+        #expect(spool.batchCount == 1)
+        #expect(try spool.tick(nowMillis: 9_000).batchesSealed == 0)
+    }
+
+    @Test("a sealed batch decodes to the same series and readings, with device seq")
+    func sealedBatchRoundTrips() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) { $0.batchMaxReadings = 4 }
+        var builder = ColumnsBuilder()
+        var columns = builder.columns(press, count: 2)
+        let other = builder.columns(furnace, count: 2, firstValue: 100)
+        columns.newSeries += other.newSeries
+        for index in 0..<other.count {
+            columns.append(sid: other.sid[index], ts: other.ts[index], value: other.value[index], seq: other.seq[index])
+        }
+        try spool.commit(columns, nowMillis: 0)
+        let reader = try SpoolReader(path: directory.path + "/spool.db")
+        let body = try reader.database.prepare("SELECT body FROM batches WHERE seq = 1")
+        #expect(try body.step())
+        let batch = try BatchCodec.decode(body.blob(at: 0))
+        #expect(batch.edge == "seoul-a")
+        #expect(batch.seq == 1)
+        #expect(batch.series == [press, furnace])
+        #expect(batch.sid == [0, 0, 1, 1])
+        #expect(batch.value == [0, 1, 100, 101])
+        #expect(batch.deviceSeq == [0, 1, 100, 101])
+    }
+
+    @Test("after a restart the open batch, sealed batches and the batch sequence continue")
+    func survivesRestart() throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let spool = try makeSpool(directory) { $0.batchMaxReadings = 100 }
+            var builder = ColumnsBuilder()
+            try spool.commit(builder.columns(press, count: 130), nowMillis: 0)
+        }
+        let reopened = try makeSpool(directory) { $0.batchMaxReadings = 100 }
+        #expect(reopened.readingCount == 130)
+        #expect(reopened.batchCount == 1)
+        // A new process numbers its series from 0 again; the spool maps them to the same series.
+        var builder = ColumnsBuilder()
+        try reopened.commit(builder.columns(press, count: 70, firstValue: 130), nowMillis: 10)
+        #expect(reopened.batchCount == 2)
+        let readings = try allReadings(directory)
+        #expect(readings.map(\.value) == (0..<200).map(Double.init))
+        #expect(Set(readings.compactMap(\.batchSeq)) == [1, 2])
+    }
+
+    @Test("drop-oldest deletes the oldest batches to stay under max_bytes and counts what it dropped")
+    func dropOldestCounts() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) {
+            $0.maxBytes = 1 << 20
+            $0.batchMaxReadings = 1_000
+            $0.onFull = .dropOldest
+        }
+        var builder = ColumnsBuilder()
+        var dropped = 0
+        var committed = 0
+        for round in 0..<60 {
+            let result = try spool.commit(builder.columns(press, count: 2_000, firstValue: round * 2_000), nowMillis: Int64(round))
+            dropped += result.droppedReadings
+            committed += 2_000
+        }
+        #expect(dropped > 0)
+        #expect(try spool.usedBytes() <= 1 << 20)
+        let stats = try SpoolReader(path: directory.path + "/spool.db").stats()
+        #expect(stats.droppedReadings == Int64(dropped))
+        #expect(stats.readings + stats.droppedReadings == Int64(committed))
+        // What is left is the newest data.
+        let readings = try allReadings(directory)
+        #expect(readings.last?.value == Double(committed - 1))
+        #expect(readings.first!.value == Double(dropped))
+    }
+
+    @Test("block keeps every reading and reports full instead of dropping")
+    func blockNeverDrops() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) {
+            $0.maxBytes = 1 << 20
+            $0.batchMaxReadings = 1_000
+            $0.onFull = .block
+        }
+        var builder = ColumnsBuilder()
+        var committed = 0
+        while try !spool.isFull() {
+            try spool.commit(builder.columns(press, count: 2_000, firstValue: committed), nowMillis: 0)
+            committed += 2_000
+            #expect(committed < 1_000_000)
+        }
+        let stats = try SpoolReader(path: directory.path + "/spool.db").stats()
+        #expect(stats.readings == Int64(committed))
+        #expect(stats.droppedReadings == 0)
+    }
+
+    @Test("the rejects table keeps only the most recent rejects")
+    func rejectsAreTrimmed() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) { $0.rejectsKept = 5 }
+        let rejects = (0..<12).map { index in
+            RejectSample(reason: .badJSON, topic: "factory/seoul/l/d/s\(index)", payloadPrefix: Array("{oops".utf8), payloadBytes: 5, atMillis: Int64(index))
+        }
+        try spool.commit(ReadingColumns(), rejects: rejects, nowMillis: 0)
+        let kept = try SpoolReader(path: directory.path + "/spool.db").recentRejects(limit: 100)
+        #expect(kept.map(\.topic) == (7..<12).reversed().map { "factory/seoul/l/d/s\($0)" })
+    }
+
+    @Test("a failed commit leaves the spool as it was, so the same readings can be retried")
+    func failedCommitRollsBack() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) { $0.batchMaxReadings = 10 }
+        var builder = ColumnsBuilder()
+        try spool.commit(builder.columns(press, count: 5), nowMillis: 0)
+        // Make sealing fail inside the transaction, as a full disk would.
+        try spool.database.execute("CREATE TRIGGER fail BEFORE INSERT ON batches BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+        #expect(throws: (any Error).self) {
+            try spool.commit(builder.columns(press, count: 10, firstValue: 5), nowMillis: 1)
+        }
+        #expect(spool.readingCount == 5)
+        try spool.database.execute("DROP TRIGGER fail")
+        try spool.commit(builder.columns(press, count: 10, firstValue: 5), nowMillis: 2)
+        #expect(try allReadings(directory).map(\.value) == (0..<15).map(Double.init))
+    }
+}
