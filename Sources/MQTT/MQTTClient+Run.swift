@@ -35,6 +35,7 @@ extension MQTTClient {
             "MQTTClient.run is already running")
         context.handler = handler
         context.machine = SessionStateMachine(policy: configuration.reconnect)
+        context.report(context.machine.state)  // .connecting, also after an earlier run's "stopped"
         logger.info("MQTT client starting", metadata: ["configuration": "\(configuration)"])
         defer {
             context.handler = nil

@@ -21,10 +21,10 @@ public enum Publisher {
     /// Publishes `count` messages at `qos` with python3 + paho-mqtt, round-robin over
     /// `topics`, and returns once every one is acknowledged (QoS 1) or written (QoS 0).
     ///
-    /// Message `i` has the payload `{"seq":i,"value":i.5}`.
+    /// Message `i` has the payload `{"seq":s,"value":s.5}` with `s = firstSeq + i`.
     public static func publishBulk(
         port: Int, count: Int, qos: Int, topics: [String], clientID: String? = nil,
-        protocolVersion: Int = 4, timeout: Duration = .seconds(60)
+        protocolVersion: Int = 4, firstSeq: Int = 0, timeout: Duration = .seconds(60)
     ) async throws {
         precondition(!topics.isEmpty, "publishBulk needs at least one topic")
         let directory = try TemporaryDirectory(prefix: "haetae-bulk")
@@ -33,7 +33,7 @@ public enum Publisher {
         let seconds = Double(timeout.components.seconds)
         try await ChildProcess.run(
             "python3",
-            [script, "127.0.0.1", "\(port)", "\(count)", "\(qos)", clientID ?? "haetae-bulk-\(UUID().uuidString.prefix(8))", "\(protocolVersion)", "\(seconds)"] + topics,
+            [script, "127.0.0.1", "\(port)", "\(count)", "\(qos)", clientID ?? "haetae-bulk-\(UUID().uuidString.prefix(8))", "\(protocolVersion)", "\(seconds)", "\(firstSeq)"] + topics,
             timeout: timeout + .seconds(5))
     }
 
@@ -41,10 +41,10 @@ public enum Publisher {
     import sys, threading, time
     import paho.mqtt.client as mqtt
 
-    host, port, count, qos, client_id, proto, timeout = (
+    host, port, count, qos, client_id, proto, timeout, first = (
         sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]),
-        sys.argv[5], int(sys.argv[6]), float(sys.argv[7]))
-    topics = sys.argv[8:]
+        sys.argv[5], int(sys.argv[6]), float(sys.argv[7]), int(sys.argv[8]))
+    topics = sys.argv[9:]
     deadline = time.monotonic() + timeout
     connected = threading.Event()
 
@@ -64,7 +64,7 @@ public enum Publisher {
         sys.exit(3)
     infos = []
     for i in range(count):
-        infos.append(client.publish(topics[i % len(topics)], '{"seq":%d,"value":%d.5}' % (i, i), qos=qos))
+        infos.append(client.publish(topics[i % len(topics)], '{"seq":%d,"value":%d.5}' % (first + i, first + i), qos=qos))
     for info in infos:
         info.wait_for_publish(max(0.1, deadline - time.monotonic()))
         if not info.is_published():
