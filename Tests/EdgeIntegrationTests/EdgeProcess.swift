@@ -42,9 +42,11 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
     var spoolPath: String { directory.file("spool.db") }
 
     /// Starts the gateway and waits until `/readyz` answers 200.
-    func start(waitReady: Bool = true) async throws {
+    func start(waitReady: Bool = true, environment: [String: String] = [:]) async throws {
         runs += 1
-        let child = try ChildProcess(binary, ["run", "--config", configPath], outputDirectory: directory.path)
+        let child = try ChildProcess(
+            binary, ["run", "--config", configPath],
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, outputDirectory: directory.path)
         self.child = child
         guard waitReady else { return }
         let ready = await eventually(timeout: .seconds(20), poll: .milliseconds(20)) {

@@ -12,6 +12,7 @@ public final class HandoffQueue: @unchecked Sendable {  // all state is guarded 
     private var items: [Handoff] = []
     private var spare: [ReadingColumns] = []
     private var closed = false
+    private var draining = false
     public let capacity: Int
     private let bufferCapacity: Int
 
@@ -29,7 +30,7 @@ public final class HandoffQueue: @unchecked Sendable {  // all state is guarded 
     public func put(_ handoff: Handoff) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count >= capacity && !closed {
+        while items.count >= capacity && !closed && !draining {
             condition.wait()
         }
         items.append(handoff)
@@ -75,18 +76,27 @@ public final class HandoffQueue: @unchecked Sendable {  // all state is guarded 
         condition.unlock()
     }
 
+    /// Shutdown has begun: `put` no longer blocks (so the receive thread can reach its stop
+    /// check even when the spool is full) and the writer takes everything to commit it.
+    public func startDraining() {
+        condition.lock()
+        draining = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    public var isDraining: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return draining || closed
+    }
+
     /// No more input: wakes everyone; `takeAll` returns what is left, then nil.
     public func close() {
         condition.lock()
         closed = true
         condition.broadcast()
         condition.unlock()
-    }
-
-    public var isClosed: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return closed
     }
 
     public var depth: Int {

@@ -35,6 +35,7 @@ final class IngestService: Service, @unchecked Sendable {  // immutable refs; ea
             }
         } onGracefulShutdown: {
             client.requestStop()
+            queue.startDraining()
         }
         logger.info("MQTT stopped; committing what was accepted")
         await writing

@@ -65,8 +65,8 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
             }
         }
         guard full else { return true }
-        // Commit what is due by age, then look again shortly; a closed queue drains anyway.
-        if queue.isClosed { return true }
+        // Look again shortly; at shutdown everything accepted is committed anyway.
+        if queue.isDraining { return true }
         Thread.sleep(forTimeInterval: 0.1)
         return false
     }
