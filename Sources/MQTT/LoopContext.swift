@@ -93,10 +93,26 @@ final class LoopContext {
         }
     }
 
-    func onSubscribe(mid: Int32, count: Int32, granted: UnsafePointer<Int32>?) {
-        for index in 0..<Int(count) where (granted?[index] ?? 0x80) >= 0x80 {
+    /// A subscription the broker refused, or granted below the QoS asked for, means data
+    /// would silently not arrive (or not be queued while we are away): treat it as a failed
+    /// connection, say why, and try again with backoff instead of reporting `.connected`.
+    func onSubscribe(_ mosq: OpaquePointer?, mid: Int32, count: Int32, granted: UnsafePointer<Int32>?) {
+        var problems: [String] = []
+        for index in 0..<Int(count) {
+            let code = granted?[index] ?? 0x80
             let filter = index < filterNames.count ? filterNames[index] : "?"
-            logger.error("MQTT broker refused a subscription", metadata: ["filter": "\(filter)"])
+            if code >= 0x80 {
+                problems.append("broker refused the subscription to \(filter)")
+            } else if code < qos {
+                problems.append("broker granted QoS \(code) for \(filter), not the \(qos) asked for")
+            }
+        }
+        guard problems.isEmpty else {
+            let reason = problems.joined(separator: "; ")
+            logger.error("MQTT subscription not granted", metadata: ["reason": "\(reason)"])
+            machine.noteFailure(reason)
+            _ = mosquitto_disconnect(mosq)  // connectionLost follows; the retry backs off
+            return
         }
         report(machine.subscribeAcknowledged(mid: mid))
     }

@@ -151,8 +151,8 @@ public final class MQTTClient: @unchecked Sendable {
         mosquitto_connect_v5_callback_set(handle) { mosq, userdata, code, flags, _ in
             LoopContext.from(userdata).takeUnretainedValue().onConnect(mosq, code: code, flags: flags)
         }
-        mosquitto_subscribe_v5_callback_set(handle) { _, userdata, mid, count, granted, _ in
-            LoopContext.from(userdata).takeUnretainedValue().onSubscribe(mid: mid, count: count, granted: granted)
+        mosquitto_subscribe_v5_callback_set(handle) { mosq, userdata, mid, count, granted, _ in
+            LoopContext.from(userdata).takeUnretainedValue().onSubscribe(mosq, mid: mid, count: count, granted: granted)
         }
         mosquitto_disconnect_v5_callback_set(handle) { _, userdata, code, _ in
             LoopContext.from(userdata).takeUnretainedValue().onDisconnect(code: code)

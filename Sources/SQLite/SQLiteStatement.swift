@@ -39,7 +39,17 @@ public final class SQLiteStatement {
     }
 
     public func bind(_ value: String, at index: Int32) throws(SQLiteError) {
-        try check(sqlite3_bind_text(handle, index, value, -1, haetae_sqlite_transient()), "sqlite3_bind_text")
+        // With the byte length, not -1: text may contain NUL bytes, which must not cut it short.
+        var value = value
+        let rc = value.withUTF8 { utf8 in
+            UnsafeRawBufferPointer(utf8).withMemoryRebound(to: CChar.self) { text in
+                // An empty string may have no base address; SQLite would bind NULL for nil.
+                text.isEmpty
+                    ? sqlite3_bind_text(handle, index, "", 0, nil)
+                    : sqlite3_bind_text(handle, index, text.baseAddress, Int32(text.count), haetae_sqlite_transient())
+            }
+        }
+        try check(rc, "sqlite3_bind_text")
     }
 
     /// Binds bytes as a BLOB; SQLite copies them before returning.
@@ -123,7 +133,8 @@ public final class SQLiteStatement {
 
     public func string(at column: Int32) -> String {
         guard let text = sqlite3_column_text(handle, column) else { return "" }
-        return String(cString: text)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
     /// Calls `body` with the column's bytes, valid only during the call (no copy).

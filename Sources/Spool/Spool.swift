@@ -22,6 +22,9 @@ public final class Spool {
     private var seriesBySpoolID: [Int64: Series] = [:]
     private var storedReadings: Int64 = 0
     private var storedBatches: Int64 = 0
+    /// Set when a transaction rolled back: memory no longer matches the file, so the next
+    /// commit first reloads from it (and fails, without touching anything, until it can).
+    private var needsReload = false
 
     private let insertSeries: SQLiteStatement
     private let selectSeriesID: SQLiteStatement
@@ -86,6 +89,10 @@ public final class Spool {
     @discardableResult
     public func commit(_ parts: [ReadingColumns], rejects: [RejectSample] = [], nowMillis: Int64) throws -> SpoolCommit {
         var result = SpoolCommit()
+        if needsReload {
+            try reloadState()
+            needsReload = false
+        }
         do {
             try database.transaction {
                 for columns in parts {
@@ -106,9 +113,9 @@ public final class Spool {
                 }
             }
         } catch {
-            // The transaction rolled back: bring the in-memory state back to what is on disk,
-            // so the caller can retry the same readings.
-            try? reloadState()
+            // The transaction rolled back: bring the in-memory state back to what is on disk
+            // before anything else happens, so the caller can retry the same readings.
+            needsReload = true
             throw error
         }
         return result
@@ -129,19 +136,22 @@ public final class Spool {
     }
 
     private func reloadState() throws {
-        open = OpenBatch()
+        let restored = try restoredOpenBatch()
         nextBatchSeq = max(
             try database.scalarInt("SELECT value FROM meta WHERE key = '\(SpoolSchema.MetaKey.nextBatchSeq)'"),
             try database.scalarInt("SELECT coalesce(max(seq), 0) + 1 FROM batches"), 1)
         storedBatches = try database.scalarInt("SELECT count(*) FROM batches")
         storedReadings = try database.scalarInt("SELECT coalesce(sum(n), 0) FROM batches")
-        try restoreOpenBatch()
+        open = restored
+        if !open.isEmpty {
+            logger.info("restored open batch from spool", metadata: ["readings": "\(open.count)"])
+        }
     }
 
     /// Seals by age when no new readings arrive; cheap when there is nothing to do.
     @discardableResult
     public func tick(nowMillis: Int64) throws -> SpoolCommit {
-        guard open.readingsToSeal(
+        guard needsReload || open.readingsToSeal(
             nowMillis: nowMillis, maxReadings: configuration.batchMaxReadings,
             maxAgeMillis: configuration.batchMaxAgeMillis) > 0
         else { return SpoolCommit() }
@@ -253,7 +263,8 @@ public final class Spool {
     }
 
     /// After a restart, the chunks are the open batch.
-    private func restoreOpenBatch() throws {
+    private func restoredOpenBatch() throws -> OpenBatch {
+        var open = OpenBatch()
         let statement = try database.prepare("SELECT opened_ms, sid, ts, value, dseq FROM chunks ORDER BY id")
         while try statement.step() {
             let opened = statement.int64(at: 0)
@@ -269,9 +280,7 @@ public final class Spool {
             }
         }
         open.persisted = open.count
-        if !open.isEmpty {
-            logger.info("restored open batch from spool", metadata: ["readings": "\(open.count)"])
-        }
+        return open
     }
 
     // MARK: - Rejects

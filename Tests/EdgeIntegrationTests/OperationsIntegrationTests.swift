@@ -109,4 +109,43 @@ struct OperationsIntegrationTests {
         #expect(await edge.stop() == 0)
         #expect(!edge.output().contains("pa55-w0rd-xyz"))
     }
+
+    @Test("retained messages replayed on subscribe are skipped and counted, live ones are taken")
+    func retainedReplaysAreSkipped() async throws {
+        let broker = try await MosquittoBroker()
+        try await Publisher.publish(port: broker.port, topic: "factory/seoul/line1/press-01/temperature", payload: "11", qos: 1, retain: true)
+        let edge = try EdgeProcess(brokerPort: broker.port)
+        try await edge.start()
+        #expect(await eventually { edge.metric("haetae_messages_retained_skipped_total") == 1 })
+        try await Publisher.publish(port: broker.port, topic: "factory/seoul/line1/press-01/temperature", payload: "22", qos: 1, retain: true)
+        #expect(await eventually { (try? edge.spooledReadings().map(\.value)) == [22] })
+        #expect(await edge.stop() == 0)
+    }
+
+    @Test("a broker that grants less than QoS 1 keeps the edge not ready, saying why")
+    func downgradedSubscriptionIsNotReady() async throws {
+        let broker = try await MosquittoBroker(options: .init(extraLines: ["max_qos 0"]))  // a listener setting
+        let edge = try EdgeProcess(brokerPort: broker.port)
+        try await edge.start(waitReady: false)
+        #expect(await eventually(timeout: .seconds(10)) {
+            HTTPGet.fetch(port: edge.httpPort, path: "/readyz")?.body.contains("granted QoS 0") == true
+        })
+        #expect(HTTPGet.fetch(port: edge.httpPort, path: "/readyz")?.status == 503)
+        #expect(await edge.stop() == 0)
+    }
+
+    @Test("when the ops port is taken the edge exits with an error instead of hanging")
+    func opsPortTakenExits() async throws {
+        let broker = try await MosquittoBroker()
+        let first = try EdgeProcess(brokerPort: broker.port)
+        try await first.start()
+        let second = try EdgeProcess(brokerPort: broker.port, extra: "")
+        let config = try String(contentsOfFile: second.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "127.0.0.1:\(second.httpPort)", with: "127.0.0.1:\(first.httpPort)")
+        try config.write(toFile: second.configPath, atomically: true, encoding: .utf8)
+        try await second.start(waitReady: false)
+        let status = await second.child?.waitForExit(timeout: .seconds(20))
+        #expect(status != nil && status != 0, "\(second.output())")
+        #expect(await first.stop() == 0)
+    }
 }

@@ -80,6 +80,9 @@ struct EdgeConfigurationTests {
         ("- just\n- a list\n", "edge.yaml:1: expected a mapping of sections"),
         ("edge: {id: a, site: s}\nmqtt: {tls: {cert_file: c.pem}}\n", "mqtt.tls.ca_file: TLS needs a ca_file"),
         ("edge: {id: a, site: s}\nmqtt: {password_file: /nonexistent/pw, username: u}\n", "edge.yaml:2: mqtt.password_file: cannot read /nonexistent/pw"),
+        ("edge: {id: a, site: s}\nmqtt: {keepalive: 70000s}\n", "edge.yaml:2: mqtt.keepalive: expected a duration"),
+        ("edge: {id: a, site: s}\nspool: {batch_max_age: 1e13s}\n", "edge.yaml:2: spool.batch_max_age: expected a duration"),
+        ("edge: {id: a, site: s}\nspool: {max_bytes: 1e30GiB}\n", "edge.yaml:2: spool.max_bytes: expected a size"),
     ])
     func badConfigNamesWhere(text: String, expected: String) {
         #expect {
@@ -110,7 +113,8 @@ struct EdgeConfigurationTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haetae-pw-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "s3cret-from-file\n".write(to: directory.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        // Saved on Windows: the CRLF must not become part of the password.
+        try "s3cret-from-file\r\n".write(to: directory.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
         let text = "edge: {id: a, site: s}\nmqtt: {username: gw, password_file: pw}\n"
         let fromFile = try EdgeConfiguration.parse(text, path: directory.appendingPathComponent("edge.yaml").path)
         #expect(fromFile.mqtt.password == "s3cret-from-file")

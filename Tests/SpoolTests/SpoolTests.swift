@@ -172,4 +172,18 @@ struct SpoolTests {
         try spool.commit(builder.columns(press, count: 10, firstValue: 5), nowMillis: 2)
         #expect(try allReadings(directory).map(\.value) == (0..<15).map(Double.init))
     }
+
+    @Test("series whose names differ only after a NUL byte stay apart")
+    func nulInNamesKeepsSeriesApart() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory)
+        var builder = ColumnsBuilder()
+        let plain = Series(site: "seoul", line: "l", device: "d", sensor: "a", unit: "")
+        let withNul = Series(site: "seoul", line: "l", device: "d", sensor: "a\u{0}b", unit: "")
+        try spool.commit(builder.columns(plain, count: 1, firstValue: 1), nowMillis: 0)
+        try spool.commit(builder.columns(withNul, count: 1, firstValue: 2), nowMillis: 0)
+        let readings = try allReadings(directory)
+        #expect(readings.map(\.series) == [plain, withNul])
+        #expect(readings.map(\.value) == [1, 2])
+    }
 }

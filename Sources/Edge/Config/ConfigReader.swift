@@ -114,9 +114,9 @@ struct ConfigReader {
         }
     }
 
-    mutating func duration(_ key: String, default defaultValue: Duration, minimum: Duration = .zero) throws(ConfigError) -> Duration {
-        try value(key, default: defaultValue, expected: "a duration like 50ms, 30s, 5m, 1h (at least \(minimum))") {
-            ConfigUnits.duration($0).flatMap { $0 >= minimum ? $0 : nil }
+    mutating func duration(_ key: String, default defaultValue: Duration, minimum: Duration = .zero, maximum: Duration = .seconds(100 * 365 * 86_400)) throws(ConfigError) -> Duration {
+        try value(key, default: defaultValue, expected: "a duration like 50ms, 30s, 5m, 1h (from \(minimum) to \(maximum))") {
+            ConfigUnits.duration($0).flatMap { $0 >= minimum && $0 <= maximum ? $0 : nil }
         }
     }
 

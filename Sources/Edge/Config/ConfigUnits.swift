@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses the human units used in config files: durations (`50ms`, `30s`, `5m`, `1h`, `7d`)
 /// and sizes (`65536`, `64KiB`, `512MB`, `1GiB`).
 enum ConfigUnits {
@@ -6,7 +8,7 @@ enum ConfigUnits {
         let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400)]
         for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
             guard let number = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)),
-                number.isFinite, number >= 0
+                number.isFinite, number >= 0, number * seconds * 1e9 < 9.2e18
             else { return nil }
             return .nanoseconds(Int64((number * seconds * 1e9).rounded()))
         }
@@ -28,14 +30,4 @@ enum ConfigUnits {
         }
         return Int64(lower)
     }
-}
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: set.contains).reversed().drop(while: set.contains).reversed())
-    }
-}
-
-extension Set<Character> {
-    static let whitespaces: Set<Character> = [" ", "\t"]
 }

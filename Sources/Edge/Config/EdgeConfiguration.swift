@@ -135,7 +135,7 @@ extension EdgeConfiguration {
         case "3.1.1", "311", "4": protocolVersion = .v311
         default: throw reader.error("mqtt.protocol", "expected \"5\" or \"3.1.1\", got \"\(protocolText)\"")
         }
-        let keepalive = try reader.duration("mqtt.keepalive", default: .seconds(30), minimum: .seconds(5))
+        let keepalive = try reader.duration("mqtt.keepalive", default: .seconds(30), minimum: .seconds(5), maximum: .seconds(65_535))
 
         let username = try reader.string("mqtt.username", default: "")
         let passwordFile = try reader.string("mqtt.password_file", default: "")
@@ -143,7 +143,7 @@ extension EdgeConfiguration {
         if password == nil, !passwordFile.isEmpty {
             let file = resolve(passwordFile, against: baseDirectory)
             do {
-                password = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: ["\n", "\r"])
+                password = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .newlines)
             } catch {
                 throw reader.error("mqtt.password_file", "cannot read \(file) (\(Self.reason(error)))")
             }

@@ -6,6 +6,8 @@ public import Spool
 public struct Handoff: Sendable {
     public var columns: ReadingColumns
     public var messagesReceived: Int = 0
+    /// Retained messages replayed by the broker on (re)subscribe, skipped (see IngestHandler).
+    public var retainedSkipped: Int = 0
     public var rejected = RejectCounts()
     /// A bounded sample of the rejected messages (for the log and the `rejects` table).
     public var rejectSamples: [RejectSample] = []
@@ -19,6 +21,6 @@ public struct Handoff: Sendable {
     }
 
     public var isEmpty: Bool {
-        columns.isEmpty && messagesReceived == 0 && rejectSamples.isEmpty && columns.newSeries.isEmpty
+        columns.isEmpty && messagesReceived == 0 && retainedSkipped == 0 && rejectSamples.isEmpty && columns.newSeries.isEmpty
     }
 }

@@ -33,6 +33,14 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     }
 
     func handleMessage(topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: Int, retained: Bool) {
+        // A message flagged retained is the broker replaying a stored value on (re)subscribe,
+        // not a new reading: live messages reach a subscriber with the flag cleared. Taking
+        // it would store a duplicate after every reconnect (or, without `ts`, a stale value
+        // stamped now).
+        if retained {
+            current.retainedSkipped += 1
+            return
+        }
         current.messagesReceived += 1
         let now = Self.wallClockMillis()
         if !sawFirstMessage {

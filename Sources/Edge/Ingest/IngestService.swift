@@ -27,16 +27,17 @@ final class IngestService: Service, @unchecked Sendable {  // immutable refs; ea
         let queue = self.queue
         let writer = self.writer
         async let writing: Void = DedicatedThread.run(name: "haetae-spool") { writer.run() }
-        await withGracefulShutdownHandler {
+        // Cancellation too (another service failed, e.g. the ops port is taken): stop and drain.
+        await withTaskCancellationOrGracefulShutdownHandler(operation: {
             await DedicatedThread.run(name: "haetae-mqtt") {
                 client.run(handler: handler)
                 handler.flush()
                 queue.close()
             }
-        } onGracefulShutdown: {
+        }, onCancelOrGracefulShutdown: {
             client.requestStop()
             queue.startDraining()
-        }
+        })
         logger.info("MQTT stopped; committing what was accepted")
         await writing
     }

@@ -103,11 +103,13 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
 
     private func record(_ result: SpoolCommit, duration: Duration) {
         var received = 0
+        var retained = 0
         var accepted = 0
         var rejected = RejectCounts()
         var newSeries = 0
         for handoff in pending {
             received += handoff.messagesReceived
+            retained += handoff.retainedSkipped
             accepted += handoff.columns.count
             rejected.add(handoff.rejected)
             newSeries += handoff.columns.newSeries.count
@@ -117,6 +119,7 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
             }
         }
         if received > 0 { metrics.messagesReceived.increment(by: Int64(received)) }
+        if retained > 0 { metrics.retainedSkipped.increment(by: Int64(retained)) }
         if accepted > 0 { metrics.readingsAccepted.increment(by: Int64(accepted)) }
         for (reason, count) in rejected.nonZero {
             metrics.messagesRejected[reason]?.increment(by: Int64(count))

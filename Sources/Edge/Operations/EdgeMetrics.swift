@@ -7,6 +7,7 @@ public struct EdgeMetrics: Sendable {
     public let messagesReceived: Counter
     public let messagesRejected: [RejectReason: Counter]
     public let readingsAccepted: Counter
+    public let retainedSkipped: Counter
     public let readingsSpooled: Counter
     public let batchesSealed: Counter
     public let spoolDropped: Counter
@@ -33,6 +34,7 @@ public struct EdgeMetrics: Sendable {
         }
         messagesRejected = rejected
         readingsAccepted = Counter(label: "haetae_readings_accepted_total", factory: factory)
+        retainedSkipped = Counter(label: "haetae_messages_retained_skipped_total", factory: factory)
         readingsSpooled = Counter(label: "haetae_readings_spooled_total", factory: factory)
         batchesSealed = Counter(label: "haetae_spool_batches_sealed_total", factory: factory)
         spoolDropped = Counter(label: "haetae_spool_dropped_total", factory: factory)
