@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "haetae-edge", targets: ["haetae-edge"]),
+        .executable(name: "haetae-sim", targets: ["haetae-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,6 +70,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // The device simulator (under Simulator/): scenarios and ground truth, no I/O …
+        .target(
+            name: "SimulatorCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Simulator/Sources/SimulatorCore",
+            swiftSettings: swiftSettings),
+        // … and the publishing engine over the MQTT module.
+        .target(
+            name: "SimulatorEngine",
+            dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")],
+            path: "Simulator/Sources/SimulatorEngine",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "haetae-sim",
+            dependencies: [
+                "SimulatorCore", "SimulatorEngine", "MQTT",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Simulator/Sources/haetae-sim",
+            swiftSettings: swiftSettings),
+
         // Shared by tests: free ports, temp dirs, real mosquitto, child processes.
         .target(name: "TestSupport", swiftSettings: swiftSettings),
 
@@ -82,5 +105,11 @@ let package = Package(
             name: "EdgeIntegrationTests",
             dependencies: ["Edge", "Readings", "TestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimulatorCoreTests", dependencies: ["SimulatorCore"],
+            path: "Simulator/Tests/SimulatorCoreTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimulatorEngineTests", dependencies: ["SimulatorEngine", "TestSupport"],
+            path: "Simulator/Tests/SimulatorEngineTests", swiftSettings: swiftSettings),
     ]
 )

@@ -34,10 +34,12 @@ extension MQTTClient {
             running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged,
             "MQTTClient.run is already running")
         context.handler = handler
+        loopThread.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .relaxed)
         context.machine = SessionStateMachine(policy: configuration.reconnect)
         context.report(context.machine.state)  // .connecting, also after an earlier run's "stopped"
         logger.info("MQTT client starting", metadata: ["configuration": "\(configuration)"])
         defer {
+            loopThread.store(0, ordering: .relaxed)
             context.handler = nil
             stopFlag.store(false, ordering: .releasing)
             running.store(false, ordering: .releasing)

@@ -33,6 +33,10 @@ public final class MQTTClient: @unchecked Sendable {
     let logger: Logger
     let wake: WakePipe
     let stopFlag = Atomic<Bool>(false)
+    /// `pthread_self()` of the thread inside `run`, 0 when not running.
+    let loopThread = Atomic<UInt>(0)
+
+    var isLoopThread: Bool { loopThread.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: pthread_self())) }
     let running = Atomic<Bool>(false)
 
     /// Validates the configuration and prepares the handle; no I/O happens until `run`.
@@ -74,6 +78,28 @@ public final class MQTTClient: @unchecked Sendable {
         wake.wake()
     }
 
+    /// Queues a PUBLISH from bytes, for publishers on the hot path: no `String` per message.
+    /// `topic` is UTF-8 without a terminating NUL (at most 1 KiB here). Safe from any thread;
+    /// from the loop thread (inside a handler) it costs no wake-up.
+    @discardableResult
+    public func publish(topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: Int, retain: Bool = false) throws(MQTTError) -> Int32 {
+        guard (0...2).contains(qos), topic.count < 1_024 else {
+            throw .invalidConfiguration(topic.count >= 1_024 ? "publish topic longer than 1 KiB" : "publish QoS \(qos) is not 0, 1 or 2")
+        }
+        var mid: Int32 = 0
+        let code = withUnsafeTemporaryAllocation(of: CChar.self, capacity: topic.count + 1) { name in
+            // libmosquitto wants a C string: copy the topic onto the stack with its NUL.
+            _ = UnsafeMutableRawBufferPointer(name).initializeMemory(as: UInt8.self, from: topic)
+            name[topic.count] = 0
+            return mosquitto_publish(handle, &mid, name.baseAddress, Int32(clamping: payload.count), payload.baseAddress, Int32(qos), retain)
+        }
+        if code != MOSQ_ERR_SUCCESS.rawValue {
+            try check(code, "mosquitto_publish(topic: \(String(decoding: topic.prefix(200), as: UTF8.self)))")
+        }
+        if !isLoopThread { wake.wake() }
+        return mid
+    }
+
     /// Queues a PUBLISH; the loop thread sends it. Safe from any thread.
     ///
     /// QoS ≥ 1 messages published while disconnected are kept by libmosquitto and sent after
@@ -90,7 +116,9 @@ public final class MQTTClient: @unchecked Sendable {
         }
         let code = payload.withContiguousStorageIfAvailable(send) ?? Array(payload).withUnsafeBufferPointer(send)
         try check(code, "mosquitto_publish(topic: \(topic))")
-        wake.wake()
+        // From the loop thread itself (a handler publishing in handleIdle) the loop writes
+        // next anyway: no wake-up syscall per message.
+        if !isLoopThread { wake.wake() }
         return mid
     }
 
@@ -129,6 +157,9 @@ public final class MQTTClient: @unchecked Sendable {
                 mosquitto_int_option(handle, MOSQ_OPT_RECEIVE_MAXIMUM, 65535),
                 "mosquitto_int_option(RECEIVE_MAXIMUM)")
         }
+        try check(
+            mosquitto_max_inflight_messages_set(handle, UInt32(clamping: max(0, configuration.maxInflightPublishes))),
+            "mosquitto_max_inflight_messages_set(\(configuration.maxInflightPublishes))")
         if configuration.username != nil || configuration.password != nil {
             // Deliberately no argument in the call name: it must never carry the password.
             try check(
@@ -156,6 +187,9 @@ public final class MQTTClient: @unchecked Sendable {
         }
         mosquitto_disconnect_v5_callback_set(handle) { _, userdata, code, _ in
             LoopContext.from(userdata).takeUnretainedValue().onDisconnect(code: code)
+        }
+        mosquitto_publish_callback_set(handle) { _, userdata, mid in
+            LoopContext.from(userdata)._withUnsafeGuaranteedRef { $0.handler?.handlePublishAcknowledged(mid: mid) }
         }
         mosquitto_message_callback_set(handle) { _, userdata, message in
             // Hot path: no retain/release of the context, no copies.

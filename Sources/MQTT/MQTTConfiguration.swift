@@ -38,6 +38,10 @@ public struct MQTTConfiguration: Sendable {
     /// MQTT 5 only: the session-expiry-interval sent on CONNECT when `cleanSession` is false.
     /// Without it an MQTT 5 session ends at disconnect. `UInt32.max` means "never expires".
     public var sessionExpiryInterval: UInt32
+    /// QoS 1 messages this client publishes that may await PUBACK at once; more wait in
+    /// libmosquitto's queue. 0 = no limit. (libmosquitto's default of 20 throttles a
+    /// publisher to one window per round trip.)
+    public var maxInflightPublishes: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -52,7 +56,8 @@ public struct MQTTConfiguration: Sendable {
         subscriptions: [String] = [],
         qos: Int = 1,
         reconnect: ReconnectPolicy = ReconnectPolicy(),
-        sessionExpiryInterval: UInt32 = .max
+        sessionExpiryInterval: UInt32 = .max,
+        maxInflightPublishes: Int = 1_000
     ) {
         self.host = host
         self.port = port
@@ -67,6 +72,7 @@ public struct MQTTConfiguration: Sendable {
         self.qos = qos
         self.reconnect = reconnect
         self.sessionExpiryInterval = sessionExpiryInterval
+        self.maxInflightPublishes = maxInflightPublishes
     }
 
     /// The MQTT protocol level.

@@ -23,4 +23,14 @@ public protocol MQTTMessageHandler: AnyObject {
     /// disconnected) so the handler can flush time-based work such as a commit window.
     /// - Parameter nowNanos: a monotonic clock reading (`CLOCK_MONOTONIC`) in nanoseconds.
     func handleIdle(nowNanos: UInt64)
+
+    /// A QoS 1 message this client published was acknowledged (PUBACK), or a QoS 0 one was
+    /// written to the socket. `mid` is what ``MQTTClient/publish(topic:payload:qos:retain:)``
+    /// returned.
+    func handlePublishAcknowledged(mid: Int32)
+}
+
+extension MQTTMessageHandler {
+    /// Subscribers need not care about their own publishes.
+    public func handlePublishAcknowledged(mid: Int32) {}
 }

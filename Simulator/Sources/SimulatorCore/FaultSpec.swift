@@ -1,0 +1,23 @@
+/// Faults injected into the stream: malformed payloads, duplicates, reordering, clock skew and
+/// disconnects. Fractions are per device tick and are drawn from the seed.
+public struct FaultSpec: Sendable, Equatable {
+    /// Fraction of ticks sent as one malformed message instead of their readings.
+    public var malformed: Double
+    /// The kinds of malformed payload, chosen uniformly.
+    public var malformedKinds: [MalformedKind]
+    /// Fraction of ticks whose messages are sent twice.
+    public var duplicates: Double
+    /// Fraction of ticks whose messages are held back and sent after the next tick's.
+    public var outOfOrder: Double
+    /// Fraction of ticks whose `ts` is shifted by ± `skewBy`.
+    public var skew: Double
+    /// Seconds of clock skew.
+    public var skewBy: Double
+    /// Seconds between abrupt disconnects of one connection (done by the engine), if any.
+    public var disconnectEvery: Double?
+
+    /// No faults.
+    public static let none = FaultSpec(
+        malformed: 0, malformedKinds: MalformedKind.allCases, duplicates: 0, outOfOrder: 0, skew: 0,
+        skewBy: 300, disconnectEvery: nil)
+}

@@ -1,0 +1,57 @@
+/// What one connection published, kept on its own thread (plain arrays indexed by device,
+/// no hashing per message) and merged at the end.
+public struct ConnectionTally: Sendable, Equatable {
+    public var messages: Int64 = 0
+    public var readings: Int64 = 0
+    public var acknowledged: Int64 = 0
+    public var errors: Int64 = 0
+    public var malformed: [String: Int64] = [:]
+    public var duplicates: Int64 = 0
+    /// Readings per device index.
+    public var readingsByDevice: [Int64]
+    /// First and last device `seq` published per device index (-1 = none yet).
+    public var firstSeq: [Int64]
+    public var lastSeq: [Int64]
+    public var firstSendNanos: UInt64?
+    public var lastSendNanos: UInt64?
+
+    public init(devices: Int) {
+        readingsByDevice = Array(repeating: 0, count: devices)
+        firstSeq = Array(repeating: -1, count: devices)
+        lastSeq = Array(repeating: -1, count: devices)
+    }
+
+    mutating func record(_ facts: MessageFacts, nowNanos: UInt64) {
+        messages += 1
+        readings += Int64(facts.readings)
+        if firstSendNanos == nil { firstSendNanos = nowNanos }
+        lastSendNanos = nowNanos
+        if let kind = facts.malformed { malformed[kind, default: 0] += 1 }
+        if facts.duplicate { duplicates += 1 }
+        guard facts.readings > 0, facts.device < readingsByDevice.count else { return }
+        readingsByDevice[facts.device] += Int64(facts.readings)
+        if facts.seq >= 0, !facts.duplicate {
+            let last = facts.seq + Int64(facts.readings) - 1
+            if firstSeq[facts.device] < 0 || facts.seq < firstSeq[facts.device] { firstSeq[facts.device] = facts.seq }
+            if last > lastSeq[facts.device] { lastSeq[facts.device] = last }
+        }
+    }
+
+    public mutating func merge(_ other: ConnectionTally) {
+        messages += other.messages
+        readings += other.readings
+        acknowledged += other.acknowledged
+        errors += other.errors
+        duplicates += other.duplicates
+        malformed.merge(other.malformed, uniquingKeysWith: +)
+        for index in readingsByDevice.indices where index < other.readingsByDevice.count {
+            readingsByDevice[index] += other.readingsByDevice[index]
+            if other.firstSeq[index] >= 0 && (firstSeq[index] < 0 || other.firstSeq[index] < firstSeq[index]) {
+                firstSeq[index] = other.firstSeq[index]
+            }
+            lastSeq[index] = max(lastSeq[index], other.lastSeq[index])
+        }
+        firstSendNanos = [firstSendNanos, other.firstSendNanos].compactMap { $0 }.min()
+        lastSendNanos = [lastSendNanos, other.lastSendNanos].compactMap { $0 }.max()
+    }
+}

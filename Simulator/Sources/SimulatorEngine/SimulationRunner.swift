@@ -1,0 +1,102 @@
+import Foundation
+public import Logging
+public import MQTT
+
+/// Where and how to publish (the `haetae-sim run` options).
+public struct SimulationSettings: Sendable {
+    public var mqtt: MQTTConfiguration
+    public var connections: Int
+    public var qos: Int
+    /// QoS 1 messages awaiting PUBACK per connection.
+    public var window: Int
+    /// Target messages per second over all connections (0 = flat out).
+    public var messageRate: Double
+    /// Stop after this many readings over all connections (`Int64.max` = no limit).
+    public var readingLimit: Int64
+    public var duration: Duration
+
+    public init(mqtt: MQTTConfiguration, connections: Int, qos: Int, window: Int = 1_000, messageRate: Double, readingLimit: Int64, duration: Duration) {
+        self.mqtt = mqtt
+        self.connections = connections
+        self.qos = qos
+        self.window = window
+        self.messageRate = messageRate
+        self.readingLimit = readingLimit
+        self.duration = duration
+    }
+}
+
+/// Runs the publisher connections, each on its own thread, until they stop by themselves.
+public final class SimulationRunner<Source: MessageSource>: Sendable {
+    private let connections: [PublisherConnection<Source>]
+    private let devices: Int
+    public let startNanos: UInt64
+
+    /// - Parameter source: builds the share of connection `index` (of `count`).
+    public init(settings: SimulationSettings, devices: Int, logger: Logger, source: (_ index: Int, _ count: Int) throws -> Source) throws {
+        let count = max(1, settings.connections)
+        startNanos = Self.monotonicNanos()
+        let deadline = startNanos &+ UInt64(max(0, Double(settings.duration.components.seconds) + Double(settings.duration.components.attoseconds) * 1e-18) * 1e9)
+        var connections: [PublisherConnection<Source>] = []
+        for index in 0..<count {
+            var mqtt = settings.mqtt
+            mqtt.clientID = "\(settings.mqtt.clientID)-\(index)"
+            mqtt.subscriptions = []
+            mqtt.maxInflightPublishes = settings.window
+            // Split the reading limit so the shares add up exactly.
+            let share = settings.readingLimit == .max
+                ? Int64.max
+                : settings.readingLimit / Int64(count) + (Int64(index) < settings.readingLimit % Int64(count) ? 1 : 0)
+            connections.append(try PublisherConnection(
+                configuration: mqtt, source: try source(index, count), devices: devices,
+                rate: settings.messageRate / Double(count), qos: settings.qos, window: settings.window,
+                readingLimit: share, deadlineNanos: deadline, logger: logger))
+        }
+        self.connections = connections
+        self.devices = devices
+    }
+
+    /// Publishes until every connection is done; `progress` is called about once a second.
+    public func run(progress: @escaping @Sendable (ConnectionTally, Duration) -> Void = { _, _ in }) async -> ConnectionTally {
+        let tallies = await withTaskGroup(of: ConnectionTally.self) { group in
+            for connection in connections {
+                group.addTask {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<ConnectionTally, Never>) in
+                        let thread = Thread { continuation.resume(returning: connection.run()) }
+                        thread.name = "haetae-sim-publisher"
+                        thread.start()
+                    }
+                }
+            }
+            group.addTask { [connections, startNanos] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    var total = ConnectionTally(devices: 0)
+                    for connection in connections { total.merge(connection.progress) }
+                    progress(total, .nanoseconds(Int64(Self.monotonicNanos() &- startNanos)))
+                }
+                return ConnectionTally(devices: 0)
+            }
+            var results: [ConnectionTally] = []
+            for await tally in group {
+                results.append(tally)
+                if results.count == connections.count { group.cancelAll() }
+            }
+            return results
+        }
+        var total = ConnectionTally(devices: devices)
+        for tally in tallies where tally.readingsByDevice.count == devices { total.merge(tally) }
+        return total
+    }
+
+    /// Stops every connection (SIGINT); each finishes its acks and returns.
+    public func stop() {
+        for connection in connections { connection.stop() }
+    }
+
+    static func monotonicNanos() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+}
