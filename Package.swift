@@ -106,7 +106,7 @@ let package = Package(
             dependencies: ["Edge", "Readings", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "SimulatorCoreTests", dependencies: ["SimulatorCore"],
+            name: "SimulatorCoreTests", dependencies: ["SimulatorCore", "Readings"],
             path: "Simulator/Tests/SimulatorCoreTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulatorEngineTests", dependencies: ["SimulatorEngine", "TestSupport"],

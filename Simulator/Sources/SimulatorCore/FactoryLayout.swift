@@ -4,6 +4,12 @@ public struct SiteSpec: Sendable, Equatable {
     public var name: String
     /// Its production lines.
     public var lines: [LineSpec]
+
+    /// Creates a value; see the properties.
+    public init(name: String, lines: [LineSpec]) {
+        self.name = name
+        self.lines = lines
+    }
 }
 
 /// A production line and the device groups on it.
@@ -12,6 +18,12 @@ public struct LineSpec: Sendable, Equatable {
     public var name: String
     /// Groups of devices of one kind each.
     public var devices: [DeviceGroupSpec]
+
+    /// Creates a value; see the properties.
+    public init(name: String, devices: [DeviceGroupSpec]) {
+        self.name = name
+        self.devices = devices
+    }
 }
 
 /// `count` devices of one kind, named by a pattern such as `press-{n:02}`.
@@ -24,4 +36,12 @@ public struct DeviceGroupSpec: Sendable, Equatable {
     public var name: NamePattern
     /// The `n` of the first device (default 1), so several lines can continue one numbering.
     public var first: Int
+
+    /// Creates a value; see the properties.
+    public init(kind: String, count: Int, name: NamePattern, first: Int = 1) {
+        self.kind = kind
+        self.count = count
+        self.name = name
+        self.first = first
+    }
 }

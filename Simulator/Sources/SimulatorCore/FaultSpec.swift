@@ -20,4 +20,15 @@ public struct FaultSpec: Sendable, Equatable {
     public static let none = FaultSpec(
         malformed: 0, malformedKinds: MalformedKind.allCases, duplicates: 0, outOfOrder: 0, skew: 0,
         skewBy: 300, disconnectEvery: nil)
+
+    /// Creates a value; see the properties.
+    public init(malformed: Double, malformedKinds: [MalformedKind], duplicates: Double, outOfOrder: Double, skew: Double, skewBy: Double, disconnectEvery: Double?) {
+        self.malformed = malformed
+        self.malformedKinds = malformedKinds
+        self.duplicates = duplicates
+        self.outOfOrder = outOfOrder
+        self.skew = skew
+        self.skewBy = skewBy
+        self.disconnectEvery = disconnectEvery
+    }
 }

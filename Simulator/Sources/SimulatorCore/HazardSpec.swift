@@ -24,6 +24,18 @@ public struct FixedHazard: Sendable, Equatable {
     public var duration: Double
     /// What it does to the values.
     public var effect: HazardEffect
+
+    /// Creates a value; see the properties.
+    public init(type: HazardType, device: String, site: String? = nil, line: String? = nil, sensors: [String], start: Double, duration: Double, effect: HazardEffect) {
+        self.type = type
+        self.device = device
+        self.site = site
+        self.line = line
+        self.sensors = sensors
+        self.start = start
+        self.duration = duration
+        self.effect = effect
+    }
 }
 
 /// Random hazards, resolved deterministically from the seed by ``ScenarioPlan``.
@@ -36,4 +48,12 @@ public struct RandomHazards: Sendable, Equatable {
     public var within: Double
     /// The duration of each; each type's ``HazardType/defaultDuration`` when nil.
     public var duration: Double?
+
+    /// Creates a value; see the properties.
+    public init(count: Int, types: [HazardType], within: Double, duration: Double? = nil) {
+        self.count = count
+        self.types = types
+        self.within = within
+        self.duration = duration
+    }
 }
