@@ -14,6 +14,14 @@ public struct ConnectionTally: Sendable, Equatable {
     public var lastSeq: [Int64]
     public var firstSendNanos: UInt64?
     public var lastSendNanos: UInt64?
+    /// When the last acknowledgement (QoS 1) or write (QoS 0) was seen.
+    public var lastAckNanos: UInt64?
+
+    /// First message sent to the last one acknowledged (or sent, if later), in seconds.
+    public var activeSeconds: Double {
+        guard let first = firstSendNanos, let last = [lastSendNanos, lastAckNanos].compactMap({ $0 }).max(), last > first else { return 0 }
+        return Double(last - first) / 1e9
+    }
 
     public init(devices: Int) {
         readingsByDevice = Array(repeating: 0, count: devices)
@@ -53,5 +61,6 @@ public struct ConnectionTally: Sendable, Equatable {
         }
         firstSendNanos = [firstSendNanos, other.firstSendNanos].compactMap { $0 }.min()
         lastSendNanos = [lastSendNanos, other.lastSendNanos].compactMap { $0 }.max()
+        lastAckNanos = [lastAckNanos, other.lastAckNanos].compactMap { $0 }.max()
     }
 }

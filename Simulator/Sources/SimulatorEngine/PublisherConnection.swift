@@ -74,6 +74,10 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
 
     public func handlePublishAcknowledged(mid: Int32) {
         tally.acknowledged += 1
+        // The run's rate is measured to the last acknowledgement (QoS 1) or write (QoS 0).
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        tally.lastAckNanos = UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 
     public func handleIdle(nowNanos: UInt64) {

@@ -64,13 +64,13 @@ struct SimulationReport: Encodable {
         self.qos = qos
         self.connections = connections
         startedAt = Self.timestamp(started)
-        let seconds = tally.firstSendNanos.flatMap { first in tally.lastSendNanos.map { Double($0 &- first) / 1e9 } } ?? 0
+        let seconds = tally.activeSeconds
         durationS = (seconds * 1_000).rounded() / 1_000
         targetRate = plan.totalRate
         sentTotal = tally.readings
         messagesTotal = tally.messages
         acknowledged = tally.acknowledged
-        // Readings per second from the first to the last message sent.
+        // Readings per second from the first message sent to the last acknowledged.
         achievedRate = seconds > 0 ? (Double(tally.readings) / seconds).rounded() : 0
         errors = tally.errors
         self.stoppedBy = stoppedBy

@@ -37,11 +37,11 @@ struct PublisherIntegrationTests {
         }
     }
 
-    @Test("the achieved rate is within ±2% of the target")
+    @Test("over 10 s the achieved rate is within ±2% of the target")
     func rateIsAccurate() async throws {
         let broker = try await MosquittoBroker()
         let target = 4_000.0
-        let runner = try Self.runner(Self.settings(port: broker.port, qos: 0, rate: target, limit: .max, duration: .seconds(5)))
+        let runner = try Self.runner(Self.settings(port: broker.port, qos: 0, rate: target, limit: .max, duration: .seconds(10)))
         let tally = await runner.run()
         let seconds = Double(tally.lastSendNanos! - tally.firstSendNanos!) / 1e9
         let achieved = Double(tally.messages - 1) / seconds
