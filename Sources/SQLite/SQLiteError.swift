@@ -25,11 +25,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         self.path = path
     }
 
-    /// True when the database or disk is full (`SQLITE_FULL`).
-    public var isDiskFull: Bool { code == 13 }
-    /// True when another connection holds a lock (`SQLITE_BUSY`, `SQLITE_LOCKED`).
-    public var isBusy: Bool { code == 5 || code == 6 }
-
     public var description: String {
         var text = "\(call) failed (\(code)"
         if extendedCode != code { text += "/\(extendedCode)" }

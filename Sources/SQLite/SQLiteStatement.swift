@@ -113,10 +113,6 @@ public final class SQLiteStatement {
         sqlite3_reset(handle)
     }
 
-    public func clearBindings() {
-        sqlite3_clear_bindings(handle)
-    }
-
     // MARK: Columns of the current row
 
     public func isNull(at column: Int32) -> Bool {

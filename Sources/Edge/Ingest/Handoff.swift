@@ -11,8 +11,6 @@ public struct Handoff: Sendable {
     public var rejected = RejectCounts()
     /// A bounded sample of the rejected messages (for the log and the `rejects` table).
     public var rejectSamples: [RejectSample] = []
-    /// Rejected messages beyond the sample.
-    public var rejectSamplesSkipped = 0
     /// Wall-clock time (epoch ms) of the first message this process received, set once.
     public var firstMessageAtMillis: Int64?
 

@@ -93,10 +93,8 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     }
 
     private func sample(_ reason: RejectReason, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) {
-        guard current.rejectSamples.count < Self.maxSamplesPerHandoff else {
-            current.rejectSamplesSkipped += 1
-            return
-        }
+        // Every reject is counted by reason; only the first few of a hand-off are sampled.
+        guard current.rejectSamples.count < Self.maxSamplesPerHandoff else { return }
         current.rejectSamples.append(RejectSample(
             reason: reason,
             topic: String(decoding: topic.prefix(256), as: UTF8.self),

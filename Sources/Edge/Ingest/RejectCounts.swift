@@ -24,10 +24,6 @@ public struct RejectCounts: Sendable, Equatable {
         for index in counts.indices { counts[index] += other.counts[index] }
     }
 
-    public mutating func reset() {
-        for index in counts.indices { counts[index] = 0 }
-    }
-
     private static func index(of reason: RejectReason) -> Int {
         // allCases is small (7); a linear scan beats hashing the raw value.
         reasons.firstIndex(of: reason)!
