@@ -73,7 +73,7 @@ let package = Package(
         // The device simulator (under Simulator/): scenarios and ground truth, no I/O …
         .target(
             name: "SimulatorCore",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["Readings", .product(name: "Yams", package: "Yams")],
             path: "Simulator/Sources/SimulatorCore",
             swiftSettings: swiftSettings),
         // … and the publishing engine over the MQTT module.
@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "haetae-sim",
             dependencies: [
-                "SimulatorCore", "SimulatorEngine", "MQTT",
+                "SimulatorCore", "SimulatorEngine", "MQTT", "Readings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -57,7 +57,8 @@ final class LoopContext {
         switch state {
         case .connected: logger.info("MQTT connected")
         case .connecting: logger.debug("MQTT connecting")
-        case .disconnected("stopped"): logger.info("MQTT disconnected", metadata: ["reason": "stopped"])
+        case .disconnected(let reason) where reason == "stopped" || reason == MQTTClient.droppedReason:
+            logger.info("MQTT disconnected", metadata: ["reason": "\(reason)"])
         case .disconnected(let reason): logger.warning("MQTT disconnected", metadata: ["reason": "\(reason)"])
         }
         handler?.handleConnectionState(state)

@@ -12,6 +12,8 @@ extension MQTTClient {
     private static let readBurst = 256
     /// How long a clean DISCONNECT may take on stop.
     private static let stopGraceNanos: UInt64 = 1_000_000_000
+    /// The disconnect reason after ``dropConnection()``.
+    static let droppedReason = "dropped on request"
     /// `mosquitto_loop_misc` (keepalive) cadence.
     private static let miscIntervalNanos: UInt64 = 1_000_000_000
 
@@ -83,6 +85,15 @@ extension MQTTClient {
             if context.machine.hasSocket && socket < 0 {
                 context.report(context.machine.connectionLost("socket closed", nowNanos: now, jitter: .random(in: 0...1)))
                 continue
+            }
+            if socket >= 0 && dropFlag.load(ordering: .acquiring) && !mosquitto_want_write(handle) {
+                // Queue written: shut the socket down under libmosquitto, whose next read sees
+                // the connection lost and reports it; the reconnect backoff follows as for any loss.
+                dropFlag.store(false, ordering: .relaxed)
+                context.machine.noteFailure(Self.droppedReason)
+                shutdown(socket, Int32(SHUT_RDWR))
+            } else if socket < 0 && dropFlag.load(ordering: .relaxed) {
+                dropFlag.store(false, ordering: .relaxed)  // already disconnected: nothing to drop
             }
             var timeout = pollMillis
             if case .waiting(let until) = context.machine.phase, until > now {

@@ -33,6 +33,8 @@ public final class MQTTClient: @unchecked Sendable {
     let logger: Logger
     let wake: WakePipe
     let stopFlag = Atomic<Bool>(false)
+    /// Set by ``dropConnection()``; the loop closes the socket once libmosquitto's queue is written.
+    let dropFlag = Atomic<Bool>(false)
     /// `pthread_self()` of the thread inside `run`, 0 when not running.
     let loopThread = Atomic<UInt>(0)
 
@@ -76,6 +78,16 @@ public final class MQTTClient: @unchecked Sendable {
     public func requestStop() {
         stopFlag.store(true, ordering: .releasing)
         wake.wake()
+    }
+
+    /// Closes the connection abruptly, without a DISCONNECT packet, as a device losing power
+    /// or its network would (the broker sees the socket close and publishes any will).
+    /// What libmosquitto has already queued is written first, so nothing published before
+    /// the call is discarded on this side; the client then reconnects per its policy.
+    /// Safe from any thread; returns at once.
+    public func dropConnection() {
+        dropFlag.store(true, ordering: .releasing)
+        if !isLoopThread { wake.wake() }
     }
 
     /// Queues a PUBLISH from bytes, for publishers on the hot path: no `String` per message.

@@ -1,5 +1,5 @@
 /// RFC 3339 timestamps (`2024-11-24T12:00:00.123+09:00`) parsed from bytes, without Foundation.
-enum RFC3339 {
+public enum RFC3339 {
     /// Epoch milliseconds of the first instant of year 10000; timestamps must be before it.
     static let endOfYear9999Millis: Int64 = 253_402_300_800_000
 
@@ -10,7 +10,7 @@ enum RFC3339 {
     /// (`:60`) is accepted and lands on the next second, as POSIX `timegm` does.
     /// - Returns: `nil` when the text is malformed, a field is out of range (month 13, Feb 30,
     ///   hour 24, offset ±24:00), or the instant is before 1970 or after 9999.
-    static func epochMillis(_ text: UnsafeRawBufferPointer) -> Int64? {
+    public static func epochMillis(_ text: UnsafeRawBufferPointer) -> Int64? {
         guard text.count >= 20 else { return nil }
         func digits(_ at: Int, _ count: Int) -> Int? {
             var value = 0

@@ -7,6 +7,8 @@ public struct ConnectionTally: Sendable, Equatable {
     public var errors: Int64 = 0
     public var malformed: [String: Int64] = [:]
     public var duplicates: Int64 = 0
+    /// Abrupt disconnects done (the `faults.disconnects` of a scenario).
+    public var disconnects: Int64 = 0
     /// Readings per device index.
     public var readingsByDevice: [Int64]
     /// First and last device `seq` published per device index (-1 = none yet).
@@ -39,7 +41,7 @@ public struct ConnectionTally: Sendable, Equatable {
         guard facts.readings > 0, facts.device < readingsByDevice.count else { return }
         readingsByDevice[facts.device] += Int64(facts.readings)
         if facts.seq >= 0, !facts.duplicate {
-            let last = facts.seq + Int64(facts.readings) - 1
+            let last = facts.lastSeq
             if firstSeq[facts.device] < 0 || facts.seq < firstSeq[facts.device] { firstSeq[facts.device] = facts.seq }
             if last > lastSeq[facts.device] { lastSeq[facts.device] = last }
         }
@@ -51,6 +53,7 @@ public struct ConnectionTally: Sendable, Equatable {
         acknowledged += other.acknowledged
         errors += other.errors
         duplicates += other.duplicates
+        disconnects += other.disconnects
         malformed.merge(other.malformed, uniquingKeysWith: +)
         for index in readingsByDevice.indices where index < other.readingsByDevice.count {
             readingsByDevice[index] += other.readingsByDevice[index]

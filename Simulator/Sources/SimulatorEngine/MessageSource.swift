@@ -7,6 +7,29 @@ public protocol MessageSource: Sendable {
     /// Returns what it is, or `nil` when the next device tick publishes nothing (a silent
     /// device); the engine then moves on to the next tick.
     mutating func next(wallMillis: Int64, topic: inout [UInt8], payload: inout [UInt8]) -> MessageFacts?
+
+    /// Renders one message still held back at the end of the run (an out-of-order tick, a
+    /// partial batch), or `nil` when none is left. Called repeatedly once publishing stops,
+    /// so every `seq` handed out is also sent.
+    mutating func flush(wallMillis: Int64, topic: inout [UInt8], payload: inout [UInt8]) -> MessageFacts?
+
+    /// True when the source has nothing more to send (a replayed file at its end); the
+    /// connection then finishes without waiting for its deadline.
+    var isExhausted: Bool { get }
+
+    /// This share's fraction of all messages (0…1), so each connection is paced at the rate of
+    /// its own devices; `nil` splits the rate evenly over the connections.
+    var shareOfMessages: Double? { get }
+
+    /// This share's fraction of all readings (0…1), to split `--count` over the connections.
+    var shareOfReadings: Double? { get }
+}
+
+extension MessageSource {
+    public mutating func flush(wallMillis: Int64, topic: inout [UInt8], payload: inout [UInt8]) -> MessageFacts? { nil }
+    public var isExhausted: Bool { false }
+    public var shareOfMessages: Double? { nil }
+    public var shareOfReadings: Double? { nil }
 }
 
 /// The facts of one rendered message, for the report.
@@ -17,15 +40,18 @@ public struct MessageFacts: Sendable, Equatable {
     public var readings: Int
     /// The device `seq` of its first reading (-1 when it carries none).
     public var seq: Int64
+    /// The device `seq` of its last reading (an `array` message spans several ticks).
+    public var lastSeq: Int64
     /// The reject reason a running edge should count it under, for a deliberately malformed message.
     public var malformed: String?
     /// True for a deliberate duplicate of an earlier message.
     public var duplicate: Bool
 
-    public init(device: Int, readings: Int, seq: Int64, malformed: String? = nil, duplicate: Bool = false) {
+    public init(device: Int, readings: Int, seq: Int64, lastSeq: Int64? = nil, malformed: String? = nil, duplicate: Bool = false) {
         self.device = device
         self.readings = readings
         self.seq = seq
+        self.lastSeq = lastSeq ?? seq
         self.malformed = malformed
         self.duplicate = duplicate
     }

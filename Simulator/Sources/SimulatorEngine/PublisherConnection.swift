@@ -23,6 +23,10 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
     private var topic: [UInt8] = []
     private var payload: [UInt8] = []
     private var finishing = false
+    private var flushed = false
+    private var giveUpNanos: UInt64 = .max
+    private let disconnectEveryNanos: UInt64?
+    private var nextDropNanos: UInt64 = .max
     private var connected = false
     private let stopRequested = Atomic<Bool>(false)
     private let snapshot: Mutex<ConnectionTally>
@@ -33,9 +37,11 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
     ///   - rate: messages per second for this connection (0 = flat out).
     ///   - readingLimit: stop after this many readings (`Int64.max` = no limit).
     ///   - deadlineNanos: stop publishing at this monotonic time.
+    ///   - disconnectEvery: drop the connection abruptly this often (a fault), first after `firstDisconnect`.
     public init(
         configuration: MQTTConfiguration, source: Source, devices: Int, rate: Double, qos: Int, window: Int,
-        readingLimit: Int64, deadlineNanos: UInt64, logger: Logger
+        readingLimit: Int64, deadlineNanos: UInt64, disconnectEvery: Duration? = nil, firstDisconnect: Duration? = nil,
+        logger: Logger
     ) throws {
         client = try MQTTClient(configuration: configuration, logger: logger)
         self.source = source
@@ -47,6 +53,10 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
         tally = ConnectionTally(devices: devices)
         snapshot = Mutex(ConnectionTally(devices: 0))
         self.logger = logger
+        disconnectEveryNanos = disconnectEvery.map { Self.nanos($0) }
+        if let disconnectEvery {
+            nextDropNanos = Self.monotonicNanos() &+ Self.nanos(firstDisconnect ?? disconnectEvery)
+        }
         topic.reserveCapacity(256)
         payload.reserveCapacity(70_000)
     }
@@ -84,19 +94,37 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
         if nowNanos &- lastSnapshotNanos > 100_000_000 {
             lastSnapshotNanos = nowNanos
             let copy = tally
-            snapshot.withLock { $0.messages = copy.messages; $0.readings = copy.readings; $0.errors = copy.errors; $0.acknowledged = copy.acknowledged }
+            snapshot.withLock {
+                $0.messages = copy.messages; $0.readings = copy.readings; $0.errors = copy.errors
+                $0.acknowledged = copy.acknowledged; $0.disconnects = copy.disconnects
+            }
         }
-        if !finishing && (stopRequested.load(ordering: .relaxed) || nowNanos >= deadlineNanos || tally.readings >= readingLimit) {
+        if !finishing && (stopRequested.load(ordering: .relaxed) || nowNanos >= deadlineNanos
+            || tally.readings >= readingLimit || source.isExhausted) {
             finishing = true
+            giveUpNanos = min(nowNanos, deadlineNanos) &+ 5_000_000_000
         }
         if finishing {
-            // Done when everything is acknowledged (QoS 1) or written, or 5 s after the deadline.
-            if tally.acknowledged >= tally.messages || nowNanos >= deadlineNanos &+ 5_000_000_000 || !connected {
+            // Send what the source still holds back (so no seq handed out goes unsent), then
+            // done when everything is acknowledged (QoS 1) or written, or 5 s after the deadline.
+            if connected && !flushed { flushHeldMessages(nowNanos: nowNanos) }
+            if (flushed && (tally.acknowledged >= tally.messages || !connected)) || nowNanos >= giveUpNanos {
                 client.requestStop()
             }
             return
         }
         guard connected else { return }
+        if let every = disconnectEveryNanos, nowNanos >= nextDropNanos {
+            // An abrupt disconnect: stop publishing until what was sent is written/acknowledged
+            // (so the counts stay exact at both QoS levels), then drop the socket.
+            if tally.acknowledged >= tally.messages {
+                client.dropConnection()
+                tally.disconnects += 1
+                nextDropNanos = nowNanos &+ every
+                connected = false
+            }
+            return
+        }
         let inflight = tally.messages - tally.acknowledged
         var budget = schedule.release(nowNanos: nowNanos, limit: .max)
         if qos > 0 { budget = min(budget, Int(max(0, window - inflight))) }
@@ -104,22 +132,49 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
         while budget > 0 && tally.readings < readingLimit {
             topic.removeAll(keepingCapacity: true)
             payload.removeAll(keepingCapacity: true)
-            // A silent device's tick uses its slot in the schedule but publishes nothing.
+            // A silent device's tick (or a replayed message not yet due) uses its slot in the
+            // schedule but publishes nothing.
             budget -= 1
             guard let facts = source.next(wallMillis: wallMillis, topic: &topic, payload: &payload) else { continue }
-            let sent = topic.withUnsafeBytes { topicBytes in
-                payload.withUnsafeBytes { payloadBytes in
-                    Result { () throws(MQTTError) in try client.publish(topic: topicBytes, payload: payloadBytes, qos: qos) }
-                }
-            }
-            switch sent {
-            case .success:
-                tally.record(facts, nowNanos: nowNanos)
-            case .failure(let error):
-                tally.errors += 1
-                if tally.errors <= 3 { logger.warning("publish failed", metadata: ["error": "\(error)"]) }
+            publishRendered(facts, nowNanos: nowNanos)
+        }
+    }
+
+    private func flushHeldMessages(nowNanos: UInt64) {
+        let wallMillis = Self.wallClockMillis()
+        while true {
+            topic.removeAll(keepingCapacity: true)
+            payload.removeAll(keepingCapacity: true)
+            guard let facts = source.flush(wallMillis: wallMillis, topic: &topic, payload: &payload) else { break }
+            publishRendered(facts, nowNanos: nowNanos)
+        }
+        flushed = true
+    }
+
+    private func publishRendered(_ facts: MessageFacts, nowNanos: UInt64) {
+        let sent = topic.withUnsafeBytes { topicBytes in
+            payload.withUnsafeBytes { payloadBytes in
+                Result { () throws(MQTTError) in try client.publish(topic: topicBytes, payload: payloadBytes, qos: qos) }
             }
         }
+        switch sent {
+        case .success:
+            tally.record(facts, nowNanos: nowNanos)
+        case .failure(let error):
+            tally.errors += 1
+            if tally.errors <= 3 { logger.warning("publish failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    static func nanos(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+
+    static func monotonicNanos() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 
     static func wallClockMillis() -> Int64 {

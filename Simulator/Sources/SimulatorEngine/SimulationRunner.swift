@@ -14,8 +14,13 @@ public struct SimulationSettings: Sendable {
     /// Stop after this many readings over all connections (`Int64.max` = no limit).
     public var readingLimit: Int64
     public var duration: Duration
+    /// Drop each connection abruptly this often (staggered over the connections); `nil` = never.
+    public var disconnectEvery: Duration?
 
-    public init(mqtt: MQTTConfiguration, connections: Int, qos: Int, window: Int = 1_000, messageRate: Double, readingLimit: Int64, duration: Duration) {
+    public init(
+        mqtt: MQTTConfiguration, connections: Int, qos: Int, window: Int = 1_000, messageRate: Double, readingLimit: Int64,
+        duration: Duration, disconnectEvery: Duration? = nil
+    ) {
         self.mqtt = mqtt
         self.connections = connections
         self.qos = qos
@@ -23,6 +28,7 @@ public struct SimulationSettings: Sendable {
         self.messageRate = messageRate
         self.readingLimit = readingLimit
         self.duration = duration
+        self.disconnectEvery = disconnectEvery
     }
 }
 
@@ -37,20 +43,24 @@ public final class SimulationRunner<Source: MessageSource>: Sendable {
         let count = max(1, settings.connections)
         startNanos = Self.monotonicNanos()
         let deadline = startNanos &+ UInt64(max(0, Double(settings.duration.components.seconds) + Double(settings.duration.components.attoseconds) * 1e-18) * 1e9)
+        let shares = try (0..<count).map { try source($0, count) }
+        let limits = Self.split(settings.readingLimit, by: shares.map { $0.shareOfReadings ?? 1 / Double(count) })
         var connections: [PublisherConnection<Source>] = []
-        for index in 0..<count {
+        for (index, share) in shares.enumerated() {
             var mqtt = settings.mqtt
             mqtt.clientID = "\(settings.mqtt.clientID)-\(index)"
             mqtt.subscriptions = []
             mqtt.maxInflightPublishes = settings.window
-            // Split the reading limit so the shares add up exactly.
-            let share = settings.readingLimit == .max
-                ? Int64.max
-                : settings.readingLimit / Int64(count) + (Int64(index) < settings.readingLimit % Int64(count) ? 1 : 0)
+            // Each connection is paced at its own devices' rate, so shares of unequal size
+            // (mixed payload shapes) still add up to the target.
+            let fraction = share.shareOfMessages ?? 1 / Double(count)
+            // Disconnects are staggered so the connections do not all drop at once.
+            let firstDrop = settings.disconnectEvery.map { $0 * (Double(index + 1) / Double(count)) }
             connections.append(try PublisherConnection(
-                configuration: mqtt, source: try source(index, count), devices: devices,
-                rate: settings.messageRate / Double(count), qos: settings.qos, window: settings.window,
-                readingLimit: share, deadlineNanos: deadline, logger: logger))
+                configuration: mqtt, source: share, devices: devices,
+                rate: settings.messageRate * fraction, qos: settings.qos, window: settings.window,
+                readingLimit: limits[index], deadlineNanos: deadline,
+                disconnectEvery: settings.disconnectEvery, firstDisconnect: firstDrop, logger: logger))
         }
         self.connections = connections
         self.devices = devices
@@ -92,6 +102,23 @@ public final class SimulationRunner<Source: MessageSource>: Sendable {
     /// Stops every connection (SIGINT); each finishes its acks and returns.
     public func stop() {
         for connection in connections { connection.stop() }
+    }
+
+    /// Splits a reading limit over the connections in proportion to their shares, so the
+    /// parts add up exactly (`Int64.max` stays unlimited for all).
+    static func split(_ limit: Int64, by fractions: [Double]) -> [Int64] {
+        guard limit != .max else { return fractions.map { _ in .max } }
+        let total = fractions.reduce(0, +)
+        let weights = total > 0 ? fractions.map { $0 / total } : fractions.map { _ in 1 / Double(fractions.count) }
+        var parts = weights.map { Int64((Double(limit) * $0).rounded(.down)) }
+        var left = limit - parts.reduce(0, +)
+        var index = 0
+        while left > 0 {
+            parts[index % parts.count] += 1
+            left -= 1
+            index += 1
+        }
+        return parts
     }
 
     static func monotonicNanos() -> UInt64 {

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import MQTT
+import Readings
 import SimulatorCore
 import SimulatorEngine
 
@@ -11,11 +12,15 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Publish a scenario to a broker; always stops by itself (duration or count), SIGINT stops early. Writes the report.")
 
-    @Option(help: "A built-in scenario (smoke, seoul, gwangju, stress) or a scenario YAML file.")
-    var scenario: String = "smoke"
+    @Option(help: "A built-in scenario (smoke, seoul, gwangju, stress) or a scenario YAML file (default: smoke).")
+    var scenario: String?
+    @Option(help: "Replay a recorded NDJSON file instead of a scenario (mosquitto_sub -F %J lines, or readings as `haetae-edge spool dump` writes them).")
+    var replay: String?
+    @Option(help: "Replay at this multiple of the recorded pace (ignored with --rate).")
+    var speed: Double = 1
     @Option(help: "mqtt://host:port or mqtts://host:port.")
     var broker: String = "mqtt://127.0.0.1:1883"
-    @Option(help: "Total readings per second (overrides the scenario's rate).")
+    @Option(help: "Total readings per second (overrides the scenario's rate; messages per second for --replay).")
     var rate: Double?
     @Option(help: "Stop after this long, e.g. 30s, 5m (default: the scenario's duration).")
     var duration: String?
@@ -48,37 +53,91 @@ struct RunCommand: AsyncParsableCommand {
         if let rate, !(rate > 0) { throw ValidationError("--rate must be > 0 readings/s") }
         if let count, count <= 0 { throw ValidationError("--count must be > 0") }
         guard window > 0 else { throw ValidationError("--window must be > 0") }
+        if replay != nil && scenario != nil { throw ValidationError("--replay and --scenario exclude each other") }
+        guard speed > 0 && speed.isFinite else { throw ValidationError("--speed must be > 0") }
     }
 
     func run() async throws {
-        let scenario: Scenario
-        do {
-            scenario = try Scenario.resolve(self.scenario)
-        } catch {
-            throw SimFailure(message: "\(error)")
-        }
-        let plan = ScenarioPlan(scenario: scenario, seed: seed, totalRate: rate)
-        let seconds: Double
-        if let duration {
-            guard let parsed = Units.seconds(duration), parsed > 0 else { throw SimFailure(message: "--duration \(duration): use e.g. 30s, 5m") }
-            seconds = parsed
-        } else {
-            seconds = scenario.duration
-        }
-        let qos = self.qos ?? min(scenario.qos, 1)
         let url = try BrokerURL(broker)
+        let mqtt = try mqttConfiguration(url)
         var logger = Logger(label: "haetae.sim")
         logger.logLevel = .warning
-        let mqtt = try mqttConfiguration(url)
-        let connections = min(self.connections, max(1, plan.devices.count))
-        let settings = SimulationSettings(
-            mqtt: mqtt, connections: connections, qos: qos, window: window, messageRate: plan.messagesPerSecond,
-            readingLimit: count ?? .max, duration: .nanoseconds(Int64(seconds * 1e9)))
-
         let started = Date()
-        let runner = try SimulationRunner(settings: settings, devices: plan.devices.count, logger: logger) { index, count in
-            ScenarioSource(plan: plan, connection: index, connections: count)
+        let startWallMillis = Int64(started.timeIntervalSince1970 * 1_000)
+
+        // What to publish: a scenario (ground truth from its plan) or a recording.
+        let source: SimulationReport.Source
+        let seconds: Double
+        let settings: SimulationSettings
+        let tally: ConnectionTally
+        let interrupted: Bool
+        let qos: Int
+        if let replay {
+            let recording: Recording
+            do {
+                recording = try Recording.load(path: replay)
+            } catch {
+                throw SimFailure(message: "\(error)")
+            }
+            let plan = ReplayPlan(recording: recording, topicTemplate: try TopicTemplate())
+            let span = Double(recording.spanMillis) / 1_000 / speed
+            seconds = try durationSeconds(default: rate == nil ? span + 30 : 3_600)
+            qos = self.qos ?? 1
+            source = .init(name: "replay:\(recording.name)", seed: 0, targetRate: rate ?? 0, devices: plan.devices, hazards: [])
+            let connections = min(self.connections, max(1, plan.devices.count))
+            settings = SimulationSettings(
+                mqtt: mqtt, connections: connections, qos: qos, window: window, messageRate: rate ?? 0,
+                readingLimit: count ?? .max, duration: .nanoseconds(Int64(seconds * 1e9)))
+            FileHandle.standardError.write(Data("haetae-sim: replaying \(recording.name) (\(recording.messages.count) messages, \(plan.totalReadings) readings, \(plan.devices.count) devices) → \(url.host):\(url.port), \(connections) connections, QoS \(qos), \(rate.map { "\(Int($0)) messages/s" } ?? "at \(speed)× the recorded pace")\n".utf8))
+            let pace = rate == nil ? speed : nil
+            (tally, interrupted) = try await publish(settings: settings, devices: plan.devices.count, seconds: seconds, logger: logger) { index, count in
+                ReplaySource(plan: plan, connection: index, connections: count, startWallMillis: startWallMillis, speed: pace)
+            }
+        } else {
+            let scenario: Scenario
+            do {
+                scenario = try Scenario.resolve(self.scenario ?? "smoke")
+            } catch {
+                throw SimFailure(message: "\(error)")
+            }
+            let plan = ScenarioPlan(scenario: scenario, seed: seed, totalRate: rate)
+            seconds = try durationSeconds(default: scenario.duration)
+            qos = self.qos ?? min(scenario.qos, 1)
+            source = .init(
+                name: scenario.name, seed: plan.seed, targetRate: plan.totalRate,
+                devices: plan.devices.map { "\($0.site)/\($0.line)/\($0.name)" }, hazards: plan.groundTruth)
+            let connections = min(self.connections, max(1, plan.devices.count))
+            settings = SimulationSettings(
+                mqtt: mqtt, connections: connections, qos: qos, window: window, messageRate: plan.messagesPerSecond,
+                readingLimit: count ?? .max, duration: .nanoseconds(Int64(seconds * 1e9)),
+                disconnectEvery: scenario.faults.disconnectEvery.map { .nanoseconds(Int64($0 * 1e9)) })
+            FileHandle.standardError.write(Data("haetae-sim: \(scenario.name) → \(url.host):\(url.port), \(plan.devices.count) devices, \(connections) connections, QoS \(qos), target \(Int(plan.totalRate)) readings/s, \(count.map { "\($0) readings or " } ?? "")\(seconds)s\n".utf8))
+            (tally, interrupted) = try await publish(settings: settings, devices: plan.devices.count, seconds: seconds, logger: logger) { index, count in
+                ScenarioSource(plan: plan, connection: index, connections: count)
+            }
         }
+
+        let stoppedBy = interrupted ? "sigint" : (count.map { tally.readings >= $0 } ?? false) ? "count"
+            : replay != nil && tally.messages > 0 ? "end of recording" : "duration"
+        let result = SimulationReport(
+            source: source, tally: tally, broker: "\(url.tls ? "mqtts" : "mqtt")://\(url.host):\(url.port)", qos: qos,
+            connections: settings.connections, started: started, stoppedBy: stoppedBy)
+        print("sent \(result.sentTotal) readings in \(result.messagesTotal) messages over \(result.durationS)s: \(Int(result.achievedRate)) readings/s, \(result.errors) errors, \(result.malformed.values.reduce(0, +)) malformed, \(result.disconnects) disconnects, \(result.hazards.count) hazards (stopped by \(stoppedBy))")
+        if let report {
+            do {
+                try result.write(to: report)
+            } catch {
+                throw SimFailure(message: "cannot write the report to \(report): \(error)")
+            }
+        }
+        if result.errors > 0 || result.messagesTotal == 0 { throw ExitCode.failure }
+    }
+
+    /// Publishes with one connection per share until done; SIGINT stops early.
+    private func publish<Source: MessageSource>(
+        settings: SimulationSettings, devices: Int, seconds: Double, logger: Logger, source: (Int, Int) throws -> Source
+    ) async throws -> (ConnectionTally, interrupted: Bool) {
+        let runner = try SimulationRunner(settings: settings, devices: devices, logger: logger, source: source)
         let interrupted = InterruptFlag()
         signal(SIGINT, SIG_IGN)
         let sigint = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -87,28 +146,19 @@ struct RunCommand: AsyncParsableCommand {
             runner.stop()
         }
         sigint.resume()
-
         let progress = ProgressLine(plannedReadings: count, plannedDuration: .nanoseconds(Int64(seconds * 1e9)))
-        FileHandle.standardError.write(Data("haetae-sim: \(scenario.name) → \(url.host):\(url.port), \(plan.devices.count) devices, \(connections) connections, QoS \(qos), target \(Int(plan.totalRate)) readings/s, \(count.map { "\($0) readings or " } ?? "")\(seconds)s\n".utf8))
         let tally = await runner.run { [quiet] tally, elapsed in
             if !quiet { progress.draw(tally, elapsed: elapsed) }
         }
         sigint.cancel()
         if !quiet { progress.finish() }
+        return (tally, interrupted.isSet)
+    }
 
-        let stoppedBy = interrupted.isSet ? "sigint" : (count.map { tally.readings >= $0 } ?? false) ? "count" : "duration"
-        let result = SimulationReport(
-            plan: plan, tally: tally, broker: "\(url.tls ? "mqtts" : "mqtt")://\(url.host):\(url.port)", qos: qos,
-            connections: connections, started: started, stoppedBy: stoppedBy)
-        print("sent \(result.sentTotal) readings in \(result.messagesTotal) messages over \(result.durationS)s: \(Int(result.achievedRate)) readings/s, \(result.errors) errors, \(result.malformed.values.reduce(0, +)) malformed, \(result.hazards.count) hazards (stopped by \(stoppedBy))")
-        if let report {
-            do {
-                try result.write(to: report)
-            } catch {
-                throw SimFailure(message: "cannot write the report to \(report): \(error)")
-            }
-        }
-        if result.errors > 0 || result.sentTotal == 0 { throw ExitCode.failure }
+    private func durationSeconds(default seconds: Double) throws -> Double {
+        guard let duration else { return seconds }
+        guard let parsed = Units.seconds(duration), parsed > 0 else { throw SimFailure(message: "--duration \(duration): use e.g. 30s, 5m") }
+        return parsed
     }
 
     private func mqttConfiguration(_ url: BrokerURL) throws -> MQTTConfiguration {
@@ -133,7 +183,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         return MQTTConfiguration(
             host: url.host, port: url.port, clientID: clientID, cleanSession: true, keepalive: 30,
-            username: username, password: password, tls: tls, protocolVersion: version)
+            username: username, password: password, tls: tls, protocolVersion: version,
+            // A device reconnects quickly after a drop (the disconnects fault).
+            reconnect: ReconnectPolicy(initialDelay: .milliseconds(100), maxDelay: .seconds(5)))
     }
 }
 

@@ -42,10 +42,11 @@ struct SimulationReport: Encodable {
     var seqRanges: [String: [Int64]]
     var malformed: [String: Int64]
     var duplicates: Int64
+    var disconnects: Int64
     var hazards: [Hazard]
 
     enum CodingKeys: String, CodingKey {
-        case scenario, seed, broker, qos, connections, errors, malformed, duplicates, hazards, acknowledged
+        case scenario, seed, broker, qos, connections, errors, malformed, duplicates, disconnects, hazards, acknowledged
         case startedAt = "started_at"
         case durationS = "duration_s"
         case targetRate = "target_rate"
@@ -57,37 +58,47 @@ struct SimulationReport: Encodable {
         case seqRanges = "seq_ranges"
     }
 
-    init(plan: ScenarioPlan, tally: ConnectionTally, broker: String, qos: Int, connections: Int, started: Date, stoppedBy: String) {
-        scenario = plan.scenario.name
-        seed = plan.seed
+    /// What was run: a scenario (with its ground truth) or a replayed recording.
+    struct Source {
+        var name: String
+        var seed: UInt64
+        var targetRate: Double
+        /// `site/line/device` per device index of the tally.
+        var devices: [String]
+        var hazards: [InjectedHazard]
+    }
+
+    init(source: Source, tally: ConnectionTally, broker: String, qos: Int, connections: Int, started: Date, stoppedBy: String) {
+        scenario = source.name
+        seed = source.seed
         self.broker = broker
         self.qos = qos
         self.connections = connections
         startedAt = Self.timestamp(started)
         let seconds = tally.activeSeconds
         durationS = (seconds * 1_000).rounded() / 1_000
-        targetRate = plan.totalRate
+        targetRate = source.targetRate
         sentTotal = tally.readings
         messagesTotal = tally.messages
         acknowledged = tally.acknowledged
         // Readings per second from the first message sent to the last acknowledged.
         achievedRate = seconds > 0 ? (Double(tally.readings) / seconds).rounded() : 0
         errors = tally.errors
+        disconnects = tally.disconnects
         self.stoppedBy = stoppedBy
         var perDevice: [String: Int64] = [:]
         var seqRanges: [String: [Int64]] = [:]
-        for device in plan.devices {
-            let key = "\(device.site)/\(device.line)/\(device.name)"
-            perDevice[key] = tally.readingsByDevice[device.index]
-            if tally.firstSeq[device.index] >= 0 {
-                seqRanges[key] = [tally.firstSeq[device.index], tally.lastSeq[device.index]]
+        for (index, key) in source.devices.enumerated() where index < tally.readingsByDevice.count {
+            perDevice[key] = tally.readingsByDevice[index]
+            if tally.firstSeq[index] >= 0 {
+                seqRanges[key] = [tally.firstSeq[index], tally.lastSeq[index]]
             }
         }
         self.perDevice = perDevice
         self.seqRanges = seqRanges
         malformed = tally.malformed
         duplicates = tally.duplicates
-        hazards = plan.groundTruth.map { hazard in
+        hazards = source.hazards.map { hazard in
             Hazard(
                 type: hazard.type.rawValue, rule: hazard.rule, site: hazard.site, line: hazard.line, device: hazard.device,
                 sensors: hazard.sensors,
