@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "haetae-edge", targets: ["haetae-edge"]),
         .executable(name: "haetae-sim", targets: ["haetae-sim"]),
+        .executable(name: "haetae-rules-bench", targets: ["haetae-rules-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries, wrapped once.
@@ -48,11 +51,30 @@ let package = Package(
             dependencies: ["SQLite", "Readings", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
-        // The gateway: config, ingest pipeline, operations HTTP.
+        // Hazard rules: rule files, compiled expressions, the engine and the alert lifecycle. No I/O.
+        .target(
+            name: "Rules",
+            dependencies: ["Readings", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+
+        // Standard Webhooks: signing, verification, a durable outbox and delivery with retries.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "SQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // The gateway: config, ingest pipeline, rules and alerts, operations HTTP.
         .target(
             name: "Edge",
             dependencies: [
-                "MQTT", "Readings", "Spool",
+                "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -65,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "haetae-edge",
             dependencies: [
-                "Edge",
+                "Edge", "Rules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -92,6 +114,11 @@ let package = Package(
             path: "Simulator/Sources/haetae-sim",
             swiftSettings: swiftSettings),
 
+        // The rule engine benchmark (Benchmarks/RulesBench): readings/s and ns/reading by rule count.
+        .executableTarget(
+            name: "haetae-rules-bench", dependencies: ["Rules", "Readings"],
+            path: "Benchmarks/RulesBench", swiftSettings: swiftSettings),
+
         // Shared by tests: free ports, temp dirs, real mosquitto, child processes.
         .target(name: "TestSupport", swiftSettings: swiftSettings),
 
@@ -101,6 +128,17 @@ let package = Package(
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EdgeTests", dependencies: ["Edge", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RulesTests", dependencies: ["Rules", "Readings"],
+            resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "Webhooks", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            exclude: ["Receiver"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeIntegrationTests",
             dependencies: ["Edge", "Readings", "TestSupport"],

@@ -3,8 +3,10 @@ import MQTT
 import Metrics
 import Prometheus
 import Readings
+import Rules
 import ServiceLifecycle
 import Spool
+import Webhooks
 
 /// Builds and runs the whole edge gateway from its configuration.
 public enum EdgeRuntime {
@@ -16,7 +18,10 @@ public enum EdgeRuntime {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let registry = PrometheusCollectorRegistry()
-        let metrics = EdgeMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Rule evaluation takes microseconds: the default buckets start at 5 ms.
+        factory.durationHistogramBuckets["haetae_rule_evaluation_seconds"] = [1, 2, 5, 10, 25, 50, 100, 250, 1_000, 5_000].map { .microseconds($0) }
+        let metrics = EdgeMetrics(factory: factory)
         let health = EdgeHealth()
 
         let spool = try Spool(configuration: configuration.spool, logger: logger)
@@ -27,18 +32,50 @@ public enum EdgeRuntime {
         // A hand-off holds at most this many readings; a few of them may wait for the writer.
         let handoffReadings = max(1_024, min(configuration.spool.batchMaxReadings * 2, 16_384))
         let queue = HandoffQueue(capacity: 8, bufferCapacity: handoffReadings + 256)
+
+        // Alerts: durable state and webhook outbox in their own file, delivered by the dispatcher.
+        let alertStore = try AlertStore(path: configuration.alerts.path)
+        let receivers = try configuration.webhooks.map { webhook in
+            WebhookReceiver(
+                name: webhook.name, url: webhook.url, secret: try WebhookSecret(parsing: webhook.secret),
+                timeout: webhook.timeout, maxAge: webhook.maxAge)
+        }
+        let dispatcher = receivers.isEmpty ? nil : WebhookDispatcher(
+            outbox: try WebhookOutbox(path: configuration.alerts.path, synchronous: .normal), receivers: receivers,
+            configuration: WebhookDispatcherConfiguration(
+                userAgent: "haetae-edge/\(HaetaeVersion.current)", retention: configuration.alerts.historyRetention),
+            logger: logger, metricsFactory: factory)
+        let alerts = try AlertService(store: alertStore, dispatcher: dispatcher, edge: configuration.edge.id, metrics: metrics, logger: logger)
+
+        // Rules: evaluated on the MQTT thread, reloaded by the controller.
+        var ruleStage: RuleStage?
+        var rulesController: RulesController?
+        if let path = configuration.rules.path {
+            let receiverNames = Set(configuration.webhooks.map(\.name))
+            let rules = try RulesLoader.load(path: path, receivers: receiverNames)
+            let slot = RuleUpdateSlot()
+            ruleStage = RuleStage(
+                rules: rules, restoring: try alerts.activeAlerts(), updates: slot, alerts: alerts, metrics: metrics,
+                tickInterval: configuration.rules.tickInterval)
+            rulesController = RulesController(
+                path: path, initial: rules, receivers: receiverNames, watchInterval: configuration.rules.watchInterval, slot: slot,
+                metrics: metrics, logger: logger)
+            logger.info("rules loaded", metadata: ["path": "\(path)", "rules": "\(rules.rules.count)"])
+        }
+
         let handler = IngestHandler(
             decoder: decoder, queue: queue, health: health, metrics: metrics,
-            commitInterval: configuration.ingest.commitInterval, handoffReadings: handoffReadings)
+            commitInterval: configuration.ingest.commitInterval, handoffReadings: handoffReadings, rules: ruleStage)
         let writer = SpoolWriter(
             spool: spool, queue: queue, metrics: metrics, health: health, logger: logger,
             commitInterval: configuration.ingest.commitInterval)
         let client = try MQTTClient(configuration: configuration.mqtt, logger: logger)
+        ruleStage?.client = client  // stop commands go out on the ingest connection, from its thread
 
         let ingest = IngestService(client: client, handler: handler, writer: writer, queue: queue, logger: logger)
         let http = OpsServer.application(
             host: configuration.http.host, port: configuration.http.port, health: health, registry: registry,
-            logger: logger, onListening: onListening)
+            rules: rulesController, alerts: alerts, logger: logger, onListening: onListening)
 
         logger.info("haetae-edge starting", metadata: [
             "edge": "\(configuration.edge.id)", "site": "\(configuration.edge.site)",
@@ -46,11 +83,15 @@ public enum EdgeRuntime {
             "topics": "\(configuration.mqtt.subscriptions.joined(separator: ","))",
             "spool": "\(configuration.spool.path)",
         ])
+        // Shut down in reverse: ingest first (no new alerts), then rules, then the alert service
+        // drains what it was given into the store and outbox, then delivery stops.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: http)]
+        if let dispatcher { services.append(.init(service: WebhookDeliveryService(dispatcher: dispatcher))) }
+        services.append(.init(service: alerts))
+        if let rulesController { services.append(.init(service: rulesController)) }
+        services.append(.init(service: ingest, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: http),
-                .init(service: ingest, successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

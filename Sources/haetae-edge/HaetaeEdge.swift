@@ -5,9 +5,9 @@ import Edge
 struct HaetaeEdge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haetae-edge",
-        abstract: "Haetae edge gateway: MQTT sensor ingest into a durable spool.",
+        abstract: "Haetae edge gateway: MQTT sensor ingest into a durable spool, hazard rules, alerts and webhooks.",
         version: HaetaeVersion.current,
-        subcommands: [Run.self, ConfigCommand.self, SpoolCommand.self])
+        subcommands: [Run.self, ConfigCommand.self, RulesCommand.self, SpoolCommand.self])
 }
 
 /// `--config` shared by every subcommand.

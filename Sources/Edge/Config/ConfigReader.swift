@@ -141,6 +141,18 @@ struct ConfigReader {
         }
     }
 
+    /// The keys of the mapping at `key` in the file, in file order (for sections of named
+    /// entries such as `webhooks:`); empty when absent. Marks `key` as known.
+    mutating func childKeys(_ key: String) throws(ConfigError) -> [String] {
+        knownKeys.insert(key + ".")
+        guard let node = node(at: key) else { return [] }
+        if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null"].contains(scalar.string) { return [] }
+        guard let mapping = node.mapping else {
+            throw ConfigError(source: .file(path: path, line: node.mark?.line), key: key, reason: "expected a mapping of names to settings")
+        }
+        return mapping.keys.compactMap { $0.scalar?.string }
+    }
+
     /// A problem with a value that is valid on its own but not with the rest.
     func error(_ key: String, _ reason: String) -> ConfigError {
         let variable = Self.environmentName(of: key)

@@ -2,8 +2,8 @@ import Foundation
 
 /// Parses the human units used in config files: durations (`50ms`, `30s`, `5m`, `1h`, `7d`)
 /// and sizes (`65536`, `64KiB`, `512MB`, `1GiB`).
-enum ConfigUnits {
-    static func duration(_ text: String) -> Duration? {
+public enum ConfigUnits {
+    public static func duration(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400)]
         for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {

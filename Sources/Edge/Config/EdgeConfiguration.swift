@@ -2,6 +2,7 @@ import Foundation
 public import MQTT
 import Readings
 public import Spool
+import Webhooks
 
 /// Everything `haetae-edge run` needs, read from one YAML file plus `HAETAE_…` overrides.
 public struct EdgeConfiguration: Sendable {
@@ -39,6 +40,36 @@ public struct EdgeConfiguration: Sendable {
         public var format: LogFormat
     }
 
+    /// The hazard rules (`rules:`).
+    public struct RulesSettings: Sendable, Equatable {
+        /// The rule file; `nil` runs without rules.
+        public var path: String?
+        /// How often the file is checked for changes (hot reload; SIGHUP reloads at once).
+        public var watchInterval: Duration
+        /// How often timers run: `for` promotions, `absent`, `repeat`.
+        public var tickInterval: Duration
+    }
+
+    /// The alert store (`alerts:`): active alerts, the alert log for the core, the webhook outbox.
+    public struct AlertSettings: Sendable, Equatable {
+        /// SQLite file, next to the spool by default but apart from it, so a full spool never
+        /// holds an alert back.
+        public var path: String
+        /// Delivered and dead webhook messages are kept this long for inspection.
+        public var historyRetention: Duration
+    }
+
+    /// One named webhook receiver (`webhooks.NAME:`).
+    public struct WebhookSettings: Sendable, Equatable {
+        public var name: String
+        public var url: String
+        /// The `whsec_…` secret (from `secret_file` or the variable named by `secret_env`); never logged.
+        public var secret: String
+        public var timeout: Duration
+        /// Undelivered messages older than this are dead-lettered as expired.
+        public var maxAge: Duration
+    }
+
     public var edge: Identity
     public var mqtt: MQTTConfiguration
     public var topicTemplate: String
@@ -46,6 +77,9 @@ public struct EdgeConfiguration: Sendable {
     public var spool: SpoolConfiguration
     public var http: HTTP
     public var log: Log
+    public var rules: RulesSettings
+    public var alerts: AlertSettings
+    public var webhooks: [WebhookSettings]
     /// The file it was read from, for messages.
     public var sourcePath: String
 }
@@ -109,10 +143,24 @@ extension EdgeConfiguration {
             level: try reader.choice("log.level", default: LogLevel.info),
             format: try reader.choice("log.format", default: LogFormat.text))
 
+        let rulesPath = try reader.string("rules.path", default: "")
+        let rules = RulesSettings(
+            path: rulesPath.isEmpty ? nil : resolve(rulesPath, against: baseDirectory),
+            watchInterval: try reader.duration("rules.watch_interval", default: .seconds(2), minimum: .milliseconds(100)),
+            tickInterval: try reader.duration("rules.tick_interval", default: .milliseconds(20), minimum: .milliseconds(1), maximum: .seconds(10)))
+        if let path = rules.path, !FileManager.default.isReadableFile(atPath: path) {
+            throw reader.error("rules.path", "cannot read \(path)")
+        }
+        let spoolDirectory = (spool.path as NSString).deletingLastPathComponent
+        let alerts = AlertSettings(
+            path: resolve(try reader.string("alerts.path", default: (spoolDirectory as NSString).appendingPathComponent("alerts.db")), against: baseDirectory),
+            historyRetention: try reader.duration("alerts.history_retention", default: .seconds(7 * 86_400), minimum: .seconds(60)))
+        let webhooks = try readWebhooks(&reader, baseDirectory: baseDirectory, environment: environment)
+
         try reader.finish()
         return EdgeConfiguration(
             edge: Identity(id: id, site: site), mqtt: mqtt, topicTemplate: template, ingest: ingest, spool: spool,
-            http: http, log: log, sourcePath: path)
+            http: http, log: log, rules: rules, alerts: alerts, webhooks: webhooks, sourcePath: path)
     }
 
     private static func readMQTT(_ reader: inout ConfigReader, edgeID: String, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> MQTTConfiguration {
@@ -182,6 +230,49 @@ extension EdgeConfiguration {
             host: host, port: port, clientID: clientID, cleanSession: cleanSession,
             keepalive: Int(keepalive.components.seconds), username: username.isEmpty ? nil : username, password: password,
             tls: tls, protocolVersion: protocolVersion, subscriptions: topics, qos: qos, reconnect: reconnect)
+    }
+
+    private static func readWebhooks(_ reader: inout ConfigReader, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> [WebhookSettings] {
+        var webhooks: [WebhookSettings] = []
+        for name in try reader.childKeys("webhooks") {
+            let key = "webhooks.\(name)"
+            guard isIdentifier(name) else { throw reader.error(key, "a receiver name uses letters, digits, '-', '_' and '.' only") }
+            let url = try reader.string("\(key).url", default: "")
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw reader.error("\(key).url", url.isEmpty ? "required: where to POST alerts, e.g. http://127.0.0.1:9000/hooks" : "expected an http:// or https:// URL, got \"\(url)\"")
+            }
+            let secretFile = try reader.string("\(key).secret_file", default: "")
+            let secretEnv = try reader.string("\(key).secret_env", default: "")
+            var secret: String
+            switch (secretFile.isEmpty, secretEnv.isEmpty) {
+            case (false, true):
+                let file = resolve(secretFile, against: baseDirectory)
+                do {
+                    secret = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                } catch {
+                    throw reader.error("\(key).secret_file", "cannot read \(file) (\(Self.reason(error)))")
+                }
+            case (true, false):
+                guard let value = environment[secretEnv], !value.isEmpty else {
+                    throw reader.error("\(key).secret_env", "the variable \(secretEnv) is not set")
+                }
+                secret = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            case (false, false):
+                throw reader.error("\(key).secret_file", "give secret_file or secret_env, not both")
+            case (true, true):
+                throw reader.error("\(key).secret_file", "required: secret_file (or secret_env) holding the whsec_… signing secret")
+            }
+            do {
+                _ = try WebhookSecret(parsing: secret)
+            } catch {
+                throw reader.error(secretFile.isEmpty ? "\(key).secret_env" : "\(key).secret_file", error.description)
+            }
+            webhooks.append(WebhookSettings(
+                name: name, url: url, secret: secret,
+                timeout: try reader.duration("\(key).timeout", default: .seconds(5), minimum: .milliseconds(10), maximum: .seconds(300)),
+                maxAge: try reader.duration("\(key).max_age", default: .seconds(86_400), minimum: .seconds(1))))
+        }
+        return webhooks
     }
 
     static func isIdentifier(_ text: String) -> Bool {

@@ -21,8 +21,14 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     private var lastHandoffNanos: UInt64 = 0
     private var sawFirstMessage = false
     private static let maxSamplesPerHandoff = 32
+    /// Hazard rules, evaluated on each message's readings right after decoding; nil without rules.
+    let rules: RuleStage?
 
-    init(decoder: PayloadDecoder, queue: HandoffQueue, health: EdgeHealth, metrics: EdgeMetrics, commitInterval: Duration, handoffReadings: Int) {
+    init(
+        decoder: PayloadDecoder, queue: HandoffQueue, health: EdgeHealth, metrics: EdgeMetrics, commitInterval: Duration,
+        handoffReadings: Int, rules: RuleStage? = nil
+    ) {
+        self.rules = rules
         self.decoder = decoder
         self.queue = queue
         self.health = health
@@ -47,10 +53,15 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
             sawFirstMessage = true
             current.firstMessageAtMillis = now
         }
+        let readingsBefore = current.columns.count
+        let seriesBefore = current.columns.newSeries.count
         let outcome = decoder.decode(topic: topic, payload: payload, receivedAtMillis: now, into: &current.columns)
-        if case .rejected(let reason) = outcome {
+        switch outcome {
+        case .rejected(let reason):
             current.rejected[reason] += 1
             sample(reason, topic: topic, payload: payload)
+        case .accepted:
+            rules?.evaluate(current.columns, readingsFrom: readingsBefore, newSeriesFrom: seriesBefore, atMillis: now)
         }
         if current.columns.count >= handoffReadings {
             handOff(nowNanos: Self.monotonicNanos())
@@ -58,6 +69,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     }
 
     func handleIdle(nowNanos: UInt64) {
+        rules?.tick(nowMillis: Self.wallClockMillis(), seriesTable: decoder.seriesTable)
         guard nowNanos &- lastHandoffNanos >= commitIntervalNanos else { return }
         if current.isEmpty {
             lastHandoffNanos = nowNanos

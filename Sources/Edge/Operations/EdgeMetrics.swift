@@ -1,5 +1,6 @@
 public import CoreMetrics
 public import Readings
+public import Rules
 
 /// Every metric the edge exports, created once through the metrics facade with an explicit
 /// factory (nothing global). Updated by the spool writer once per commit, never per message.
@@ -25,6 +26,18 @@ public struct EdgeMetrics: Sendable {
     public let series: Gauge
     public let firstMessageTimestamp: Gauge
     public let lastCommitTimestamp: Gauge
+    /// Rule evaluations (one rule for one reading or timer), added in bulk from the MQTT thread.
+    public let ruleEvaluations: Counter
+    /// Time to evaluate the rules for one message, sampled (1 in 64 messages).
+    public let ruleEvaluationDuration: Timer
+    public let rulesLoaded: Gauge
+    public let ruleReloads: [String: Counter]
+    public let alertTransitions: [AlertEvent.Kind: Counter]
+    public let alertsFiring: [Severity: Gauge]
+    public let alertsPending: Gauge
+    public let alertStoreErrors: Counter
+    public let mqttActionsSent: Counter
+    public let mqttActionErrors: Counter
 
     public init(factory: any MetricsFactory) {
         messagesReceived = Counter(label: "haetae_messages_received_total", factory: factory)
@@ -52,5 +65,27 @@ public struct EdgeMetrics: Sendable {
         series = Gauge(label: "haetae_series", factory: factory)
         firstMessageTimestamp = Gauge(label: "haetae_ingest_first_message_timestamp_seconds", factory: factory)
         lastCommitTimestamp = Gauge(label: "haetae_spool_last_commit_timestamp_seconds", factory: factory)
+        ruleEvaluations = Counter(label: "haetae_rule_evaluations_total", factory: factory)
+        ruleEvaluationDuration = Timer(label: "haetae_rule_evaluation_seconds", factory: factory)
+        rulesLoaded = Gauge(label: "haetae_rules_loaded", factory: factory)
+        var reloads: [String: Counter] = [:]
+        for result in ["ok", "error"] {
+            reloads[result] = Counter(label: "haetae_rule_reloads_total", dimensions: [("result", result)], factory: factory)
+        }
+        ruleReloads = reloads
+        var transitions: [AlertEvent.Kind: Counter] = [:]
+        for kind in [AlertEvent.Kind.firing, .resolved, .repeat] {
+            transitions[kind] = Counter(label: "haetae_alert_notifications_total", dimensions: [("kind", kind.rawValue)], factory: factory)
+        }
+        alertTransitions = transitions
+        var firing: [Severity: Gauge] = [:]
+        for severity in Severity.allCases {
+            firing[severity] = Gauge(label: "haetae_alerts_firing", dimensions: [("severity", severity.rawValue)], factory: factory)
+        }
+        alertsFiring = firing
+        alertsPending = Gauge(label: "haetae_alerts_pending", factory: factory)
+        alertStoreErrors = Counter(label: "haetae_alert_store_errors_total", factory: factory)
+        mqttActionsSent = Counter(label: "haetae_mqtt_actions_sent_total", factory: factory)
+        mqttActionErrors = Counter(label: "haetae_mqtt_action_errors_total", factory: factory)
     }
 }

@@ -1,15 +1,49 @@
-public import Hummingbird
-public import Logging
-public import Prometheus
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
 
-/// The operations HTTP surface on `http.listen`: `/healthz`, `/readyz`, `/metrics`.
-public enum OpsServer {
+/// The operations HTTP surface on `http.listen`: `/healthz`, `/readyz`, `/metrics`,
+/// `/api/v1/rules` and `/api/v1/alerts`.
+enum OpsServer {
     /// Builds the Hummingbird application (a `Service`; run it in the edge's service group).
-    public static func application(
-        host: String, port: Int, health: EdgeHealth, registry: PrometheusCollectorRegistry, logger: Logger,
+    static func application(
+        host: String, port: Int, health: EdgeHealth, registry: PrometheusCollectorRegistry,
+        rules: RulesController?, alerts: AlertService, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
+        router.get("/api/v1/rules") { _, _ in
+            let status = rules?.status ?? RulesStatus(path: nil, loadedAt: nil, rules: [], reloads: 0, failedReloads: 0, lastError: nil)
+            return Self.json(status)
+        }
+        router.get("/api/v1/alerts") { request, _ in
+            // Firing alerts by default; `?status=all` lists the newest notifications of any kind.
+            let status = request.uri.queryParameters.get("status") ?? "firing"
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+            let bodies: [[UInt8]]
+            switch status {
+            case "firing": bodies = alerts.firingBodies()
+            case "all": bodies = alerts.recentBodies(limit: min(max(limit, 1), 1_000))
+            default:
+                return Response(
+                    status: .badRequest, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"code":"bad_request","message":"status must be firing or all"}}"#)))
+            }
+            // Each body is a webhook notification; the list holds their `data` objects.
+            var out = ByteBuffer(string: #"{"alerts":["#)
+            var first = true
+            for body in bodies {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let data = object["data"],
+                    let encoded = try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])
+                else { continue }
+                if !first { out.writeString(",") }
+                first = false
+                out.writeBytes(encoded)
+            }
+            out.writeString("]}")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
+        }
         router.get("/healthz") { _, _ in
             // Alive: the process answers. Readiness (MQTT, spool) is /readyz.
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
@@ -33,5 +67,12 @@ public enum OpsServer {
                 await onListening(channel.localAddress?.port ?? port)
             },
             logger: logger)
+    }
+
+    static func json(_ value: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import Rules
+import ServiceLifecycle
+import Synchronization
+import Webhooks
+
+/// Takes alert transitions off the MQTT thread and makes them durable and delivered: each is
+/// recorded in the ``AlertStore`` (active set + log), then queued in the webhook outbox for every
+/// receiver its rule names. Also keeps the snapshot `/api/v1/alerts` serves.
+///
+/// The MQTT thread only yields into an unbounded `AsyncStream` (transitions are rare, a yield is
+/// cheap), so a slow disk or receiver never holds back ingest.
+final class AlertService: Service, Sendable {
+    enum Input: Sendable {
+        case alert(EdgeAlert)
+        /// New rules are live: alerts of rules no longer present are resolved here.
+        case rulesReplaced(names: Set<String>, atMillis: Int64)
+    }
+
+    let inputs: AsyncStream<Input>
+    let continuation: AsyncStream<Input>.Continuation
+    private let store: Mutex<AlertStore>
+    private let dispatcher: WebhookDispatcher?
+    private let edge: String
+    private let metrics: EdgeMetrics
+    private let logger: Logger
+    /// Firing alerts by alert id → latest notification body, for the API.
+    private let snapshot: Mutex<[String: [UInt8]]>
+
+    init(store: sending AlertStore, dispatcher: WebhookDispatcher?, edge: String, metrics: EdgeMetrics, logger: Logger) throws {
+        (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
+        var initial: [String: [UInt8]] = [:]
+        for row in try store.active() { initial[row.alertID] = row.body }
+        snapshot = Mutex(initial)
+        self.store = Mutex(store)
+        self.dispatcher = dispatcher
+        self.edge = edge
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Firing alerts to give back to a new rule engine.
+    func activeAlerts() throws -> [ActiveAlert] {
+        try store.withLock { try $0.active().map(\.alert) }
+    }
+
+    /// Called on the MQTT thread: never blocks.
+    func submit(_ alert: EdgeAlert) {
+        continuation.yield(.alert(alert))
+    }
+
+    func rulesReplaced(names: Set<String>) {
+        continuation.yield(.rulesReplaced(names: names, atMillis: Int64(Date().timeIntervalSince1970 * 1_000)))
+    }
+
+    /// The latest notification body of every firing alert, oldest first.
+    func firingBodies() -> [[UInt8]] {
+        snapshot.withLock { Array($0.values) }
+    }
+
+    /// The newest notifications (firing, repeat and resolved), newest first.
+    func recentBodies(limit: Int) -> [[UInt8]] {
+        (try? store.withLock { try $0.recent(limit: limit) }) ?? []
+    }
+
+    func run() async throws {
+        // What a crash left between the alert log and the outbox goes out now (the outbox
+        // ignores an id it already has).
+        let leftovers = (try? store.withLock { try $0.unenqueued() }) ?? []
+        for row in leftovers { await enqueue(id: row.id, webhookID: row.webhookID, body: row.body, receivers: row.receivers) }
+        updateGauges()
+        await withGracefulShutdownHandler {
+            for await input in inputs {
+                switch input {
+                case .alert(let alert): await handle(alert)
+                case .rulesReplaced(let names, let atMillis): await resolveRemoved(keeping: names, atMillis: atMillis)
+                }
+            }
+        } onGracefulShutdown: { [continuation] in
+            continuation.finish()  // what was yielded before is still handled
+        }
+    }
+
+    private func handle(_ alert: EdgeAlert) async {
+        let event = alert.event
+        let body = AlertNotification(alert, edge: edge).encoded()
+        var receivers: [String] = []
+        for case .webhook(let receiver) in event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
+        let id: Int64
+        do {
+            id = try store.withLock { try $0.record(alert, body: body, receivers: receivers) }
+        } catch {
+            logger.error("cannot record an alert", metadata: ["alert": "\(event.alertID)", "error": "\(error)"])
+            metrics.alertStoreErrors.increment()
+            return
+        }
+        snapshot.withLock {
+            if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = body }
+        }
+        metrics.alertTransitions[event.kind]?.increment()
+        updateGauges()
+        logger.notice("alert \(event.kind.rawValue)", metadata: [
+            "rule": "\(event.rule)", "severity": "\(event.severity.rawValue)",
+            "where": "\(event.site)/\(event.line)/\(event.device)\(event.sensor.isEmpty ? "" : "/" + event.sensor)",
+            "value": "\(event.value)", "alert": "\(event.alertID)",
+        ])
+        await enqueue(id: id, webhookID: AlertNotification.webhookID(event), body: body, receivers: receivers)
+    }
+
+    private func enqueue(id: Int64, webhookID: String, body: [UInt8], receivers: [String]) async {
+        guard let dispatcher, !receivers.isEmpty else { return }
+        do {
+            for receiver in receivers {
+                try await dispatcher.enqueue(receiver: receiver, id: webhookID, body: body)
+            }
+            try store.withLock { try $0.markEnqueued(id) }
+        } catch {
+            // Left unenqueued in the log: the next start queues it again.
+            logger.error("cannot queue an alert webhook", metadata: ["webhook_id": "\(webhookID)", "error": "\(error)"])
+            metrics.alertStoreErrors.increment()
+        }
+    }
+
+    /// Resolves firing alerts whose rule is gone after a reload, so nothing stays firing forever.
+    private func resolveRemoved(keeping names: Set<String>, atMillis: Int64) async {
+        let orphans = ((try? store.withLock { try $0.active() }) ?? []).filter { !names.contains($0.alert.rule) }
+        for orphan in orphans {
+            guard var notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(orphan.body)) else { continue }
+            notification.type = "alert.resolved"
+            notification.timestamp = AlertNotification.rfc3339(millis: atMillis)
+            notification.data.status = "resolved"
+            notification.data.notification = "resolved"
+            notification.data.endedAt = notification.timestamp
+            notification.data.annotations["resolved_by"] = "rule removed from the rule file"
+            let body = notification.encoded()
+            let webhookID = "msg_\(orphan.alertID)_resolved_\(atMillis)"
+            let a = orphan.alert
+            do {
+                let id = try store.withLock { store in
+                    try store.deleteActive(rule: a.rule, site: a.site, line: a.line, device: a.device, sensor: a.sensor)
+                    return try store.log(
+                        alertID: orphan.alertID, kind: "resolved", webhookID: webhookID, body: body, receivers: orphan.receivers,
+                        atMillis: atMillis)
+                }
+                snapshot.withLock { $0[orphan.alertID] = nil }
+                logger.notice("alert resolved: its rule was removed", metadata: ["rule": "\(a.rule)", "alert": "\(orphan.alertID)"])
+                await enqueue(id: id, webhookID: webhookID, body: body, receivers: orphan.receivers)
+            } catch {
+                logger.error("cannot resolve an alert of a removed rule", metadata: ["alert": "\(orphan.alertID)", "error": "\(error)"])
+            }
+        }
+        updateGauges()
+    }
+
+    private func updateGauges() {
+        var bySeverity: [String: Int] = [:]
+        for body in firingBodies() {
+            if let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(body)) {
+                bySeverity[notification.data.severity, default: 0] += 1
+            }
+        }
+        for severity in Severity.allCases {
+            metrics.alertsFiring[severity]?.record(bySeverity[severity.rawValue] ?? 0)
+        }
+    }
+}

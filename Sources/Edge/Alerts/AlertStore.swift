@@ -1,0 +1,186 @@
+import Foundation
+import Rules
+import SQLite
+
+/// The edge's durable alert state (SQLite, WAL), in its own file next to the spool:
+///
+/// - `active_alerts`: every firing alert, so a restart gives them back to the rule engine
+///   (``RuleEngine/restore(_:)``) instead of forgetting or re-firing them;
+/// - `alert_log`: every notification, in order, with whether it has been handed to the webhook
+///   outbox (`enqueued`) and to the core (`forwarded`, used by the forwarder).
+///
+/// A notification and the change to the active set are committed in one transaction before any
+/// webhook is queued; on start, ``unenqueued()`` lists what a crash left between the two, and
+/// the outbox's idempotent enqueue makes sending it again safe.
+///
+/// Used from one task at a time (``AlertService``); not `Sendable`.
+final class AlertStore {
+    /// One stored notification.
+    struct LoggedNotification: Sendable, Equatable {
+        var id: Int64
+        var webhookID: String
+        var body: [UInt8]
+        var receivers: [String]
+    }
+
+    /// A firing alert as stored, with its latest notification body (for the API).
+    struct StoredActive: Sendable {
+        var alert: ActiveAlert
+        var alertID: String
+        var severity: String
+        var body: [UInt8]
+        var receivers: [String]
+    }
+
+    let path: String
+    private let connection: SQLiteConnection
+
+    init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        connection = try SQLiteConnection(path: path)
+        // NORMAL in WAL mode survives a killed process (what the edge must survive); only a
+        // power loss may take the last commits. Alerts are rare, so this is about latency.
+        try connection.execute("""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
+            CREATE TABLE IF NOT EXISTS active_alerts(
+                rule TEXT NOT NULL, site TEXT NOT NULL, line TEXT NOT NULL, device TEXT NOT NULL, sensor TEXT NOT NULL,
+                since INTEGER NOT NULL, value REAL, last_notified INTEGER, alert_id TEXT NOT NULL, severity TEXT NOT NULL,
+                body BLOB NOT NULL, receivers TEXT NOT NULL,
+                PRIMARY KEY(rule, site, line, device, sensor));
+            CREATE TABLE IF NOT EXISTS alert_log(
+                id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, kind TEXT NOT NULL, webhook_id TEXT NOT NULL,
+                body BLOB NOT NULL, receivers TEXT NOT NULL, created_at INTEGER NOT NULL,
+                enqueued INTEGER NOT NULL DEFAULT 0, forwarded INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX IF NOT EXISTS alert_log_pending ON alert_log(enqueued) WHERE enqueued = 0;
+            """)
+    }
+
+    /// Records one notification and its effect on the active set; returns the log row id.
+    @discardableResult
+    func record(_ alert: EdgeAlert, body: [UInt8], receivers: [String]) throws -> Int64 {
+        let event = alert.event
+        return try connection.transaction {
+            let log = try connection.prepare(
+                "INSERT INTO alert_log(alert_id, kind, webhook_id, body, receivers, created_at, enqueued) VALUES(?,?,?,?,?,?,?)")
+            try log.bind(event.alertID, at: 1)
+            try log.bind(event.kind.rawValue, at: 2)
+            try log.bind(AlertNotification.webhookID(event), at: 3)
+            try log.bind(blob: body, at: 4)
+            try log.bind(receivers.joined(separator: ","), at: 5)
+            try log.bind(event.atMillis, at: 6)
+            try log.bind(receivers.isEmpty ? 1 : 0, at: 7)
+            try log.run()
+            let id = try connection.scalarInt("SELECT last_insert_rowid()")
+            switch event.kind {
+            case .firing, .repeat:
+                let upsert = try connection.prepare("""
+                    INSERT INTO active_alerts(rule, site, line, device, sensor, since, value, last_notified, alert_id, severity, body, receivers)
+                    VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+                    ON CONFLICT(rule, site, line, device, sensor) DO UPDATE SET
+                        since=excluded.since, value=excluded.value, last_notified=excluded.last_notified,
+                        alert_id=excluded.alert_id, severity=excluded.severity, body=excluded.body, receivers=excluded.receivers
+                    """)
+                try bindKey(upsert, rule: event.rule, site: event.site, line: event.line, device: event.device, sensor: event.sensor)
+                try upsert.bind(event.startedAtMillis, at: 6)
+                if event.value.isFinite { try upsert.bind(event.value, at: 7) } else { try upsert.bindNull(at: 7) }
+                try upsert.bind(event.atMillis, at: 8)
+                try upsert.bind(event.alertID, at: 9)
+                try upsert.bind(event.severity.rawValue, at: 10)
+                try upsert.bind(blob: body, at: 11)
+                try upsert.bind(receivers.joined(separator: ","), at: 12)
+                try upsert.run()
+            case .resolved:
+                try deleteActive(rule: event.rule, site: event.site, line: event.line, device: event.device, sensor: event.sensor)
+            }
+            return id
+        }
+    }
+
+    /// Removes an active alert without a notification from the engine (its rule was removed).
+    func deleteActive(rule: String, site: String, line: String, device: String, sensor: String) throws {
+        let delete = try connection.prepare("DELETE FROM active_alerts WHERE rule=? AND site=? AND line=? AND device=? AND sensor=?")
+        try bindKey(delete, rule: rule, site: site, line: line, device: device, sensor: sensor)
+        try delete.run()
+    }
+
+    /// Records a notification the edge made itself (a resolve for a removed rule).
+    func log(alertID: String, kind: String, webhookID: String, body: [UInt8], receivers: [String], atMillis: Int64) throws -> Int64 {
+        let log = try connection.prepare(
+            "INSERT INTO alert_log(alert_id, kind, webhook_id, body, receivers, created_at, enqueued) VALUES(?,?,?,?,?,?,?)")
+        try log.bind(alertID, at: 1)
+        try log.bind(kind, at: 2)
+        try log.bind(webhookID, at: 3)
+        try log.bind(blob: body, at: 4)
+        try log.bind(receivers.joined(separator: ","), at: 5)
+        try log.bind(atMillis, at: 6)
+        try log.bind(receivers.isEmpty ? 1 : 0, at: 7)
+        try log.run()
+        return try connection.scalarInt("SELECT last_insert_rowid()")
+    }
+
+    /// Marks a notification as handed to the webhook outbox.
+    func markEnqueued(_ id: Int64) throws {
+        let update = try connection.prepare("UPDATE alert_log SET enqueued = 1 WHERE id = ?")
+        try update.bind(id, at: 1)
+        try update.run()
+    }
+
+    /// Notifications recorded but not yet handed to the outbox (a crash in between).
+    func unenqueued() throws -> [LoggedNotification] {
+        let query = try connection.prepare("SELECT id, webhook_id, body, receivers FROM alert_log WHERE enqueued = 0 ORDER BY id")
+        var rows: [LoggedNotification] = []
+        while try query.step() {
+            rows.append(LoggedNotification(
+                id: query.int64(at: 0), webhookID: query.string(at: 1), body: query.blob(at: 2),
+                receivers: query.string(at: 3).split(separator: ",").map(String.init)))
+        }
+        return rows
+    }
+
+    /// Every firing alert, oldest first.
+    func active() throws -> [StoredActive] {
+        let query = try connection.prepare("""
+            SELECT rule, site, line, device, sensor, since, value, last_notified, alert_id, severity, body, receivers
+            FROM active_alerts ORDER BY since
+            """)
+        var rows: [StoredActive] = []
+        while try query.step() {
+            let alert = ActiveAlert(
+                rule: query.string(at: 0), site: query.string(at: 1), line: query.string(at: 2), device: query.string(at: 3),
+                sensor: query.string(at: 4), state: .firing, sinceMillis: query.int64(at: 5),
+                value: query.isNull(at: 6) ? .nan : query.double(at: 6),
+                lastNotifiedMillis: query.isNull(at: 7) ? nil : query.int64(at: 7))
+            rows.append(StoredActive(
+                alert: alert, alertID: query.string(at: 8), severity: query.string(at: 9), body: query.blob(at: 10),
+                receivers: query.string(at: 11).split(separator: ",").map(String.init)))
+        }
+        return rows
+    }
+
+    /// The newest notifications, newest first (for `/api/v1/alerts?status=resolved`).
+    func recent(limit: Int) throws -> [[UInt8]] {
+        let query = try connection.prepare("SELECT body FROM alert_log ORDER BY id DESC LIMIT ?")
+        try query.bind(limit, at: 1)
+        var bodies: [[UInt8]] = []
+        while try query.step() { bodies.append(query.blob(at: 0)) }
+        return bodies
+    }
+
+    /// Drops log rows older than `millis` that are both enqueued and forwarded.
+    func purge(olderThan millis: Int64) throws {
+        let delete = try connection.prepare("DELETE FROM alert_log WHERE created_at < ? AND enqueued = 1 AND forwarded = 1")
+        try delete.bind(millis, at: 1)
+        try delete.run()
+    }
+
+    private func bindKey(_ statement: SQLiteStatement, rule: String, site: String, line: String, device: String, sensor: String) throws {
+        try statement.bind(rule, at: 1)
+        try statement.bind(site, at: 2)
+        try statement.bind(line, at: 3)
+        try statement.bind(device, at: 4)
+        try statement.bind(sensor, at: 5)
+    }
+}

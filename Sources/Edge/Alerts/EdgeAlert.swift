@@ -1,0 +1,12 @@
+import Rules
+
+/// One alert transition from the rule engine, with what the edge knows of the reading that
+/// caused it (its own `ts` and the device `seq`), so consumers can measure latency from the
+/// device and match the alert to what was sent. Built on the MQTT thread, handled by ``AlertService``.
+struct EdgeAlert: Sendable {
+    var event: AlertEvent
+    /// The causing reading's timestamp (from its payload, or when it was received); nil for a timer transition.
+    var readingTs: Int64?
+    /// The causing reading's device `seq`, when it carried one.
+    var seq: Int64?
+}

@@ -1,0 +1,68 @@
+/// The engine's per-series, per-binding, per-rule and per-alert records: trivial structs kept in
+/// ``Slab``s and indexed by small integers, so the hot path only follows offsets.
+
+/// What the engine knows about one registered series (indexed by `SeriesID`).
+struct SeriesRecord: BitwiseCopyable {
+    var registered = false
+    /// Index of the series' device (site/line/device) row in the latest-values table.
+    var device: Int32 = 0
+    /// The global sensor slot of this series' sensor name, or -1 if no rule names it.
+    var sensorSlot: Int32 = -1
+    /// The series' bindings: one per rule that can match it.
+    var bindingStart: Int32 = 0
+    var bindingCount: Int32 = 0
+    /// The series' window buffers: one per distinct duration used by its rules.
+    var bufferStart: Int32 = 0
+    var bufferCount: Int32 = 0
+    /// Time of the last reading; `Int64.min` until the first.
+    var lastSeen = Int64.min
+    var lastValue = Double.nan
+}
+
+/// One rule applied to one series.
+struct Binding: BitwiseCopyable {
+    var rule: Int32
+    var alert: Int32
+    /// Where the rule's window slots → buffer indexes start in the window map.
+    var windowMapStart: Int32
+    /// The series this binding belongs to.
+    var series: UInt32
+}
+
+/// A rule's code and timings, flattened for the hot path.
+struct RuleRecord: BitwiseCopyable {
+    var whenStart: Int32
+    var whenCount: Int32
+    /// `clearCount` is -1 when the rule has no `clear` (it clears when `when` is false).
+    var clearStart: Int32
+    var clearCount: Int32
+    var holdMillis: Int64
+    /// 0 when the rule does not repeat.
+    var repeatMillis: Int64
+    /// The rule's `absent(d)` durations (ascending) in the engine's absent table.
+    var absentStart: Int32
+    var absentCount: Int32
+}
+
+/// The lifecycle of one alert identity: (rule, series), or (rule, device) for device-scoped rules.
+struct AlertRecord: BitwiseCopyable {
+    enum Phase: UInt8, BitwiseCopyable {
+        case inactive, pending, firing
+    }
+
+    var phase = Phase.inactive
+    var rule: Int32
+    /// The series whose site/line/device (and, unless device-scoped, sensor) name the alert.
+    var series: UInt32
+    /// The binding used to re-evaluate on an `absent` timer; -1 for device-scoped alerts.
+    var binding: Int32
+    /// Pending: since when the condition holds. Firing: when it fired.
+    var since: Int64 = 0
+    /// The value at the last evaluation.
+    var value = Double.nan
+    /// Bumped on every transition; timer entries from an older generation are ignored.
+    var generation: UInt32 = 0
+    /// Whether an `absent` check for this alert is in the timer heap.
+    var absentArmed = false
+    var lastNotified: Int64 = 0
+}

@@ -1,0 +1,59 @@
+extension RuleEngine {
+    /// Every pending and firing alert, for persistence and the alerts API; includes restored
+    /// alerts whose series has not been registered yet, so saving again loses nothing.
+    public var activeAlerts: [ActiveAlert] {
+        var result: [ActiveAlert] = []
+        for index in 0..<alerts.count {
+            let alert = alerts[index]
+            guard alert.phase != .inactive else { continue }
+            let key = key(of: Int32(index))
+            result.append(ActiveAlert(
+                rule: key.rule, site: key.site, line: key.line, device: key.device, sensor: key.sensor,
+                state: alert.phase == .firing ? .firing : .pending, sinceMillis: alert.since, value: alert.value,
+                lastNotifiedMillis: alert.phase == .firing ? alert.lastNotified : nil))
+        }
+        result += pendingRestores.values.sorted { ($0.rule, $0.site, $0.line, $0.device, $0.sensor) < ($1.rule, $1.site, $1.line, $1.device, $1.sensor) }
+        return result
+    }
+
+    /// Takes back alerts saved from ``activeAlerts`` (after a restart or a rule reload).
+    ///
+    /// Matched by rule name and site/line/device/sensor, now or when the series is registered.
+    /// A restored firing alert stays firing without a new firing event (and keeps its id and
+    /// repeat schedule); if its condition is clear at the next evaluation it resolves as usual.
+    /// A restored pending alert keeps its `for` start. Alerts for rules that no longer exist
+    /// are kept aside (and listed in ``activeAlerts``) but never fire.
+    public func restore(_ restored: [ActiveAlert]) {
+        var existing: [AlertKey: Int32] = [:]
+        for index in 0..<alerts.count { existing[key(of: Int32(index))] = Int32(index) }
+        for alert in restored {
+            if let index = existing[alert.key] {
+                apply(alert, to: index)
+            } else {
+                pendingRestores[alert.key] = alert
+            }
+        }
+    }
+
+    func apply(_ restored: ActiveAlert, to index: Int32) {
+        let alert = alerts.base + Int(index)
+        let rule = ruleRecords[Int(alert.pointee.rule)]
+        alert.pointee.since = restored.sinceMillis
+        alert.pointee.value = restored.value
+        alert.pointee.generation &+= 1
+        switch restored.state {
+        case .firing:
+            alert.pointee.phase = .firing
+            alert.pointee.lastNotified = restored.lastNotifiedMillis ?? restored.sinceMillis
+            if rule.repeatMillis > 0 {
+                timers.push(.init(
+                    deadline: alert.pointee.lastNotified + rule.repeatMillis, alert: index, kind: .repeatNotification,
+                    generation: alert.pointee.generation))
+            }
+        case .pending:
+            alert.pointee.phase = .pending
+            timers.push(.init(
+                deadline: restored.sinceMillis + rule.holdMillis, alert: index, kind: .hold, generation: alert.pointee.generation))
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// What a rule does when its alert fires or resolves, besides being listed in the alert API.
+public enum RuleAction: Sendable, Hashable {
+    /// Send to the webhook receiver of this name (checked against the config by the caller).
+    case webhook(receiver: String)
+    /// Publish on the broker; topic and payload are templates.
+    case mqtt(topic: Template, payload: Template, qos: Int)
+
+    /// The action keys an `actions:` item may have.
+    static let kinds = ["mqtt", "webhook"]
+    /// The keys an `mqtt:` action may have.
+    static let mqttKeys = ["payload", "qos", "topic"]
+}
+
+/// A ``RuleAction`` with its templates filled in for one alert.
+public enum RenderedAction: Sendable, Hashable {
+    case webhook(receiver: String)
+    case mqtt(topic: String, payload: String, qos: Int)
+}

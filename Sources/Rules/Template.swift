@@ -1,0 +1,90 @@
+/// A text with placeholders, e.g. `"{device} at {site}/{line} is {value}°C"`, parsed once.
+///
+/// A placeholder is `{name}` where name is one of ``Placeholder``. Braces that do not enclose a
+/// bare word are literal text, so a JSON payload such as `{"cmd":"stop","rule":"{rule}"}` needs
+/// no escaping. Templates are rendered only on alert transitions, never per reading.
+public struct Template: Sendable, Hashable, CustomStringConvertible {
+    /// What may appear between braces.
+    public enum Placeholder: String, Sendable, Hashable, CaseIterable {
+        case site, line, device, sensor, value, rule, severity
+    }
+
+    enum Part: Sendable, Hashable {
+        case text(String)
+        case placeholder(Placeholder)
+    }
+
+    /// The template as written.
+    public let source: String
+    let parts: [Part]
+
+    /// A bare word between braces that is not a known placeholder.
+    struct UnknownPlaceholder: Error {
+        var name: String
+        /// Offset of the `{` in Unicode scalars from the start of the template.
+        var offset: Int
+    }
+
+    /// Parses `source`, returning every unknown placeholder instead of stopping at the first.
+    static func parse(_ source: String) -> (Template, [UnknownPlaceholder]) {
+        let scalars = Array(source.unicodeScalars)
+        var parts: [Part] = []
+        var unknown: [UnknownPlaceholder] = []
+        var literal = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "{", let close = wordEnd(scalars, from: i + 1), close < scalars.count, scalars[close] == "}" {
+                let name = String(String.UnicodeScalarView(scalars[(i + 1)..<close]))
+                if let placeholder = Placeholder(rawValue: name) {
+                    if !literal.isEmpty { parts.append(.text(String(literal))) }
+                    literal = String.UnicodeScalarView()
+                    parts.append(.placeholder(placeholder))
+                } else {
+                    unknown.append(UnknownPlaceholder(name: name, offset: i))
+                }
+                i = close + 1
+                continue
+            }
+            literal.append(scalars[i])
+            i += 1
+        }
+        if !literal.isEmpty { parts.append(.text(String(literal))) }
+        return (Template(source: source, parts: parts), unknown)
+    }
+
+    private init(source: String, parts: [Part]) {
+        self.source = source
+        self.parts = parts
+    }
+
+    /// A template with no placeholders.
+    public init(literal: String) {
+        self.source = literal
+        self.parts = literal.isEmpty ? [] : [.text(literal)]
+    }
+
+    /// The end of an identifier starting at `start`, or nil if there is none there.
+    private static func wordEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        var end = start
+        while end < scalars.count, scalars[end].properties.isAlphabetic || scalars[end] == "_"
+            || (end > start && ("0"..."9").contains(scalars[end]))
+        {
+            end += 1
+        }
+        return end > start ? end : nil
+    }
+
+    public var description: String { source }
+
+    /// The text with each placeholder replaced by its value.
+    public func render(_ values: (Placeholder) -> String) -> String {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let text): out += text
+            case .placeholder(let placeholder): out += values(placeholder)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,49 @@
+import AsyncHTTPClient
+import Foundation
+
+/// One HTTP attempt, off the actor.
+extension WebhookDispatcher {
+    /// What an attempt came to, before it is classified.
+    enum AttemptResult: Sendable {
+        /// The receiver answered.
+        case response(status: Int, retryAfter: String?)
+        /// No answer (timeout, refused, reset …); `permanent` when retrying cannot help.
+        case failed(reason: String, permanent: Bool)
+        /// The dispatcher is stopping.
+        case cancelled
+    }
+
+    /// Response bodies are read (so the connection can be reused) up to this size, then dropped.
+    static let responseBodyLimit = 64 * 1024
+
+    /// Sends one signed POST. `webhook-timestamp` is this attempt's time; the id is the message's.
+    static func attempt(_ job: Job, client: HTTPClient, userAgent: String) async -> AttemptResult {
+        guard let url = URL(string: job.receiver.url), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", url.host?.isEmpty == false
+        else {
+            return .failed(reason: "invalid receiver URL", permanent: true)
+        }
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        var request = HTTPClientRequest(url: job.receiver.url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "user-agent", value: userAgent)
+        for (name, value) in job.signer.headers(id: job.id, timestamp: timestamp, body: job.body) {
+            request.headers.add(name: name, value: value)
+        }
+        request.body = .bytes(job.body)
+        let timeout = job.receiver.timeout
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
+            // The status decides; a body too large or cut off does not change it.
+            _ = try? await response.body.collect(upTo: responseBodyLimit)
+            return .response(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"))
+        } catch {
+            if Task.isCancelled { return .cancelled }
+            if let error = error as? HTTPClientError, error == .deadlineExceeded {
+                return .failed(reason: "timed out after \(timeout.milliseconds) ms", permanent: false)
+            }
+            return .failed(reason: "\(error)", permanent: false)
+        }
+    }
+}

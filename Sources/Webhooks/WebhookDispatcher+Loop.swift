@@ -1,0 +1,176 @@
+import Logging
+
+/// The loop's bookkeeping: claiming due messages, recording outcomes, gauges, purging.
+extension WebhookDispatcher {
+    /// One claimed attempt, handed to a child task.
+    struct Job: Sendable {
+        var receiver: WebhookReceiver
+        var signer: WebhookSigner
+        var id: String
+        var body: [UInt8]
+        var createdAtMillis: Int64
+        /// This attempt's number, from 1.
+        var attempt: Int
+    }
+
+    /// Claims due messages of every enabled receiver, up to its free slots.
+    func claimDue(nowMillis now: Int64) -> [Job] {
+        var jobs: [Job] = []
+        for name in receivers.keys.sorted() {
+            guard let receiver = receivers[name], let signer = signers[name] else { continue }
+            do {
+                if gone.contains(name) {
+                    // Messages enqueued after the 410 follow the earlier ones.
+                    metrics.count(.gone, receiver: name, by: try outbox.markGone(receiver: name, nowMillis: now))
+                    continue
+                }
+                let busy = inFlight[name, default: []]
+                let free = receiver.maxConcurrentDeliveries - busy.count
+                guard free > 0 else { continue }
+                var claimed: [Job] = []
+                for message in try outbox.due(receiver: name, nowMillis: now, limit: free + busy.count)
+                where !busy.contains(message.id) && claimed.count < free {
+                    if now - message.createdAtMillis >= receiver.maxAge.milliseconds {
+                        try expire(receiver: name, id: message.id, status: nil, lastFailure: message.lastError, nowMillis: now)
+                        continue
+                    }
+                    claimed.append(Job(
+                        receiver: receiver, signer: signer, id: message.id, body: message.body,
+                        createdAtMillis: message.createdAtMillis, attempt: message.attempts + 1))
+                }
+                let lease = now + receiver.timeout.milliseconds + configuration.leaseGrace.milliseconds
+                try outbox.claim(receiver: name, ids: claimed.map(\.id), leaseUntilMillis: lease)
+                inFlight[name, default: []].formUnion(claimed.map(\.id))
+                jobs += claimed
+            } catch {
+                logger.error("webhook outbox query failed", metadata: ["receiver": "\(name)", "error": "\(error)"])
+            }
+        }
+        return jobs
+    }
+
+    /// Records what an attempt came to.
+    func complete(_ job: Job, _ result: AttemptResult, duration: Duration) {
+        let name = job.receiver.name
+        inFlight[name]?.remove(job.id)
+        notify()  // a slot is free
+        var logger = self.logger
+        logger[metadataKey: "receiver"] = "\(name)"
+        logger[metadataKey: "webhook-id"] = "\(job.id)"
+        logger[metadataKey: "attempt"] = "\(job.attempt)"
+        let now = Self.nowMillis()
+        do {
+            switch result {
+            case .cancelled:
+                try outbox.release(receiver: name, id: job.id, nowMillis: now)
+                return
+            case .response(let status, let retryAfter):
+                metrics.recordAttempt(receiver: name, duration: duration)
+                switch DeliveryVerdict.classify(status: status, retryAfter: retryAfter) {
+                case .delivered:
+                    if try outbox.markDelivered(receiver: name, id: job.id, status: status, nowMillis: now) {
+                        metrics.count(.delivered, receiver: name)
+                        metrics.recordLatency(receiver: name, milliseconds: now - job.createdAtMillis)
+                        logger.debug("webhook delivered", metadata: ["status": "\(status)"])
+                    }
+                case .gone:
+                    try receiverGone(job.receiver, nowMillis: now, logger: logger)
+                case .dead(let reason):
+                    if try outbox.markDead(receiver: name, id: job.id, reason: reason, status: status, nowMillis: now) {
+                        metrics.count(.dead, receiver: name)
+                        logger.warning("webhook rejected by its receiver; kept as a dead letter", metadata: ["status": "\(status)"])
+                    }
+                case .retry(let retryAfter):
+                    try retryOrExpire(job, status: status, failure: "HTTP \(status)", retryAfter: retryAfter, nowMillis: now, logger: logger)
+                }
+            case .failed(let reason, let permanent):
+                metrics.recordAttempt(receiver: name, duration: duration)
+                if permanent {
+                    if try outbox.markDead(receiver: name, id: job.id, reason: reason, status: nil, nowMillis: now) {
+                        metrics.count(.dead, receiver: name)
+                        logger.error("webhook cannot be sent; kept as a dead letter", metadata: ["error": "\(reason)"])
+                    }
+                } else {
+                    try retryOrExpire(job, status: nil, failure: reason, retryAfter: nil, nowMillis: now, logger: logger)
+                }
+            }
+        } catch {
+            // The lease runs out and the message is tried again: at-least-once holds.
+            logger.error("webhook outbox update failed; the message will be retried", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func retryOrExpire(
+        _ job: Job, status: Int?, failure: String, retryAfter: Duration?, nowMillis now: Int64, logger: Logger
+    ) throws {
+        let decision = configuration.retryPolicy.decide(
+            failedAttempts: job.attempt, createdAtMillis: job.createdAtMillis, nowMillis: now,
+            maxAge: job.receiver.maxAge, retryAfter: retryAfter, using: &random)
+        switch decision {
+        case .retry(let atMillis):
+            if try outbox.markRetry(receiver: job.receiver.name, id: job.id, nextAttemptAtMillis: atMillis, status: status, error: failure) {
+                metrics.count(.retry, receiver: job.receiver.name)
+                logger.info("webhook attempt failed; will retry", metadata: ["error": "\(failure)", "retry_in_ms": "\(atMillis - now)"])
+            }
+        case .expire:
+            try expire(receiver: job.receiver.name, id: job.id, status: status, lastFailure: failure, nowMillis: now)
+        }
+    }
+
+    private func expire(receiver: String, id: String, status: Int?, lastFailure: String?, nowMillis: Int64) throws {
+        guard try outbox.markDead(receiver: receiver, id: id, reason: "expired", status: status, nowMillis: nowMillis) else { return }
+        metrics.count(.dead, receiver: receiver)
+        logger.warning(
+            "webhook expired before it could be delivered; kept as a dead letter",
+            metadata: ["receiver": "\(receiver)", "webhook-id": "\(id)", "last_error": "\(lastFailure ?? "none")"])
+    }
+
+    private func receiverGone(_ receiver: WebhookReceiver, nowMillis: Int64, logger: Logger) throws {
+        // A 410 from an endpoint that has since been reconfigured says nothing about the new one.
+        guard let current = receivers[receiver.name], current.sameEndpoint(as: receiver) else { return }
+        let newlyGone = gone.insert(receiver.name).inserted
+        let marked = try outbox.markGone(receiver: receiver.name, nowMillis: nowMillis)
+        metrics.count(.gone, receiver: receiver.name, by: marked)
+        if newlyGone {
+            logger.warning(
+                "webhook receiver answered 410 Gone; disabled until restart or a configuration change",
+                metadata: ["messages_marked_gone": "\(marked)"])
+        }
+    }
+
+    /// How long to sleep: until the earliest next attempt of a receiver with a free slot, at most
+    /// `idlePoll`. Busy receivers are woken by their completions instead. The 5 ms floor keeps a
+    /// message that is due yet in flight from spinning the loop.
+    func nextWakeDelayMillis(nowMillis now: Int64) -> Int64 {
+        var earliest: Int64?
+        for (name, receiver) in receivers
+        where !gone.contains(name) && inFlight[name, default: []].count < receiver.maxConcurrentDeliveries {
+            if let next = try? outbox.nextAttemptMillis(receiver: name) {
+                earliest = min(earliest ?? next, next)
+            }
+        }
+        let idle = configuration.idlePoll.milliseconds
+        return min(max((earliest ?? now + idle) - now, 5), idle)
+    }
+
+    func refreshGauges(nowMillis now: Int64) {
+        do {
+            metrics.depth.record(try outbox.depth())
+            metrics.oldestAge.record(Double(try outbox.oldestPendingAgeMillis(nowMillis: now) ?? 0) / 1_000)
+        } catch {
+            logger.warning("webhook outbox gauges not updated", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func purgeIfDue(nowMillis now: Int64) {
+        guard now - lastPurgeMillis >= configuration.purgeInterval.milliseconds else { return }
+        lastPurgeMillis = now
+        do {
+            let deleted = try outbox.purge(
+                nowMillis: now, retentionMillis: configuration.retention.milliseconds, keepFinished: configuration.keepFinished)
+            if deleted > 0 { logger.debug("webhook history purged", metadata: ["rows": "\(deleted)"]) }
+        } catch {
+            logger.warning("webhook history purge failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

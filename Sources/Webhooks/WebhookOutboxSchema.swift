@@ -1,0 +1,31 @@
+/// The outbox table. One row per (receiver, webhook-id); the `seq` rowid keeps insertion order.
+/// Partial indexes cover the two hot queries: due pending rows per receiver, and finished rows
+/// by age for purging. Times are unix milliseconds.
+enum WebhookOutboxSchema {
+    static let version: Int64 = 1
+
+    static let statements = """
+        CREATE TABLE IF NOT EXISTS webhook_messages(
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            receiver TEXT NOT NULL,
+            body BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead', 'gone')),
+            last_status INTEGER,
+            last_error TEXT,
+            finished_at INTEGER,
+            UNIQUE(receiver, id)
+        );
+        CREATE INDEX IF NOT EXISTS webhook_messages_due
+            ON webhook_messages(receiver, next_attempt_at) WHERE state = 'pending';
+        CREATE INDEX IF NOT EXISTS webhook_messages_finished
+            ON webhook_messages(finished_at) WHERE state <> 'pending';
+        """
+
+    /// Columns read into a `WebhookOutboxMessage`, in the order `WebhookOutbox.message(from:)` expects.
+    static let columns =
+        "id, receiver, body, created_at, attempts, next_attempt_at, state, last_status, last_error, finished_at"
+}
