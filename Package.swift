@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries, wrapped once.
@@ -107,8 +108,10 @@ let package = Package(
         .executableTarget(
             name: "haetae-sim",
             dependencies: [
-                "SimulatorCore", "SimulatorEngine", "MQTT", "Readings",
+                "SimulatorCore", "SimulatorEngine", "MQTT", "Readings", "Webhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Simulator/Sources/haetae-sim",

@@ -18,6 +18,21 @@ public struct ConnectionTally: Sendable, Equatable {
     public var lastSendNanos: UInt64?
     /// When the last acknowledgement (QoS 1) or write (QoS 0) was seen.
     public var lastAckNanos: UInt64?
+    /// Wall-clock microseconds each reading of a watched device was published at, by
+    /// ``PublishKey`` (only devices named in `SimulationSettings.watchedDevices`: hazard devices
+    /// whose alerts are timed).
+    public var publishedAt: [PublishKey: Int64] = [:]
+
+    /// A device's reading: device index and `seq`.
+    public struct PublishKey: Hashable, Sendable {
+        public var device: Int
+        public var seq: Int64
+
+        public init(device: Int, seq: Int64) {
+            self.device = device
+            self.seq = seq
+        }
+    }
 
     /// First message sent to the last one acknowledged (or sent, if later), in seconds.
     public var activeSeconds: Double {
@@ -65,5 +80,6 @@ public struct ConnectionTally: Sendable, Equatable {
         firstSendNanos = [firstSendNanos, other.firstSendNanos].compactMap { $0 }.min()
         lastSendNanos = [lastSendNanos, other.lastSendNanos].compactMap { $0 }.max()
         lastAckNanos = [lastAckNanos, other.lastAckNanos].compactMap { $0 }.max()
+        publishedAt.merge(other.publishedAt) { first, _ in first }
     }
 }

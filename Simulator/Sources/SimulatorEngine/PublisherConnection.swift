@@ -25,6 +25,8 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
     private var finishing = false
     private var flushed = false
     private var giveUpNanos: UInt64 = .max
+    /// Per device index: whether its publish times are kept.
+    private let watched: [Bool]
     private let disconnectEveryNanos: UInt64?
     private var nextDropNanos: UInt64 = .max
     private var connected = false
@@ -41,8 +43,9 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
     public init(
         configuration: MQTTConfiguration, source: Source, devices: Int, rate: Double, qos: Int, window: Int,
         readingLimit: Int64, deadlineNanos: UInt64, disconnectEvery: Duration? = nil, firstDisconnect: Duration? = nil,
-        logger: Logger
+        watchedDevices: Set<Int> = [], logger: Logger
     ) throws {
+        watched = (0..<devices).map { watchedDevices.contains($0) }
         client = try MQTTClient(configuration: configuration, logger: logger)
         self.source = source
         schedule = PublishSchedule(rate: rate, maxBurst: 128)
@@ -160,6 +163,13 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
         switch sent {
         case .success:
             tally.record(facts, nowNanos: nowNanos)
+            if facts.seq >= 0, facts.device < watched.count, watched[facts.device] {
+                let micros = Self.wallClockMicros()
+                for seq in facts.seq...max(facts.seq, facts.lastSeq) {
+                    let key = ConnectionTally.PublishKey(device: facts.device, seq: seq)
+                    if tally.publishedAt[key] == nil { tally.publishedAt[key] = micros }  // a duplicate keeps the first
+                }
+            }
         case .failure(let error):
             tally.errors += 1
             if tally.errors <= 3 { logger.warning("publish failed", metadata: ["error": "\(error)"]) }
@@ -175,6 +185,12 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
+    static func wallClockMicros() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000
     }
 
     static func wallClockMillis() -> Int64 {

@@ -16,6 +16,8 @@ public struct SimulationSettings: Sendable {
     public var duration: Duration
     /// Drop each connection abruptly this often (staggered over the connections); `nil` = never.
     public var disconnectEvery: Duration?
+    /// Devices whose publish times are kept per reading (``ConnectionTally/publishedAt``).
+    public var watchedDevices: Set<Int> = []
 
     public init(
         mqtt: MQTTConfiguration, connections: Int, qos: Int, window: Int = 1_000, messageRate: Double, readingLimit: Int64,
@@ -60,7 +62,8 @@ public final class SimulationRunner<Source: MessageSource>: Sendable {
                 configuration: mqtt, source: share, devices: devices,
                 rate: settings.messageRate * fraction, qos: settings.qos, window: settings.window,
                 readingLimit: limits[index], deadlineNanos: deadline,
-                disconnectEvery: settings.disconnectEvery, firstDisconnect: firstDrop, logger: logger))
+                disconnectEvery: settings.disconnectEvery, firstDisconnect: firstDrop, watchedDevices: settings.watchedDevices,
+                logger: logger))
         }
         self.connections = connections
         self.devices = devices

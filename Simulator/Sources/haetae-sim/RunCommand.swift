@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MQTT
 import Readings
+import Webhooks
 import SimulatorCore
 import SimulatorEngine
 
@@ -45,6 +46,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "CA file to verify the broker (TLS).") var caFile: String?
     @Option(help: "Client certificate (TLS).") var certFile: String?
     @Option(help: "Client key (TLS).") var keyFile: String?
+    @Option(help: "Receive the edge's alert webhooks here (host:port), verify them and match them to the hazards.")
+    var webhookListen: String?
+    @Option(help: "The whsec_… secret the edge signs webhooks with (or --webhook-secret-file).") var webhookSecret: String?
+    @Option(help: "File holding the webhook secret.") var webhookSecretFile: String?
+    @Option(help: "Subscribe to the edge's commands here and time them (with --webhook-listen; \"none\" to skip).")
+    var watchCommands: String = "factory/+/+/+/cmd"
+    @Option(help: "After publishing, wait this long at most for the alerts of every hazard.") var alertWait: String = "15s"
+    @Option(help: "An alert still counts for a hazard this long after the hazard ended.") var alertGrace: String = "5s"
     @Flag(help: "No progress line.") var quiet = false
 
     func validate() throws {
@@ -64,6 +73,8 @@ struct RunCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let started = Date()
         let startWallMillis = Int64(started.timeIntervalSince1970 * 1_000)
+
+        let verifier = try await startAlertVerification(mqtt: mqtt, logger: logger)
 
         // What to publish: a scenario (ground truth from its plan) or a recording.
         let source: SimulationReport.Source
@@ -107,10 +118,13 @@ struct RunCommand: AsyncParsableCommand {
                 name: scenario.name, seed: plan.seed, targetRate: plan.totalRate,
                 devices: plan.devices.map { "\($0.site)/\($0.line)/\($0.name)" }, hazards: plan.groundTruth)
             let connections = min(self.connections, max(1, plan.devices.count))
-            settings = SimulationSettings(
+            var scenarioSettings = SimulationSettings(
                 mqtt: mqtt, connections: connections, qos: qos, window: window, messageRate: plan.messagesPerSecond,
                 readingLimit: count ?? .max, duration: .nanoseconds(Int64(seconds * 1e9)),
                 disconnectEvery: scenario.faults.disconnectEvery.map { .nanoseconds(Int64($0 * 1e9)) })
+            // Alerts are timed from the publish of the reading that raised them: keep those of hazard devices.
+            if verifier != nil { scenarioSettings.watchedDevices = Set(plan.groundTruth.map(\.deviceIndex)) }
+            settings = scenarioSettings
             FileHandle.standardError.write(Data("haetae-sim: \(scenario.name) → \(url.host):\(url.port), \(plan.devices.count) devices, \(connections) connections, QoS \(qos), target \(Int(plan.totalRate)) readings/s, \(count.map { "\($0) readings or " } ?? "")\(seconds)s\n".utf8))
             (tally, interrupted) = try await publish(settings: settings, devices: plan.devices.count, seconds: seconds, logger: logger) { index, count in
                 ScenarioSource(plan: plan, connection: index, connections: count)
@@ -119,9 +133,28 @@ struct RunCommand: AsyncParsableCommand {
 
         let stoppedBy = interrupted ? "sigint" : (count.map { tally.readings >= $0 } ?? false) ? "count"
             : replay != nil && tally.messages > 0 ? "end of recording" : "duration"
-        let result = SimulationReport(
+        var result = SimulationReport(
             source: source, tally: tally, broker: "\(url.tls ? "mqtts" : "mqtt")://\(url.host):\(url.port)", qos: qos,
             connections: settings.connections, started: started, stoppedBy: stoppedBy)
+        if let verifier {
+            // Hazards planned after the run ended (a shorter --duration or --count) cannot alert.
+            let ran = max(tally.activeSeconds, 0)
+            let hazards = source.hazards.filter { $0.startOffset < ran }.map { hazard in
+                AlertVerification.Hazard(
+                    type: hazard.type.rawValue, rule: hazard.rule, site: hazard.site, line: hazard.line, device: hazard.device,
+                    startMillis: startWallMillis + Int64(hazard.startOffset * 1_000), endMillis: startWallMillis + Int64(hazard.endOffset * 1_000))
+            }
+            var deviceIndex: [String: Int] = [:]
+            for (index, key) in source.devices.enumerated() { deviceIndex[key] = index }
+            let published = tally.publishedAt
+            let verification = await verifier.finish(
+                hazards: hazards, wait: try optionSeconds(alertWait, "--alert-wait"), grace: try optionSeconds(alertGrace, "--alert-grace"),
+                publishedAt: { [deviceIndex] device, seq in
+                    deviceIndex[device].flatMap { published[ConnectionTally.PublishKey(device: $0, seq: seq)] }
+                })
+            result.alerts = verification
+            print("alerts: \(verification.detected)/\(verification.hazards) hazards detected (recall \(verification.recall)), \(verification.firingAlerts) fired, \(verification.falseAlerts.count) false (precision \(verification.precision)), \(verification.badSignatures) bad signatures; publish→webhook p99 \(verification.webhookLatency.map { "\($0.p99) ms" } ?? "-"), publish→stop command p99 \(verification.stopCommandLatency.map { "\($0.p99) ms" } ?? "-")")
+        }
         print("sent \(result.sentTotal) readings in \(result.messagesTotal) messages over \(result.durationS)s: \(Int(result.achievedRate)) readings/s, \(result.errors) errors, \(result.malformed.values.reduce(0, +)) malformed, \(result.disconnects) disconnects, \(result.hazards.count) hazards (stopped by \(stoppedBy))")
         if let report {
             do {
@@ -131,6 +164,36 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if result.errors > 0 || result.messagesTotal == 0 { throw ExitCode.failure }
+    }
+
+    private func optionSeconds(_ text: String, _ option: String) throws -> Double {
+        guard let value = Units.seconds(text), value >= 0 else { throw SimFailure(message: "\(option) \(text): use e.g. 10s") }
+        return value
+    }
+
+    /// Starts the webhook receiver and the command watcher (with `--webhook-listen`).
+    private func startAlertVerification(mqtt: MQTTConfiguration, logger: Logger) async throws -> AlertVerifier? {
+        guard let webhookListen else { return nil }
+        var secretText = webhookSecret ?? ProcessInfo.processInfo.environment["HAETAE_SIM_WEBHOOK_SECRET"]
+        if let webhookSecretFile {
+            guard let text = try? String(contentsOfFile: webhookSecretFile, encoding: .utf8) else {
+                throw SimFailure(message: "--webhook-secret-file \(webhookSecretFile): cannot read it")
+            }
+            secretText = text
+        }
+        guard let secretText else { throw SimFailure(message: "--webhook-listen needs --webhook-secret or --webhook-secret-file") }
+        let secret: WebhookSecret
+        do {
+            secret = try WebhookSecret(parsing: secretText)
+        } catch {
+            throw SimFailure(message: "webhook secret: \(error)")
+        }
+        guard let colon = webhookListen.lastIndex(of: ":"), let port = Int(webhookListen[webhookListen.index(after: colon)...]) else {
+            throw SimFailure(message: "--webhook-listen \(webhookListen): use host:port, e.g. 127.0.0.1:9000")
+        }
+        let host = String(webhookListen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return try await AlertVerifier.start(
+            host: host, port: port, secret: secret, commandFilter: watchCommands == "none" ? nil : watchCommands, mqtt: mqtt, logger: logger)
     }
 
     /// Publishes with one connection per share until done; SIGINT stops early.

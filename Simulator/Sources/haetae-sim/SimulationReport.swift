@@ -44,9 +44,11 @@ struct SimulationReport: Encodable {
     var duplicates: Int64
     var disconnects: Int64
     var hazards: [Hazard]
+    /// With `--webhook-listen`: the alerts and stop commands the edge sent, matched to the hazards.
+    var alerts: AlertVerification?
 
     enum CodingKeys: String, CodingKey {
-        case scenario, seed, broker, qos, connections, errors, malformed, duplicates, disconnects, hazards, acknowledged
+        case scenario, seed, broker, qos, connections, errors, malformed, duplicates, disconnects, hazards, acknowledged, alerts
         case startedAt = "started_at"
         case durationS = "duration_s"
         case targetRate = "target_rate"

@@ -1,0 +1,178 @@
+/// What the edge reported back during a run, matched against the ground truth: which injected
+/// hazards raised their alert (recall), which alerts had no hazard behind them (precision), and
+/// how long alerts and stop commands took from the device's reading.
+public struct AlertVerification: Sendable, Encodable, Equatable {
+    /// One alert notification as a verified webhook delivered it.
+    public struct Alert: Sendable, Equatable {
+        public var webhookID: String
+        public var alertID: String
+        public var rule: String
+        public var site: String
+        public var line: String
+        public var device: String
+        public var sensor: String
+        /// `firing`, `repeat` or `resolved`.
+        public var notification: String
+        public var startedAtMillis: Int64
+        /// The causing reading's own `ts` (the simulator's clock at publish); nil for a timer transition.
+        public var readingTsMillis: Int64?
+        /// The causing reading's device `seq`, when it carried one.
+        public var seq: Int64?
+        public var receivedAtMicros: Int64
+
+        public init(
+            webhookID: String, alertID: String, rule: String, site: String, line: String, device: String, sensor: String,
+            notification: String, startedAtMillis: Int64, readingTsMillis: Int64?, seq: Int64? = nil, receivedAtMicros: Int64
+        ) {
+            self.seq = seq
+            self.webhookID = webhookID
+            self.alertID = alertID
+            self.rule = rule
+            self.site = site
+            self.line = line
+            self.device = device
+            self.sensor = sensor
+            self.notification = notification
+            self.startedAtMillis = startedAtMillis
+            self.readingTsMillis = readingTsMillis
+            self.receivedAtMicros = receivedAtMicros
+        }
+
+    }
+
+    /// One firing alert and how long it took.
+    public struct Fired: Sendable, Equatable, Encodable {
+        public var rule: String
+        public var where_: String
+        public var startedAtMillis: Int64
+        /// `reading` (timed from the publish of the reading that raised it), `reading_ts` (from
+        /// that reading's millisecond `ts`), or `timer` (from when its `for`/`absent` ran out).
+        public var timedFrom: String
+        public var webhookMillis: Double
+        public var hazard: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case rule, hazard
+            case where_ = "where"
+            case startedAtMillis = "started_at_ms"
+            case timedFrom = "timed_from"
+            case webhookMillis = "webhook_ms"
+        }
+    }
+
+    /// A command the edge published back (a stop command), as a subscriber received it.
+    public struct Command: Sendable, Equatable {
+        public var site: String
+        public var line: String
+        public var device: String
+        /// The rule it names, when its payload is JSON with a `rule` key.
+        public var rule: String?
+        public var receivedAtMicros: Int64
+
+        public init(site: String, line: String, device: String, rule: String?, receivedAtMicros: Int64) {
+            self.site = site
+            self.line = line
+            self.device = device
+            self.rule = rule
+            self.receivedAtMicros = receivedAtMicros
+        }
+    }
+
+    /// An injected hazard, in wall-clock milliseconds.
+    public struct Hazard: Sendable, Equatable, Encodable {
+        public var type: String
+        public var rule: String
+        public var site: String
+        public var line: String
+        public var device: String
+        public var startMillis: Int64
+        public var endMillis: Int64
+
+        public init(type: String, rule: String, site: String, line: String, device: String, startMillis: Int64, endMillis: Int64) {
+            self.type = type
+            self.rule = rule
+            self.site = site
+            self.line = line
+            self.device = device
+            self.startMillis = startMillis
+            self.endMillis = endMillis
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type, rule, site, line, device
+            case startMillis = "start_ms"
+            case endMillis = "end_ms"
+        }
+    }
+
+    /// A firing alert no hazard explains.
+    public struct FalseAlert: Sendable, Equatable, Encodable {
+        public var rule: String
+        public var where_: String
+        public var startedAtMillis: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case rule
+            case where_ = "where"
+            case startedAtMillis = "started_at_ms"
+        }
+    }
+
+    /// Percentiles of a latency distribution, in milliseconds.
+    public struct Latency: Sendable, Equatable, Encodable {
+        public var count: Int
+        public var p50: Double
+        public var p90: Double
+        public var p99: Double
+        public var max: Double
+
+        public init(count: Int, p50: Double, p90: Double, p99: Double, max: Double) {
+            self.count = count
+            self.p50 = p50
+            self.p90 = p90
+            self.p99 = p99
+            self.max = max
+        }
+    }
+
+    public var hazards: Int
+    public var detected: Int
+    public var missed: [Hazard]
+    /// Distinct alerts that fired.
+    public var firingAlerts: Int
+    public var resolvedAlerts: Int
+    public var matchedAlerts: Int
+    public var falseAlerts: [FalseAlert]
+    /// detected / hazards (1 with no hazards).
+    public var recall: Double
+    /// matched / firing alerts (1 with no alerts).
+    public var precision: Double
+    /// Every alert that fired, with its latency.
+    public var fired: [Fired]
+    public var webhooksReceived: Int
+    /// Deliveries whose signature did not verify (rejected with 401, not counted as alerts).
+    public var badSignatures: Int
+    public var stopCommands: Int
+    /// Reading published → firing webhook received, for alerts a reading raised.
+    public var webhookLatency: Latency?
+    /// Due → firing webhook received, for alerts a timer raised (`for` running out after the
+    /// last reading, `absent`): adds the edge's timer tick.
+    public var timerWebhookLatency: Latency?
+    /// Reading published → stop command received.
+    public var stopCommandLatency: Latency?
+
+    enum CodingKeys: String, CodingKey {
+        case hazards, detected, missed, recall, precision
+        case firingAlerts = "firing_alerts"
+        case resolvedAlerts = "resolved_alerts"
+        case matchedAlerts = "matched_alerts"
+        case falseAlerts = "false_alerts"
+        case fired
+        case webhooksReceived = "webhooks_received"
+        case badSignatures = "bad_signatures"
+        case stopCommands = "stop_commands"
+        case webhookLatency = "publish_to_webhook_ms"
+        case timerWebhookLatency = "due_to_webhook_ms"
+        case stopCommandLatency = "publish_to_stop_command_ms"
+    }
+}

@@ -1,0 +1,90 @@
+import SimulatorCore
+import Testing
+
+@Suite("Matching alerts to injected hazards")
+struct AlertMatcherTests {
+    static let overheat = AlertVerification.Hazard(
+        type: "overheat", rule: "overheat", site: "seoul", line: "line1", device: "press-03", startMillis: 10_000, endMillis: 20_000)
+    static let burst = AlertVerification.Hazard(
+        type: "vibration-burst", rule: "vib-high", site: "seoul", line: "line1", device: "press-05", startMillis: 30_000, endMillis: 36_000)
+
+    static func alert(
+        _ id: String, rule: String = "overheat", device: String = "press-03", notification: String = "firing", started: Int64,
+        readingTs: Int64? = nil, seq: Int64? = nil, received: Int64, webhookID: String? = nil
+    ) -> AlertVerification.Alert {
+        AlertVerification.Alert(
+            webhookID: webhookID ?? "msg_\(id)_\(notification)_\(started)", alertID: id, rule: rule, site: "seoul", line: "line1",
+            device: device, sensor: "temperature", notification: notification, startedAtMillis: started, readingTsMillis: readingTs,
+            seq: seq, receivedAtMicros: received)
+    }
+
+    static func percentiles(_ values: [Int64]) -> AlertVerification.Latency? {
+        guard let max = values.max() else { return nil }
+        return AlertVerification.Latency(count: values.count, p50: 0, p90: 0, p99: Double(max) / 1_000, max: Double(max) / 1_000)
+    }
+
+    @Test("a hazard whose rule fired for its device within its window (plus grace) is detected; others are missed")
+    func recall() {
+        let result = AlertMatcher.verify(
+            hazards: [Self.overheat, Self.burst],
+            alerts: [Self.alert("a", started: 12_000, readingTs: 11_990, received: 11_995_000)],
+            commands: [], badSignatures: 0, graceMillis: 5_000, latency: Self.percentiles)
+        #expect(result.detected == 1)
+        #expect(result.missed == [Self.burst])
+        #expect(result.recall == 0.5)
+        #expect(result.precision == 1)
+    }
+
+    @Test("an alert no hazard explains is a false alert: wrong device, wrong rule, or long after the hazard")
+    func falseAlerts() {
+        let result = AlertMatcher.verify(
+            hazards: [Self.overheat],
+            alerts: [
+                Self.alert("ok", started: 19_000, received: 19_010_000),
+                Self.alert("late", started: 26_000, received: 26_010_000),
+                Self.alert("other-device", device: "press-04", started: 12_000, received: 12_010_000),
+                Self.alert("other-rule", rule: "silent", started: 12_000, received: 12_010_000),
+            ],
+            commands: [], badSignatures: 2, graceMillis: 5_000, latency: Self.percentiles)
+        #expect(result.firingAlerts == 4)
+        #expect(result.matchedAlerts == 1)
+        #expect(result.falseAlerts.map(\.rule).sorted() == ["overheat", "overheat", "silent"])
+        #expect(result.precision == 0.25)
+        #expect(result.badSignatures == 2)
+    }
+
+    @Test("a delivery repeated with the same webhook-id counts once; repeats and resolves are not new alerts")
+    func duplicates() {
+        let firing = Self.alert("a", started: 12_000, received: 12_010_000, webhookID: "msg_1")
+        let result = AlertMatcher.verify(
+            hazards: [Self.overheat],
+            alerts: [firing, firing, Self.alert("a", notification: "repeat", started: 12_000, received: 14_000_000),
+                     Self.alert("a", notification: "resolved", started: 12_000, received: 21_000_000)],
+            commands: [], badSignatures: 0, graceMillis: 0, latency: Self.percentiles)
+        #expect(result.webhooksReceived == 3)
+        #expect(result.firingAlerts == 1)
+        #expect(result.resolvedAlerts == 1)
+    }
+
+    @Test("latency runs from the reading's publish when known, else its ts; timer alerts are timed from when they fell due")
+    func latencies() {
+        let result = AlertMatcher.verify(
+            hazards: [Self.overheat],
+            alerts: [
+                Self.alert("published", started: 12_000, readingTs: 11_990, seq: 7, received: 12_004_000),
+                Self.alert("ts-only", device: "press-03", started: 13_000, readingTs: 12_995, received: 13_003_000, webhookID: "w2"),
+                Self.alert("timer", started: 15_000, received: 15_020_000),
+            ],
+            commands: [AlertVerification.Command(site: "seoul", line: "line1", device: "press-03", rule: "overheat", receivedAtMicros: 12_002_500)],
+            badSignatures: 0, graceMillis: 0,
+            publishedAtMicros: { $0.seq == 7 ? 12_001_000 : nil },
+            latency: Self.percentiles)
+        // 12_004_000 − 12_001_000 = 3 ms; 13_003_000 − 12_995_000 = 8 ms.
+        #expect(result.webhookLatency?.count == 2)
+        #expect(result.webhookLatency?.max == 8)
+        #expect(result.timerWebhookLatency?.max == 20)
+        // The stop command answers the firing alert raised before it: 12_002_500 − 12_001_000.
+        #expect(result.stopCommandLatency?.max == 1.5)
+        #expect(result.fired.map(\.timedFrom) == ["reading", "reading_ts", "timer"])
+    }
+}
