@@ -72,7 +72,9 @@ public enum EdgeRuntime {
         let client = try MQTTClient(configuration: configuration.mqtt, logger: logger)
         ruleStage?.client = client  // stop commands go out on the ingest connection, from its thread
 
-        let ingest = IngestService(client: client, handler: handler, writer: writer, queue: queue, logger: logger)
+        // With rules, the loop wakes at least every tick so a timer alert (`for`, `absent`) goes out on time.
+        let pollInterval = ruleStage == nil ? Duration.milliseconds(10) : min(.milliseconds(10), configuration.rules.tickInterval)
+        let ingest = IngestService(client: client, handler: handler, writer: writer, queue: queue, pollInterval: pollInterval, logger: logger)
         let http = OpsServer.application(
             host: configuration.http.host, port: configuration.http.port, health: health, registry: registry,
             rules: rulesController, alerts: alerts, logger: logger, onListening: onListening)

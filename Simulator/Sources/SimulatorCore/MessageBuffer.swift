@@ -45,7 +45,7 @@ public struct MessageBuffer: Sendable {
 
     /// Appends a message whose payload `write` appends to the bytes it is handed.
     mutating func append(
-        topic: [UInt8], suffix: StaticString = "", device: Int, seqs: ClosedRange<Int64>, readings: Int,
+        topic: [UInt8], suffix: StaticString = "", device: Int, sensor: Int = -1, seqs: ClosedRange<Int64>, readings: Int,
         kind: OutgoingMessage.Kind, payload write: (inout [UInt8]) -> Void
     ) {
         let topicStart = bytes.count
@@ -56,7 +56,7 @@ public struct MessageBuffer: Sendable {
         let payloadStart = bytes.count
         write(&bytes)
         messages.append(OutgoingMessage(
-            topic: topicStart..<topicEnd, payload: payloadStart..<bytes.count, device: device, seqs: seqs,
+            topic: topicStart..<topicEnd, payload: payloadStart..<bytes.count, device: device, seqs: seqs, sensor: sensor,
             readings: readings, kind: kind))
     }
 

@@ -18,6 +18,9 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var device: Int
     /// The ticks the message covers (one tick except for `array` payloads).
     public var seqs: ClosedRange<Int64>
+    /// The index of the one sensor it carries in its device's sensor list; -1 when it carries
+    /// several (a device-level object) or none.
+    public var sensor: Int = -1
     /// Valid readings carried (0 for malformed messages).
     public var readings: Int
     /// What it is.

@@ -16,13 +16,13 @@ public enum PayloadRenderer {
         switch device.payload {
         case .number:
             for sensor in device.sensors.indices {
-                buffer.append(topic: device.sensorTopicBytes[sensor], device: device.index, seqs: seq...seq, readings: 1, kind: .readings) { out in
+                buffer.append(topic: device.sensorTopicBytes[sensor], device: device.index, sensor: sensor, seqs: seq...seq, readings: 1, kind: .readings) { out in
                     NumberWriter.append(values[sensor], decimals: device.sensors[sensor].decimals, to: &out)
                 }
             }
         case .object:
             for sensor in device.sensors.indices {
-                buffer.append(topic: device.sensorTopicBytes[sensor], device: device.index, seqs: seq...seq, readings: 1, kind: .readings) { out in
+                buffer.append(topic: device.sensorTopicBytes[sensor], device: device.index, sensor: sensor, seqs: seq...seq, readings: 1, kind: .readings) { out in
                     appendObject(device: device, sensor: sensor, value: values[sensor], seq: seq, ts: ts, to: &out)
                 }
             }
@@ -55,7 +55,7 @@ public enum PayloadRenderer {
         let width = device.sensors.count
         let lastSeq = firstSeq + Int64(ts.count) - 1
         for sensor in 0..<width {
-            buffer.append(topic: device.sensorTopicBytes[sensor], device: device.index, seqs: firstSeq...lastSeq, readings: ts.count, kind: .readings) { out in
+            buffer.append(topic: device.sensorTopicBytes[sensor], device: device.index, sensor: sensor, seqs: firstSeq...lastSeq, readings: ts.count, kind: .readings) { out in
                 out.append("[")
                 for row in ts.indices {
                     if row > 0 { out.append(",") }

@@ -23,14 +23,17 @@ public struct ConnectionTally: Sendable, Equatable {
     /// whose alerts are timed).
     public var publishedAt: [PublishKey: Int64] = [:]
 
-    /// A device's reading: device index and `seq`.
+    /// A device's reading: device index, `seq` and sensor.
     public struct PublishKey: Hashable, Sendable {
         public var device: Int
         public var seq: Int64
+        /// The sensor's index in its device's list; -1 for a message with all of them.
+        public var sensor: Int
 
-        public init(device: Int, seq: Int64) {
+        public init(device: Int, seq: Int64, sensor: Int) {
             self.device = device
             self.seq = seq
+            self.sensor = sensor
         }
     }
 

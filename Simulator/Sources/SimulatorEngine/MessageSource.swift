@@ -42,6 +42,8 @@ public struct MessageFacts: Sendable, Equatable {
     public var seq: Int64
     /// The device `seq` of its last reading (an `array` message spans several ticks).
     public var lastSeq: Int64
+    /// Which of its device's sensors it carries (-1: several or unknown), for publish times.
+    public var sensor: Int = -1
     /// The reject reason a running edge should count it under, for a deliberately malformed message.
     public var malformed: String?
     /// True for a deliberate duplicate of an earlier message.

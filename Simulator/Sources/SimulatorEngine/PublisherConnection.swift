@@ -166,7 +166,7 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
             if facts.seq >= 0, facts.device < watched.count, watched[facts.device] {
                 let micros = Self.wallClockMicros()
                 for seq in facts.seq...max(facts.seq, facts.lastSeq) {
-                    let key = ConnectionTally.PublishKey(device: facts.device, seq: seq)
+                    let key = ConnectionTally.PublishKey(device: facts.device, seq: seq, sensor: facts.sensor)
                     if tally.publishedAt[key] == nil { tally.publishedAt[key] = micros }  // a duplicate keeps the first
                 }
             }

@@ -50,7 +50,7 @@ final class AlertVerifier: Sendable {
     /// - Parameter publishedAt: when a device's reading was published (wall µs), by `site/line/device` and seq.
     func finish(
         hazards: [AlertVerification.Hazard], wait: Double, grace: Double,
-        publishedAt: @escaping @Sendable (String, Int64) -> Int64? = { _, _ in nil }
+        publishedAt: @escaping @Sendable (AlertVerification.Alert) -> Int64? = { _ in nil }
     ) async -> AlertVerification {
         let graceMillis = Int64(grace * 1_000)
         let deadline = ContinuousClock.now + .milliseconds(Int64(wait * 1_000))
@@ -67,12 +67,12 @@ final class AlertVerifier: Sendable {
     }
 
     private func verify(
-        hazards: [AlertVerification.Hazard], graceMillis: Int64, publishedAt: @escaping @Sendable (String, Int64) -> Int64?
+        hazards: [AlertVerification.Hazard], graceMillis: Int64, publishedAt: @escaping @Sendable (AlertVerification.Alert) -> Int64?
     ) -> AlertVerification {
         AlertMatcher.verify(
             hazards: hazards, alerts: receiver.alerts, commands: watcher?.received ?? [], badSignatures: receiver.badSignatures,
             graceMillis: graceMillis,
-            publishedAtMicros: { alert in alert.seq.flatMap { publishedAt("\(alert.site)/\(alert.line)/\(alert.device)", $0) } },
+            publishedAtMicros: publishedAt,
             latency: Self.percentiles)
     }
 

@@ -116,7 +116,8 @@ struct RunCommand: AsyncParsableCommand {
             qos = self.qos ?? min(scenario.qos, 1)
             source = .init(
                 name: scenario.name, seed: plan.seed, targetRate: plan.totalRate,
-                devices: plan.devices.map { "\($0.site)/\($0.line)/\($0.name)" }, hazards: plan.groundTruth)
+                devices: plan.devices.map { "\($0.site)/\($0.line)/\($0.name)" }, hazards: plan.groundTruth,
+                sensors: plan.devices.map { $0.sensors.map(\.name) })
             let connections = min(self.connections, max(1, plan.devices.count))
             var scenarioSettings = SimulationSettings(
                 mqtt: mqtt, connections: connections, qos: qos, window: window, messageRate: plan.messagesPerSecond,
@@ -147,10 +148,15 @@ struct RunCommand: AsyncParsableCommand {
             var deviceIndex: [String: Int] = [:]
             for (index, key) in source.devices.enumerated() { deviceIndex[key] = index }
             let published = tally.publishedAt
+            let sensors = source.sensors
             let verification = await verifier.finish(
                 hazards: hazards, wait: try optionSeconds(alertWait, "--alert-wait"), grace: try optionSeconds(alertGrace, "--alert-grace"),
-                publishedAt: { [deviceIndex] device, seq in
-                    deviceIndex[device].flatMap { published[ConnectionTally.PublishKey(device: $0, seq: seq)] }
+                publishedAt: { [deviceIndex] alert in
+                    // The message that carried the alert's reading: its sensor's own, or the device's.
+                    guard let seq = alert.seq, let device = deviceIndex["\(alert.site)/\(alert.line)/\(alert.device)"] else { return nil }
+                    let sensor = device < sensors.count ? sensors[device].firstIndex(of: alert.sensor) ?? -1 : -1
+                    return published[ConnectionTally.PublishKey(device: device, seq: seq, sensor: sensor)]
+                        ?? published[ConnectionTally.PublishKey(device: device, seq: seq, sensor: -1)]
                 })
             result.alerts = verification
             print("alerts: \(verification.detected)/\(verification.hazards) hazards detected (recall \(verification.recall)), \(verification.firingAlerts) fired, \(verification.falseAlerts.count) false (precision \(verification.precision)), \(verification.badSignatures) bad signatures; publish→webhook p99 \(verification.webhookLatency.map { "\($0.p99) ms" } ?? "-"), publish→stop command p99 \(verification.stopCommandLatency.map { "\($0.p99) ms" } ?? "-")")

@@ -73,6 +73,7 @@ struct ScenarioSource: MessageSource {
             payload.append(contentsOf: bytes[message.payload])
         }
         var facts = MessageFacts(device: message.device, readings: message.readings, seq: message.seqs.lowerBound, lastSeq: message.seqs.upperBound)
+        facts.sensor = message.sensor
         switch message.kind {
         case .readings: break
         case .duplicate: facts.duplicate = true

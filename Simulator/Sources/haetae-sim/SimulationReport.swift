@@ -68,6 +68,8 @@ struct SimulationReport: Encodable {
         /// `site/line/device` per device index of the tally.
         var devices: [String]
         var hazards: [InjectedHazard]
+        /// Sensor names per device index (empty for a replay).
+        var sensors: [[String]] = []
     }
 
     init(source: Source, tally: ConnectionTally, broker: String, qos: Int, connections: Int, started: Date, stoppedBy: String) {

@@ -147,7 +147,7 @@ extension EdgeConfiguration {
         let rules = RulesSettings(
             path: rulesPath.isEmpty ? nil : resolve(rulesPath, against: baseDirectory),
             watchInterval: try reader.duration("rules.watch_interval", default: .seconds(2), minimum: .milliseconds(100)),
-            tickInterval: try reader.duration("rules.tick_interval", default: .milliseconds(20), minimum: .milliseconds(1), maximum: .seconds(10)))
+            tickInterval: try reader.duration("rules.tick_interval", default: .milliseconds(5), minimum: .milliseconds(1), maximum: .seconds(10)))
         if let path = rules.path, !FileManager.default.isReadableFile(atPath: path) {
             throw reader.error("rules.path", "cannot read \(path)")
         }

@@ -12,8 +12,11 @@ final class IngestService: Service, @unchecked Sendable {  // immutable refs; ea
     private let writer: SpoolWriter
     private let queue: HandoffQueue
     private let logger: Logger
+    /// Longest sleep of the MQTT loop between idle ticks: hand-offs and rule timers run there.
+    private let pollInterval: Duration
 
-    init(client: MQTTClient, handler: IngestHandler, writer: SpoolWriter, queue: HandoffQueue, logger: Logger) {
+    init(client: MQTTClient, handler: IngestHandler, writer: SpoolWriter, queue: HandoffQueue, pollInterval: Duration = .milliseconds(10), logger: Logger) {
+        self.pollInterval = pollInterval
         self.client = client
         self.handler = handler
         self.writer = writer
@@ -25,12 +28,13 @@ final class IngestService: Service, @unchecked Sendable {  // immutable refs; ea
         let client = self.client
         let handler = self.handler
         let queue = self.queue
+        let pollInterval = self.pollInterval
         let writer = self.writer
         async let writing: Void = DedicatedThread.run(name: "haetae-spool") { writer.run() }
         // Cancellation too (another service failed, e.g. the ops port is taken): stop and drain.
         await withTaskCancellationOrGracefulShutdownHandler(operation: {
             await DedicatedThread.run(name: "haetae-mqtt") {
-                client.run(handler: handler)
+                client.run(handler: handler, pollInterval: pollInterval)
                 handler.flush()
                 queue.close()
             }

@@ -64,7 +64,9 @@ final class RuleStage {
     /// Timers, metrics and rule swaps; called from the MQTT loop's idle tick.
     func tick(nowMillis: Int64, seriesTable: SeriesTable) {
         if let rules = updates.take() { replace(with: rules, seriesTable: seriesTable) }
-        guard nowMillis - lastTickMillis >= tickMillis else { return }
+        // Timers run when one is due (`for` running out, `absent`, `repeat`), and every tick for the metrics.
+        let due = engine.nextDeadlineMillis.map { nowMillis >= $0 } ?? false
+        guard due || nowMillis - lastTickMillis >= tickMillis else { return }
         lastTickMillis = nowMillis
         engine.advance(toMillis: nowMillis, into: &events)
         if !events.isEmpty { dispatch(readingTs: nil, seq: nil) }
