@@ -229,7 +229,10 @@ extension EdgeConfiguration {
         return MQTTConfiguration(
             host: host, port: port, clientID: clientID, cleanSession: cleanSession,
             keepalive: Int(keepalive.components.seconds), username: username.isEmpty ? nil : username, password: password,
-            tls: tls, protocolVersion: protocolVersion, subscriptions: topics, qos: qos, reconnect: reconnect)
+            tls: tls, protocolVersion: protocolVersion, subscriptions: topics, qos: qos, reconnect: reconnect,
+            // Stop commands go out on this connection to topics under the subscribed ones
+            // (factory/…/cmd under factory/#): they must not come back as input.
+            noLocal: true)
     }
 
     private static func readWebhooks(_ reader: inout ConfigReader, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> [WebhookSettings] {
