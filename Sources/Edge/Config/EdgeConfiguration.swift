@@ -244,6 +244,10 @@ extension EdgeConfiguration {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw reader.error("\(key).url", url.isEmpty ? "required: where to POST alerts, e.g. http://127.0.0.1:9000/hooks" : "expected an http:// or https:// URL, got \"\(url)\"")
             }
+            if reader.contains("\(key).secret") {
+                // Said before the secret_file/secret_env checks, which would miss the point; the value is never echoed.
+                throw reader.error("\(key).secret", "a secret is not accepted in the config file; put it in a file (secret_file) or a variable (secret_env)")
+            }
             let secretFile = try reader.string("\(key).secret_file", default: "")
             let secretEnv = try reader.string("\(key).secret_env", default: "")
             var secret: String
