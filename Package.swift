@@ -123,11 +123,12 @@ let package = Package(
             path: "Benchmarks/RulesBench", swiftSettings: swiftSettings),
 
         // Shared by tests: free ports, temp dirs, real mosquitto, child processes.
-        .target(name: "TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", exclude: ["Receiver"], swiftSettings: swiftSettings),
 
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"],
                     resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EdgeTests", dependencies: ["Edge", "TestSupport"], swiftSettings: swiftSettings),
@@ -141,7 +142,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
-            exclude: ["Receiver"], swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeIntegrationTests",
             dependencies: ["Edge", "Readings", "TestSupport"],

@@ -18,6 +18,8 @@ import Darwin
 final class LoopContext {
     let protocolVersion: MQTTConfiguration.ProtocolVersion
     let qos: Int32
+    /// `MQTT_SUB_OPT_*` flags for every subscription (MQTT 5; 0 otherwise).
+    let subscribeOptions: Int32
     let logger: Logger
     /// Written by the loop thread, read by any thread through `MQTTClient.connectionState`.
     let published: Mutex<MQTTConnectionState>
@@ -40,6 +42,18 @@ final class LoopContext {
         machine = SessionStateMachine(policy: configuration.reconnect)
         filterNames = configuration.subscriptions
         filters = configuration.subscriptions.map { strdup($0) }
+        subscribeOptions = Self.subscribeOptions(for: configuration, logger: logger)
+    }
+
+    /// No Local when asked for and allowed: MQTT 5, and no shared subscription among the
+    /// filters (all of them go in one SUBSCRIBE with the same options).
+    static func subscribeOptions(for configuration: MQTTConfiguration, logger: Logger) -> Int32 {
+        guard configuration.noLocal, configuration.protocolVersion == .v5 else { return 0 }
+        if configuration.subscriptions.contains(where: { $0.hasPrefix("$share/") }) {
+            logger.notice("MQTT No Local not used: MQTT 5 forbids it on shared subscriptions; this client's own publishes may come back")
+            return 0
+        }
+        return Int32(MQTT_SUB_OPT_NO_LOCAL.rawValue)
     }
 
     deinit {
@@ -82,7 +96,7 @@ final class LoopContext {
         var mid: Int32 = 0
         let code = filters.withUnsafeBufferPointer { list in
             list.baseAddress!.withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: list.count) {
-                mosquitto_subscribe_multiple(mosq, &mid, Int32(list.count), $0, qos, 0, nil)
+                mosquitto_subscribe_multiple(mosq, &mid, Int32(list.count), $0, qos, subscribeOptions, nil)
             }
         }
         do throws(MQTTError) {

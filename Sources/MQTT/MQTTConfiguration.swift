@@ -42,6 +42,11 @@ public struct MQTTConfiguration: Sendable {
     /// libmosquitto's queue. 0 = no limit. (libmosquitto's default of 20 throttles a
     /// publisher to one window per round trip.)
     public var maxInflightPublishes: Int
+    /// MQTT 5 only: subscribe with No Local, so the broker does not send this client back what
+    /// it publishes itself (a gateway that subscribes to `factory/#` and publishes commands to
+    /// `factory/…/cmd` would otherwise receive its own commands as input). Ignored with 3.1.1,
+    /// and when any filter is a shared subscription (`$share/…`), where MQTT 5 forbids it.
+    public var noLocal: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -57,7 +62,8 @@ public struct MQTTConfiguration: Sendable {
         qos: Int = 1,
         reconnect: ReconnectPolicy = ReconnectPolicy(),
         sessionExpiryInterval: UInt32 = .max,
-        maxInflightPublishes: Int = 1_000
+        maxInflightPublishes: Int = 1_000,
+        noLocal: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -73,6 +79,7 @@ public struct MQTTConfiguration: Sendable {
         self.reconnect = reconnect
         self.sessionExpiryInterval = sessionExpiryInterval
         self.maxInflightPublishes = maxInflightPublishes
+        self.noLocal = noLocal
     }
 
     /// The MQTT protocol level.
@@ -115,6 +122,7 @@ extension MQTTConfiguration: CustomStringConvertible, CustomReflectable {
             "host: \(host)", "port: \(port)", "clientID: \(clientID)", "cleanSession: \(cleanSession)",
             "protocol: \(protocolVersion)", "qos: \(qos)", "subscriptions: \(subscriptions)",
         ]
+        if noLocal { parts.append("noLocal: true") }
         if let username { parts.append("username: \(username)") }
         if password != nil { parts.append("password: <redacted>") }
         if let tls { parts.append("tls: caFile \(tls.caFile)\(tls.insecureSkipVerify ? " (insecure)" : "")") }

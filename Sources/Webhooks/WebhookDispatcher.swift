@@ -124,6 +124,9 @@ public actor WebhookDispatcher {
                 await wake.wait(for: .milliseconds(nextWakeDelayMillis(nowMillis: now)))
             }
         }
+        // The attempts in flight have completed: leave the gauges at the final state rather than
+        // at the last loop turn's (which may predate the last delivery).
+        refreshGauges(nowMillis: Self.nowMillis())
         if providedClient == nil {
             do { try await client.shutdown() } catch {
                 logger.warning("webhook HTTP client did not shut down cleanly", metadata: ["error": "\(error)"])

@@ -61,7 +61,7 @@ struct RulesCommand: ParsableCommand {
     }
 }
 
-/// Loads a rule file, printing every error as FILE:LINE:COLUMN: message.
+/// Loads a rule file, printing every error as FILE:LINE:COLUMN: message (one per line, exit 1).
 private func loadRules(_ file: String, config: String?) throws -> RuleSet {
     var receivers: Set<String>?
     if let config {
@@ -74,6 +74,9 @@ private func loadRules(_ file: String, config: String?) throws -> RuleSet {
     do {
         return try RulesLoader.load(path: file, receivers: receivers)
     } catch {
-        throw ValidationFailure(message: error.description)
+        // Bare lines on stderr, so editors and CI problem matchers can read every one of them
+        // (a thrown error would get ArgumentParser's "Error: " in front of the first).
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        throw ExitCode.failure
     }
 }

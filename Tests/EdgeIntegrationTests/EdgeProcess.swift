@@ -11,12 +11,44 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
     private(set) var child: ChildProcess?
     private var runs = 0
 
+    /// A webhook receiver for `webhooks:`; its secret goes to a file next to the config.
+    struct Webhook {
+        var name = "default"
+        var url: String
+        var secret: String
+        /// More settings of the receiver, as YAML lines (`timeout: 1s`).
+        var settings: [String] = ["timeout: 1s"]
+    }
+
     /// Writes `edge.yaml` for a broker on `brokerPort`; `extra` lines are appended as YAML.
-    init(brokerPort: Int, clientID: String = "haetae-test-\(UUID().uuidString.prefix(6))", mqtt: String = "", spool: String = "", extra: String = "") throws {
+    /// - Parameters:
+    ///   - rules: the rule file's text, written to `rules.yaml` and configured as `rules.path`.
+    ///   - rulesSettings: more `rules:` settings as YAML lines (only with `rules`).
+    ///   - webhooks: receivers written as `webhooks:`.
+    init(
+        brokerPort: Int, clientID: String = "haetae-test-\(UUID().uuidString.prefix(6))", mqtt: String = "", spool: String = "",
+        rules: String? = nil, rulesSettings: [String] = ["watch_interval: 200ms"], webhooks: [Webhook] = [], extra: String = ""
+    ) throws {
         directory = try TemporaryDirectory(prefix: "haetae-edge")
         configPath = directory.file("edge.yaml")
         httpPort = FreePort.allocate()
         binary = try BuiltProducts.executable("haetae-edge")
+        var sections: [String] = []
+        if let rules {
+            try rules.write(toFile: directory.file("rules.yaml"), atomically: true, encoding: .utf8)
+            sections.append((["rules:", "  path: rules.yaml"] + rulesSettings.map { "  " + $0 }).joined(separator: "\n"))
+        }
+        if !webhooks.isEmpty {
+            var lines = ["webhooks:"]
+            for webhook in webhooks {
+                let secretFile = directory.file("\(webhook.name).secret")
+                try (webhook.secret + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
+                lines += ["  \(webhook.name):", "    url: \(webhook.url)", "    secret_file: \(secretFile)"]
+                lines += webhook.settings.map { "    " + $0 }
+            }
+            sections.append(lines.joined(separator: "\n"))
+        }
+        sections.append(extra)
         let config = """
             edge: {id: test-edge, site: seoul}
             mqtt:
@@ -34,12 +66,14 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
             \(spool.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             http: {listen: "127.0.0.1:\(httpPort)"}
             log: {level: info, format: text}
-            \(extra)
+            \(sections.joined(separator: "\n"))
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
     var spoolPath: String { directory.file("spool.db") }
+    /// The rule file (when the edge was given `rules`).
+    var rulesPath: String { directory.file("rules.yaml") }
 
     /// Starts the gateway and waits until `/readyz` answers 200.
     func start(waitReady: Bool = true, environment: [String: String] = [:]) async throws {
@@ -74,7 +108,36 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
         _ = await child.waitForExit(timeout: .seconds(10))
     }
 
-    func output() -> String { child?.output() ?? "" }
+    /// SIGHUP: reload the rules.
+    func hangUp() {
+        child?.signal(SIGHUP)
+    }
+
+    /// Replaces the rule file: `atomically` by rename (as a ConfigMap update does), else by
+    /// rewriting it in place.
+    func writeRules(_ text: String, atomically: Bool = true) throws {
+        try text.write(toFile: rulesPath, atomically: atomically, encoding: .utf8)
+    }
+
+    /// Everything every run of this edge logged.
+    func output() -> String {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return files.filter { $0.hasPrefix("haetae-edge-") }.sorted()
+            .compactMap { try? String(contentsOfFile: directory.file($0), encoding: .utf8) }
+            .joined(separator: "\n")
+    }
+
+    /// A JSON object from the ops API (`/api/v1/rules`, `/api/v1/alerts?status=all`); nil when
+    /// nothing answers or it is not an object.
+    func api(_ path: String) -> [String: Any]? {
+        guard let response = HTTPGet.fetch(port: httpPort, path: path), response.status == 200 else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
+    }
+
+    /// The `data` objects of `/api/v1/alerts` (firing) or `?status=all` (recent notifications).
+    func alerts(status: String = "firing") -> [[String: Any]] {
+        api("/api/v1/alerts?status=\(status)")?["alerts"] as? [[String: Any]] ?? []
+    }
 
     func metrics() -> String { HTTPGet.fetch(port: httpPort, path: "/metrics")?.body ?? "" }
 

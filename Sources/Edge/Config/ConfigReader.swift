@@ -153,11 +153,18 @@ struct ConfigReader {
         return mapping.keys.compactMap { $0.scalar?.string }
     }
 
-    /// A problem with a value that is valid on its own but not with the rest.
+    /// A problem with a value that is valid on its own but not with the rest, or a required key
+    /// that is missing; then the line is that of the nearest enclosing key that is there
+    /// (`webhooks.oncall:` for a missing `webhooks.oncall.secret_file`).
     func error(_ key: String, _ reason: String) -> ConfigError {
         let variable = Self.environmentName(of: key)
         if environment[variable] != nil { return ConfigError(source: .environment(variable: variable), key: key, reason: reason) }
-        return ConfigError(source: .file(path: path, line: node(at: key)?.mark?.line), key: key, reason: reason)
+        return ConfigError(source: .file(path: path, line: line(of: key)), key: key, reason: reason)
+    }
+
+    /// Whether the file has `key` (whatever its value).
+    func contains(_ key: String) -> Bool {
+        node(at: key) != nil
     }
 
     /// Rejects unknown keys in the file and unknown `HAETAE_` variables.
@@ -186,6 +193,21 @@ struct ConfigReader {
                 source: .file(path: path, line: keyNode.mark?.line), key: key,
                 reason: "unknown key (known here: \(Set(siblings).sorted().joined(separator: ", ")))")
         }
+    }
+
+    /// The line of `key`'s value, else of the deepest enclosing key present in the file.
+    private func line(of key: String) -> Int? {
+        if let line = node(at: key)?.mark?.line { return line }
+        var line: Int?
+        var node = root
+        for part in key.split(separator: ".") {
+            guard let mapping = node?.mapping,
+                let (keyNode, value) = mapping.first(where: { $0.key.scalar?.string == String(part) })
+            else { break }
+            line = keyNode.mark?.line ?? line
+            node = value
+        }
+        return line ?? root?.mark?.line
     }
 
     private func node(at key: String) -> Node? {

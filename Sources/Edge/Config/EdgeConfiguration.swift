@@ -229,7 +229,10 @@ extension EdgeConfiguration {
         return MQTTConfiguration(
             host: host, port: port, clientID: clientID, cleanSession: cleanSession,
             keepalive: Int(keepalive.components.seconds), username: username.isEmpty ? nil : username, password: password,
-            tls: tls, protocolVersion: protocolVersion, subscriptions: topics, qos: qos, reconnect: reconnect)
+            tls: tls, protocolVersion: protocolVersion, subscriptions: topics, qos: qos, reconnect: reconnect,
+            // Stop commands go out on this connection to topics under the subscribed ones
+            // (factory/…/cmd under factory/#): they must not come back as input.
+            noLocal: true)
     }
 
     private static func readWebhooks(_ reader: inout ConfigReader, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> [WebhookSettings] {
@@ -240,6 +243,10 @@ extension EdgeConfiguration {
             let url = try reader.string("\(key).url", default: "")
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw reader.error("\(key).url", url.isEmpty ? "required: where to POST alerts, e.g. http://127.0.0.1:9000/hooks" : "expected an http:// or https:// URL, got \"\(url)\"")
+            }
+            if reader.contains("\(key).secret") {
+                // Said before the secret_file/secret_env checks, which would miss the point; the value is never echoed.
+                throw reader.error("\(key).secret", "a secret is not accepted in the config file; put it in a file (secret_file) or a variable (secret_env)")
             }
             let secretFile = try reader.string("\(key).secret_file", default: "")
             let secretEnv = try reader.string("\(key).secret_env", default: "")

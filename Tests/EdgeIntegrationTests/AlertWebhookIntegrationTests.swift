@@ -1,0 +1,208 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Hazard rules end to end: real mosquitto, real `haetae-edge`, a real `mosquitto_sub` for the
+/// stop command, and the Python receiver verifying every webhook with `standardwebhooks`.
+@Suite("Alerts and webhooks (integration)", .serialized, .timeLimit(.minutes(3)))
+struct AlertWebhookIntegrationTests {
+    static let overheatRules = """
+        rules:
+          - name: furnace-overheat
+            match: {device: "furnace-*", sensor: temperature}
+            when: value > 850
+            for: 500ms
+            clear: value < 820
+            severity: critical
+            labels: {team: hot-end}
+            annotations: {summary: "{device} at {site}/{line} is {value}°C"}
+            actions:
+              - webhook: default
+              - mqtt: {topic: "factory/{site}/{line}/{device}/cmd", payload: '{"cmd":"stop","rule":"{rule}"}', qos: 1}
+        """
+
+    @Test("a hazard held for `for` sends the stop command and a signed firing webhook; below `clear` one resolved follows")
+    func hazardStopsTheMachineAndNotifies() async throws {
+        let broker = try await MosquittoBroker()
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret)
+        let edge = try EdgeProcess(
+            brokerPort: broker.port, rules: Self.overheatRules, webhooks: [.init(url: receiver.url, secret: AlertTest.secret)])
+        try await edge.start()
+        let commands = try await AlertTest.subscriber(broker, filter: "factory/+/+/+/cmd", count: 1)
+
+        // Below the threshold: nothing. Above it: pending for 500 ms, then firing by the timer.
+        try await AlertTest.publish(broker, value: 840, ts: 1_732_400_000_000, seq: 1)
+        let hazardAt = AlertTest.nowMillis()
+        try await AlertTest.publish(broker, value: 900, ts: 1_732_400_001_000, seq: 2)
+        #expect(await commands.waitForExit(timeout: .seconds(10)) == 0, "no stop command: \(edge.output())")
+        #expect(commands.standardOutput() == "factory/seoul/line1/furnace-01/cmd {\"cmd\":\"stop\",\"rule\":\"furnace-overheat\"}\n")
+        #expect(await eventually { receiver.requests().count == 1 }, "\(edge.output())")
+
+        // Between clear and when (hysteresis): still firing. Below clear: resolved.
+        try await AlertTest.publish(broker, value: 830, ts: 1_732_400_002_000, seq: 3)
+        try await AlertTest.publish(broker, value: 810, ts: 1_732_400_003_000, seq: 4)
+        #expect(await eventually { receiver.requests().count == 2 }, "\(edge.output())")
+        try await Task.sleep(for: .milliseconds(300))  // nothing more may follow
+
+        let requests = receiver.requests()
+        try #require(requests.count == 2, "\(requests.map(\.body))")
+        let (firing, resolved) = (requests[0], requests[1])
+        for request in requests {
+            #expect(request.verified, "standardwebhooks rejected it: \(request.error ?? "")")
+            #expect(request.content_type == "application/json")
+            #expect(request.user_agent?.hasPrefix("haetae-edge/") == true)
+        }
+        #expect(firing.type == "alert.firing")
+        #expect(resolved.type == "alert.resolved")
+
+        let alertID = try #require(firing.data["alert_id"] as? String)
+        #expect(alertID.count == 16)
+        #expect(resolved.data["alert_id"] as? String == alertID)
+        for data in [firing.data, resolved.data] {
+            #expect(data["rule"] as? String == "furnace-overheat")
+            #expect(data["severity"] as? String == "critical")
+            #expect(data["site"] as? String == "seoul")
+            #expect(data["line"] as? String == "line1")
+            #expect(data["device"] as? String == "furnace-01")
+            #expect(data["sensor"] as? String == "temperature")
+            #expect(data["edge"] as? String == "test-edge")
+            #expect(data["labels"] as? [String: String] == ["team": "hot-end"])
+            #expect(data["started_at"] as? String == firing.data["started_at"] as? String)
+        }
+        #expect(firing.data["status"] as? String == "firing")
+        #expect(firing.data["notification"] as? String == "firing")
+        #expect(firing.data["value"] as? Double == 900)
+        #expect(firing.data["ended_at"] == nil)
+        #expect(firing.data["annotations"] as? [String: String] == ["summary": "furnace-01 at seoul/line1 is 900°C"])
+        // Fired by the `for` timer, not by a reading: no reading_ts / seq.
+        #expect(firing.data["reading_ts"] == nil && firing.data["seq"] == nil)
+        let startedAt = try #require(AlertTest.millis(firing.data["started_at"]))
+        #expect(startedAt >= hazardAt + 500, "fired \(startedAt - hazardAt) ms after the hazard was published; `for` is 500 ms")
+        #expect(firing.id == "msg_\(alertID)_firing_\(startedAt)")
+
+        #expect(resolved.data["status"] as? String == "resolved")
+        #expect(resolved.data["notification"] as? String == "resolved")
+        #expect(resolved.data["value"] as? Double == 810, "830 is above `clear`: the alert must have stayed firing")
+        #expect(resolved.data["reading_ts"] as? Int == 1_732_400_003_000)
+        #expect(resolved.data["seq"] as? Int == 4)
+        let endedAt = try #require(AlertTest.millis(resolved.data["ended_at"]))
+        #expect(endedAt > startedAt)
+        #expect(resolved.id == "msg_\(alertID)_resolved_\(endedAt)")
+        #expect(firing.json?["timestamp"] as? String == firing.data["started_at"] as? String)
+
+        // What the edge counts.
+        #expect(await eventually { edge.metric("haetae_webhook_deliveries_total", labels: #"receiver="default",outcome="delivered""#) == 2 }, "\(edge.metrics())")
+        #expect(edge.metric("haetae_alert_notifications_total", labels: #"kind="firing""#) == 1)
+        #expect(edge.metric("haetae_alert_notifications_total", labels: #"kind="resolved""#) == 1)
+        #expect(edge.metric("haetae_alert_notifications_total", labels: #"kind="repeat""#) == 0)
+        #expect(edge.metric("haetae_mqtt_actions_sent_total") == 1)
+        #expect(edge.metric("haetae_alerts_firing", labels: #"severity="critical""#) == 0)
+        #expect(edge.metric("haetae_rules_loaded") == 1)
+        #expect(await eventually { (edge.metric("haetae_rule_evaluations_total") ?? 0) >= 4 })
+        #expect(await eventually { edge.metric("haetae_webhook_outbox_depth") == 0 })
+        #expect(edge.alerts().isEmpty)
+        let recent = edge.alerts(status: "all")
+        #expect(recent.map { $0["notification"] as? String } == ["resolved", "firing"])
+
+        // The stop command the edge sent went out on its own connection, which subscribes to
+        // factory/#: it must not come back as a reading or a reject.
+        #expect(edge.metric("haetae_messages_received_total") == 4, "\(edge.metrics().split(separator: "\n").filter { $0.contains("rejected") || $0.contains("received") || $0.contains("series") })")
+        #expect(try edge.spooledReadings().map(\.series.sensor) == Array(repeating: "temperature", count: 4))
+        #expect(await edge.stop() == 0)
+    }
+
+    static let thresholdRules = """
+        rules:
+          - name: line-pressure
+            match: {sensor: pressure}
+            when: value > 100
+            severity: warning
+            actions:
+              - webhook: default
+        """
+
+    @Test("an alert firing across a SIGTERM restart is neither forgotten nor re-fired; one resolved follows after the restart")
+    func alertSurvivesRestart() async throws {
+        let broker = try await MosquittoBroker()
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret)
+        let edge = try EdgeProcess(
+            brokerPort: broker.port, rules: Self.thresholdRules, webhooks: [.init(url: receiver.url, secret: AlertTest.secret)])
+        try await edge.start()
+        try await AlertTest.publish(broker, device: "pump-3", sensor: "pressure", value: 150)
+        #expect(await eventually { receiver.requests().count == 1 }, "\(edge.output())")
+        let firing = try #require(receiver.requests().first)
+        let alertID = try #require(firing.data["alert_id"] as? String)
+        #expect(firing.type == "alert.firing")
+        #expect(edge.alerts().map { $0["alert_id"] as? String } == [alertID])
+
+        #expect(await edge.stop() == 0, "\(edge.output())")
+        try await edge.start()
+        // Listed at once, before any reading of its series arrives again.
+        #expect(edge.alerts().map { $0["alert_id"] as? String } == [alertID])
+        #expect(edge.alerts().first?["status"] as? String == "firing")
+        #expect(edge.metric("haetae_alerts_firing", labels: #"severity="warning""#) == 1)
+
+        // Still above the threshold after the restart: the restored alert stays firing, silently.
+        try await AlertTest.publish(broker, device: "pump-3", sensor: "pressure", value: 160)
+        #expect(await eventually { (try? edge.spoolStats()?.readings) == 2 })
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(receiver.requests().count == 1, "a second firing webhook after the restart: \(receiver.requests().map(\.body))")
+        #expect(edge.metric("haetae_alert_notifications_total", labels: #"kind="firing""#) == 0)
+
+        // The condition clears: exactly one resolved, for the same alert.
+        try await AlertTest.publish(broker, device: "pump-3", sensor: "pressure", value: 40)
+        #expect(await eventually { receiver.requests().count == 2 }, "\(edge.output())")
+        try await Task.sleep(for: .milliseconds(300))
+        let requests = receiver.requests()
+        #expect(requests.count == 2)
+        #expect(requests.map(\.type) == ["alert.firing", "alert.resolved"])
+        #expect(requests.last?.data["alert_id"] as? String == alertID)
+        #expect(requests.last?.data["started_at"] as? String == firing.data["started_at"] as? String)
+        #expect(requests.last?.data["value"] as? Double == 40)
+        #expect(requests.allSatisfy { $0.verified })
+        #expect(edge.alerts().isEmpty)
+        #expect(await eventually { edge.metric("haetae_alerts_firing", labels: #"severity="warning""#) == 0 })
+        #expect(await edge.stop() == 0)
+    }
+
+    @Test("a webhook queued while its receiver fails survives kill -9 and is delivered once, with its original webhook-id")
+    func outboxSurvivesKillNine() async throws {
+        let broker = try await MosquittoBroker()
+        let log = try TemporaryDirectory(prefix: "haetae-receiver-log")
+        // The receiver answers 500 to everything while the alert fires.
+        let failing = try await WebhookReceiverProcess(secret: AlertTest.secret, then: "500", logPath: log.file("failing.jsonl"))
+        let edge = try EdgeProcess(
+            brokerPort: broker.port, rules: Self.thresholdRules, webhooks: [.init(url: failing.url, secret: AlertTest.secret)])
+        try await edge.start()
+        try await AlertTest.publish(broker, device: "pump-3", sensor: "pressure", value: 150)
+        #expect(await eventually { failing.requests().count >= 1 }, "\(edge.output())")
+        #expect(await eventually { edge.metric("haetae_webhook_deliveries_total", labels: #"receiver="default",outcome="retry""#) ?? 0 >= 1 })
+        #expect(edge.metric("haetae_webhook_outbox_depth") == 1)
+        let webhookID = try #require(failing.requests().first?.id)
+        let body = try #require(failing.requests().first?.body)
+
+        await edge.kill()
+        await failing.stop()
+        let attemptsBeforeKill = failing.requests().count
+
+        // The receiver is back on the same URL and answers 200; the edge restarts.
+        let healthy = try await WebhookReceiverProcess(secret: AlertTest.secret, port: failing.port, logPath: log.file("healthy.jsonl"))
+        try await edge.start()
+        #expect(await eventually(timeout: .seconds(30)) { healthy.requests().count >= 1 }, "\(edge.output())")
+        #expect(await eventually { edge.metric("haetae_webhook_deliveries_total", labels: #"receiver="default",outcome="delivered""#) == 1 })
+        #expect(await eventually { edge.metric("haetae_webhook_outbox_depth") == 0 })
+        try await Task.sleep(for: .seconds(1))  // a duplicate would show up here
+
+        let delivered = healthy.requests()
+        #expect(delivered.count == 1, "\(delivered.map { "\($0.id ?? "?") \($0.body)" })")
+        #expect(delivered.first?.id == webhookID)
+        #expect(delivered.first?.body == body)
+        #expect(delivered.first?.verified == true, "\(delivered.first?.error ?? "")")
+        #expect(failing.requests().allSatisfy { $0.id == webhookID && $0.verified })
+        print("outbox across kill -9: \(attemptsBeforeKill) failed attempt(s) before the kill, delivered once after the restart as \(webhookID)")
+        // Nothing fired twice: the alert was restored, not re-detected.
+        #expect(edge.alerts().count == 1)
+        #expect(await edge.stop() == 0)
+        await healthy.stop()
+    }
+}
