@@ -44,13 +44,13 @@ final class RulesController: Service, Sendable {
             group.addTask {
                 for await _ in hangups {
                     self.logger.info("SIGHUP: reloading rules", metadata: ["path": "\(self.path)"])
-                    self.reload(force: true)
+                    await self.reload(force: true)
                 }
             }
             group.addTask {
                 while !Task.isCancelled {
                     try await Task.sleep(for: self.watchInterval)
-                    self.reload(force: false)
+                    await self.reload(force: false)
                 }
             }
             try await gracefulShutdown()
@@ -60,10 +60,14 @@ final class RulesController: Service, Sendable {
 
     /// Loads the file if it changed (or `force`); returns whether new rules went live.
     @discardableResult
-    func reload(force: Bool) -> Bool {
+    func reload(force: Bool) async -> Bool {
         let contents = FileManager.default.contents(atPath: path)
         let changed = state.withLock { $0.fingerprint != contents }
         guard force || changed else { return false }
+        // A file being written in place can be read half-written (even empty, which would load
+        // as "no rules" and resolve every alert): take it only once it reads the same twice.
+        try? await Task.sleep(for: .milliseconds(100))
+        guard FileManager.default.contents(atPath: path) == contents else { return false }
         do {
             let rules = try RulesLoader.load(path: path, receivers: receivers)
             slot.put(rules)
