@@ -2,8 +2,10 @@
 /// alerts and commands lives in the CLI).
 ///
 /// A hazard is detected when an alert of its rule fired for its device (same site and line)
-/// from its start until `grace` after its end. An alert is matched when some hazard explains it
-/// that way; the others are false alerts. Duplicate deliveries (one `webhook-id` twice) count once.
+/// from its start until `grace` after its end, or was still firing when it started (a hazard
+/// that follows another on the same device before its alert cleared). An alert is matched when
+/// some hazard explains it (fired within such a window); the others are false alerts. Duplicate
+/// deliveries (one `webhook-id` twice) count once.
 public enum AlertMatcher {
     /// - Parameters:
     ///   - latency: turns a list of microsecond latencies into percentiles (HdrHistogram in the CLI).
@@ -23,11 +25,11 @@ public enum AlertMatcher {
         let unique = alerts.filter { seen.insert($0.webhookID).inserted }
         // The first firing notification of each alert.
         var firing: [String: AlertVerification.Alert] = [:]
-        var resolved = Set<String>()
+        var resolved: [String: Int64] = [:]
         for alert in unique {
             switch alert.notification {
             case "firing": if firing[alert.alertID] == nil { firing[alert.alertID] = alert }
-            case "resolved": resolved.insert(alert.alertID)
+            case "resolved": resolved[alert.alertID] = alert.endedAtMillis ?? alert.receivedAtMicros / 1_000
             default: break
             }
         }
@@ -37,8 +39,12 @@ public enum AlertMatcher {
             hazard.rule == alert.rule && hazard.device == alert.device && hazard.site == alert.site && hazard.line == alert.line
                 && alert.startedAtMillis >= hazard.startMillis - 1_000 && alert.startedAtMillis <= hazard.endMillis + graceMillis
         }
+        func covers(_ hazard: AlertVerification.Hazard, _ alert: AlertVerification.Alert) -> Bool {
+            hazard.rule == alert.rule && hazard.device == alert.device && hazard.site == alert.site && hazard.line == alert.line
+                && alert.startedAtMillis < hazard.startMillis && (resolved[alert.alertID] ?? .max) >= hazard.startMillis
+        }
         var missed: [AlertVerification.Hazard] = []
-        for hazard in hazards where !fired.contains(where: { explains(hazard, $0) }) { missed.append(hazard) }
+        for hazard in hazards where !fired.contains(where: { explains(hazard, $0) || covers(hazard, $0) }) { missed.append(hazard) }
         var falseAlerts: [AlertVerification.FalseAlert] = []
         for alert in fired where !hazards.contains(where: { explains($0, alert) }) {
             falseAlerts.append(.init(

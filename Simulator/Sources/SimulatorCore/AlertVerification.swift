@@ -14,6 +14,8 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
         /// `firing`, `repeat` or `resolved`.
         public var notification: String
         public var startedAtMillis: Int64
+        /// When it resolved (resolved notifications only).
+        public var endedAtMillis: Int64?
         /// The causing reading's own `ts` (the simulator's clock at publish); nil for a timer transition.
         public var readingTsMillis: Int64?
         /// The causing reading's device `seq`, when it carried one.
@@ -22,9 +24,11 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
 
         public init(
             webhookID: String, alertID: String, rule: String, site: String, line: String, device: String, sensor: String,
-            notification: String, startedAtMillis: Int64, readingTsMillis: Int64?, seq: Int64? = nil, receivedAtMicros: Int64
+            notification: String, startedAtMillis: Int64, endedAtMillis: Int64? = nil, readingTsMillis: Int64?, seq: Int64? = nil,
+            receivedAtMicros: Int64
         ) {
             self.seq = seq
+            self.endedAtMillis = endedAtMillis
             self.webhookID = webhookID
             self.alertID = alertID
             self.rule = rule

@@ -57,6 +57,7 @@ final class AlertReceiver: Sendable {
             var notification: String?
             var status: String
             var started_at: String
+            var ended_at: String?
             var reading_ts: Int64?
             var seq: Int64?
         }
@@ -70,6 +71,7 @@ final class AlertReceiver: Sendable {
         return AlertVerification.Alert(
             webhookID: webhookID, alertID: data.alert_id, rule: data.rule, site: data.site, line: data.line, device: data.device,
             sensor: data.sensor, notification: data.notification ?? data.status, startedAtMillis: started,
+            endedAtMillis: data.ended_at.flatMap(millis(rfc3339:)),
             readingTsMillis: data.reading_ts, seq: data.seq, receivedAtMicros: receivedAtMicros)
     }
 

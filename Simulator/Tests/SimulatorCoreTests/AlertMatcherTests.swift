@@ -88,3 +88,23 @@ struct AlertMatcherTests {
         #expect(result.fired.map(\.timedFrom) == ["reading", "reading_ts", "timer"])
     }
 }
+
+extension AlertMatcherTests {
+    @Test("a hazard that starts while the alert of an earlier one on the same device still fires is detected by it")
+    func overlappingHazards() {
+        let second = AlertVerification.Hazard(
+            type: "overheat", rule: "overheat", site: "seoul", line: "line1", device: "press-03", startMillis: 21_000, endMillis: 31_000)
+        let firing = Self.alert("a", started: 12_000, received: 12_010_000)
+        let stillFiring = AlertMatcher.verify(
+            hazards: [Self.overheat, second], alerts: [firing], commands: [], badSignatures: 0, graceMillis: 0, latency: Self.percentiles)
+        #expect(stillFiring.detected == 2)
+        let resolvedBefore = AlertVerification.Alert(
+            webhookID: "r", alertID: "a", rule: "overheat", site: "seoul", line: "line1", device: "press-03", sensor: "temperature",
+            notification: "resolved", startedAtMillis: 12_000, endedAtMillis: 20_500, readingTsMillis: nil, receivedAtMicros: 20_501_000)
+        let cleared = AlertMatcher.verify(
+            hazards: [Self.overheat, second], alerts: [firing, resolvedBefore], commands: [], badSignatures: 0, graceMillis: 0,
+            latency: Self.percentiles)
+        #expect(cleared.detected == 1)
+        #expect(cleared.missed == [second])
+    }
+}
