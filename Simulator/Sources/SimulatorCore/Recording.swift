@@ -38,13 +38,7 @@ public struct Recording: Sendable {
 
     /// Reads and parses a recording; errors name the file and line.
     public static func load(path: String) throws(ScenarioError) -> Recording {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ScenarioError(file: name, line: nil, key: "", message: "cannot read \(path)")
-        }
+        let (name, data) = try ScenarioError.readFile(path)
         return try parse([UInt8](data), name: name)
     }
 
