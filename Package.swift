@@ -52,6 +52,9 @@ let package = Package(
             dependencies: ["SQLite", "Readings", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
+        // YAML configuration with file:line:key errors and HAETAE_… overrides, shared by edge and core.
+        .target(name: "ConfigFile", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+
         // Hazard rules: rule files, compiled expressions, the engine and the alert lifecycle. No I/O.
         .target(
             name: "Rules",
@@ -74,7 +77,7 @@ let package = Package(
         .target(
             name: "Edge",
             dependencies: [
-                "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks",
+                "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks", "ConfigFile",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -88,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "haetae-edge",
             dependencies: [
-                "Edge", "Rules",
+                "Edge", "Rules", "ConfigFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -131,7 +134,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "EdgeTests", dependencies: ["Edge", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RulesTests", dependencies: ["Rules", "Readings"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Edge
 import Foundation
+import ConfigFile
 import Rules
 
 /// `haetae-edge rules check|replay`.

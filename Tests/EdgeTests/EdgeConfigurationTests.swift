@@ -1,4 +1,5 @@
 @testable import Edge
+import ConfigFile
 import Foundation
 import MQTT
 import Spool

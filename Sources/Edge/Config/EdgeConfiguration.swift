@@ -1,4 +1,5 @@
 import Foundation
+public import ConfigFile
 public import MQTT
 import Readings
 public import Spool
@@ -282,12 +283,7 @@ extension EdgeConfiguration {
         return webhooks
     }
 
-    static func isIdentifier(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-        }
-    }
+    static func isIdentifier(_ text: String) -> Bool { ConfigValues.isIdentifier(text) }
 
     static func isValidFilter(_ filter: String) -> Bool {
         let levels = filter.split(separator: "/", omittingEmptySubsequences: false)
@@ -299,29 +295,15 @@ extension EdgeConfiguration {
         return true
     }
 
-    /// Splits `host:port` (IPv6 in brackets).
     static func hostPort(_ text: String) -> HTTP? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
-            return nil
-        }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { return nil }
-        return HTTP(host: host, port: port)
+        ConfigValues.hostPort(text).map { HTTP(host: $0.host, port: $0.port) }
     }
 
     static func resolve(_ path: String, against base: String) -> String {
-        if path.hasPrefix("/") || base.isEmpty { return path }
-        return (base as NSString).appendingPathComponent(path)
+        ConfigValues.resolve(path, against: base)
     }
 
     private static func reason(_ error: any Error) -> String {
-        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-    }
-}
-
-extension Duration {
-    var milliseconds: Int64 {
-        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
+        ConfigValues.reason(error)
     }
 }

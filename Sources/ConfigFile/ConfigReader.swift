@@ -1,20 +1,20 @@
 import Foundation
-import Yams
+public import Yams
 
 /// Reads typed values out of a YAML config by dotted key, with environment overrides.
 ///
 /// Every key `a.b_c` may be overridden by the variable `HAETAE_A_B_C`. The reader remembers
 /// which keys were asked for, so `finish()` can reject keys in the file (typos) and `HAETAE_`
 /// variables that match no key, instead of silently ignoring them.
-struct ConfigReader {
-    let path: String
-    let root: Node?
-    let environment: [String: String]
+public struct ConfigReader {
+    public let path: String
+    public let root: Node?
+    public let environment: [String: String]
     /// `HAETAE_` variables that are not config keys but are read elsewhere (secrets).
     let extraEnvironment: Set<String>
     private(set) var knownKeys: Set<String> = []
 
-    init(path: String, text: String, environment: [String: String], extraEnvironment: Set<String> = []) throws(ConfigError) {
+    public init(path: String, text: String, environment: [String: String], extraEnvironment: Set<String> = []) throws(ConfigError) {
         self.path = path
         self.environment = environment
         self.extraEnvironment = extraEnvironment
@@ -30,7 +30,7 @@ struct ConfigReader {
         }
     }
 
-    static func environmentName(of key: String) -> String {
+    public static func environmentName(of key: String) -> String {
         "HAETAE_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
     }
 
@@ -81,7 +81,7 @@ struct ConfigReader {
     }
 
     /// Reads `key` and converts it; `parse` returns nil (or throws a reason) for bad values.
-    mutating func value<T>(_ key: String, default defaultValue: T, expected: String, _ parse: (String) throws -> T?) throws(ConfigError) -> T {
+    public mutating func value<T>(_ key: String, default defaultValue: T, expected: String, _ parse: (String) throws -> T?) throws(ConfigError) -> T {
         guard let (raw, source) = try lookup(key) else { return defaultValue }
         guard case .text(let text) = raw else {
             throw ConfigError(source: source, key: key, reason: "expected \(expected), found a list")
@@ -94,17 +94,17 @@ struct ConfigReader {
         throw ConfigError(source: source, key: key, reason: "expected \(expected), got \(Self.quoted(text))")
     }
 
-    mutating func string(_ key: String, default defaultValue: String) throws(ConfigError) -> String {
+    public mutating func string(_ key: String, default defaultValue: String) throws(ConfigError) -> String {
         try value(key, default: defaultValue, expected: "a string") { $0 }
     }
 
-    mutating func int(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    public mutating func int(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
         try value(key, default: defaultValue, expected: "an integer from \(range.lowerBound) to \(range.upperBound)") {
             Int($0.replacingOccurrences(of: "_", with: "")).flatMap { range.contains($0) ? $0 : nil }
         }
     }
 
-    mutating func bool(_ key: String, default defaultValue: Bool) throws(ConfigError) -> Bool {
+    public mutating func bool(_ key: String, default defaultValue: Bool) throws(ConfigError) -> Bool {
         try value(key, default: defaultValue, expected: "true or false") {
             switch $0.lowercased() {
             case "true", "yes", "on", "1": true
@@ -114,26 +114,26 @@ struct ConfigReader {
         }
     }
 
-    mutating func duration(_ key: String, default defaultValue: Duration, minimum: Duration = .zero, maximum: Duration = .seconds(100 * 365 * 86_400)) throws(ConfigError) -> Duration {
+    public mutating func duration(_ key: String, default defaultValue: Duration, minimum: Duration = .zero, maximum: Duration = .seconds(100 * 365 * 86_400)) throws(ConfigError) -> Duration {
         try value(key, default: defaultValue, expected: "a duration like 50ms, 30s, 5m, 1h (from \(minimum) to \(maximum))") {
             ConfigUnits.duration($0).flatMap { $0 >= minimum && $0 <= maximum ? $0 : nil }
         }
     }
 
-    mutating func bytes(_ key: String, default defaultValue: Int64, minimum: Int64 = 0) throws(ConfigError) -> Int64 {
+    public mutating func bytes(_ key: String, default defaultValue: Int64, minimum: Int64 = 0) throws(ConfigError) -> Int64 {
         try value(key, default: defaultValue, expected: "a size like 65536, 64KiB, 512MiB, 1GiB (at least \(minimum) bytes)") {
             ConfigUnits.bytes($0).flatMap { $0 >= minimum ? $0 : nil }
         }
     }
 
-    mutating func choice<T: RawRepresentable<String> & CaseIterable>(_ key: String, default defaultValue: T) throws(ConfigError) -> T {
+    public mutating func choice<T: RawRepresentable<String> & CaseIterable>(_ key: String, default defaultValue: T) throws(ConfigError) -> T {
         try value(key, default: defaultValue, expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", ")) {
             T(rawValue: $0.lowercased())
         }
     }
 
     /// A list; from the environment it is comma-separated.
-    mutating func list(_ key: String, default defaultValue: [String]) throws(ConfigError) -> [String] {
+    public mutating func list(_ key: String, default defaultValue: [String]) throws(ConfigError) -> [String] {
         guard let (raw, _) = try lookup(key) else { return defaultValue }
         switch raw {
         case .list(let items): return items
@@ -143,7 +143,7 @@ struct ConfigReader {
 
     /// The keys of the mapping at `key` in the file, in file order (for sections of named
     /// entries such as `webhooks:`); empty when absent. Marks `key` as known.
-    mutating func childKeys(_ key: String) throws(ConfigError) -> [String] {
+    public mutating func childKeys(_ key: String) throws(ConfigError) -> [String] {
         knownKeys.insert(key + ".")
         guard let node = node(at: key) else { return [] }
         if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null"].contains(scalar.string) { return [] }
@@ -156,19 +156,19 @@ struct ConfigReader {
     /// A problem with a value that is valid on its own but not with the rest, or a required key
     /// that is missing; then the line is that of the nearest enclosing key that is there
     /// (`webhooks.oncall:` for a missing `webhooks.oncall.secret_file`).
-    func error(_ key: String, _ reason: String) -> ConfigError {
+    public func error(_ key: String, _ reason: String) -> ConfigError {
         let variable = Self.environmentName(of: key)
         if environment[variable] != nil { return ConfigError(source: .environment(variable: variable), key: key, reason: reason) }
         return ConfigError(source: .file(path: path, line: line(of: key)), key: key, reason: reason)
     }
 
     /// Whether the file has `key` (whatever its value).
-    func contains(_ key: String) -> Bool {
+    public func contains(_ key: String) -> Bool {
         node(at: key) != nil
     }
 
     /// Rejects unknown keys in the file and unknown `HAETAE_` variables.
-    func finish() throws(ConfigError) {
+    public func finish() throws(ConfigError) {
         if let mapping = root?.mapping {
             try checkUnknown(mapping, prefix: "")
         }
