@@ -52,6 +52,9 @@ let package = Package(
             dependencies: ["SQLite", "Readings", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
+        // One JSON object per log line (`log.format: json`), for both services.
+        .target(name: "LogFormat", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+
         // YAML configuration with file:line:key errors and HAETAE_… overrides, shared by edge and core.
         .target(name: "ConfigFile", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
 
@@ -91,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "haetae-edge",
             dependencies: [
-                "Edge", "Rules", "ConfigFile",
+                "Edge", "Rules", "ConfigFile", "LogFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

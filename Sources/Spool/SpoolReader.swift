@@ -16,6 +16,10 @@ public final class SpoolReader {
 
     /// Counts what the spool holds.
     public func stats() throws -> SpoolStats {
+        try snapshot { try readStats() }
+    }
+
+    private func readStats() throws -> SpoolStats {
         let batches = try database.prepare("SELECT count(*), coalesce(sum(n), 0), min(first_ts) FROM batches")
         _ = try batches.step()
         let chunks = try database.prepare("SELECT coalesce(sum(n), 0), min(first_ts) FROM chunks")
@@ -37,6 +41,19 @@ public final class SpoolReader {
 
     /// Calls `body` for every spooled reading: sealed batches in order, then the open batch.
     public func forEachReading(_ body: (SpooledReading) throws -> Void) throws {
+        try snapshot { try readReadings(body) }
+    }
+
+    /// Runs `body` in one read transaction: every query sees the same snapshot of the WAL, so a
+    /// batch the running edge seals meanwhile is counted once (as chunks or as a batch, never
+    /// neither or both).
+    private func snapshot<T>(_ body: () throws -> T) throws -> T {
+        try database.execute("BEGIN")
+        defer { try? database.execute("COMMIT") }
+        return try body()
+    }
+
+    private func readReadings(_ body: (SpooledReading) throws -> Void) throws {
         let batches = try database.prepare("SELECT seq, body FROM batches ORDER BY seq")
         while try batches.step() {
             let seq = batches.int64(at: 0)

@@ -46,7 +46,7 @@ public enum HTTPGet {
         return Response(status: status, body: body)
     }
 
-    private static func dechunk(_ text: String) -> String {
+    static func dechunk(_ text: String) -> String {
         var rest = Substring(text)
         var out = ""
         while let lineEnd = rest.range(of: "\r\n"), let size = Int(rest[..<lineEnd.lowerBound], radix: 16), size > 0 {

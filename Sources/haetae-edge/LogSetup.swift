@@ -1,6 +1,7 @@
 import Edge
 import Foundation
 import Logging
+import LogFormat
 
 /// Installs the process-wide log handler once, at start, from the `log:` section.
 enum LogSetup {
