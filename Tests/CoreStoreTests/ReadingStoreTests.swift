@@ -26,9 +26,13 @@ struct ReadingStoreTests {
             let points = try await store.readings(series: id, from: baseTime, to: baseTime + hour, step: nil, aggregation: .avg)
             #expect(points.count == 100)
             #expect(points.map(\.value) == (0..<100).map(Double.init))
+            // An empty batch still claims its key.
+            let empty = makeBatch(edge: "seoul-a", seq: 43, [])
+            #expect(try await store.ingest(empty, receivedAtMillis: baseTime) == .stored(readings: 0))
+            #expect(try await store.ingest(empty, receivedAtMillis: baseTime) == .duplicate)
             let statistics = try await store.statistics()
             #expect(statistics.readings == 100)
-            #expect(statistics.batches == 1)
+            #expect(statistics.batches == 2)
         }
     }
 

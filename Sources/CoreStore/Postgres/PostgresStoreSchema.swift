@@ -1,5 +1,5 @@
 /// The PostgreSQL store's tables: the same model as ``SQLiteStoreSchema`` with one row per
-/// reading (`readings`, filled by `unnest` of three arrays per batch), because PostgreSQL's
+/// reading (`readings`, filled by one `COPY … FROM STDIN` per batch), because PostgreSQL's
 /// strengths are set-based SQL over rows; `series` summaries and `rollup_1h` are maintained in
 /// the ingest transaction, `batches` is the exactly-once ledger.
 ///

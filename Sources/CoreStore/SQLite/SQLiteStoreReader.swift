@@ -31,8 +31,16 @@ actor SQLiteStoreReader {
     func snapshot<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         let db = try opened()
         try db.execute("BEGIN")
-        defer { try? db.execute("COMMIT") }
-        return try body(db)
+        let result: T
+        do {
+            result = try body(db)
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        // Not `try?`: a read transaction left open would pin this snapshot (and the WAL) forever.
+        try db.execute("COMMIT")
+        return result
     }
 
     func sites() throws -> [SiteSummary] {

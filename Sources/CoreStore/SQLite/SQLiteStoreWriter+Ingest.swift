@@ -12,8 +12,8 @@ extension SQLiteStoreWriter {
             try db.insertBatch.bind(batch.seq, at: 2)
             try db.insertBatch.bind(receivedAtMillis, at: 3)
             try db.insertBatch.bind(batch.count, at: 4)
-            let isNew = try db.insertBatch.step()
-            db.insertBatch.reset()
+            // Reset even when step throws: a statement left mid-run refuses new bindings.
+            let isNew = try { defer { db.insertBatch.reset() }; return try db.insertBatch.step() }()
             guard isNew else { return .duplicate }
 
             var ids = [Int64](repeating: -1, count: batch.series.count)
@@ -110,8 +110,8 @@ extension SQLiteStoreWriter {
                 try insert.bind(alert.startedAtMillis, at: 13)
                 if let ended = alert.endedAtMillis { try insert.bind(ended, at: 14) } else { try insert.bindNull(at: 14) }
                 try insert.bind(alert.json, at: 15)
+                defer { insert.reset() }
                 if try insert.step() { stored += 1 }
-                insert.reset()
             }
             return stored
         }
