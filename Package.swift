@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "haetae-edge", targets: ["haetae-edge"]),
         .executable(name: "haetae-sim", targets: ["haetae-sim"]),
         .executable(name: "haetae-rules-bench", targets: ["haetae-rules-bench"]),
+        .executable(name: "haetae-store-bench", targets: ["haetae-store-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries, wrapped once.
@@ -91,6 +93,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // The Daejeon core's storage: batches stored exactly once in SQLite or PostgreSQL.
+        .target(
+            name: "CoreStore",
+            dependencies: [
+                "Readings", "SQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings),
+
         .executableTarget(
             name: "haetae-edge",
             dependencies: [
@@ -127,6 +139,11 @@ let package = Package(
         .executableTarget(
             name: "haetae-rules-bench", dependencies: ["Rules", "Readings"],
             path: "Benchmarks/RulesBench", swiftSettings: swiftSettings),
+        // The core store benchmark (Benchmarks/CoreStoreBench): ingest rows/s for SQLite and PostgreSQL.
+        .executableTarget(
+            name: "haetae-store-bench",
+            dependencies: ["CoreStore", "Readings", "SQLite", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/CoreStoreBench", swiftSettings: swiftSettings),
 
         // Shared by tests: free ports, temp dirs, real mosquitto, child processes.
         .target(name: "TestSupport", exclude: ["Receiver"], swiftSettings: swiftSettings),
@@ -138,6 +155,9 @@ let package = Package(
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CoreStoreTests", dependencies: ["CoreStore", "Readings", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "RulesTests", dependencies: ["Rules", "Readings"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),

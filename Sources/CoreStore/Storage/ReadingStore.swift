@@ -20,13 +20,22 @@ public protocol ReadingStore: Sendable {
     func series(_ filter: SeriesFilter) async throws -> [SeriesInfo]
 
     /// Points of one series in `[from, to)` (epoch ms), ascending; with `step` (ms) and `agg`,
-    /// one point per step bucket (bucket start = `from + k·step`), aggregated.
+    /// one point per non-empty step bucket (bucket start = `from + k·step`), aggregated.
+    ///
+    /// Steps of whole hours from an hour boundary are answered from hourly rollups (exact, and
+    /// still there after raw retention); other steps of an hour or more answer buckets before the
+    /// raw-retention horizon from rollups with hour-accurate bucket edges; finer steps and raw
+    /// points show only what raw retention kept. An unknown series gives no points.
+    /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for `step ≤ 0`.
     func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point]
 
-    /// Alerts, newest first.
+    /// Alerts, one per `(edge, alert_id)` as its latest notification, newest first.
+    /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for a status other than firing/resolved.
     func alerts(_ filter: AlertFilter) async throws -> [AlertRecord]
 
-    /// Drops raw readings older than `rawBefore` and hourly rollups older than `rollupBefore` (epoch ms).
+    /// Drops raw readings older than `rawBefore`, hourly rollups of hours that end at or before
+    /// `rollupBefore` (epoch ms), and `(edge, seq)` keys of batches received before `rollupBefore`
+    /// (keys must outlive any retry an edge can still send; its spool bounds that). Idempotent.
     func applyRetention(rawBefore: Int64, rollupBefore: Int64) async throws
 
     /// Totals for `/metrics` and `/readyz`.
@@ -166,6 +175,7 @@ public struct AlertRecord: Sendable, Equatable {
 
 /// `GET /api/v1/alerts?status=&site=&since=&limit=`. `status: "firing"` means the alert's
 /// latest notification is not a resolve (currently firing); `"resolved"` the opposite.
+/// `sinceMillis` keeps alerts whose latest notification is at or after it.
 public struct AlertFilter: Sendable, Equatable {
     public var status: String?
     public var site: String?
@@ -182,9 +192,12 @@ public struct AlertFilter: Sendable, Equatable {
 
 /// Totals for metrics.
 public struct StoreStatistics: Sendable, Equatable {
+    /// Readings ever stored (exactly once); retention does not lower it.
     public var readings: Int64
     public var series: Int64
+    /// `(edge, seq)` keys held (retention drops old ones).
     public var batches: Int64
+    /// Size of the database (SQLite: the main file; PostgreSQL: `pg_database_size`).
     public var bytes: Int64
 
     public init(readings: Int64, series: Int64, batches: Int64, bytes: Int64) {

@@ -1,0 +1,85 @@
+/// The byte forms of a storage block's two columns.
+///
+/// - `ts`: a format byte (1), then the first timestamp as a zigzag varint, then each following
+///   timestamp as an unsigned varint delta (a block is sorted, so deltas are ≥ 0; a 1 s sensor
+///   costs 2 bytes a reading instead of 8).
+/// - `value`: a format byte (1), then the doubles as raw little-endian bits. Raw rather than
+///   XOR-compressed: ingest speed comes first, and the byte is there so a compressed form can
+///   follow without a migration.
+enum BlockCodec {
+    static let timestampFormat: UInt8 = 1
+    static let valueFormat: UInt8 = 1
+
+    /// Appends the `ts` column of `ts[range]` (sorted ascending) to `out`.
+    static func encodeTimestamps(_ ts: UnsafeBufferPointer<Int64>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(timestampFormat)
+        guard let first = ts.first else { return }
+        appendVarint(UInt64(bitPattern: (first << 1) ^ (first >> 63)), to: &out)
+        var previous = first
+        for t in ts.dropFirst() {
+            appendVarint(UInt64(bitPattern: t &- previous), to: &out)
+            previous = t
+        }
+    }
+
+    /// Appends the `value` column to `out`.
+    static func encodeValues(_ values: UnsafeBufferPointer<Double>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(valueFormat)
+        for v in values {
+            withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) }
+        }
+    }
+
+    /// Decodes both columns of a block of `count` readings, appending to `ts` and `values`.
+    static func decode(
+        count: Int, timestamps: UnsafeRawBufferPointer, values: UnsafeRawBufferPointer,
+        into ts: inout [Int64], _ out: inout [Double]
+    ) throws(ReadingStoreError) {
+        guard timestamps.first == timestampFormat, values.first == valueFormat, values.count == 1 + 8 * count else {
+            throw ReadingStoreError(.schema, "block of \(count) readings in an unknown form")
+        }
+        var position = 1
+        var previous: Int64 = 0
+        for index in 0..<count {
+            guard let raw = readVarint(timestamps, &position) else {
+                throw ReadingStoreError(.schema, "block timestamps end after \(index) of \(count)")
+            }
+            if index == 0 {
+                previous = Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+            } else {
+                previous = previous &+ Int64(bitPattern: raw)
+            }
+            ts.append(previous)
+        }
+        for index in 0..<count {
+            let bits = values.loadUnaligned(fromByteOffset: 1 + 8 * index, as: UInt64.self)
+            out.append(Double(bitPattern: UInt64(littleEndian: bits)))
+        }
+    }
+
+    @inline(__always)
+    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    @inline(__always)
+    private static func readVarint(_ bytes: UnsafeRawBufferPointer, _ position: inout Int) -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < bytes.count, shift < 64 {
+            let byte = bytes[position]
+            position += 1
+            result |= UInt64(byte & 0x7f) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+        return nil
+    }
+}

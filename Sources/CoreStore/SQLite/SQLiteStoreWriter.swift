@@ -1,0 +1,110 @@
+import Foundation
+import Readings
+import SQLite
+
+/// The read-write side of a ``SQLiteReadingStore``: one connection, its prepared statements and
+/// the series-id cache, used only on the writer's own thread (the actor's executor).
+///
+/// One writer serializes ingest, which is also what makes the `(edge, seq)` check and the insert
+/// one atomic step: SQLite allows one writer at a time anyway.
+actor SQLiteStoreWriter {
+    /// The open connection with its statements; dropped (and so closed) by ``close()``.
+    final class Open {
+        let connection: SQLiteConnection
+        let insertBatch: SQLiteStatement
+        let insertSeries: SQLiteStatement
+        let insertBlock: SQLiteStatement
+        let upsertRollup: SQLiteStatement
+        let updateSummary: SQLiteStatement
+        let insertAlert: SQLiteStatement
+
+        init(path: String, options: SQLiteReadingStore.Options) throws {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            let db = try SQLiteConnection(path: path)
+            connection = db
+            try db.execute("PRAGMA journal_mode=WAL")
+            try db.execute("PRAGMA synchronous=\(options.synchronous.rawValue)")
+            try db.execute("PRAGMA cache_size=-\(options.cacheKiB)")
+            try db.execute("PRAGMA temp_store=MEMORY")
+            try db.execute("PRAGMA journal_size_limit=67108864")
+            try db.transaction {
+                try db.execute(SQLiteStoreSchema.statements)
+                try db.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('\(SQLiteStoreSchema.MetaKey.schemaVersion)', \(SQLiteStoreSchema.version))")
+            }
+            let version = try db.scalarInt("SELECT value FROM meta WHERE key = '\(SQLiteStoreSchema.MetaKey.schemaVersion)'")
+            guard version == SQLiteStoreSchema.version else {
+                throw ReadingStoreError(.schema, "\(path) has schema version \(version); this build knows \(SQLiteStoreSchema.version)")
+            }
+            // RETURNING yields a row only when the key is new: the duplicate check and the
+            // claim of the key are one statement inside the ingest transaction.
+            insertBatch = try db.prepare(
+                "INSERT INTO batches(edge, seq, received_at, readings) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING RETURNING 1")
+            insertSeries = try db.prepare(
+                "INSERT INTO series(site, line, device, sensor, unit) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id")
+            insertBlock = try db.prepare(
+                "INSERT INTO blocks(series_id, hour, count, min_ts, max_ts, ts, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            upsertRollup = try db.prepare("""
+                INSERT INTO rollup_1h(series_id, hour, count, sum, min, max, last, last_ts)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                ON CONFLICT(series_id, hour) DO UPDATE SET
+                    count = count + excluded.count, sum = sum + excluded.sum,
+                    min = min(min, excluded.min), max = max(max, excluded.max),
+                    last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
+                    last_ts = max(last_ts, excluded.last_ts)
+                """)
+            // SET expressions all see the row as it was, so last_value compares with the old last_ts.
+            updateSummary = try db.prepare("""
+                UPDATE series SET count = count + ?2, first_ts = min(first_ts, ?3),
+                    last_value = CASE WHEN ?4 >= last_ts THEN ?5 ELSE last_value END,
+                    last_ts = max(last_ts, ?4)
+                WHERE id = ?1
+                """)
+            insertAlert = try db.prepare("""
+                INSERT INTO alerts(edge, alert_id, notification, at, rule, severity, status, site, line, device, sensor,
+                    value, started_at, ended_at, json)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                ON CONFLICT DO NOTHING RETURNING 1
+                """)
+        }
+    }
+
+    private let executor: ThreadExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    var open: Open?
+    /// Every stored series' id; complete (loaded at open, extended only after a commit), so a
+    /// miss means a new series.
+    var seriesIDs: [Series: Int64] = [:]
+    /// Reused encode buffers.
+    var timestampBytes: [UInt8] = []
+    var valueBytes: [UInt8] = []
+
+    init(path: String, options: SQLiteReadingStore.Options, executor: ThreadExecutor) throws {
+        self.executor = executor
+        let open = try Open(path: path, options: options)
+        let rows = try open.connection.prepare("SELECT id, site, line, device, sensor, unit FROM series")
+        var ids: [Series: Int64] = [:]
+        while try rows.step() {
+            let series = Series(
+                site: rows.string(at: 1), line: rows.string(at: 2), device: rows.string(at: 3),
+                sensor: rows.string(at: 4), unit: rows.string(at: 5))
+            ids[series] = rows.int64(at: 0)
+        }
+        self.open = open
+        self.seriesIDs = ids
+    }
+
+    func opened() throws(ReadingStoreError) -> Open {
+        guard let open else { throw ReadingStoreError(.closed, "the SQLite store is closed") }
+        return open
+    }
+
+    /// Closes the connection (statements first); later calls throw ``ReadingStoreError/Code/closed``.
+    func close() {
+        open = nil
+    }
+}

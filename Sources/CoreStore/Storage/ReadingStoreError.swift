@@ -1,0 +1,35 @@
+/// A store operation that failed, with what was being done.
+///
+/// `description` is safe for logs: it names the operation and the offending key or value kind,
+/// never whole payloads. Backend errors (``SQLite/SQLiteError``, `PSQLError`) pass through as they are.
+public struct ReadingStoreError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What went wrong; extendable without breaking callers that switch over known codes.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        private init(_ name: String) { self.name = name }
+
+        /// The batch breaks its own invariants (column lengths, `sid` range, non-finite values).
+        public static let invalidBatch = Code("invalid batch")
+        /// The query asks for something impossible (a step ≤ 0, an unknown series).
+        public static let invalidQuery = Code("invalid query")
+        /// The store's configuration (a database URL, a path) cannot work.
+        public static let configuration = Code("configuration")
+        /// The store was closed.
+        public static let closed = Code("store closed")
+        /// The database holds a schema this version does not know.
+        public static let schema = Code("schema")
+
+        public var description: String { name }
+    }
+
+    public var code: Code
+    /// A short explanation naming the key, index or value involved.
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
