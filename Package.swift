@@ -13,8 +13,10 @@ let package = Package(
     products: [
         .executable(name: "haetae-edge", targets: ["haetae-edge"]),
         .executable(name: "haetae-sim", targets: ["haetae-sim"]),
+        .executable(name: "haetae-core", targets: ["haetae-core"]),
         .executable(name: "haetae-rules-bench", targets: ["haetae-rules-bench"]),
         .executable(name: "haetae-store-bench", targets: ["haetae-store-bench"]),
+        .executable(name: "haetae-core-bench", targets: ["haetae-core-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, wrapped once.
@@ -93,13 +97,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
-        // The Daejeon core's storage: batches stored exactly once in SQLite or PostgreSQL.
+        // The Daejeon core: storage backends (SQLite, PostgreSQL), batch ingest and query API, dashboard.
         .target(
             name: "CoreStore",
             dependencies: [
-                "Readings", "SQLite",
+                "Readings", "SQLite", "ConfigFile",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "haetae-core",
+            dependencies: [
+                "CoreStore", "LogFormat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
 
@@ -145,6 +163,17 @@ let package = Package(
             dependencies: ["CoreStore", "Readings", "SQLite", "TestSupport", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/CoreStoreBench", swiftSettings: swiftSettings),
 
+        // Core ingest against InfluxDB 1.6 (Benchmarks/CoreBench): rows/s with the same readings.
+        .executableTarget(
+            name: "haetae-core-bench",
+            dependencies: [
+                "Readings",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/CoreBench", swiftSettings: swiftSettings),
+
         // Shared by tests: free ports, temp dirs, real mosquitto, child processes.
         .target(name: "TestSupport", exclude: ["Receiver"], swiftSettings: swiftSettings),
 
@@ -173,6 +202,9 @@ let package = Package(
             name: "EdgeIntegrationTests",
             dependencies: ["Edge", "Readings", "TestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CoreIntegrationTests", dependencies: ["CoreStore", "Readings", "TestSupport"],
+            exclude: ["Browser"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulatorCoreTests", dependencies: ["SimulatorCore", "Readings"],
             path: "Simulator/Tests/SimulatorCoreTests", swiftSettings: swiftSettings),

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+
+/// Who may do what: edges post with their own token; reads need the read token, or come from
+/// loopback when none is configured.
+struct Authorizer: Sendable {
+    let edgeTokens: EdgeTokens
+    let readToken: String?
+
+    /// The edge a request's bearer token belongs to; 401 without one or with an unknown one.
+    func edge(of request: Request) throws -> String {
+        guard let token = Self.bearer(request) else { throw APIError.unauthorized("missing bearer token (Authorization: Bearer <edge token>)") }
+        guard let edge = edgeTokens.edge(for: token) else { throw APIError.unauthorized("unknown token") }
+        return edge
+    }
+
+    /// Allows a read, or throws 401/403.
+    func authorizeRead(_ request: Request, context: CoreRequestContext) throws {
+        if let readToken {
+            guard let token = Self.bearer(request) else { throw APIError.unauthorized("missing bearer token (the read token)") }
+            guard EdgeTokens.constantTimeEquals(Array(token.utf8), Array(readToken.utf8)) else {
+                throw APIError.unauthorized("wrong read token")
+            }
+        } else if !context.isLoopback {
+            throw APIError.forbidden("reads are allowed from loopback only (configure auth.read_token_file for remote reads)")
+        }
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}

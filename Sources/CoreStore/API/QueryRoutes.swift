@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import Readings
+
+/// The read side of the API (DESIGN §3.5): sites, series, readings with downsampling, alerts.
+struct QueryRoutes: Sendable {
+    let store: any ReadingStore
+    let authorizer: Authorizer
+    /// Most points one readings query returns (a step is required beyond it).
+    static let maxPoints = 100_000
+
+    func add(to router: Router<CoreRequestContext>) {
+        router.get("/api/v1/sites") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let sites = try await store.sites()
+            return Self.json(["sites": sites.map { site in
+                [
+                    "name": site.name, "last_ts": site.lastTs,
+                    "lines": site.lines.map { line in
+                        ["name": line.name, "devices": line.devices.keys.sorted().map { name in ["name": name, "series": line.devices[name] ?? 0] }]
+                    },
+                ] as [String: Any]
+            }])
+        }
+        router.get("/api/v1/series") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let query = request.uri.queryParameters
+            let filter = SeriesFilter(
+                site: query.get("site"), line: query.get("line"), device: query.get("device"), sensor: query.get("sensor"))
+            let series = try await store.series(filter)
+            return Self.json(["series": series.map { info in
+                [
+                    "id": info.id, "site": info.series.site, "line": info.series.line, "device": info.series.device,
+                    "sensor": info.series.sensor, "unit": info.series.unit, "count": info.count, "first_ts": info.firstTs,
+                    "last_ts": info.lastTs, "last_value": info.lastValue,
+                ] as [String: Any]
+            }])
+        }
+        router.get("/api/v1/readings") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let query = request.uri.queryParameters
+            guard let series = query.get("series", as: Int64.self) else { throw APIError.badRequest("series: required, a series id from /api/v1/series") }
+            let now = Int64(Date().timeIntervalSince1970 * 1_000)
+            let from = try Self.time(query.get("from"), name: "from") ?? now - 3_600_000
+            let to = try Self.time(query.get("to"), name: "to") ?? now + 1
+            guard from < to else { throw APIError.badRequest("from must be before to") }
+            var step: Int64?
+            if let text = query.get("step") {
+                guard let millis = Self.stepMillis(text), millis > 0 else { throw APIError.badRequest("step: expected a duration such as 10s, 1m, 1h or milliseconds") }
+                step = millis
+            }
+            let aggregationText = query.get("agg") ?? "avg"
+            guard let aggregation = Aggregation(rawValue: aggregationText) else { throw APIError.badRequest("agg: expected avg, min, max or last") }
+            if let step, (to - from) / step > Int64(Self.maxPoints) { throw APIError.badRequest("step too small: more than \(Self.maxPoints) points") }
+            let points = try await store.readings(series: series, from: from, to: to, step: step, aggregation: aggregation)
+            var out = ByteBuffer(string: #"{"series":\#(series),"points":["#)
+            for (index, point) in points.enumerated() {
+                if index > 0 { out.writeString(",") }
+                out.writeString("[\(point.ts),\(point.value)]")
+            }
+            out.writeString("]}")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
+        }
+        router.get("/api/v1/alerts") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let query = request.uri.queryParameters
+            let status = query.get("status")
+            if let status, !["firing", "resolved"].contains(status) { throw APIError.badRequest("status: expected firing or resolved") }
+            let filter = AlertFilter(
+                status: status, site: query.get("site"), sinceMillis: try Self.time(query.get("since"), name: "since"),
+                limit: min(max(query.get("limit", as: Int.self) ?? 500, 1), 5_000))
+            let alerts = try await store.alerts(filter)
+            var out = ByteBuffer(string: #"{"alerts":["#)
+            for (index, alert) in alerts.enumerated() {
+                if index > 0 { out.writeString(",") }
+                out.writeString(alert.json)
+            }
+            out.writeString("]}")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
+        }
+    }
+
+    static func json(_ object: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Epoch milliseconds or RFC 3339.
+    static func time(_ text: String?, name: String) throws -> Int64? {
+        guard let text else { return nil }
+        if let millis = Int64(text) { return millis }
+        guard let millis = AlertRecordParser.millis(text) else { throw APIError.badRequest("\(name): expected epoch milliseconds or an RFC 3339 time") }
+        return millis
+    }
+
+    /// `10s`, `5m`, `1h`, `500ms` or plain milliseconds.
+    static func stepMillis(_ text: String) -> Int64? {
+        if let millis = Int64(text) { return millis }
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let number = Int64(text.dropLast(suffix.count)) { return number * factor }
+        }
+        return nil
+    }
+}

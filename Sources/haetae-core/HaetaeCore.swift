@@ -1,0 +1,43 @@
+import ArgumentParser
+import CoreStore
+
+@main
+struct HaetaeCore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "haetae-core",
+        abstract: "Haetae core: stores the edges' batches exactly once, answers queries, serves the factory dashboard.",
+        version: "0.1.0",
+        subcommands: [Run.self, ConfigCheck.self])
+}
+
+/// `--config` shared by every subcommand.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Path to the core config file (YAML). Every key can be overridden by HAETAE_… environment variables.")
+    var config: String = "core.yaml"
+
+    func load() throws -> CoreConfiguration {
+        do {
+            return try CoreConfiguration.load(path: config)
+        } catch {
+            throw Failure(message: "config error: \(error)")
+        }
+    }
+}
+
+/// A failure printed as one clear line, exit code 1.
+struct Failure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+struct ConfigCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "config", abstract: "Validate the config file (`config check`).")
+    @Argument(help: "check") var action: String = "check"
+    @OptionGroup var options: ConfigOption
+
+    func run() throws {
+        guard action == "check" else { throw Failure(message: "unknown action \(action): use `haetae-core config check`") }
+        let configuration = try options.load()
+        print("config ok: \(options.config) (listen \(configuration.http.host):\(configuration.http.port), storage \(configuration.storage.backend.rawValue), \(configuration.auth.edgeTokens.edges.count) edge tokens)")
+    }
+}

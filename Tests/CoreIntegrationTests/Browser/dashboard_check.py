@@ -1,0 +1,67 @@
+"""Loads the Haetae dashboard in a real headless Chromium (selenium + chromedriver) and reports,
+as one JSON object on stdout, what a manager would see. The Swift test asserts on it.
+
+Usage: dashboard_check.py URL DEVICE_KEY ALERT_RULE
+"""
+import json
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+
+def wait_for(driver, predicate, timeout=20.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            value = predicate(driver)
+            if value:
+                return value
+        except Exception:
+            pass
+        time.sleep(0.2)
+    return None
+
+
+def main():
+    url, device_key, alert_rule = sys.argv[1], sys.argv[2], sys.argv[3]
+    options = Options()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,768"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    result = {}
+    try:
+        driver.get(url)
+        result["title"] = driver.title
+        result["sites"] = wait_for(driver, lambda d: [e.get_attribute("data-site") for e in d.find_elements(By.CSS_SELECTOR, "[data-site]")]) or []
+        result["devices"] = [e.get_attribute("data-device") for e in driver.find_elements(By.CSS_SELECTOR, "[data-device]")]
+        device = driver.find_element(By.CSS_SELECTOR, f'[data-device="{device_key}"]')
+        result["device_class"] = device.get_attribute("class")
+        device.click()
+        points = wait_for(driver, lambda d: max([int(e.get_attribute("data-points")) for e in d.find_elements(By.CSS_SELECTOR, "svg[data-points]")] or [0]))
+        result["chart_points"] = points or 0
+        result["chart_paths"] = len(driver.find_elements(By.CSS_SELECTOR, "#charts svg path"))
+        result["active_alert_texts"] = wait_for(driver, lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, "#active .alert") if alert_rule in e.text]) or []
+        result["lang_before"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        result["heading_before"] = driver.find_element(By.CSS_SELECTOR, '[data-i18n="active"]').text
+        driver.find_element(By.ID, "lang").click()
+        result["lang_after"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        result["heading_after"] = driver.find_element(By.CSS_SELECTOR, '[data-i18n="active"]').text
+        driver.refresh()
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-site]"))
+        result["lang_after_reload"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        driver.set_window_size(768, 1024)  # a tablet held upright
+        result["tablet_scroll_width"] = driver.execute_script("return document.documentElement.scrollWidth")
+        result["tablet_client_width"] = driver.execute_script("return document.documentElement.clientWidth")
+        result["console_errors"] = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    finally:
+        driver.quit()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

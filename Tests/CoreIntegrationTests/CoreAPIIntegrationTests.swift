@@ -1,0 +1,168 @@
+import Foundation
+import Readings
+import TestSupport
+import Testing
+
+@Suite("Core API (integration)", .serialized, .timeLimit(.minutes(3)))
+struct CoreAPIIntegrationTests {
+    static let series = [
+        Series(site: "seoul", line: "line1", device: "press-01", sensor: "temperature", unit: "C"),
+        Series(site: "seoul", line: "line1", device: "press-01", sensor: "vibration", unit: "mm/s"),
+    ]
+
+    static func batch(edge: String = "seoul-a", seq: Int64, count: Int = 100, start: Int64 = 1_795_000_000_000) -> Batch {
+        Batch(
+            edge: edge, seq: seq, series: series, sid: (0..<count).map { UInt32($0 % 2) },
+            ts: (0..<count).map { start + Int64($0 / 2) * 100 + seq * 1_000_000 }, value: (0..<count).map { Double($0) + 0.5 },
+            deviceSeq: (0..<count).map { Int64($0 / 2) })
+    }
+
+    @Test("a batch is stored once: a repeat answers 200 duplicate, and the series and readings are queryable")
+    func storedExactlyOnce() async throws {
+        let core = try CoreProcess()
+        try await core.start()
+        let first = try #require(try core.post(Self.batch(seq: 1)))
+        #expect(first.status == 200)
+        #expect(first.body.contains(#""status":"stored""#))
+        let again = try #require(try core.post(Self.batch(seq: 1)))
+        #expect(again.status == 200)
+        #expect(again.body.contains(#""status":"duplicate""#))
+        let series = try #require(try core.json("/api/v1/series?site=seoul")["series"] as? [[String: Any]])
+        #expect(series.count == 2)
+        let temperature = try #require(series.first { $0["sensor"] as? String == "temperature" })
+        #expect(temperature["count"] as? Int == 50)
+        let id = try #require(temperature["id"] as? Int)
+        let points = try #require(try core.json("/api/v1/readings?series=\(id)&from=0&to=9999999999999")["points"] as? [[Double]])
+        #expect(points.count == 50)
+        #expect(await core.stop() == 0)
+    }
+
+    @Test("concurrent posts of one batch store it once")
+    func concurrentDuplicates() async throws {
+        let core = try CoreProcess()
+        try await core.start()
+        let batch = Self.batch(seq: 7, count: 2_000)
+        let statuses = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<8 {
+                group.addTask { (try? core.post(batch))??.body ?? "none" }
+            }
+            var bodies: [String] = []
+            for await body in group { bodies.append(body) }
+            return bodies
+        }
+        #expect(statuses.filter { $0.contains("stored") }.count == 1, "\(statuses)")
+        #expect(statuses.filter { $0.contains("duplicate") }.count == 7)
+        let series = try #require(try core.json("/api/v1/series")["series"] as? [[String: Any]])
+        #expect(series.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == 2_000)
+        #expect(await core.stop() == 0)
+    }
+
+    @Test("a restart keeps what was stored, and a batch posted again after it is still a duplicate")
+    func restart() async throws {
+        let core = try CoreProcess()
+        try await core.start()
+        for seq in 1...5 { #expect(try core.post(Self.batch(seq: Int64(seq)))?.status == 200) }
+        await core.kill()
+        try await core.start()
+        #expect(try core.post(Self.batch(seq: 3))?.body.contains("duplicate") == true)
+        let series = try #require(try core.json("/api/v1/series")["series"] as? [[String: Any]])
+        #expect(series.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == 500)
+        #expect(await core.stop() == 0)
+    }
+
+    @Test("auth: a missing or unknown token is 401, another edge's token 403, errors are JSON")
+    func auth() async throws {
+        let core = try CoreProcess()
+        try await core.start()
+        let missing = try #require(HTTPRequest.send(port: core.port, path: "/api/v1/batches", headers: [("Content-Type", "application/json")], body: BatchCodec.encode(Self.batch(seq: 1))))
+        #expect(missing.status == 401)
+        #expect(missing.body.contains(#""code":"unauthorized""#))
+        #expect(try core.post(Self.batch(seq: 1), token: "not-a-token-of-anyone")?.status == 401)
+        let other = try #require(try core.post(Self.batch(seq: 1), token: CoreProcess.tokens["gwangju-a"]))
+        #expect(other.status == 403)
+        #expect(other.body.contains("gwangju-a"))
+        #expect(await core.stop() == 0)
+    }
+
+    @Test("bad bodies: too large 413, gzip bomb 413, bad gzip 400, unknown encoding 415, malformed batch 400 naming the field, too many readings 413, wrong idempotency key 400")
+    func badBodies() async throws {
+        let core = try CoreProcess(http: "max_body: 64KiB\nmax_decompressed: 1MiB\nmax_batch_readings: 1000")
+        try await core.start()
+        let token = CoreProcess.tokens["seoul-a"]!
+        func post(_ body: [UInt8], _ headers: [(String, String)]) -> HTTPGet.Response? {
+            HTTPRequest.send(port: core.port, path: "/api/v1/batches", headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")] + headers, body: body)
+        }
+        #expect(post([UInt8](repeating: 32, count: 200_000), [])?.status == 413)
+        let bomb = try Gzip.compress([UInt8](repeating: 0, count: 20_000_000))
+        #expect(bomb.count < 64 * 1_024)
+        let bombed = try #require(post(bomb, [("Content-Encoding", "gzip")]))
+        #expect(bombed.status == 413)
+        #expect(bombed.body.contains("decompresses"))
+        #expect(post([1, 2, 3, 4], [("Content-Encoding", "gzip")])?.status == 400)
+        #expect(post(BatchCodec.encode(Self.batch(seq: 1)), [("Content-Encoding", "br")])?.status == 415)
+        let malformed = try #require(post(Array(#"{"edge":"seoul-a","seq":1,"series":[],"sid":[],"value":[]}"#.utf8), []))
+        #expect(malformed.status == 400)
+        #expect(malformed.body.contains("ts"))
+        #expect(try core.post(Self.batch(seq: 2, count: 1_200))?.status == 413)
+        #expect(try core.post(Self.batch(seq: 3), headers: [("Idempotency-Key", "seoul-a:99")])?.status == 400)
+        // Nothing of the above was stored.
+        #expect((try core.json("/api/v1/series")["series"] as? [[String: Any]])?.isEmpty == true)
+        #expect(await core.stop() == 0)
+    }
+
+    @Test("downsampled readings: avg, min, max and last per step bucket")
+    func downsampling() async throws {
+        let core = try CoreProcess()
+        try await core.start()
+        // 100 readings of one series, 1 s apart, values 0…99.
+        let batch = Batch(
+            edge: "seoul-a", seq: 1, series: [Self.series[0]], sid: Array(repeating: 0, count: 100),
+            ts: (0..<100).map { 1_795_000_000_000 + Int64($0) * 1_000 }, value: (0..<100).map(Double.init), deviceSeq: Array(repeating: -1, count: 100))
+        #expect(try core.post(batch)?.status == 200)
+        let id = try #require((try core.json("/api/v1/series")["series"] as? [[String: Any]])?.first?["id"] as? Int)
+        let from: Int64 = 1_795_000_000_000
+        for (agg, expected) in [("avg", [4.5, 14.5]), ("min", [0, 10]), ("max", [9, 19]), ("last", [9, 19])] {
+            let points = try #require(try core.json("/api/v1/readings?series=\(id)&from=\(from)&to=\(from + 20_000)&step=10s&agg=\(agg)")["points"] as? [[Double]])
+            #expect(points.map { $0[1] } == expected, "\(agg)")
+            #expect(points.map { Int64($0[0]) } == [from, from + 10_000])
+        }
+        #expect(try #require(core.get("/api/v1/readings?series=\(id)&agg=median")).status == 400)
+        #expect(await core.stop() == 0)
+    }
+
+    @Test("with a read token, reads without it are 401; without one, loopback reads are allowed")
+    func readAuth() async throws {
+        let withToken = try CoreProcess(auth: "read_token_file: read.token")
+        try "read-token-0123456789abcdef\n".write(toFile: withToken.directory.file("read.token"), atomically: true, encoding: .utf8)
+        try await withToken.start()
+        #expect(withToken.get("/api/v1/series")?.status == 401)
+        let authorized = HTTPRequest.send(port: withToken.port, method: "GET", path: "/api/v1/series", headers: [("Authorization", "Bearer read-token-0123456789abcdef")])
+        #expect(authorized?.status == 200)
+        #expect(await withToken.stop() == 0)
+    }
+
+    @Test("alerts posted by an edge are stored once and listed with filters")
+    func alerts() async throws {
+        let core = try CoreProcess()
+        try await core.start()
+        let alert: [String: Any] = [
+            "alert_id": "10a13c6618028b1d", "rule": "overheat", "severity": "critical", "status": "firing", "notification": "firing",
+            "site": "seoul", "line": "line1", "device": "press-03", "sensor": "temperature", "value": 124.5,
+            "started_at": "2026-11-29T23:21:04.120Z", "labels": [String: String](), "annotations": ["summary": "hot"], "edge": "seoul-a",
+            "at": "2026-11-29T23:21:04.120Z",
+        ]
+        let body = try JSONSerialization.data(withJSONObject: ["edge": "seoul-a", "alerts": [alert]])
+        let headers = [("Authorization", "Bearer \(CoreProcess.tokens["seoul-a"]!)"), ("Content-Type", "application/json")]
+        #expect(HTTPRequest.send(port: core.port, path: "/api/v1/alerts", headers: headers, body: Array(body))?.status == 200)
+        #expect(HTTPRequest.send(port: core.port, path: "/api/v1/alerts", headers: headers, body: Array(body))?.status == 200)
+        let listed = try #require(try core.json("/api/v1/alerts?status=firing&site=seoul")["alerts"] as? [[String: Any]])
+        #expect(listed.count == 1)
+        #expect(listed.first?["rule"] as? String == "overheat")
+        #expect((try core.json("/api/v1/alerts?site=gwangju")["alerts"] as? [Any])?.isEmpty == true)
+        let bad = try JSONSerialization.data(withJSONObject: ["edge": "seoul-a", "alerts": [["rule": "x"]]])
+        let rejected = try #require(HTTPRequest.send(port: core.port, path: "/api/v1/alerts", headers: headers, body: Array(bad)))
+        #expect(rejected.status == 400)
+        #expect(rejected.body.contains("alerts[0]"))
+        #expect(await core.stop() == 0)
+    }
+}
