@@ -94,6 +94,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
 
@@ -200,7 +203,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeIntegrationTests",
-            dependencies: ["Edge", "Readings", "TestSupport"],
+            dependencies: [
+                "Edge", "Readings", "TestSupport",
+                // The test core: a real HTTP server that honours the batch contract (DESIGN §3.4).
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "CoreIntegrationTests", dependencies: ["CoreStore", "Readings", "TestSupport"],

@@ -21,6 +21,9 @@ public enum EdgeRuntime {
         var factory = PrometheusMetricsFactory(registry: registry)
         // Rule evaluation takes microseconds: the default buckets start at 5 ms.
         factory.durationHistogramBuckets["haetae_rule_evaluation_seconds"] = [1, 2, 5, 10, 25, 50, 100, 250, 1_000, 5_000].map { .microseconds($0) }
+        // Sealed → acknowledged spans milliseconds (live) to hours (after an outage).
+        factory.durationHistogramBuckets["haetae_forward_latency_seconds"] =
+            [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3_600, 14_400].map { .milliseconds(Int64($0 * 1_000)) }
         let metrics = EdgeMetrics(factory: factory)
         let health = EdgeHealth()
 
@@ -45,7 +48,17 @@ public enum EdgeRuntime {
             configuration: WebhookDispatcherConfiguration(
                 userAgent: "haetae-edge/\(HaetaeVersion.current)", retention: configuration.alerts.historyRetention),
             logger: logger, metricsFactory: factory)
-        let alerts = try AlertService(store: alertStore, dispatcher: dispatcher, edge: configuration.edge.id, metrics: metrics, logger: logger)
+        let alertRecorded = WakeSignal()
+        let alerts = try AlertService(
+            store: alertStore, dispatcher: dispatcher, edge: configuration.edge.id, metrics: metrics, logger: logger,
+            recorded: alertRecorded)
+
+        // Forwarding to the core: off without a `forward:` section.
+        let forwarder = configuration.forward.map { settings in
+            ForwardService(
+                settings: settings, edgeID: configuration.edge.id, spoolPath: configuration.spool.path,
+                alertsPath: configuration.alerts.path, alertWake: alertRecorded, metrics: metrics, logger: logger)
+        }
 
         // Rules: evaluated on the MQTT thread, reloaded by the controller.
         var ruleStage: RuleStage?
@@ -68,7 +81,8 @@ public enum EdgeRuntime {
             commitInterval: configuration.ingest.commitInterval, handoffReadings: handoffReadings, rules: ruleStage)
         let writer = SpoolWriter(
             spool: spool, queue: queue, metrics: metrics, health: health, logger: logger,
-            commitInterval: configuration.ingest.commitInterval)
+            commitInterval: configuration.ingest.commitInterval,
+            onSealed: { [batches = forwarder?.batches] in batches?.notifySealed() })
         let client = try MQTTClient(configuration: configuration.mqtt, logger: logger)
         ruleStage?.client = client  // stop commands go out on the ingest connection, from its thread
 
@@ -84,10 +98,14 @@ public enum EdgeRuntime {
             "broker": "\(configuration.mqtt.host):\(configuration.mqtt.port)",
             "topics": "\(configuration.mqtt.subscriptions.joined(separator: ","))",
             "spool": "\(configuration.spool.path)",
+            "forward": "\(configuration.forward.map { $0.urls.joined(separator: ",") } ?? "off")",
         ])
         // Shut down in reverse: ingest first (no new alerts), then rules, then the alert service
         // drains what it was given into the store and outbox, then delivery stops.
+        // The forwarder stops just before the ops server: after ingest has committed its last
+        // readings, while requests in flight may still be acknowledged.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: http)]
+        if let forwarder { services.append(.init(service: forwarder)) }
         if let dispatcher { services.append(.init(service: WebhookDeliveryService(dispatcher: dispatcher))) }
         services.append(.init(service: alerts))
         if let rulesController { services.append(.init(service: rulesController)) }

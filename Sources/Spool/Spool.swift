@@ -8,7 +8,9 @@ import SQLite
 ///
 /// One `Spool` owns one read-write connection and is used by one thread (the spool writer);
 /// it is deliberately not `Sendable`. Other processes (`haetae-edge spool stats`) read the same
-/// file through `SpoolReader` while it runs: the database is in WAL mode.
+/// file through `SpoolReader` while it runs: the database is in WAL mode. The forwarder deletes
+/// acknowledged batches through its own connection (``SpoolOutbox``); the spool notices such
+/// changes (`PRAGMA data_version`) and recounts before it relies on its counts.
 public final class Spool {
     public let configuration: SpoolConfiguration
     let database: SQLiteConnection
@@ -32,6 +34,10 @@ public final class Spool {
     private let insertBatch: SQLiteStatement
     private let insertReject: SQLiteStatement
     private let setMeta: SQLiteStatement
+    private let dataVersion: SQLiteStatement
+    /// `PRAGMA data_version` when the counts were last right; it changes only when another
+    /// connection (the forwarder's) commits.
+    private var countedAtVersion: Int64 = -1
 
     /// Opens (creating if needed) the spool and restores the open batch from its chunks.
     public init(configuration: SpoolConfiguration, logger: Logger) throws {
@@ -59,6 +65,7 @@ public final class Spool {
         insertReject = try database.prepare(
             "INSERT INTO rejects(at_ms, reason, topic, payload_prefix, payload_bytes) VALUES (?, ?, ?, ?, ?)")
         setMeta = try database.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")
+        dataVersion = try database.prepare("PRAGMA data_version")
 
         nextBatchSeq = 1
         try reloadState()
@@ -67,9 +74,27 @@ public final class Spool {
     }
 
     /// Readings currently in the spool (sealed and open).
-    public var readingCount: Int64 { storedReadings + Int64(open.count) }
+    public var readingCount: Int64 {
+        try? recountIfChangedElsewhere()
+        return storedReadings + Int64(open.count)
+    }
     /// Sealed batches waiting in the spool.
-    public var batchCount: Int64 { storedBatches }
+    public var batchCount: Int64 {
+        try? recountIfChangedElsewhere()
+        return storedBatches
+    }
+
+    /// Recounts the sealed batches when another connection (the forwarder deleting what the
+    /// core acknowledged) changed the file since the last count. One pragma read otherwise.
+    private func recountIfChangedElsewhere() throws {
+        defer { dataVersion.reset() }
+        guard try dataVersion.step() else { return }
+        let version = dataVersion.int64(at: 0)
+        guard version != countedAtVersion else { return }
+        storedBatches = try database.scalarInt("SELECT count(*) FROM batches")
+        storedReadings = try database.scalarInt("SELECT coalesce(sum(n), 0) FROM batches")
+        countedAtVersion = version
+    }
 
     /// Bytes the live data occupies in the database file (pages in use, not free pages).
     public func usedBytes() throws -> Int64 {
@@ -95,6 +120,8 @@ public final class Spool {
         }
         do {
             try database.transaction {
+                // Under the write lock: no other connection can delete between this and the commit.
+                try recountIfChangedElsewhere()
                 for columns in parts {
                     for record in columns.newSeries {
                         try register(record.series, decoderID: record.id)
@@ -140,8 +167,8 @@ public final class Spool {
         nextBatchSeq = max(
             try database.scalarInt("SELECT value FROM meta WHERE key = '\(SpoolSchema.MetaKey.nextBatchSeq)'"),
             try database.scalarInt("SELECT coalesce(max(seq), 0) + 1 FROM batches"), 1)
-        storedBatches = try database.scalarInt("SELECT count(*) FROM batches")
-        storedReadings = try database.scalarInt("SELECT coalesce(sum(n), 0) FROM batches")
+        countedAtVersion = -1
+        try recountIfChangedElsewhere()
         open = restored
         if !open.isEmpty {
             logger.info("restored open batch from spool", metadata: ["readings": "\(open.count)"])

@@ -1,9 +1,9 @@
 import Synchronization
 
-/// Wakes the dispatcher's loop. `signal()` may be called from anywhere, any number of times; the
+/// Wakes a loop (the webhook dispatcher's, the forwarder's alert lane). `signal()` may be called from anywhere, any number of times; the
 /// one loop calls `wait(for:)`, which returns at the first signal (also one sent while the loop
 /// was busy), when the time is up, or when the task is cancelled.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var signalled = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -11,7 +11,9 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    func signal() {
+    public init() {}
+
+    public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.signalled = true
@@ -23,7 +25,7 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
-    func wait(for duration: Duration) async {
+    public func wait(for duration: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: duration) }
             group.addTask { await self.waitForSignal() }

@@ -13,7 +13,7 @@ struct ConfigCommand: ParsableCommand {
 
         func run() throws {
             let configuration = try options.load()
-            print("config ok: \(configuration.sourcePath) (edge \(configuration.edge.id), site \(configuration.edge.site), broker \(configuration.mqtt.host):\(configuration.mqtt.port), spool \(configuration.spool.path))")
+            print("config ok: \(configuration.sourcePath) (edge \(configuration.edge.id), site \(configuration.edge.site), broker \(configuration.mqtt.host):\(configuration.mqtt.port), spool \(configuration.spool.path), forward \(configuration.forward.map { $0.urls.joined(separator: " ") } ?? "off"))")
         }
     }
 }

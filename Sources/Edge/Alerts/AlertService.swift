@@ -27,8 +27,14 @@ final class AlertService: Service, Sendable {
     private let logger: Logger
     /// Firing alerts by alert id → latest notification body, for the API.
     private let snapshot: Mutex<[String: [UInt8]]>
+    /// Signalled after a notification is recorded (the forwarder's alert lane wakes).
+    private let recorded: WakeSignal?
 
-    init(store: sending AlertStore, dispatcher: WebhookDispatcher?, edge: String, metrics: EdgeMetrics, logger: Logger) throws {
+    init(
+        store: sending AlertStore, dispatcher: WebhookDispatcher?, edge: String, metrics: EdgeMetrics, logger: Logger,
+        recorded: WakeSignal? = nil
+    ) throws {
+        self.recorded = recorded
         (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
         var initial: [String: [UInt8]] = [:]
         for row in try store.active() { initial[row.alertID] = row.body }
@@ -95,6 +101,7 @@ final class AlertService: Service, Sendable {
             metrics.alertStoreErrors.increment()
             return
         }
+        recorded?.signal()
         snapshot.withLock {
             if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = body }
         }
@@ -144,6 +151,7 @@ final class AlertService: Service, Sendable {
                         atMillis: atMillis)
                 }
                 snapshot.withLock { $0[orphan.alertID] = nil }
+                recorded?.signal()
                 logger.notice("alert resolved: its rule was removed", metadata: ["rule": "\(a.rule)", "alert": "\(orphan.alertID)"])
                 await enqueue(id: id, webhookID: webhookID, body: body, receivers: orphan.receivers)
             } catch {

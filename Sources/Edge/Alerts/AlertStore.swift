@@ -55,6 +55,7 @@ final class AlertStore {
                 body BLOB NOT NULL, receivers TEXT NOT NULL, created_at INTEGER NOT NULL,
                 enqueued INTEGER NOT NULL DEFAULT 0, forwarded INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS alert_log_pending ON alert_log(enqueued) WHERE enqueued = 0;
+            CREATE INDEX IF NOT EXISTS alert_log_unforwarded ON alert_log(id) WHERE forwarded = 0;
             """)
     }
 

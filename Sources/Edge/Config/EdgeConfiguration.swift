@@ -71,6 +71,24 @@ public struct EdgeConfiguration: Sendable {
         public var maxAge: Duration
     }
 
+    /// Forwarding to the core (`forward:`); absent: the edge only spools (nothing is sent).
+    public struct ForwardSettings: Sendable, Equatable {
+        /// Core base URLs in order of preference (`http://core:8080`); the edge fails over to
+        /// the next on a connection failure or 5xx and stays with the one that works.
+        public var urls: [String]
+        /// The bearer token (from `token_file` or the variable named by `token_env`); never logged.
+        public var token: String
+        /// Batches in flight at once.
+        public var inFlight: Int
+        /// Per request.
+        public var timeout: Duration
+        /// Readings per second while catching up; 0 = no cap.
+        public var maxRate: Int
+        /// Capped exponential backoff with full jitter after failures.
+        public var backoffInitial: Duration
+        public var backoffMax: Duration
+    }
+
     public var edge: Identity
     public var mqtt: MQTTConfiguration
     public var topicTemplate: String
@@ -81,6 +99,7 @@ public struct EdgeConfiguration: Sendable {
     public var rules: RulesSettings
     public var alerts: AlertSettings
     public var webhooks: [WebhookSettings]
+    public var forward: ForwardSettings?
     /// The file it was read from, for messages.
     public var sourcePath: String
 }
@@ -99,7 +118,7 @@ extension EdgeConfiguration {
 
     /// Parses config text (used by `load` and by tests).
     public static func parse(_ text: String, path: String, environment: [String: String] = [:]) throws(ConfigError) -> EdgeConfiguration {
-        var reader = try ConfigReader(path: path, text: text, environment: environment, extraEnvironment: ["HAETAE_MQTT_PASSWORD"])
+        var reader = try ConfigReader(path: path, text: text, environment: environment, extraEnvironment: ["HAETAE_MQTT_PASSWORD", "HAETAE_FORWARD_TOKEN"])
         let baseDirectory = (path as NSString).deletingLastPathComponent
 
         let id = try reader.string("edge.id", default: "")
@@ -157,11 +176,12 @@ extension EdgeConfiguration {
             path: resolve(try reader.string("alerts.path", default: (spoolDirectory as NSString).appendingPathComponent("alerts.db")), against: baseDirectory),
             historyRetention: try reader.duration("alerts.history_retention", default: .seconds(7 * 86_400), minimum: .seconds(60)))
         let webhooks = try readWebhooks(&reader, baseDirectory: baseDirectory, environment: environment)
+        let forward = try readForward(&reader, baseDirectory: baseDirectory, environment: environment)
 
         try reader.finish()
         return EdgeConfiguration(
             edge: Identity(id: id, site: site), mqtt: mqtt, topicTemplate: template, ingest: ingest, spool: spool,
-            http: http, log: log, rules: rules, alerts: alerts, webhooks: webhooks, sourcePath: path)
+            http: http, log: log, rules: rules, alerts: alerts, webhooks: webhooks, forward: forward, sourcePath: path)
     }
 
     private static func readMQTT(_ reader: inout ConfigReader, edgeID: String, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> MQTTConfiguration {

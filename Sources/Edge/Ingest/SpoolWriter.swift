@@ -19,8 +19,14 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
     private var pending: [Handoff] = []
     private var retryDelay: Duration = .milliseconds(50)
     private var lastFullCheck = ContinuousClock.now
+    /// Told after a commit that sealed batches (the forwarder wakes); must not block.
+    private let onSealed: @Sendable () -> Void
 
-    public init(spool: Spool, queue: HandoffQueue, metrics: EdgeMetrics, health: EdgeHealth, logger: Logger, commitInterval: Duration) {
+    public init(
+        spool: Spool, queue: HandoffQueue, metrics: EdgeMetrics, health: EdgeHealth, logger: Logger, commitInterval: Duration,
+        onSealed: @escaping @Sendable () -> Void = {}
+    ) {
+        self.onSealed = onSealed
         self.spool = spool
         self.queue = queue
         self.metrics = metrics
@@ -129,7 +135,10 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
             metrics.readingsSpooled.increment(by: Int64(result.readingsSpooled))
             metrics.lastCommitTimestamp.record(Double(Self.wallClockMillis()) / 1_000)
         }
-        if result.batchesSealed > 0 { metrics.batchesSealed.increment(by: Int64(result.batchesSealed)) }
+        if result.batchesSealed > 0 {
+            metrics.batchesSealed.increment(by: Int64(result.batchesSealed))
+            onSealed()
+        }
         if result.droppedReadings > 0 {
             metrics.spoolDropped.increment(by: Int64(result.droppedReadings))
             logger.warning("spool over max_bytes: dropped the oldest batches (on_full: drop-oldest)",

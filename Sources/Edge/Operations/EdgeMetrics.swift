@@ -38,6 +38,29 @@ public struct EdgeMetrics: Sendable {
     public let alertStoreErrors: Counter
     public let mqttActionsSent: Counter
     public let mqttActionErrors: Counter
+    /// The forwarder (edge → core): batches and readings the core acknowledged.
+    public let forwardBatchesSent: Counter
+    public let forwardReadingsSent: Counter
+    /// Failed batch attempts by reason (`unreachable`, `server_error`, `throttled`, `unauthorized`, `rejected`).
+    public let forwardBatchFailures: [String: Counter]
+    /// Sealed → acknowledged by the core.
+    public let forwardLatency: Timer
+    /// Compressed request bytes, every attempt (what crosses the WAN).
+    public let forwardBytesSent: Counter
+    /// Compressed bytes per reading of the acknowledged batches, since start.
+    public let forwardBytesPerReading: Gauge
+    /// Sealed batches waiting to be sent, their readings, and the age of the oldest.
+    public let forwardBacklogBatches: Gauge
+    public let forwardBacklogReadings: Gauge
+    public let forwardBacklogOldestAge: Gauge
+    /// Batches the core refused (4xx), kept in the spool and retried after a long pause.
+    public let forwardBatchesParked: Gauge
+    /// Moves to another core URL.
+    public let forwardFailovers: Counter
+    /// Alert notifications the core acknowledged; failed alert posts by reason; waiting alerts.
+    public let forwardAlertsSent: Counter
+    public let forwardAlertFailures: [String: Counter]
+    public let forwardAlertsBacklog: Gauge
 
     public init(factory: any MetricsFactory) {
         messagesReceived = Counter(label: "haetae_messages_received_total", factory: factory)
@@ -87,5 +110,25 @@ public struct EdgeMetrics: Sendable {
         alertStoreErrors = Counter(label: "haetae_alert_store_errors_total", factory: factory)
         mqttActionsSent = Counter(label: "haetae_mqtt_actions_sent_total", factory: factory)
         mqttActionErrors = Counter(label: "haetae_mqtt_action_errors_total", factory: factory)
+        forwardBatchesSent = Counter(label: "haetae_forward_batches_sent_total", factory: factory)
+        forwardReadingsSent = Counter(label: "haetae_forward_readings_sent_total", factory: factory)
+        forwardLatency = Timer(label: "haetae_forward_latency_seconds", factory: factory)
+        forwardBytesSent = Counter(label: "haetae_forward_bytes_sent_total", factory: factory)
+        forwardBytesPerReading = Gauge(label: "haetae_forward_bytes_per_reading", factory: factory)
+        forwardBacklogBatches = Gauge(label: "haetae_forward_backlog_batches", factory: factory)
+        forwardBacklogReadings = Gauge(label: "haetae_forward_backlog_readings", factory: factory)
+        forwardBacklogOldestAge = Gauge(label: "haetae_forward_backlog_oldest_age_seconds", factory: factory)
+        forwardBatchesParked = Gauge(label: "haetae_forward_batches_parked", factory: factory)
+        forwardFailovers = Counter(label: "haetae_forward_failovers_total", factory: factory)
+        forwardAlertsSent = Counter(label: "haetae_forward_alerts_sent_total", factory: factory)
+        forwardAlertsBacklog = Gauge(label: "haetae_forward_alerts_backlog", factory: factory)
+        var batchFailures: [String: Counter] = [:]
+        var alertFailures: [String: Counter] = [:]
+        for reason in ForwardOutcome.failureReasons {
+            batchFailures[reason] = Counter(label: "haetae_forward_batches_failed_total", dimensions: [("reason", reason)], factory: factory)
+            alertFailures[reason] = Counter(label: "haetae_forward_alerts_failed_total", dimensions: [("reason", reason)], factory: factory)
+        }
+        forwardBatchFailures = batchFailures
+        forwardAlertFailures = alertFailures
     }
 }

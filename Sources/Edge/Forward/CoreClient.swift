@@ -1,0 +1,67 @@
+import AsyncHTTPClient
+import CompressNIO
+import Foundation
+import NIOCore
+
+/// POSTs to the core for one lane. Each lane has its own `HTTPClient`, so its own connection
+/// pool: alerts never queue for a connection behind batches in flight.
+///
+/// The bearer token goes only into the `Authorization` header; nothing here logs a request.
+struct CoreClient: Sendable {
+    let client: HTTPClient
+    /// Base URLs, without a trailing `/`.
+    let urls: [String]
+    let token: String
+    let timeout: Duration
+    let userAgent: String
+
+    /// A client with up to `connections` connections per core and no redirects (a redirect
+    /// would carry the token elsewhere).
+    static func makeHTTPClient(connections: Int, timeout: Duration) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: .milliseconds(min(timeout.milliseconds, 5_000)))
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connections))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Response bodies are read (so the connection can be reused) up to this size, then dropped.
+    static let responseBodyLimit = 64 * 1024
+
+    /// Sends one POST of `body` to `path` on core URL `urlIndex` and classifies the result.
+    func post(path: String, urlIndex: Int, body: ByteBuffer, gzipped: Bool, idempotencyKey: String?) async -> ForwardOutcome {
+        var request = HTTPClientRequest(url: urls[urlIndex] + path)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if gzipped { request.headers.add(name: "Content-Encoding", value: "gzip") }
+        if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
+        request.headers.add(name: "User-Agent", value: userAgent)
+        request.body = .bytes(body)
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
+            // The status decides; a body that is large or cut off does not change it.
+            _ = try? await response.body.collect(upTo: Self.responseBodyLimit)
+            return ForwardOutcome.classify(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"))
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            return .unreachable(reason: "no answer within \(timeout.milliseconds) ms")
+        } catch {
+            return .unreachable(reason: Self.describe(error))
+        }
+    }
+
+    /// A short, token-free description of a transport error.
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+}
+
+/// gzip (RFC 1952) through zlib, once per batch.
+enum Gzip {
+    static func compress(_ bytes: [UInt8]) throws -> ByteBuffer {
+        var input = ByteBuffer(bytes: bytes)
+        return try input.compress(with: .gzip())
+    }
+}

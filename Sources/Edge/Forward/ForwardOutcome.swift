@@ -1,0 +1,44 @@
+/// What one POST to the core came to, classified for the forwarder (DESIGN §3.4).
+enum ForwardOutcome: Sendable, Equatable {
+    /// 2xx: the core has it (a repeat also gets 200). Delete it / mark it forwarded.
+    case acknowledged(status: Int)
+    /// No answer: refused, reset, timed out, DNS. Try the next core URL, back off.
+    case unreachable(reason: String)
+    /// 5xx: the core is there but failing. Try the next core URL, back off.
+    case serverError(status: Int)
+    /// 408 or 429: the core is busy. Back off (at least `Retry-After`), same URL.
+    case throttled(status: Int, retryAfterMillis: Int64?)
+    /// 401 or 403: this edge's token is refused. Every request would fail alike: the whole lane
+    /// backs off long, and nothing is deleted.
+    case unauthorized(status: Int)
+    /// Any other 4xx: this request is the problem (malformed, too large). Keep it, count it,
+    /// retry it only after a long pause; the others go on.
+    case rejected(status: Int)
+
+    /// Classifies a status code and its `Retry-After` header (seconds).
+    static func classify(status: Int, retryAfter: String?) -> ForwardOutcome {
+        switch status {
+        case 200..<300: return .acknowledged(status: status)
+        case 408, 429:
+            let seconds = retryAfter.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
+            return .throttled(status: status, retryAfterMillis: seconds.map { $0 * 1_000 })
+        case 401, 403: return .unauthorized(status: status)
+        case 400..<500: return .rejected(status: status)
+        default: return .serverError(status: status)  // 5xx, and 1xx/3xx the client did not resolve
+        }
+    }
+
+    /// The label for `haetae_forward_*_failed_total{reason}`; nil for success.
+    var failureReason: String? {
+        switch self {
+        case .acknowledged: nil
+        case .unreachable: "unreachable"
+        case .serverError: "server_error"
+        case .throttled: "throttled"
+        case .unauthorized: "unauthorized"
+        case .rejected: "rejected"
+        }
+    }
+
+    static let failureReasons = ["unreachable", "server_error", "throttled", "unauthorized", "rejected"]
+}

@@ -1,0 +1,154 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The forwarder against a real HTTP core stand-in (``TestCore``), with real mosquitto, real
+/// publishers and real `haetae-edge` processes.
+@Suite("Forwarding to the core (integration)", .serialized, .timeLimit(.minutes(4)))
+struct ForwardingIntegrationTests {
+    @Test("every reading arrives exactly once while the core goes down, answers 503, loses answers and comes back; metrics count it")
+    func exactlyOnceThroughOutages() async throws {
+        let broker = try await MosquittoBroker()
+        let core = TestCore()
+        try await core.start()
+        let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: core.token)
+        try await edge.start()
+        let total = 30_000
+        let publishing = Task { try await Publisher.publishBulk(port: broker.port, count: total, qos: 1, topics: ForwardTest.topics) }
+
+        #expect(await eventually(timeout: .seconds(30)) { core.snapshot.readingsStored >= 3_000 })
+        await core.stop()  // down: connections refused
+        try await Task.sleep(for: .seconds(2))
+        let backlogDuringOutage = edge.metric("haetae_forward_backlog_readings") ?? 0
+        try await core.start()
+        core.fail(.status(503))
+        try await Task.sleep(for: .seconds(1))
+        core.fail(.storeThenHang)  // stored, but the 200 never comes: the edge must repeat
+        try await Task.sleep(for: .milliseconds(2_500))
+        core.fail(.none)
+        try await publishing.value
+
+        #expect(await eventually(timeout: .seconds(60)) { core.snapshot.readingsStored >= total }, "stored \(core.snapshot.readingsStored)")
+        #expect(await ForwardTest.drained(edge), "spool: \(String(describing: try? edge.spoolStats()))")
+        let state = core.snapshot
+        let accounting = SeqAccounting(expected: total, seqs: core.deviceSeqs())
+        print("outages: \(accounting); \(state.batches.count) batches stored, \(state.repeats) repeats of a stored batch, \(state.failed) answered 503; backlog during the outage \(Int(backlogDuringOutage)) readings")
+        #expect(accounting.missing == 0, "\(accounting)")
+        #expect(accounting.duplicates == 0, "\(accounting)")
+        #expect(state.readingsStored == total)
+        #expect(state.repeats >= 1, "storeThenHang should have made the edge send a stored batch again")
+        #expect(state.failed >= 1)
+        #expect(backlogDuringOutage > 0)
+
+        // Metrics (the gauges refresh every second).
+        #expect(await eventually(timeout: .seconds(5)) { edge.metric("haetae_forward_backlog_readings") == 0 })
+        let metrics = edge.metrics()
+        func metric(_ name: String, _ labels: String = "") -> Double { HTTPGet.metric(name, labels: labels, in: metrics) ?? -1 }
+        // Each batch is acknowledged once (a repeat during storeThenHang was held too, so not acknowledged).
+        #expect(metric("haetae_forward_batches_sent_total") == Double(state.batches.count))
+        #expect(metric("haetae_forward_readings_sent_total") >= Double(total))
+        #expect(metric("haetae_forward_batches_failed_total", #"reason="unreachable""#) >= 1)
+        #expect(metric("haetae_forward_batches_failed_total", #"reason="server_error""#) >= 1)
+        #expect(metric("haetae_forward_latency_seconds_count") == Double(state.batches.count))
+        #expect(metric("haetae_forward_bytes_sent_total") >= Double(state.batches.values.reduce(0) { $0 + $1.compressedBytes }))
+        #expect(metric("haetae_forward_bytes_per_reading") > 0)
+        #expect(metric("haetae_forward_backlog_oldest_age_seconds") == 0)
+        #expect(await edge.stop() == 0)
+    }
+
+    @Test("an edge stopped with batches in flight (SIGTERM, then kill -9) neither loses nor duplicates a reading")
+    func restartWithBatchesInFlight() async throws {
+        let broker = try await MosquittoBroker()
+        let core = TestCore()
+        try await core.start()
+        core.fail(.storeThenHang)
+        let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: core.token, forward: ["max_rate: 8000"])
+        try await edge.start()
+        let total = 40_000
+        try await Publisher.publishBulk(port: broker.port, count: total, qos: 1, topics: ForwardTest.topics)
+        #expect(await eventually(timeout: .seconds(30)) { (edge.metric("haetae_readings_spooled_total") ?? 0) >= Double(total) })
+        // Four batches are stored at the core and held there: in flight for the edge.
+        #expect(await eventually(timeout: .seconds(10)) { core.snapshot.batches.count >= 4 })
+        let inFlightAtStop = core.snapshot.batches.count
+        let stopStarted = ContinuousClock.now
+        #expect(await edge.stop() == 0, "\(edge.output())")
+        let stopTook = ContinuousClock.now - stopStarted
+
+        // Back with a working core; kill -9 in the middle of the drain (max_rate spreads it over ~5 s).
+        core.fail(.none)
+        try await edge.start()
+        #expect(await eventually(timeout: .seconds(30), poll: .milliseconds(5)) { core.snapshot.readingsStored >= total / 3 })
+        let storedAtKill = core.snapshot.readingsStored
+        await edge.kill()
+        try await edge.start()
+        #expect(await eventually(timeout: .seconds(60)) { core.snapshot.readingsStored >= total })
+        #expect(await ForwardTest.drained(edge))
+        #expect(await edge.stop() == 0)
+
+        let state = core.snapshot
+        let accounting = SeqAccounting(expected: total, seqs: core.deviceSeqs())
+        print("restarts with batches in flight: \(inFlightAtStop) held at SIGTERM (stop took \(stopTook)); kill -9 at \(storedAtKill) stored; \(accounting), \(state.repeats) repeats answered 200")
+        #expect(accounting.missing == 0, "\(accounting)")
+        #expect(accounting.duplicates == 0, "\(accounting)")
+        #expect(state.repeats >= 1, "the batches held at SIGTERM come again and are answered 200")
+        #expect(stopTook < .seconds(10), "SIGTERM waits for the requests in flight at most forward.timeout (2s)")
+        #expect(storedAtKill < total, "the kill should land mid-drain")
+    }
+
+    @Test("fails over to the second core URL, and to the first when the second goes away")
+    func failover() async throws {
+        let broker = try await MosquittoBroker()
+        let first = TestCore()
+        let second = TestCore(token: first.token)
+        try await second.start()  // the first is down
+        let edge = try ForwardTest.edge(broker: broker, urls: [first.url, second.url], token: first.token)
+        try await edge.start()
+        try await Publisher.publishBulk(port: broker.port, count: 5_000, qos: 1, topics: ForwardTest.topics)
+        #expect(await eventually(timeout: .seconds(20)) { second.snapshot.readingsStored == 5_000 })
+        #expect((edge.metric("haetae_forward_failovers_total") ?? 0) >= 1)
+
+        try await first.start()
+        await second.stop()
+        try await Publisher.publishBulk(port: broker.port, count: 5_000, qos: 1, topics: ForwardTest.topics, firstSeq: 5_000)
+        #expect(await eventually(timeout: .seconds(20)) { first.snapshot.readingsStored == 5_000 })
+        #expect(await ForwardTest.drained(edge))
+        let seqs = first.deviceSeqs() + second.deviceSeqs()
+        let accounting = SeqAccounting(expected: 10_000, seqs: seqs)
+        #expect(accounting.missing == 0 && accounting.duplicates == 0, "\(accounting)")
+        #expect(edge.output().contains("switching to the next core URL"))
+        #expect(await edge.stop() == 0)
+        await first.stop()
+    }
+
+    @Test("a token the core refuses keeps every batch, says so loudly without the token, and a fixed token sends them all")
+    func refusedToken() async throws {
+        let broker = try await MosquittoBroker()
+        let core = TestCore()
+        try await core.start()
+        let wrong = "wrong-token-\(UUID().uuidString.prefix(6))"
+        let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: wrong)
+        try await edge.start()
+        try await Publisher.publishBulk(port: broker.port, count: 3_000, qos: 1, topics: ForwardTest.topics)
+        #expect(await eventually(timeout: .seconds(20)) { (edge.metric("haetae_forward_batches_failed_total", labels: #"reason="unauthorized""#) ?? 0) >= 1 })
+        try await Task.sleep(for: .seconds(1))
+        #expect(core.snapshot.readingsStored == 0)
+        #expect(core.snapshot.unauthorized >= 1)
+        #expect(try edge.spoolStats()?.readings == 3_000, "nothing is deleted")
+        #expect(await edge.stop() == 0)
+        let output = edge.output()
+        #expect(output.contains("core refused this edge's token"))
+        #expect(!output.contains(wrong), "the token is never logged")
+
+        try (core.token + "\n").write(toFile: edge.directory.file("edge.token"), atomically: true, encoding: .utf8)
+        try await edge.start()
+        #expect(await eventually(timeout: .seconds(20)) { core.snapshot.readingsStored == 3_000 })
+        #expect(await edge.stop() == 0)
+        #expect(!edge.output().contains(core.token))
+
+        // A token file that is missing stops the start with file, line and key.
+        try FileManager.default.removeItem(atPath: edge.directory.file("edge.token"))
+        let check = try ChildProcess(edge.binary, ["config", "check", "--config", edge.configPath])
+        #expect(await check.waitForExit(timeout: .seconds(20)) == 1)
+        #expect(check.output().contains("edge.yaml:") && check.output().contains("forward.token_file: cannot read"), "\(check.output())")
+    }
+}

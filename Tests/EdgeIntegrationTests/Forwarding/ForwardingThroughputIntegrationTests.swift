@@ -1,0 +1,130 @@
+import Foundation
+import Readings
+import TestSupport
+import Testing
+
+/// Alerts ahead of a backlog, the catch-up rate cap, the drain rate and WAN bytes per reading.
+@Suite("Forwarding: alerts, rate and size (integration)", .serialized, .timeLimit(.minutes(5)))
+struct ForwardingThroughputIntegrationTests {
+    static let rules = """
+        rules:
+          - name: furnace-overheat
+            match: {device: "furnace-*", sensor: temperature}
+            when: value > 850
+            severity: critical
+        """
+
+    @Test("an alert fired while 50,000 readings wait in the spool reaches the core before the backlog has drained")
+    func alertsGoAheadOfTheBacklog() async throws {
+        let broker = try await MosquittoBroker()
+        let core = TestCore()  // down while the backlog builds
+        let edge = try ForwardTest.edge(
+            broker: broker, urls: [core.url], token: core.token, forward: ["max_rate: 10000"], batchReadings: 5_000, rules: Self.rules)
+        try await edge.start()
+        let total = 50_000
+        try await Publisher.publishBulk(port: broker.port, count: total, qos: 1, topics: ForwardTest.topics, timeout: .seconds(90))
+        #expect(await eventually(timeout: .seconds(30)) { (edge.metric("haetae_readings_spooled_total") ?? 0) >= Double(total) })
+
+        try await core.start()
+        #expect(await eventually(timeout: .seconds(20)) { core.snapshot.readingsStored > 0 }, "the drain has begun")
+        let published = ContinuousClock.now
+        try await AlertTest.publish(broker, device: "furnace-01", value: 900)
+        #expect(await eventually(timeout: .seconds(10), poll: .milliseconds(5)) { !core.snapshot.alerts.isEmpty })
+        let latency = ContinuousClock.now - published
+        let alert = try #require(core.snapshot.alerts.values.first)
+        print("alert ahead of a 50,000-reading backlog: reached the core \(latency) after the publish, with \(alert.readingsStoredBefore) of \(total) readings stored")
+        #expect(alert.rule == "furnace-overheat" && alert.notification == "firing")
+        #expect(alert.readingsStoredBefore < total, "the alert did not wait for the backlog")
+
+        #expect(await eventually(timeout: .seconds(60)) { core.snapshot.readingsStored >= total + 1 })
+        #expect(await ForwardTest.drained(edge))
+        let accounting = SeqAccounting(expected: total, seqs: core.deviceSeqs())
+        #expect(accounting.missing == 0, "\(accounting)")
+        #expect(edge.metric("haetae_forward_alerts_sent_total") == 1)
+        #expect(core.snapshot.alertRepeats == 0)
+        #expect(await edge.stop() == 0)
+        await core.stop()
+    }
+
+    /// Publishes `count` readings while the core is down, then starts it and times the drain
+    /// from the first stored batch to the last. Returns readings per second.
+    static func drain(
+        _ edge: EdgeProcess, _ core: TestCore, broker: MosquittoBroker, count: Int, firstSeq: Int
+    ) async throws -> (rate: Double, seconds: Double) {
+        try await Publisher.publishBulk(port: broker.port, count: count, qos: 1, topics: ForwardTest.topics, firstSeq: firstSeq, timeout: .seconds(90))
+        let before = core.snapshot.storeOrder.count
+        #expect(await eventually(timeout: .seconds(30)) { (try? edge.spoolStats()?.readings) == Int64(count) && (try? edge.spoolStats()?.openReadings) == 0 })
+        try await core.start()
+        #expect(await eventually(timeout: .seconds(90)) { (try? edge.spoolStats()?.readings) == 0 })
+        let state = core.snapshot
+        let stored = state.storeOrder.dropFirst(before).compactMap { state.batches[$0] }
+        await core.stop()
+        guard let first = stored.map(\.storedAt).min(), let last = stored.map(\.storedAt).max() else { return (0, 0) }
+        let seconds = Double((last - first).components.attoseconds) * 1e-18 + Double((last - first).components.seconds)
+        let readings = stored.reduce(0) { $0 + $1.batch.count }
+        #expect(readings == count)
+        return (Double(readings - stored[0].batch.count) / max(seconds, 1e-3), seconds)
+    }
+
+    @Test("a backlog drains flat out without a cap, and at most max_rate readings/s with one (figures printed)")
+    func rateCap() async throws {
+        let broker = try await MosquittoBroker()
+        let core = TestCore()
+        let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: core.token, batchReadings: 5_000)
+        try await edge.start()
+        let uncapped = try await Self.drain(edge, core, broker: broker, count: 60_000, firstSeq: 0)
+        #expect(await edge.stop() == 0)
+
+        let cap = 5_000
+        try await edge.start(environment: ["HAETAE_FORWARD_MAX_RATE": "\(cap)"])
+        let capped = try await Self.drain(edge, core, broker: broker, count: 30_000, firstSeq: 60_000)
+        #expect(await edge.stop() == 0)
+        print("backlog drain (batches of 5,000, 4 in flight, loopback core): uncapped \(Int(uncapped.rate)) readings/s over \(String(format: "%.2f", uncapped.seconds)) s; max_rate \(cap): \(Int(capped.rate)) readings/s over \(String(format: "%.2f", capped.seconds)) s")
+        #expect(capped.rate <= Double(cap) * 1.05, "the cap holds")
+        #expect(capped.rate >= Double(cap) * 0.7, "and the drain still runs near it")
+        #expect(uncapped.rate > Double(cap), "without a cap the drain is faster")
+    }
+
+    @Test("WAN bytes per reading for the seoul scenario (figures printed)")
+    func wanBytesPerReading() async throws {
+        let broker = try await MosquittoBroker()
+        let core = TestCore()
+        try await core.start()
+        let edge = try EdgeProcess(brokerPort: broker.port, extra: "forward: {urls: [\"\(core.url)\"], token_file: edge.token}")
+        try (core.token + "\n").write(toFile: edge.directory.file("edge.token"), atomically: true, encoding: .utf8)
+        try await edge.start()
+        // What the devices put on the wire, for comparison: every payload's length (`-F %l`), from a real subscriber.
+        let subscriber = try ChildProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-t", "factory/#", "-F", "%l"],
+                                          outputDirectory: edge.directory.path)
+        try await Task.sleep(for: .milliseconds(300))
+
+        let sim = try BuiltProducts.executable("haetae-sim")
+        try await ChildProcess.run(sim, [
+            "run", "--scenario", "seoul", "--broker", "mqtt://127.0.0.1:\(broker.port)", "--quiet", "--duration", "20s",
+        ], timeout: .seconds(90))
+        #expect(await ForwardTest.drained(edge, timeout: .seconds(30)))
+        #expect(await edge.stop() == 0)
+        subscriber.terminate()
+        _ = await subscriber.waitForExit(timeout: .seconds(5))
+
+        let batches = core.snapshot.batches.values.map(\.batch)
+        let readings = batches.reduce(0) { $0 + $1.count }
+        try #require(readings > 10_000)
+        let compressed = core.snapshot.batches.values.reduce(0) { $0 + $1.compressedBytes }
+        let raw = core.snapshot.batches.values.reduce(0) { $0 + $1.rawBytes }
+        let payloadBytes = subscriber.standardOutput().split(separator: "\n").reduce(0) { $0 + (Int($1) ?? 0) }
+        var lines = [
+            "seoul scenario, 20 s, \(readings) readings in \(batches.count) batches (sealed by age, 1 s):",
+            String(format: "  MQTT payload bytes/reading (device JSON):  %.1f", Double(payloadBytes) / Double(readings)),
+            String(format: "  batch JSON bytes/reading (uncompressed):   %.1f", Double(raw) / Double(readings)),
+            String(format: "  WAN bytes/reading (gzip, as sent):         %.2f", Double(compressed) / Double(readings)),
+        ]
+        for variant in WireSizeEstimate.Variant.allCases.dropFirst() {
+            let bytes = batches.reduce(0) { $0 + WireSizeEstimate.gzipBytes(WireSizeEstimate.encode($1, as: variant)) }
+            lines.append(String(format: "  estimate if %@: %.2f", variant.rawValue, Double(bytes) / Double(readings)))
+        }
+        print(lines.joined(separator: "\n"))
+        #expect(Double(compressed) / Double(readings) < Double(raw) / Double(readings) / 3, "gzip pays")
+        await core.stop()
+    }
+}

@@ -1,0 +1,232 @@
+import CompressNIO
+import Foundation
+import Hummingbird
+import Readings
+import Synchronization
+import TestSupport
+
+/// A stand-in for haetae-core's ingest API, honest to the batch contract (DESIGN §3.4, §3.5):
+/// a real HTTP server (Hummingbird) on a loopback port that checks the bearer token (401),
+/// gunzips, decodes with `BatchCodec.decode` (400 when it cannot), checks the
+/// `Idempotency-Key`, stores each (edge, seq) once and answers 200 to a repeat. Alerts
+/// (`POST /api/v1/alerts`) are stored once by (edge, alert_id, notification, at).
+///
+/// A test can make it fail: answer a status (503) before storing, hang without storing, store
+/// and then hang (the edge never sees the 200 and must send a repeat), or stop listening.
+final class TestCore: Sendable {
+    enum Failure: Sendable, Equatable {
+        case none
+        /// Answers this status without storing.
+        case status(Int)
+        /// Holds the request without an answer (until the client gives up or the core stops).
+        case hang
+        /// Stores the batch, then holds the answer: the edge sees a timeout for a stored batch.
+        case storeThenHang
+    }
+
+    struct StoredBatch: Sendable {
+        var batch: Batch
+        var compressedBytes: Int
+        var rawBytes: Int
+        var storedAt: ContinuousClock.Instant
+    }
+
+    struct StoredAlert: Sendable {
+        var alertID: String
+        var notification: String
+        var at: String
+        var rule: String
+        var storedAt: ContinuousClock.Instant
+        /// Readings stored when this alert arrived.
+        var readingsStoredBefore: Int
+    }
+
+    struct State: Sendable {
+        var failure = Failure.none
+        var batches: [String: StoredBatch] = [:]
+        var storeOrder: [String] = []
+        var readingsStored = 0
+        var repeats = 0
+        var unauthorized = 0
+        var badRequests = 0
+        var failed = 0
+        var alerts: [String: StoredAlert] = [:]
+        var alertRepeats = 0
+        var gzipAlerts = 0
+    }
+
+    let port: Int
+    let token: String
+    private let state = Mutex(State())
+    private let server = Mutex<Task<Void, any Error>?>(nil)
+
+    init(port: Int = FreePort.allocate(), token: String = "edge-token-\(UUID().uuidString.prefix(8))") {
+        self.port = port
+        self.token = token
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts listening (again, on the same port) and returns once it accepts connections.
+    func start() async throws {
+        let (running, runningContinuation) = AsyncStream.makeStream(of: Void.self)
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "test-core"),
+            onServerRunning: { _ in runningContinuation.yield() })
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        server.withLock { $0 = task }
+        let started = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { for await _ in running { return true }; return false }
+            group.addTask { try? await Task.sleep(for: .seconds(10)); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        guard started else {
+            task.cancel()
+            throw TestSupportError("test core did not start on port \(port)")
+        }
+    }
+
+    /// Stops listening; requests held by `hang` end with the server.
+    func stop() async {
+        let task = server.withLock { task in defer { task = nil }; return task }
+        task?.cancel()
+        _ = await task?.result
+        _ = await eventually(timeout: .seconds(5)) { !FreePort.isAccepting(port: self.port) }
+    }
+
+    func fail(_ failure: Failure) {
+        state.withLock { $0.failure = failure }
+    }
+
+    var snapshot: State { state.withLock { $0 } }
+
+    /// The device `seq` of every reading stored, over all batches (-1 where a device sent none).
+    func deviceSeqs() -> [Int64] {
+        snapshot.batches.values.flatMap { $0.batch.deviceSeq }
+    }
+
+    // MARK: - HTTP
+
+    private func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/api/v1/batches") { request, _ in
+            try await self.receiveBatch(request)
+        }
+        router.post("/api/v1/alerts") { request, _ in
+            try await self.receiveAlerts(request)
+        }
+        router.get("/healthz") { _, _ in "ok" }
+        return router
+    }
+
+    private func receiveBatch(_ request: Request) async throws -> Response {
+        var request = request
+        let failure = state.withLock { $0.failure }
+        if case .status(let status) = failure {
+            state.withLock { $0.failed += 1 }
+            return Self.error(HTTPResponse.Status(code: status), "unavailable", "told to fail")
+        }
+        if failure == .hang { return try await hold() }
+        guard request.headers[.authorization] == "Bearer \(token)" else {
+            state.withLock { $0.unauthorized += 1 }
+            return Self.error(.unauthorized, "unauthorized", "bad or missing bearer token")
+        }
+        let compressed = try await request.collectBody(upTo: 64 << 20)
+        let raw: [UInt8]
+        do {
+            raw = try Self.body(compressed, encoding: request.headers[.contentEncoding])
+        } catch {
+            return bad("cannot gunzip: \(error)")
+        }
+        let batch: Batch
+        do {
+            batch = try BatchCodec.decode(raw)
+        } catch {
+            return bad("not a batch: \(error)")
+        }
+        let key = "\(batch.edge):\(batch.seq)"
+        guard request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value == key else {
+            return bad("Idempotency-Key does not match the batch (\(key))")
+        }
+        let isNew = state.withLock { state -> Bool in
+            guard state.batches[key] == nil else {
+                state.repeats += 1
+                return false
+            }
+            state.batches[key] = StoredBatch(batch: batch, compressedBytes: compressed.readableBytes, rawBytes: raw.count, storedAt: .now)
+            state.storeOrder.append(key)
+            state.readingsStored += batch.count
+            return true
+        }
+        if failure == .storeThenHang { return try await hold() }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: #"{"stored":\#(isNew),"readings":\#(batch.count)}"#)))
+    }
+
+    private func receiveAlerts(_ request: Request) async throws -> Response {
+        var request = request
+        let failure = state.withLock { $0.failure }
+        if case .status(let status) = failure {
+            return Self.error(HTTPResponse.Status(code: status), "unavailable", "told to fail")
+        }
+        if failure == .hang { return try await hold() }
+        guard request.headers[.authorization] == "Bearer \(token)" else {
+            state.withLock { $0.unauthorized += 1 }
+            return Self.error(.unauthorized, "unauthorized", "bad or missing bearer token")
+        }
+        let body = try await request.collectBody(upTo: 16 << 20)
+        let gzipped = request.headers[.contentEncoding] == "gzip"
+        guard let raw = try? Self.body(body, encoding: request.headers[.contentEncoding]),
+            let object = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any],
+            let edge = object["edge"] as? String, let alerts = object["alerts"] as? [[String: Any]]
+        else {
+            return bad(#"expected {"edge":…,"alerts":[…]}"#)
+        }
+        var parsed: [(String, StoredAlert)] = []
+        for alert in alerts {
+            guard let id = alert["alert_id"] as? String, let notification = alert["notification"] as? String,
+                let at = alert["at"] as? String
+            else { return bad("an alert needs alert_id, notification and at") }
+            parsed.append(("\(edge):\(id):\(notification):\(at)", StoredAlert(
+                alertID: id, notification: notification, at: at, rule: alert["rule"] as? String ?? "", storedAt: .now,
+                readingsStoredBefore: 0)))
+        }
+        state.withLock { state in
+            if gzipped { state.gzipAlerts += 1 }
+            for (key, var alert) in parsed {
+                if state.alerts[key] != nil { state.alertRepeats += 1; continue }
+                alert.readingsStoredBefore = state.readingsStored
+                state.alerts[key] = alert
+            }
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+    }
+
+    private func hold() async throws -> Response {
+        try await Task.sleep(for: .seconds(60))
+        return Self.error(.serviceUnavailable, "unavailable", "held")
+    }
+
+    private func bad(_ message: String) -> Response {
+        state.withLock { $0.badRequests += 1 }
+        return Self.error(.badRequest, "bad_request", message)
+    }
+
+    private static func body(_ buffer: ByteBuffer, encoding: String?) throws -> [UInt8] {
+        var buffer = buffer
+        switch encoding?.lowercased() {
+        case nil, "identity": return Array(buffer: buffer)
+        case "gzip": return Array(buffer: try buffer.decompress(with: .gzip()))
+        default: throw TestSupportError("unsupported Content-Encoding \(encoding ?? "")")
+        }
+    }
+
+    private static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
+        let body = try! JSONSerialization.data(withJSONObject: ["error": ["code": code, "message": message]])
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
