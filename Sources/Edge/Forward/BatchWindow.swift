@@ -89,13 +89,19 @@ struct BatchWindow: Sendable {
 
     mutating func drain() { draining = true }
 
+    /// At most this many requests in flight: `inFlight`, or one while the core is failing (a
+    /// probe), so an outage does not keep several large uploads queued on a dead link, and they
+    /// do not all go at once when it comes back.
+    var inFlightLimit: Int { failover.failures > 0 ? 1 : settings.inFlight }
+
     /// The requests to start now, oldest batch first, within the in-flight limit, the lane's
     /// pause and the rate cap.
     mutating func nextSends(nowMillis: Int64) -> [Send] {
         guard !draining, failover.mayStart(nowMillis: nowMillis) else { return [] }
         var sends: [Send] = []
         var inFlight = inFlightCount
-        for index in entries.indices where inFlight < settings.inFlight {
+        let limit = inFlightLimit
+        for index in entries.indices where inFlight < limit {
             switch entries[index].state {
             case .inFlight: continue
             case .parked(let until) where until > nowMillis: continue

@@ -11,12 +11,12 @@ enum ForwardTest {
     ///   - batchReadings: `spool.batch_max_readings`.
     static func edge(
         broker: MosquittoBroker, urls: [String], token: String, forward: [String] = [], batchReadings: Int = 1_000,
-        rules: String? = nil
+        batchAge: String = "200ms", rules: String? = nil
     ) throws -> EdgeProcess {
         let settings = (["urls: [\(urls.map { "\"\($0)\"" }.joined(separator: ", "))]", "token_file: edge.token",
                          "timeout: 2s", "backoff: {initial: 50ms, max: 1s}"] + forward).joined(separator: ", ")
         let edge = try EdgeProcess(
-            brokerPort: broker.port, spool: "batch_max_readings: \(batchReadings)\nbatch_max_age: 200ms", rules: rules,
+            brokerPort: broker.port, spool: "batch_max_readings: \(batchReadings)\nbatch_max_age: \(batchAge)", rules: rules,
             extra: "forward: {\(settings)}")
         try (token + "\n").write(toFile: edge.directory.file("edge.token"), atomically: true, encoding: .utf8)
         return edge

@@ -36,7 +36,7 @@ struct BatchWindowTests {
     @Test("a failed batch is sent again after the backoff, before younger ones")
     func retryAfterBackoff() {
         var random = SeededGenerator(seed: 2)
-        var window = Self.window(inFlight: 2)
+        var window = Self.window(inFlight: 1)
         window.add(Self.batches(1...4))
         _ = window.nextSends(nowMillis: 0)
         #expect(window.completed(seq: 1, .serverError(status: 503), nowMillis: 10, using: &random) == .retry(movedURL: false))
@@ -64,17 +64,21 @@ struct BatchWindowTests {
         #expect(window.nextSends(nowMillis: 60_010).map(\.batch.seq) == [1], "retried after the long pause")
     }
 
-    @Test("fails over to the second URL and sends there")
+    @Test("fails over to the second URL with one probe, and opens the window again after a success")
     func failoverWithinTheWindow() {
         var random = SeededGenerator(seed: 4)
         var window = Self.window(inFlight: 2, urls: 2)
-        window.add(Self.batches(1...2))
+        window.add(Self.batches(1...3))
         let sends = window.nextSends(nowMillis: 0)
         #expect(sends.allSatisfy { $0.ticket.url == 0 })
         #expect(window.completed(seq: 1, .unreachable(reason: "refused"), nowMillis: 1, using: &random) == .retry(movedURL: true))
         #expect(window.completed(seq: 2, .unreachable(reason: "refused"), nowMillis: 1, using: &random) == .retry(movedURL: false))
-        let again = window.nextSends(nowMillis: 1)
-        #expect(again.map(\.batch.seq) == [1, 2])
+        let probe = window.nextSends(nowMillis: 1)
+        #expect(probe.map(\.batch.seq) == [1], "one request while the core is failing")
+        #expect(probe.first?.ticket.url == 1)
+        _ = window.completed(seq: 1, .acknowledged(status: 200), nowMillis: 2, using: &random)
+        let again = window.nextSends(nowMillis: 2)
+        #expect(again.map(\.batch.seq) == [2, 3])
         #expect(again.allSatisfy { $0.ticket.url == 1 })
     }
 
