@@ -208,6 +208,7 @@ let package = Package(
                 // The test core: a real HTTP server that honours the batch contract (DESIGN §3.4).
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -1,7 +1,9 @@
 import CompressNIO
 import Foundation
 import Hummingbird
+import Logging
 import Readings
+import ServiceLifecycle
 import Synchronization
 import TestSupport
 
@@ -58,7 +60,9 @@ final class TestCore: Sendable {
     let port: Int
     let token: String
     private let state = Mutex(State())
-    private let server = Mutex<Task<Void, any Error>?>(nil)
+    private let server = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
+    /// Set while stopping: held requests end (answered 503) so the server can close.
+    private let stopping = Atomic<Bool>(false)
 
     init(port: Int = FreePort.allocate(), token: String = "edge-token-\(UUID().uuidString.prefix(8))") {
         self.port = port
@@ -74,8 +78,12 @@ final class TestCore: Sendable {
             router: router(),
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "test-core"),
             onServerRunning: { _ in runningContinuation.yield() })
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        server.withLock { $0 = task }
+        stopping.store(false, ordering: .relaxed)
+        // Stopped by a graceful shutdown of its own group: cancelling a Hummingbird server while
+        // a connection is being accepted trips an assertion in NIO.
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test-core")))
+        let task = Task { try await group.run() }
+        server.withLock { $0 = (group, task) }
         let started = await withTaskGroup(of: Bool.self) { group in
             group.addTask { for await _ in running { return true }; return false }
             group.addTask { try? await Task.sleep(for: .seconds(10)); return false }
@@ -84,16 +92,17 @@ final class TestCore: Sendable {
             return first
         }
         guard started else {
-            task.cancel()
+            await group.triggerGracefulShutdown()
             throw TestSupportError("test core did not start on port \(port)")
         }
     }
 
-    /// Stops listening; requests held by `hang` end with the server.
+    /// Stops listening; requests held by `hang` are answered 503 and the server closes.
     func stop() async {
-        let task = server.withLock { task in defer { task = nil }; return task }
-        task?.cancel()
-        _ = await task?.result
+        guard let (group, task) = server.withLock({ server in defer { server = nil }; return server }) else { return }
+        stopping.store(true, ordering: .relaxed)
+        await group.triggerGracefulShutdown()
+        _ = await task.result
         _ = await eventually(timeout: .seconds(5)) { !FreePort.isAccepting(port: self.port) }
     }
 
@@ -207,7 +216,10 @@ final class TestCore: Sendable {
     }
 
     private func hold() async throws -> Response {
-        try await Task.sleep(for: .seconds(60))
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !stopping.load(ordering: .relaxed), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         return Self.error(.serviceUnavailable, "unavailable", "held")
     }
 
