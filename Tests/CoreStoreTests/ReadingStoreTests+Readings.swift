@@ -1,5 +1,6 @@
 import CoreStore
 import Readings
+import TestSupport
 import Testing
 
 extension ReadingStoreTests {

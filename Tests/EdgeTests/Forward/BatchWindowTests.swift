@@ -1,5 +1,6 @@
 @testable import Edge
 import Spool
+import TestSupport
 import Testing
 import Webhooks
 

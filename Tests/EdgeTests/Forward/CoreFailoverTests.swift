@@ -1,4 +1,5 @@
 @testable import Edge
+import TestSupport
 import Testing
 import Webhooks
 
