@@ -75,4 +75,16 @@ struct BatchCodecTests {
             try BatchCodec.decode(Array(#"{"edge":"e","seq":1,"series":[],"sid":[],"ts":[]}"#.utf8))
         }
     }
+
+    @Test("decoding skips unknown members and names a wrong element by its index")
+    func decodeUnknownMembersAndElementErrors() throws {
+        let batch = try BatchCodec.decode(Array(#"{"edge":"e","note":{"x":[1,2]},"seq":4,"series":[["a","b","c","d","u"]],"sid":[0],"ts":[1],"value":[2.5]}"#.utf8))
+        #expect(batch.seq == 4 && batch.value == [2.5] && batch.deviceSeq == [-1])
+        #expect(throws: BatchDecodingError(.invalidJSON, "wrong type at ts[1]")) {
+            try BatchCodec.decode(Array(#"{"edge":"e","seq":1,"series":[["a","b","c","d",""]],"sid":[0,0],"ts":[1,"2"],"value":[1,1]}"#.utf8))
+        }
+        #expect(throws: BatchDecodingError(.invalidJSON, "invalid value at sid[0]")) {
+            try BatchCodec.decode(Array(#"{"edge":"e","seq":1,"series":[["a","b","c","d",""]],"sid":[-1],"ts":[1],"value":[1]}"#.utf8))
+        }
+    }
 }
