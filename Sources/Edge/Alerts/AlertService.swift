@@ -26,7 +26,7 @@ final class AlertService: Service, Sendable {
     private let metrics: EdgeMetrics
     private let logger: Logger
     /// Firing alerts by alert id → latest notification body, for the API.
-    private let snapshot: Mutex<[String: [UInt8]]>
+    private let snapshot: Mutex<[String: (body: [UInt8], severity: String)]>
     /// Signalled after a notification is recorded (the forwarder's alert lane wakes).
     private let recorded: WakeSignal?
 
@@ -36,8 +36,8 @@ final class AlertService: Service, Sendable {
     ) throws {
         self.recorded = recorded
         (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
-        var initial: [String: [UInt8]] = [:]
-        for row in try store.active() { initial[row.alertID] = row.body }
+        var initial: [String: (body: [UInt8], severity: String)] = [:]
+        for row in try store.active() { initial[row.alertID] = (row.body, row.severity) }
         snapshot = Mutex(initial)
         self.store = Mutex(store)
         self.dispatcher = dispatcher
@@ -62,7 +62,7 @@ final class AlertService: Service, Sendable {
 
     /// The latest notification body of every firing alert, oldest first.
     func firingBodies() -> [[UInt8]] {
-        snapshot.withLock { Array($0.values) }
+        snapshot.withLock { $0.values.map(\.body) }
     }
 
     /// The newest notifications (firing, repeat and resolved), newest first.
@@ -103,7 +103,7 @@ final class AlertService: Service, Sendable {
         }
         recorded?.signal()
         snapshot.withLock {
-            if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = body }
+            if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = (body, event.severity.rawValue) }
         }
         metrics.alertTransitions[event.kind]?.increment()
         updateGauges()
@@ -162,12 +162,8 @@ final class AlertService: Service, Sendable {
     }
 
     private func updateGauges() {
-        var bySeverity: [String: Int] = [:]
-        for body in firingBodies() {
-            if let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(body)) {
-                bySeverity[notification.data.severity, default: 0] += 1
-            }
-        }
+        // The severity is kept next to each body: no JSON is decoded to count.
+        let bySeverity = snapshot.withLock { Dictionary($0.values.map { ($0.severity, 1) }, uniquingKeysWith: +) }
         for severity in Severity.allCases {
             metrics.alertsFiring[severity]?.record(bySeverity[severity.rawValue] ?? 0)
         }
