@@ -188,7 +188,7 @@ let package = Package(
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CoreStoreTests", dependencies: ["CoreStore", "Readings", "TestSupport"],
+            name: "CoreStoreTests", dependencies: ["CoreStore", "Readings", "SQLite", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "RulesTests", dependencies: ["Rules", "Readings"],

@@ -130,6 +130,29 @@ struct CoreAPIIntegrationTests {
         #expect(await core.stop() == 0)
     }
 
+    @Test("delivery lists each stored reading's device seq and store time; bad queries are 400 naming the parameter")
+    func delivery() async throws {
+        let core = try CoreProcess()
+        try await core.start()
+        let before = Int64(Date().timeIntervalSince1970 * 1_000)
+        #expect(try core.post(Self.batch(seq: 1, count: 10))?.status == 200)
+        let series = try #require(try core.json("/api/v1/series?sensor=temperature")["series"] as? [[String: Any]])
+        let id = try #require(series.first?["id"] as? Int)
+        let delivery = try core.json("/api/v1/delivery?series=\(id)&from=0&to=9999999999999&stored_since=\(before - 1_000)")
+        #expect(delivery["count"] as? Int == 5)
+        #expect(delivery["seq"] as? [Int] == [0, 1, 2, 3, 4])
+        let storedAt = try #require(delivery["stored_at"] as? [Int])
+        #expect(storedAt.count == 5 && storedAt.allSatisfy { Int64($0) >= before - 1_000 })
+        let later = try core.json("/api/v1/delivery?series=\(id)&from=0&to=9999999999999&stored_since=\(Int64(Date().timeIntervalSince1970 * 1_000) + 60_000)")
+        #expect(later["count"] as? Int == 0)
+        for (query, names) in [("series=\(id)&to=5", "from"), ("series=\(id)&from=0", "to"), ("from=0&to=5", "series"), ("series=\(id)&from=0&to=5&stored_since=soon", "stored_since")] {
+            let response = try #require(core.get("/api/v1/delivery?\(query)"))
+            #expect(response.status == 400, "\(query)")
+            #expect(response.body.contains(names), "\(query): \(response.body)")
+        }
+        #expect(await core.stop() == 0)
+    }
+
     @Test("with a read token, reads without it are 401; without one, loopback reads are allowed")
     func readAuth() async throws {
         let withToken = try CoreProcess(auth: "read_token_file: read.token")

@@ -88,3 +88,38 @@ struct StorageInternalsTests {
         #expect(QueryPlan(from: 10, to: 10 * h, step: 90 * 60_000, rawHorizon: .min).rollupHours.isEmpty)
     }
 }
+
+extension StorageInternalsTests {
+    @Test("block seqs round-trip: counting up costs a byte each, gaps, repeats, -1 and large jumps survive")
+    func seqRoundTrip() throws {
+        let seqs: [Int64] = [0, 1, 2, 2, 7, -1, -1, 3, 1 << 40, 5, Int64.max / 4]
+        var bytes: [UInt8] = []
+        seqs.withUnsafeBufferPointer { BlockCodec.encodeSeqs($0, into: &bytes) }
+        var decoded: [Int64] = []
+        try bytes.withUnsafeBytes { try BlockCodec.decodeSeqs(count: seqs.count, $0, into: &decoded) }
+        #expect(decoded == seqs)
+        let counting = (Int64(10_000)..<11_000).map { $0 }
+        counting.withUnsafeBufferPointer { BlockCodec.encodeSeqs($0, into: &bytes) }
+        #expect(bytes.count < 1_010)
+        var short: [Int64] = []
+        #expect(throws: ReadingStoreError.self) {
+            try bytes.dropLast().withUnsafeBytes { try BlockCodec.decodeSeqs(count: 1_000, $0, into: &short) }
+        }
+    }
+
+    @Test("a batch's device seqs follow their readings when the layout sorts them")
+    func layoutKeepsSeqs() throws {
+        let press = Series(site: "s", line: "l", device: "d", sensor: "t", unit: "")
+        let gas = Series(site: "s", line: "l", device: "g", sensor: "t", unit: "")
+        let batch = Batch(
+            edge: "e", seq: 1, series: [press, gas], sid: [0, 1, 0, 0], ts: [30, 10, 10, 20], value: [3, 9, 1, 2],
+            deviceSeq: [103, 900, 101, 102])
+        let layout = try BatchLayout(batch)
+        #expect(layout.ts == [10, 20, 30, 10])
+        #expect(layout.deviceSeq == [101, 102, 103, 900])
+        #expect(layout.hasDeviceSeq)
+        let none = try BatchLayout(Batch(edge: "e", seq: 2, series: [press], sid: [0, 0], ts: [2, 1], value: [1, 2]))
+        #expect(none.deviceSeq == [-1, -1])
+        #expect(!none.hasDeviceSeq)
+    }
+}

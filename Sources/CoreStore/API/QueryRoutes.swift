@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import Readings
 
-/// The read side of the API (DESIGN §3.5): sites, series, readings with downsampling, alerts.
+/// The read side of the API (DESIGN §3.5): sites, series, readings with downsampling, alerts,
+/// and per-reading delivery facts for end-to-end checks.
 struct QueryRoutes: Sendable {
     let store: any ReadingStore
     let authorizer: Authorizer
@@ -61,6 +62,24 @@ struct QueryRoutes: Sendable {
             out.writeString("]}")
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
         }
+        router.get("/api/v1/delivery") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let query = request.uri.queryParameters
+            guard let series = query.get("series", as: Int64.self) else { throw APIError.badRequest("series: required, a series id from /api/v1/series") }
+            guard let from = try Self.time(query.get("from"), name: "from") else { throw APIError.badRequest("from: required, epoch milliseconds or RFC 3339") }
+            guard let to = try Self.time(query.get("to"), name: "to") else { throw APIError.badRequest("to: required, epoch milliseconds or RFC 3339") }
+            guard from < to else { throw APIError.badRequest("from must be before to") }
+            let storedSince = try Self.time(query.get("stored_since"), name: "stored_since") ?? 0
+            let delivery = try await store.delivery(series: series, from: from, to: to, storedSince: storedSince)
+            var out = ByteBuffer(string: #"{"series":\#(series),"count":\#(delivery.count),"ts":["#)
+            Self.writeIntegers(delivery.ts, to: &out)
+            out.writeString(#"],"seq":["#)
+            Self.writeIntegers(delivery.seq, to: &out)
+            out.writeString(#"],"stored_at":["#)
+            Self.writeIntegers(delivery.storedAt, to: &out)
+            out.writeString("]}")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
+        }
         router.get("/api/v1/alerts") { request, context in
             try authorizer.authorizeRead(request, context: context)
             let query = request.uri.queryParameters
@@ -83,6 +102,13 @@ struct QueryRoutes: Sendable {
     static func json(_ object: [String: Any]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func writeIntegers(_ values: [Int64], to out: inout ByteBuffer) {
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.writeString(",") }
+            out.writeString(String(value))
+        }
     }
 
     /// Epoch milliseconds or RFC 3339.

@@ -109,6 +109,23 @@ extension PostgresReadingStore {
         return downsampler.finish()
     }
 
+    public func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery {
+        guard from < to else { return Delivery() }
+        try checkOpen()
+        let rows = try await client.query("""
+            SELECT ts, dseq, stored_at FROM readings
+            WHERE series_id = \(series) AND ts >= \(from) AND ts < \(to) AND stored_at >= \(storedSince)
+            ORDER BY ts
+            """, logger: logger)
+        var delivery = Delivery()
+        for try await (ts, seq, storedAt) in rows.decode((Int64, Int64, Int64).self) {
+            delivery.ts.append(ts)
+            delivery.seq.append(seq)
+            delivery.storedAt.append(storedAt)
+        }
+        return delivery
+    }
+
     public func alerts(_ filter: AlertFilter) async throws -> [AlertRecord] {
         let filter = try filter.validated()
         try checkOpen()

@@ -69,6 +69,11 @@ public final class PostgresReadingStore: ReadingStore {
                 "INSERT INTO meta(key, value) VALUES (\(key), \(PostgresStoreSchema.version)) ON CONFLICT (key) DO NOTHING",
                 logger: self.logger
             ).drain()
+            // The statements above brought an older database up to this version.
+            try await connection.query(
+                "UPDATE meta SET value = \(PostgresStoreSchema.version) WHERE key = \(key) AND value < \(PostgresStoreSchema.version)",
+                logger: self.logger
+            ).drain()
             let rows = try await connection.query("SELECT value FROM meta WHERE key = \(key)", logger: self.logger)
             for try await version in rows.decode(Int64.self) where version != PostgresStoreSchema.version {
                 throw ReadingStoreError(

@@ -1,12 +1,12 @@
 /// The PostgreSQL store's tables: the same model as ``SQLiteStoreSchema`` with one row per
-/// reading (`readings`, filled by one `COPY … FROM STDIN` per batch), because PostgreSQL's
+/// reading (`readings` with its device seq and store time, filled by one `COPY … FROM STDIN` per batch), because PostgreSQL's
 /// strengths are set-based SQL over rows; `series` summaries and `rollup_1h` are maintained in
 /// the ingest transaction, `batches` is the exactly-once ledger.
 ///
 /// Statements run one by one (the extended protocol takes one per message), under an advisory
 /// lock so that several cores starting at once do not race on `CREATE … IF NOT EXISTS`.
 enum PostgresStoreSchema {
-    static let version: Int64 = 1
+    static let version: Int64 = 2
     /// Key of the transaction-level advisory lock held while creating tables.
     static let migrationLock: Int64 = 0x6861_6574_6165  // "haetae"
 
@@ -22,7 +22,14 @@ enum PostgresStoreSchema {
             last_value float8 NOT NULL DEFAULT 0,
             UNIQUE(site, line, device, sensor, unit))
         """,
-        "CREATE TABLE IF NOT EXISTS readings(series_id bigint NOT NULL, ts bigint NOT NULL, value float8 NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS readings(
+            series_id bigint NOT NULL, ts bigint NOT NULL, value float8 NOT NULL,
+            dseq bigint NOT NULL DEFAULT -1, stored_at bigint NOT NULL DEFAULT 0)
+        """,
+        // Version 1 had neither the device seq nor the store time (`GET /api/v1/delivery`).
+        "ALTER TABLE readings ADD COLUMN IF NOT EXISTS dseq bigint NOT NULL DEFAULT -1",
+        "ALTER TABLE readings ADD COLUMN IF NOT EXISTS stored_at bigint NOT NULL DEFAULT 0",
         "CREATE INDEX IF NOT EXISTS readings_series_ts ON readings(series_id, ts)",
         // Readings arrive roughly in time order, so a BRIN index on ts is tiny and cheap to keep,
         // and lets retention find old rows without a full scan.

@@ -1,4 +1,4 @@
-/// The byte forms of a storage block's two columns.
+/// The byte forms of a storage block's columns.
 ///
 /// - `ts`: a format byte (1), then the first timestamp as a zigzag varint, then each following
 ///   timestamp as an unsigned varint delta (a block is sorted, so deltas are ≥ 0; a 1 s sensor
@@ -6,9 +6,13 @@
 /// - `value`: a format byte (1), then the doubles as raw little-endian bits. Raw rather than
 ///   XOR-compressed: ingest speed comes first, and the byte is there so a compressed form can
 ///   follow without a migration.
+/// - `seq` (the devices' `seq` counters; NULL when no reading has one): a format byte (1), then
+///   each seq as a zigzag varint delta from the one before (from 0), so a device counting up
+///   costs one byte a reading; -1 marks a reading without one.
 enum BlockCodec {
     static let timestampFormat: UInt8 = 1
     static let valueFormat: UInt8 = 1
+    static let seqFormat: UInt8 = 1
 
     /// Appends the `ts` column of `ts[range]` (sorted ascending) to `out`.
     static func encodeTimestamps(_ ts: UnsafeBufferPointer<Int64>, into out: inout [UInt8]) {
@@ -32,13 +36,51 @@ enum BlockCodec {
         }
     }
 
+    /// Appends the `seq` column to `out`.
+    static func encodeSeqs(_ seqs: UnsafeBufferPointer<Int64>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(seqFormat)
+        var previous: Int64 = 0
+        for seq in seqs {
+            let delta = seq &- previous
+            appendVarint(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)), to: &out)
+            previous = seq
+        }
+    }
+
+    /// Decodes a `seq` column of `count` readings, appending to `out`.
+    static func decodeSeqs(count: Int, _ bytes: UnsafeRawBufferPointer, into out: inout [Int64]) throws(ReadingStoreError) {
+        guard bytes.first == seqFormat else { throw ReadingStoreError(.schema, "block seqs in an unknown form") }
+        var position = 1
+        var previous: Int64 = 0
+        for index in 0..<count {
+            guard let raw = readVarint(bytes, &position) else {
+                throw ReadingStoreError(.schema, "block seqs end after \(index) of \(count)")
+            }
+            previous = previous &+ (Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1))
+            out.append(previous)
+        }
+    }
+
     /// Decodes both columns of a block of `count` readings, appending to `ts` and `values`.
     static func decode(
         count: Int, timestamps: UnsafeRawBufferPointer, values: UnsafeRawBufferPointer,
         into ts: inout [Int64], _ out: inout [Double]
     ) throws(ReadingStoreError) {
-        guard timestamps.first == timestampFormat, values.first == valueFormat, values.count == 1 + 8 * count else {
-            throw ReadingStoreError(.schema, "block of \(count) readings in an unknown form")
+        guard values.first == valueFormat, values.count == 1 + 8 * count else {
+            throw ReadingStoreError(.schema, "block of \(count) values in an unknown form")
+        }
+        try decodeTimestamps(count: count, timestamps, into: &ts)
+        for index in 0..<count {
+            let bits = values.loadUnaligned(fromByteOffset: 1 + 8 * index, as: UInt64.self)
+            out.append(Double(bitPattern: UInt64(littleEndian: bits)))
+        }
+    }
+
+    /// Decodes the `ts` column of a block of `count` readings, appending to `ts`.
+    static func decodeTimestamps(count: Int, _ timestamps: UnsafeRawBufferPointer, into ts: inout [Int64]) throws(ReadingStoreError) {
+        guard timestamps.first == timestampFormat else {
+            throw ReadingStoreError(.schema, "block of \(count) timestamps in an unknown form")
         }
         var position = 1
         var previous: Int64 = 0
@@ -52,10 +94,6 @@ enum BlockCodec {
                 previous = previous &+ Int64(bitPattern: raw)
             }
             ts.append(previous)
-        }
-        for index in 0..<count {
-            let bits = values.loadUnaligned(fromByteOffset: 1 + 8 * index, as: UInt64.self)
-            out.append(Double(bitPattern: UInt64(littleEndian: bits)))
         }
     }
 

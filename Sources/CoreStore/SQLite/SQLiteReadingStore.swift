@@ -68,6 +68,10 @@ public final class SQLiteReadingStore: ReadingStore {
         return try await reader.readings(series: series, from: from, to: to, step: step, aggregation: aggregation)
     }
 
+    public func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery {
+        try await reader.delivery(series: series, from: from, to: to, storedSince: storedSince)
+    }
+
     public func alerts(_ filter: AlertFilter) async throws -> [AlertRecord] {
         try await reader.alerts(filter.validated())
     }

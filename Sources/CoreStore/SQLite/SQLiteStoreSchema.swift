@@ -5,9 +5,10 @@
 /// reading batch over 200 series is ~200 row inserts, and a range query reads the blocks of the
 /// hours it spans through `blocks_series_hour`. `series` carries the per-series summary and
 /// `rollup_1h` the hourly aggregates, both maintained in the ingest transaction; rollups outlive
-/// raw blocks under retention. `batches` is the exactly-once ledger keyed by `(edge, seq)`.
+/// raw blocks under retention. Each block also keeps its readings' device `seq`s and the time
+/// the core stored it, for end-to-end delivery checks. `batches` is the exactly-once ledger keyed by `(edge, seq)`.
 enum SQLiteStoreSchema {
-    static let version: Int64 = 1
+    static let version: Int64 = 2
 
     static let statements = """
         CREATE TABLE IF NOT EXISTS meta(
@@ -32,7 +33,9 @@ enum SQLiteStoreSchema {
             min_ts INTEGER NOT NULL,
             max_ts INTEGER NOT NULL,
             ts BLOB NOT NULL,
-            value BLOB NOT NULL
+            value BLOB NOT NULL,
+            seq BLOB,
+            stored_at INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX IF NOT EXISTS blocks_series_hour ON blocks(series_id, hour);
         CREATE TABLE IF NOT EXISTS rollup_1h(
@@ -66,6 +69,16 @@ enum SQLiteStoreSchema {
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS alerts_at ON alerts(at);
         """
+
+    /// Upgrades from older versions, each run in the opening transaction: from-version → statements.
+    static let migrations: [Int64: String] = [
+        // 2: each block keeps its readings' device seqs and when the core stored it
+        // (`GET /api/v1/delivery`); blocks stored before have neither (NULL, 0).
+        1: """
+            ALTER TABLE blocks ADD COLUMN seq BLOB;
+            ALTER TABLE blocks ADD COLUMN stored_at INTEGER NOT NULL DEFAULT 0;
+            """,
+    ]
 
     enum MetaKey {
         static let schemaVersion = "schema_version"

@@ -1,3 +1,4 @@
+import Foundation
 import Readings
 import SQLite
 
@@ -8,6 +9,9 @@ extension SQLiteStoreWriter {
         let db = try opened()
         var created: [Series: Int64] = [:]
         let outcome = try db.connection.transaction { () throws -> IngestOutcome in
+            // When this writer got to the batch (after any queue): what `GET /api/v1/delivery`
+            // reports as stored_at; the commit follows within the same call.
+            let storedAtMillis = Self.wallMillis()
             try db.insertBatch.bind(batch.edge, at: 1)
             try db.insertBatch.bind(batch.seq, at: 2)
             try db.insertBatch.bind(receivedAtMillis, at: 3)
@@ -22,7 +26,7 @@ extension SQLiteStoreWriter {
                 ids[totals.series] = try seriesID(series, db: db, created: &created)
             }
             for run in layout.runs {
-                try insertBlock(run, id: ids[run.series], layout: layout, db: db)
+                try insertBlock(run, id: ids[run.series], layout: layout, storedAtMillis: storedAtMillis, db: db)
             }
             for totals in layout.totals {
                 let update = db.updateSummary
@@ -38,6 +42,12 @@ extension SQLiteStoreWriter {
         // Only now: a rolled-back series id could be handed to another series later.
         seriesIDs.merge(created) { old, _ in old }
         return outcome
+    }
+
+    static func wallMillis() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     private func seriesID(_ series: Series, db: Open, created: inout [Series: Int64]) throws -> Int64 {
@@ -57,7 +67,7 @@ extension SQLiteStoreWriter {
         return id
     }
 
-    private func insertBlock(_ run: BatchLayout.Run, id: Int64, layout: BatchLayout, db: Open) throws {
+    private func insertBlock(_ run: BatchLayout.Run, id: Int64, layout: BatchLayout, storedAtMillis: Int64, db: Open) throws {
         layout.ts.withUnsafeBufferPointer {
             BlockCodec.encodeTimestamps(UnsafeBufferPointer(rebasing: $0[run.range]), into: &timestampBytes)
         }
@@ -74,6 +84,15 @@ extension SQLiteStoreWriter {
         try block.bind(maxTs, at: 5)
         try block.bind(blob: timestampBytes, at: 6)
         try block.bind(blob: valueBytes, at: 7)
+        if layout.hasDeviceSeq {
+            layout.deviceSeq.withUnsafeBufferPointer {
+                BlockCodec.encodeSeqs(UnsafeBufferPointer(rebasing: $0[run.range]), into: &seqBytes)
+            }
+            try block.bind(blob: seqBytes, at: 8)
+        } else {
+            try block.bindNull(at: 8)
+        }
+        try block.bind(storedAtMillis, at: 9)
         try block.run()
 
         let rollup = db.upsertRollup

@@ -30,12 +30,21 @@ actor SQLiteStoreWriter {
             try db.execute("PRAGMA cache_size=-\(options.cacheKiB)")
             try db.execute("PRAGMA temp_store=MEMORY")
             try db.execute("PRAGMA journal_size_limit=67108864")
+            let versionKey = SQLiteStoreSchema.MetaKey.schemaVersion
             try db.transaction {
+                // Tables of an older version exist already: CREATE … IF NOT EXISTS leaves them, so
+                // the migrations bring them up to date first.
+                let hasMeta = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") > 0
+                var stored = hasMeta ? try db.scalarInt("SELECT COALESCE(MAX(value), 0) FROM meta WHERE key = '\(versionKey)'") : 0
+                while stored > 0, stored < SQLiteStoreSchema.version, let migration = SQLiteStoreSchema.migrations[stored] {
+                    try db.execute(migration)
+                    try db.execute("UPDATE meta SET value = \(stored + 1) WHERE key = '\(versionKey)'")
+                    stored += 1
+                }
                 try db.execute(SQLiteStoreSchema.statements)
-                try db.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('\(SQLiteStoreSchema.MetaKey.schemaVersion)', \(SQLiteStoreSchema.version))")
+                try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('\(versionKey)', \(SQLiteStoreSchema.version))")
             }
-            let version = try db.scalarInt("SELECT value FROM meta WHERE key = '\(SQLiteStoreSchema.MetaKey.schemaVersion)'")
+            let version = try db.scalarInt("SELECT value FROM meta WHERE key = '\(versionKey)'")
             guard version == SQLiteStoreSchema.version else {
                 throw ReadingStoreError(.schema, "\(path) has schema version \(version); this build knows \(SQLiteStoreSchema.version)")
             }
@@ -46,7 +55,7 @@ actor SQLiteStoreWriter {
             insertSeries = try db.prepare(
                 "INSERT INTO series(site, line, device, sensor, unit) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id")
             insertBlock = try db.prepare(
-                "INSERT INTO blocks(series_id, hour, count, min_ts, max_ts, ts, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                "INSERT INTO blocks(series_id, hour, count, min_ts, max_ts, ts, value, seq, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
             upsertRollup = try db.prepare("""
                 INSERT INTO rollup_1h(series_id, hour, count, sum, min, max, last, last_ts)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -82,6 +91,7 @@ actor SQLiteStoreWriter {
     /// Reused encode buffers.
     var timestampBytes: [UInt8] = []
     var valueBytes: [UInt8] = []
+    var seqBytes: [UInt8] = []
 
     init(path: String, options: SQLiteReadingStore.Options, executor: ThreadExecutor) throws {
         self.executor = executor

@@ -37,6 +37,10 @@ public struct BatchLayout: Sendable {
     public private(set) var ts: [Int64]
     /// Values in the same order as ``ts``.
     public private(set) var value: [Double]
+    /// Device `seq` of each reading in the same order as ``ts`` (-1: none).
+    public private(set) var deviceSeq: [Int64]
+    /// Whether some reading carries a device `seq` (otherwise ``deviceSeq`` is all -1).
+    public private(set) var hasDeviceSeq: Bool
     /// Runs in (series, hour) order.
     public private(set) var runs: [Run] = []
     /// One entry per series that has readings in the batch, in series order.
@@ -47,9 +51,11 @@ public struct BatchLayout: Sendable {
     ///   `sid` or a non-finite value (the core must refuse such a batch, not store half of it).
     public init(_ batch: Batch) throws(ReadingStoreError) {
         let n = batch.sid.count
-        guard batch.ts.count == n, batch.value.count == n else {
-            throw ReadingStoreError(.invalidBatch, "\(batch.edge):\(batch.seq): columns differ in length (sid \(n), ts \(batch.ts.count), value \(batch.value.count))")
+        // An empty device-seq column means no reading carries one.
+        guard batch.ts.count == n, batch.value.count == n, batch.deviceSeq.isEmpty || batch.deviceSeq.count == n else {
+            throw ReadingStoreError(.invalidBatch, "\(batch.edge):\(batch.seq): columns differ in length (sid \(n), ts \(batch.ts.count), value \(batch.value.count), dseq \(batch.deviceSeq.count))")
         }
+        let withSeq = batch.deviceSeq.contains { $0 >= 0 }
         let seriesCount = batch.series.count
         // A series listed twice is one series: fold later entries onto the first, so each stored
         // series gets one summary update and one upsert per hour (PostgreSQL's ON CONFLICT
@@ -71,6 +77,7 @@ public struct BatchLayout: Sendable {
         for k in 0..<seriesCount { starts[k + 1] += starts[k] }
         var ts = [Int64](repeating: 0, count: n)
         var value = [Double](repeating: 0, count: n)
+        var deviceSeq = [Int64](repeating: -1, count: withSeq ? n : 0)
         var next = starts
         for i in 0..<n {
             let v = batch.value[i]
@@ -80,13 +87,17 @@ public struct BatchLayout: Sendable {
             let k = canonical[Int(batch.sid[i])]
             ts[next[k]] = batch.ts[i]
             value[next[k]] = v
+            if withSeq { deviceSeq[next[k]] = max(batch.deviceSeq[i], -1) }
             next[k] += 1
         }
         for k in 0..<seriesCount where starts[k] < starts[k + 1] {
-            Self.sortByTime(&ts, &value, starts[k]..<starts[k + 1])
+            Self.sortByTime(&ts, &value, &deviceSeq, starts[k]..<starts[k + 1])
         }
+        if !withSeq { deviceSeq = [Int64](repeating: -1, count: n) }
         self.ts = ts
         self.value = value
+        self.deviceSeq = deviceSeq
+        self.hasDeviceSeq = withSeq
         for k in 0..<seriesCount where starts[k] < starts[k + 1] {
             cut(series: k, starts[k]..<starts[k + 1])
         }
@@ -94,18 +105,20 @@ public struct BatchLayout: Sendable {
 
     /// Sorts one series' slice by ts, keeping batch order on ties; edges usually send readings
     /// in order, so the check comes first and the sort is rare.
-    private static func sortByTime(_ ts: inout [Int64], _ value: inout [Double], _ range: Range<Int>) {
+    private static func sortByTime(_ ts: inout [Int64], _ value: inout [Double], _ deviceSeq: inout [Int64], _ range: Range<Int>) {
         var sorted = true
         for i in range.dropFirst() where ts[i - 1] > ts[i] {
             sorted = false
             break
         }
         if sorted { return }
-        var pairs = range.map { (ts[$0], $0 - range.lowerBound, value[$0]) }
-        pairs.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        for (offset, pair) in pairs.enumerated() {
-            ts[range.lowerBound + offset] = pair.0
-            value[range.lowerBound + offset] = pair.2
+        let hasSeq = !deviceSeq.isEmpty
+        var rows = range.map { (ts[$0], $0 - range.lowerBound, value[$0], hasSeq ? deviceSeq[$0] : -1) }
+        rows.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        for (offset, row) in rows.enumerated() {
+            ts[range.lowerBound + offset] = row.0
+            value[range.lowerBound + offset] = row.2
+            if hasSeq { deviceSeq[range.lowerBound + offset] = row.3 }
         }
     }
 

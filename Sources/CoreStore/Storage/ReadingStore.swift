@@ -29,6 +29,11 @@ public protocol ReadingStore: Sendable {
     /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for `step ≤ 0`.
     func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point]
 
+    /// Every raw reading of one series with `ts` in `[from, to)` that the core stored at or after
+    /// `storedSince` (epoch ms): its device `seq` and store time, ascending by `ts`. For end-to-end
+    /// checks (`haetae-sim --verify-core`); raw retention applies. An unknown series gives none.
+    func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery
+
     /// Alerts, one per `(edge, alert_id)` as its latest notification, newest first.
     /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for a status other than firing/resolved.
     func alerts(_ filter: AlertFilter) async throws -> [AlertRecord]
