@@ -22,6 +22,9 @@ public struct ConnectionTally: Sendable, Equatable {
     /// ``PublishKey`` (only devices named in `SimulationSettings.watchedDevices`: hazard devices
     /// whose alerts are timed).
     public var publishedAt: [PublishKey: Int64] = [:]
+    /// Per device index, what it published by seq (only with `SimulationSettings.tracksDelivery`,
+    /// for `--verify-core`; empty otherwise).
+    public var delivery: [DeliveryLedger] = []
 
     /// A device's reading: device index, `seq` and sensor.
     public struct PublishKey: Hashable, Sendable {
@@ -84,5 +87,12 @@ public struct ConnectionTally: Sendable, Equatable {
         lastSendNanos = [lastSendNanos, other.lastSendNanos].compactMap { $0 }.max()
         lastAckNanos = [lastAckNanos, other.lastAckNanos].compactMap { $0 }.max()
         publishedAt.merge(other.publishedAt) { first, _ in first }
+        if delivery.isEmpty {
+            delivery = other.delivery
+        } else {
+            for index in delivery.indices where index < other.delivery.count {
+                delivery[index].merge(other.delivery[index])
+            }
+        }
     }
 }

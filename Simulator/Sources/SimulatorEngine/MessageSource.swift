@@ -48,6 +48,9 @@ public struct MessageFacts: Sendable, Equatable {
     public var malformed: String?
     /// True for a deliberate duplicate of an earlier message.
     public var duplicate: Bool
+    /// Whether the payload itself carries `seq` (a bare number does not, though its tick has
+    /// one): what the edge and the core can see of it.
+    public var seqInPayload = true
 
     public init(device: Int, readings: Int, seq: Int64, lastSeq: Int64? = nil, malformed: String? = nil, duplicate: Bool = false) {
         self.device = device

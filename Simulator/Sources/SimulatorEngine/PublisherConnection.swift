@@ -43,7 +43,7 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
     public init(
         configuration: MQTTConfiguration, source: Source, devices: Int, rate: Double, qos: Int, window: Int,
         readingLimit: Int64, deadlineNanos: UInt64, disconnectEvery: Duration? = nil, firstDisconnect: Duration? = nil,
-        watchedDevices: Set<Int> = [], logger: Logger
+        watchedDevices: Set<Int> = [], tracksDelivery: Bool = false, logger: Logger
     ) throws {
         watched = (0..<devices).map { watchedDevices.contains($0) }
         client = try MQTTClient(configuration: configuration, logger: logger)
@@ -54,6 +54,7 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
         self.readingLimit = readingLimit
         self.deadlineNanos = deadlineNanos
         tally = ConnectionTally(devices: devices)
+        if tracksDelivery { tally.delivery = Array(repeating: DeliveryLedger(), count: devices) }
         snapshot = Mutex(ConnectionTally(devices: 0))
         self.logger = logger
         disconnectEveryNanos = disconnectEvery.map { Self.nanos($0) }
@@ -163,6 +164,11 @@ public final class PublisherConnection<Source: MessageSource>: MQTTMessageHandle
         switch sent {
         case .success:
             tally.record(facts, nowNanos: nowNanos)
+            if !tally.delivery.isEmpty, facts.device < tally.delivery.count, facts.malformed == nil {
+                // The core sees -1 for a reading whose payload had no seq.
+                let seqs = facts.seqInPayload ? facts.seq...max(facts.seq, facts.lastSeq) : -1 ... -1
+                tally.delivery[facts.device].record(seqs: seqs, readings: facts.readings, micros: Self.wallClockMicros())
+            }
             if facts.seq >= 0, facts.device < watched.count, watched[facts.device] {
                 let micros = Self.wallClockMicros()
                 for seq in facts.seq...max(facts.seq, facts.lastSeq) {

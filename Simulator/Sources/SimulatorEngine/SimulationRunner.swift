@@ -18,6 +18,8 @@ public struct SimulationSettings: Sendable {
     public var disconnectEvery: Duration?
     /// Devices whose publish times are kept per reading (``ConnectionTally/publishedAt``).
     public var watchedDevices: Set<Int> = []
+    /// Keep a ``DeliveryLedger`` per device (``ConnectionTally/delivery``), for `--verify-core`.
+    public var tracksDelivery = false
 
     public init(
         mqtt: MQTTConfiguration, connections: Int, qos: Int, window: Int = 1_000, messageRate: Double, readingLimit: Int64,
@@ -62,7 +64,7 @@ public final class SimulationRunner<Source: MessageSource>: Sendable {
                 configuration: mqtt, source: share, devices: devices,
                 rate: settings.messageRate * fraction, qos: settings.qos, window: settings.window,
                 readingLimit: limits[index], deadlineNanos: deadline,
-                disconnectEvery: settings.disconnectEvery, firstDisconnect: firstDrop, watchedDevices: settings.watchedDevices,
+                disconnectEvery: settings.disconnectEvery, firstDisconnect: firstDrop, watchedDevices: settings.watchedDevices, tracksDelivery: settings.tracksDelivery,
                 logger: logger))
         }
         self.connections = connections

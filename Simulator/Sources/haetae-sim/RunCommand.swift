@@ -54,6 +54,12 @@ struct RunCommand: AsyncParsableCommand {
     var watchCommands: String = "factory/+/+/+/cmd"
     @Option(help: "After publishing, wait this long at most for the alerts of every hazard.") var alertWait: String = "15s"
     @Option(help: "An alert still counts for a hazard this long after the hazard ended.") var alertGrace: String = "5s"
+    @Option(help: "After publishing, wait for this haetae-core (http://host:port) to catch up, then report per device what it stored: sent vs stored, lost, duplicated (from seq), publish→stored latency.")
+    var verifyCore: String?
+    @Option(help: "File holding the core's read token (or set HAETAE_SIM_CORE_TOKEN); none for a core that allows loopback reads.")
+    var coreTokenFile: String?
+    @Option(help: "With --verify-core: wait this long at most for the core to catch up.") var verifyWait: String = "120s"
+    @Option(help: "With --verify-core: stop waiting once the core's count has not moved for this long.") var verifyIdle: String = "15s"
     @Flag(help: "No progress line.") var quiet = false
 
     func validate() throws {
@@ -75,6 +81,9 @@ struct RunCommand: AsyncParsableCommand {
         let startWallMillis = Int64(started.timeIntervalSince1970 * 1_000)
 
         let verifier = try await startAlertVerification(mqtt: mqtt, logger: logger)
+        let coreVerifier = try verifyCore.map { try CoreVerifier(url: $0, tokenFile: coreTokenFile) }
+        let verifyWaitSeconds = try optionSeconds(verifyWait, "--verify-wait")
+        let verifyIdleSeconds = try optionSeconds(verifyIdle, "--verify-idle")
 
         // What to publish: a scenario (ground truth from its plan) or a recording.
         let source: SimulationReport.Source
@@ -83,6 +92,9 @@ struct RunCommand: AsyncParsableCommand {
         let tally: ConnectionTally
         let interrupted: Bool
         let qos: Int
+        // The core's count of the devices' readings before the run (nil: not reachable then).
+        var baseline: Int64?
+        var skewMillis: Int64 = 0
         if let replay {
             let recording: Recording
             do {
@@ -96,9 +108,12 @@ struct RunCommand: AsyncParsableCommand {
             qos = self.qos ?? 1
             source = .init(name: "replay:\(recording.name)", seed: 0, targetRate: rate ?? 0, devices: plan.devices, hazards: [])
             let connections = min(self.connections, max(1, plan.devices.count))
-            settings = SimulationSettings(
+            var replaySettings = SimulationSettings(
                 mqtt: mqtt, connections: connections, qos: qos, window: window, messageRate: rate ?? 0,
                 readingLimit: count ?? .max, duration: .nanoseconds(Int64(seconds * 1e9)))
+            replaySettings.tracksDelivery = coreVerifier != nil
+            settings = replaySettings
+            baseline = await coreVerifier?.storedCount(of: Set(source.devices))
             FileHandle.standardError.write(Data("haetae-sim: replaying \(recording.name) (\(recording.messages.count) messages, \(plan.totalReadings) readings, \(plan.devices.count) devices) → \(url.host):\(url.port), \(connections) connections, QoS \(qos), \(rate.map { "\(Int($0)) messages/s" } ?? "at \(speed)× the recorded pace")\n".utf8))
             let pace = rate == nil ? speed : nil
             (tally, interrupted) = try await publish(settings: settings, devices: plan.devices.count, seconds: seconds, logger: logger) { index, count in
@@ -125,7 +140,10 @@ struct RunCommand: AsyncParsableCommand {
                 disconnectEvery: scenario.faults.disconnectEvery.map { .nanoseconds(Int64($0 * 1e9)) })
             // Alerts are timed from the publish of the reading that raised them: keep those of hazard devices.
             if verifier != nil { scenarioSettings.watchedDevices = Set(plan.groundTruth.map(\.deviceIndex)) }
+            scenarioSettings.tracksDelivery = coreVerifier != nil
             settings = scenarioSettings
+            skewMillis = Int64(scenario.faults.skewBy * 1_000)
+            baseline = await coreVerifier?.storedCount(of: Set(source.devices))
             FileHandle.standardError.write(Data("haetae-sim: \(scenario.name) → \(url.host):\(url.port), \(plan.devices.count) devices, \(connections) connections, QoS \(qos), target \(Int(plan.totalRate)) readings/s, \(count.map { "\($0) readings or " } ?? "")\(seconds)s\n".utf8))
             (tally, interrupted) = try await publish(settings: settings, devices: plan.devices.count, seconds: seconds, logger: logger) { index, count in
                 ScenarioSource(plan: plan, connection: index, connections: count)
@@ -161,6 +179,21 @@ struct RunCommand: AsyncParsableCommand {
             result.alerts = verification
             print("alerts: \(verification.detected)/\(verification.hazards) hazards detected (recall \(verification.recall)), \(verification.firingAlerts) fired, \(verification.falseAlerts.count) false (precision \(verification.precision)), \(verification.badSignatures) bad signatures; publish→webhook p99 \(verification.webhookLatency.map { "\($0.p99) ms" } ?? "-"), publish→stop command p99 \(verification.stopCommandLatency.map { "\($0.p99) ms" } ?? "-")")
         }
+        if let coreVerifier {
+            let ledgers = tally.delivery
+            let expected = ledgers.reduce(0) { $0 + $1.numbered + $1.unnumbered }
+            FileHandle.standardError.write(Data("haetae-sim: waiting for the core at \(coreVerifier.baseURL) to store \(expected) readings…\n".utf8))
+            // Only readings stored since the run began, with ts where this run put them (a replay keeps recorded times).
+            let window: (from: Int64, to: Int64) = replay != nil
+                ? (0, 4_102_444_800_000)
+                : (startWallMillis - skewMillis - 3_600_000, Int64(Date().timeIntervalSince1970 * 1_000) + skewMillis + 3_600_000)
+            let core = try await verifyCore(
+                coreVerifier, devices: source.devices, ledgers: ledgers, baseline: baseline, expected: expected,
+                window: window, storedSince: startWallMillis - 2_000, wait: verifyWaitSeconds, idle: verifyIdleSeconds,
+                injectedDuplicates: tally.duplicates)
+            result.core = core
+            print("core: \(core.stored)/\(core.sent) readings stored, \(core.lost) lost, \(core.duplicated) duplicated, \(core.unexpected) unexpected (\(core.caughtUp ? "caught up" : "did not catch up") after \(core.waitedS)s); publish→stored p50 \(core.publishToStored.map { "\($0.p50) ms" } ?? "-"), p99 \(core.publishToStored.map { "\($0.p99) ms" } ?? "-")")
+        }
         print("sent \(result.sentTotal) readings in \(result.messagesTotal) messages over \(result.durationS)s: \(Int(result.achievedRate)) readings/s, \(result.errors) errors, \(result.malformed.values.reduce(0, +)) malformed, \(result.disconnects) disconnects, \(result.hazards.count) hazards (stopped by \(stoppedBy))")
         if let report {
             do {
@@ -170,6 +203,43 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if result.errors > 0 || result.messagesTotal == 0 { throw ExitCode.failure }
+        if let core = result.core, !core.isExact { throw ExitCode.failure }
+    }
+
+    /// Waits for the core, then compares what it stored with each device's ledger.
+    private func verifyCore(
+        _ core: CoreVerifier, devices: [String], ledgers: [DeliveryLedger], baseline: Int64?, expected: Int64,
+        window: (from: Int64, to: Int64), storedSince: Int64, wait: Double, idle: Double, injectedDuplicates: Int64
+    ) async throws -> CoreDeliveryReport {
+        let keys = Set(devices)
+        let (waited, caughtUp) = await core.waitForCatchUp(devices: keys, baseline: baseline, expected: expected, wait: wait, idle: idle)
+        guard let series = await core.series(of: keys) else {
+            throw SimFailure(message: "--verify-core \(core.baseURL): the core did not answer GET /api/v1/series")
+        }
+        var checks: [String: DeliveryCheck] = [:]
+        for (index, key) in devices.enumerated() where index < ledgers.count {
+            checks[key] = DeliveryCheck(ledger: ledgers[index])
+        }
+        var latencies: [Int64] = []
+        for one in series {
+            let key = "\(one.site)/\(one.line)/\(one.device)"
+            let delivery = try await core.delivery(series: one, from: window.from, to: window.to, storedSince: storedSince)
+            for (seq, storedAt) in zip(delivery.seq, delivery.storedAt) {
+                if let micros = checks[key]?.add(seq: seq, storedAtMillis: storedAt) { latencies.append(micros) }
+            }
+        }
+        var total = DeliveryCheck.Result()
+        var perDevice: [String: DeliveryCheck.Result] = [:]
+        for (key, check) in checks {
+            let result = check.result
+            guard result.sent > 0 || result.stored > 0 else { continue }
+            perDevice[key] = result
+            total.add(result)
+        }
+        return CoreDeliveryReport(
+            url: core.baseURL, waitedS: waited, caughtUp: caughtUp, sent: total.sent, stored: total.stored, lost: total.lost,
+            duplicated: total.duplicated, unexpected: total.unexpected, injectedDuplicates: injectedDuplicates,
+            perDevice: perDevice, publishToStored: AlertVerifier.percentiles(latencies))
     }
 
     private func optionSeconds(_ text: String, _ option: String) throws -> Double {

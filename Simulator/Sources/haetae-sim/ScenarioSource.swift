@@ -7,6 +7,8 @@ import SimulatorEngine
 struct ScenarioSource: MessageSource {
     private var streams: [DeviceStream]
     private var messagesPerTick: [Double]
+    /// Per device index of the plan: whether its payloads carry `seq` (bare numbers do not).
+    private let seqInPayload: [Bool]
     private var buffer = MessageBuffer()
     private var nextMessage = 0
     private var nextStream = 0
@@ -20,6 +22,7 @@ struct ScenarioSource: MessageSource {
         let mine = plan.devices.indices.filter { $0 % connections == connection }
         streams = mine.map { DeviceStream(plan: plan, device: $0) }
         messagesPerTick = mine.map { plan.devices[$0].messagesPerTick }
+        seqInPayload = plan.devices.map { $0.payload != .number }
         let allMessages = plan.devices.reduce(0) { $0 + $1.messagesPerTick }
         shareOfMessages = allMessages > 0 ? messagesPerTick.reduce(0, +) / allMessages : nil
         let allReadings = plan.devices.reduce(0) { $0 + $1.sensors.count }
@@ -74,6 +77,7 @@ struct ScenarioSource: MessageSource {
         }
         var facts = MessageFacts(device: message.device, readings: message.readings, seq: message.seqs.lowerBound, lastSeq: message.seqs.upperBound)
         facts.sensor = message.sensor
+        facts.seqInPayload = message.device < seqInPayload.count ? seqInPayload[message.device] : true
         switch message.kind {
         case .readings: break
         case .duplicate: facts.duplicate = true

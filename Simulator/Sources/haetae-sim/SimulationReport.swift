@@ -46,9 +46,11 @@ struct SimulationReport: Encodable {
     var hazards: [Hazard]
     /// With `--webhook-listen`: the alerts and stop commands the edge sent, matched to the hazards.
     var alerts: AlertVerification?
+    /// With `--verify-core`: what the core stored of this run.
+    var core: CoreDeliveryReport?
 
     enum CodingKeys: String, CodingKey {
-        case scenario, seed, broker, qos, connections, errors, malformed, duplicates, disconnects, hazards, acknowledged, alerts
+        case scenario, seed, broker, qos, connections, errors, malformed, duplicates, disconnects, hazards, acknowledged, alerts, core
         case startedAt = "started_at"
         case durationS = "duration_s"
         case targetRate = "target_rate"

@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SimulatorEngine
+
+/// `--verify-core URL`: once publishing is done, waits until the core has caught up, then holds
+/// what it stored (`GET /api/v1/delivery`, per reading its device seq and store time) against
+/// what each device published (``DeliveryLedger``): sent vs stored, lost and duplicated per
+/// device, and publish → stored latency.
+///
+/// Only readings the core stored after the run started count, so earlier runs against the same
+/// core do not; the core and the simulator are assumed to have clocks within a second or two.
+struct CoreVerifier: Sendable {
+    let baseURL: String
+    let token: String?
+    let client = HTTPClient.shared
+
+    init(url: String, tokenFile: String?) throws {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw SimFailure(message: "--verify-core \(url): use http://host:port or https://host:port")
+        }
+        baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        if let tokenFile {
+            guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+                throw SimFailure(message: "--core-token-file \(tokenFile): cannot read it")
+            }
+            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            token = ProcessInfo.processInfo.environment["HAETAE_SIM_CORE_TOKEN"]
+        }
+    }
+
+    /// A series of the simulated devices as the core lists it.
+    struct StoredSeries: Decodable {
+        var id: Int64
+        var site: String
+        var line: String
+        var device: String
+        var count: Int64
+    }
+
+    /// The series of `devices` (`site/line/device`) the core holds, or nil when it cannot be asked.
+    func series(of devices: Set<String>) async -> [StoredSeries]? {
+        let sites = Set(devices.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) })
+        var found: [StoredSeries] = []
+        for site in sites.sorted() {
+            struct Listing: Decodable { var series: [StoredSeries] }
+            guard let listing: Listing = try? await get("/api/v1/series?site=\(Self.escape(site))") else { return nil }
+            found += listing.series.filter { devices.contains("\($0.site)/\($0.line)/\($0.device)") }
+        }
+        return found
+    }
+
+    /// Readings of `devices` the core holds in total, or nil when it cannot be asked.
+    func storedCount(of devices: Set<String>) async -> Int64? {
+        await series(of: devices).map { $0.reduce(0) { $0 + $1.count } }
+    }
+
+    /// Polls until the core holds `expected` more readings than `baseline` (when known), or the
+    /// count has not moved for `idle` seconds while the core answered, or `wait` seconds pass.
+    /// Returns the seconds waited and whether the expected count was reached.
+    func waitForCatchUp(devices: Set<String>, baseline: Int64?, expected: Int64, wait: Double, idle: Double) async -> (seconds: Double, caughtUp: Bool) {
+        let start = ContinuousClock.now
+        let deadline = start + .milliseconds(Int64(wait * 1_000))
+        var last: Int64 = -1
+        var lastChange = start
+        while ContinuousClock.now < deadline {
+            if let count = await storedCount(of: devices) {
+                if let baseline, count - baseline >= expected { return (Self.seconds(since: start), true) }
+                if count != last {
+                    last = count
+                    lastChange = .now
+                } else if ContinuousClock.now - lastChange >= .milliseconds(Int64(idle * 1_000)) {
+                    break
+                }
+            } else {
+                lastChange = .now  // down or unreachable: not idle, keep waiting
+            }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        return (Self.seconds(since: start), false)
+    }
+
+    /// One series' delivery rows.
+    struct SeriesDelivery: Decodable {
+        var seq: [Int64]
+        var storedAt: [Int64]
+
+        enum CodingKeys: String, CodingKey {
+            case seq
+            case storedAt = "stored_at"
+        }
+    }
+
+    /// What the core stored since `storedSince` for each series, with ts in `[from, to)`.
+    func delivery(series: StoredSeries, from: Int64, to: Int64, storedSince: Int64) async throws -> SeriesDelivery {
+        try await get("/api/v1/delivery?series=\(series.id)&from=\(from)&to=\(to)&stored_since=\(storedSince)")
+    }
+
+    private func get<T: Decodable>(_ path: String) async throws -> T {
+        var request = HTTPClientRequest(url: baseURL + path)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 512 << 20)
+        guard response.status == .ok else {
+            throw SimFailure(message: "core \(baseURL)\(path): \(response.status.code) \(String(buffer: body).prefix(200))")
+        }
+        return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+    }
+
+    private static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * 1_000).rounded() / 1_000
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+
+/// A real `haetae-core run` (SQLite store) on a free loopback port, with one edge token, for
+/// tests that forward to the actual core; it can be stopped and started again on the same data.
+final class RealCore: @unchecked Sendable {  // used from one test task at a time
+    let directory: TemporaryDirectory
+    let port: Int
+    let token: String
+    let edgeID: String
+    private let binary: String
+    private(set) var child: ChildProcess?
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init(edgeID: String = "test-edge") throws {
+        directory = try TemporaryDirectory(prefix: "haetae-core")
+        port = FreePort.allocate()
+        self.edgeID = edgeID
+        token = "test-edge-token-\(UUID().uuidString.prefix(12))"
+        binary = try BuiltProducts.executable("haetae-core")
+        try "\(edgeID): \"\(token)\"\n".write(toFile: directory.file("edge-tokens.yaml"), atomically: true, encoding: .utf8)
+        try """
+            http: {listen: "127.0.0.1:\(port)"}
+            storage: {backend: sqlite, path: core.db}
+            auth: {edge_tokens_file: edge-tokens.yaml}
+            log: {level: info}
+            """.write(toFile: directory.file("core.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    /// Starts the core and waits until `/readyz` answers 200.
+    func start() async throws {
+        let child = try ChildProcess(binary, ["run", "--config", directory.file("core.yaml")], outputDirectory: directory.path)
+        self.child = child
+        guard await eventually(timeout: .seconds(20), { !child.isRunning || HTTPGet.fetch(port: self.port, path: "/readyz")?.status == 200 }),
+            child.isRunning
+        else { throw TestSupportError("haetae-core did not become ready: \(child.output())") }
+    }
+
+    /// SIGTERM, then the exit status.
+    func stop() async -> Int32? {
+        guard let child else { return nil }
+        child.terminate()
+        return await child.waitForExit(timeout: .seconds(20))
+    }
+
+    func output() -> String { child?.output() ?? "" }
+
+    /// Readings stored for a site's series, or -1 when the core does not answer.
+    func storedReadings(site: String = "seoul") -> Int {
+        guard let body = HTTPGet.fetch(port: port, path: "/api/v1/series?site=\(site)")?.body,
+            let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+            let series = object["series"] as? [[String: Any]]
+        else { return -1 }
+        return series.reduce(0) { $0 + (($1["count"] as? Int) ?? 0) }
+    }
+}
