@@ -39,7 +39,9 @@ final class AlertReceiver: Sendable {
             return Response(status: .noContent)
         }
         var logger = Logger(label: "haetae.sim.webhooks")
-        logger.logLevel = .warning
+        // The run ends by cancelling this task, which Hummingbird logs as errors; a failure to
+        // listen is thrown (and reported) anyway.
+        logger.logLevel = .critical
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "haetae-sim"),
             onServerRunning: { _ in onListening() }, logger: logger)
