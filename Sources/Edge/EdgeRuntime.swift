@@ -51,7 +51,7 @@ public enum EdgeRuntime {
         let alertRecorded = WakeSignal()
         let alerts = try AlertService(
             store: alertStore, dispatcher: dispatcher, edge: configuration.edge.id, metrics: metrics, logger: logger,
-            recorded: alertRecorded)
+            recorded: alertRecorded, forwardsToCore: configuration.forward != nil, logRetention: configuration.alerts.historyRetention)
 
         // Forwarding to the core: off without a `forward:` section.
         let forwarder = configuration.forward.map { settings in

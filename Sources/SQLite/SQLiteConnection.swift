@@ -86,6 +86,9 @@ public final class SQLiteConnection {
     }
 
     /// Runs a query and returns the first column of the first row as an integer (0 when no row).
+    /// Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
     public func scalarInt(_ sql: String) throws(SQLiteError) -> Int64 {
         let statement = try prepare(sql)
         return try statement.step() ? statement.int64(at: 0) : 0

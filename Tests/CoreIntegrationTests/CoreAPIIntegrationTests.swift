@@ -81,6 +81,10 @@ struct CoreAPIIntegrationTests {
         let other = try #require(try core.post(Self.batch(seq: 1), token: CoreProcess.tokens["gwangju-a"]))
         #expect(other.status == 403)
         #expect(other.body.contains("gwangju-a"))
+        // No such route: 404, in the same JSON form.
+        let unknown = try #require(core.get("/api/v1/nothing"))
+        #expect(unknown.status == 404)
+        #expect(unknown.body.contains(#""code":"not_found""#) && unknown.body.contains("/api/v1/nothing"), "\(unknown.body)")
         #expect(await core.stop() == 0)
     }
 
@@ -105,8 +109,13 @@ struct CoreAPIIntegrationTests {
         #expect(malformed.body.contains("ts"))
         #expect(try core.post(Self.batch(seq: 2, count: 1_200))?.status == 413)
         #expect(try core.post(Self.batch(seq: 3), headers: [("Idempotency-Key", "seoul-a:99")])?.status == 400)
-        // Nothing of the above was stored.
+        // Nothing of the above was stored, and each refusal was counted.
         #expect((try core.json("/api/v1/series")["series"] as? [[String: Any]])?.isEmpty == true)
+        let alertBody = Array(#"{"edge":"seoul-a","alerts":"none"}"#.utf8)
+        #expect(HTTPRequest.send(port: core.port, path: "/api/v1/alerts", headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")], body: alertBody)?.status == 400)
+        let metrics = core.get("/metrics")?.body ?? ""
+        #expect(HTTPGet.metric("haetae_core_batches_total", labels: #"result="rejected""#, in: metrics) == 7, "\(metrics)")
+        #expect(HTTPGet.metric("haetae_core_alert_posts_rejected_total", in: metrics) == 1)
         #expect(await core.stop() == 0)
     }
 

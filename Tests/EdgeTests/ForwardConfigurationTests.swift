@@ -42,7 +42,7 @@ struct ForwardConfigurationTests {
         defer { directory.remove() }
         let forward = try #require(try EdgeConfiguration.load(path: path, environment: [:]).forward)
         #expect(forward.inFlight == 4 && forward.timeout == .seconds(10) && forward.maxRate == 0)
-        #expect(forward.backoffInitial == .milliseconds(500) && forward.backoffMax == .seconds(60))
+        #expect(forward.backoffInitial == .milliseconds(500) && forward.backoffMax == .seconds(10))
     }
 
     @Test("environment overrides: urls comma-separated, the token from the variable token_env names")

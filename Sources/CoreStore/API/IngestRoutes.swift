@@ -12,8 +12,23 @@ struct IngestRoutes: Sendable {
     let metrics: CoreMetrics
 
     func add(to router: Router<CoreRequestContext>) {
-        router.post("/api/v1/batches") { request, context in try await self.postBatch(request, context: context) }
-        router.post("/api/v1/alerts") { request, context in try await self.postAlerts(request, context: context) }
+        // Every refused request counts, whatever the reason (auth, size, content, key).
+        router.post("/api/v1/batches") { request, context in
+            do {
+                return try await self.postBatch(request, context: context)
+            } catch let error as APIError {
+                metrics.batchesRejected.increment()
+                throw error
+            }
+        }
+        router.post("/api/v1/alerts") { request, context in
+            do {
+                return try await self.postAlerts(request, context: context)
+            } catch let error as APIError {
+                metrics.alertPostsRejected.increment()
+                throw error
+            }
+        }
     }
 
     /// Stores one batch exactly once: 200 `{"status":"stored","readings":N}` or, for an
@@ -26,11 +41,9 @@ struct IngestRoutes: Sendable {
         do {
             batch = try BatchCodec.decode(bytes.readableBytesView)
         } catch {
-            metrics.batchesRejected.increment()
             throw APIError.badRequest("not a valid batch: \(error)")
         }
         guard batch.edge == edge else {
-            metrics.batchesRejected.increment()
             throw APIError.forbidden("this token belongs to edge \(edge), the batch to edge \(batch.edge)")
         }
         guard batch.count <= limits.maxBatchReadings else {

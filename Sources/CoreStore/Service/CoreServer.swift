@@ -11,6 +11,7 @@ public enum CoreServer {
         logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: CoreRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
         let authorizer = Authorizer(edgeTokens: configuration.auth.edgeTokens, readToken: configuration.auth.readToken)
         IngestRoutes(store: store, authorizer: authorizer, limits: configuration.http, metrics: metrics).add(to: router)
         QueryRoutes(store: store, authorizer: authorizer).add(to: router)

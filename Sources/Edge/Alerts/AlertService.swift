@@ -29,12 +29,22 @@ final class AlertService: Service, Sendable {
     private let snapshot: Mutex<[String: (body: [UInt8], severity: String)]>
     /// Signalled after a notification is recorded (the forwarder's alert lane wakes).
     private let recorded: WakeSignal?
+    /// Notifications are dropped from the log this long after they happened, once delivered
+    /// to the outbox and (with forwarding) to the core.
+    private let logRetentionMillis: Int64
+    private let forwardsToCore: Bool
+    private let lastPurgeMillis = Atomic<Int64>(0)
 
+    /// - Parameters:
+    ///   - recorded: signalled after each notification is recorded (the forwarder's alert lane).
+    ///   - forwardsToCore: whether a forwarder sends the log to the core (then only forwarded rows are purged).
     init(
         store: sending AlertStore, dispatcher: WebhookDispatcher?, edge: String, metrics: EdgeMetrics, logger: Logger,
-        recorded: WakeSignal? = nil
+        recorded: WakeSignal? = nil, forwardsToCore: Bool = false, logRetention: Duration = .seconds(7 * 86_400)
     ) throws {
         self.recorded = recorded
+        self.forwardsToCore = forwardsToCore
+        logRetentionMillis = logRetention.components.seconds * 1_000
         (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
         var initial: [String: (body: [UInt8], severity: String)] = [:]
         for row in try store.active() { initial[row.alertID] = (row.body, row.severity) }
@@ -102,6 +112,7 @@ final class AlertService: Service, Sendable {
             return
         }
         recorded?.signal()
+        purgeLogIfDue()
         snapshot.withLock {
             if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = (body, event.severity.rawValue) }
         }
@@ -115,8 +126,25 @@ final class AlertService: Service, Sendable {
         await enqueue(id: id, webhookID: AlertNotification.webhookID(event), body: body, receivers: receivers)
     }
 
+    /// At most hourly, on a new notification: old rows leave the log so `alerts.db` stays small.
+    private func purgeLogIfDue() {
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        guard now - lastPurgeMillis.load(ordering: .relaxed) >= 3_600_000 else { return }
+        lastPurgeMillis.store(now, ordering: .relaxed)
+        do {
+            let purged = try store.withLock { try $0.purge(olderThan: now - logRetentionMillis, requireForwarded: forwardsToCore) }
+            if purged > 0 { logger.info("purged old alert notifications", metadata: ["rows": "\(purged)"]) }
+        } catch {
+            logger.warning("cannot purge old alert notifications", metadata: ["error": "\(error)"])
+        }
+    }
+
     private func enqueue(id: Int64, webhookID: String, body: [UInt8], receivers: [String]) async {
-        guard let dispatcher, !receivers.isEmpty else { return }
+        guard let dispatcher, !receivers.isEmpty else {
+            // Nothing to queue: it counts as handed over, so the log may purge it later.
+            _ = try? store.withLock { try $0.markEnqueued(id) }
+            return
+        }
         do {
             for receiver in receivers {
                 try await dispatcher.enqueue(receiver: receiver, id: webhookID, body: body)

@@ -170,11 +170,15 @@ final class AlertStore {
         return bodies
     }
 
-    /// Drops log rows older than `millis` that are both enqueued and forwarded.
-    func purge(olderThan millis: Int64) throws {
-        let delete = try connection.prepare("DELETE FROM alert_log WHERE created_at < ? AND enqueued = 1 AND forwarded = 1")
+    /// Drops log rows older than `millis` that are enqueued for their webhooks and, when the
+    /// edge forwards to a core, forwarded; returns how many.
+    @discardableResult
+    func purge(olderThan millis: Int64, requireForwarded: Bool) throws -> Int {
+        let delete = try connection.prepare(
+            "DELETE FROM alert_log WHERE created_at < ? AND enqueued = 1\(requireForwarded ? " AND forwarded = 1" : "")")
         try delete.bind(millis, at: 1)
         try delete.run()
+        return connection.changes
     }
 
     private func bindKey(_ statement: SQLiteStatement, rule: String, site: String, line: String, device: String, sensor: String) throws {

@@ -62,7 +62,9 @@ extension EdgeConfiguration {
         }
 
         let initial = try reader.duration("forward.backoff.initial", default: .milliseconds(500), minimum: .milliseconds(1))
-        let maximum = try reader.duration("forward.backoff.max", default: .seconds(60), minimum: .milliseconds(1))
+        // 10 s: after an outage the edge notices the core is back within seconds (one probe request per
+        // interval costs the WAN nothing); a longer cap left a drained-in-6-s backlog waiting ~1 min.
+        let maximum = try reader.duration("forward.backoff.max", default: .seconds(10), minimum: .milliseconds(1))
         guard maximum >= initial else {
             throw reader.error("forward.backoff.max", "must be at least forward.backoff.initial (\(initial))")
         }

@@ -60,4 +60,38 @@ struct EdgeToCoreEndToEndTests {
         core.terminate()
         #expect(await core.waitForExit(timeout: .seconds(20)) == 0)
     }
+
+    @Test("an edge killed with batches in flight to a frozen real core sends them again; the core stores each reading once")
+    func killedWithBatchesInFlight() async throws {
+        let broker = try await MosquittoBroker()
+        let core = try RealCore()
+        try await core.start()
+        // Slow catch-up, so the kill lands mid-drain with everything already in the spool.
+        let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: core.token, forward: ["max_rate: 5000"])
+        try await edge.start()
+        let total = 40_000
+        try await Publisher.publishBulk(port: broker.port, count: total, qos: 1, topics: ForwardTest.topics)
+        #expect(await eventually(timeout: .seconds(30)) { (edge.metric("haetae_readings_spooled_total") ?? 0) >= Double(total) })
+        #expect(await eventually(timeout: .seconds(20)) { core.storedReadings() >= 5_000 })
+
+        // Requests reach the frozen core and wait there; the edge dies before any answer.
+        core.freeze(true)
+        try await Task.sleep(for: .milliseconds(800))
+        await edge.kill()
+        core.freeze(false)
+        let storedAtKill = core.storedReadings()
+        try await edge.start()
+        #expect(await eventually(timeout: .seconds(60)) { core.storedReadings() >= total }, "stored \(core.storedReadings())")
+        #expect(await ForwardTest.drained(edge))
+        try await Task.sleep(for: .milliseconds(300))
+
+        let seqs = core.storedSeqs()
+        let duplicates = core.metric("haetae_core_batches_total", labels: #"result="duplicate""#) ?? 0
+        print("kill -9 with batches in flight to a frozen core: \(storedAtKill) stored at the kill, \(seqs.count) stored in the end, \(Int(duplicates)) batches sent again and answered duplicate")
+        #expect(core.storedReadings() == total)
+        #expect(seqs.sorted() == Array(0..<total), "every seq once: \(seqs.count) stored, \(Set(seqs).count) distinct")
+        #expect(duplicates >= 1, "the batches in flight at the kill were stored by the core and sent again")
+        #expect(await edge.stop() == 0)
+        #expect(await core.stop() == 0)
+    }
 }

@@ -46,6 +46,34 @@ final class RealCore: @unchecked Sendable {  // used from one test task at a tim
 
     func output() -> String { child?.output() ?? "" }
 
+    /// Freezes (`SIGSTOP`) or resumes (`SIGCONT`) the core: requests sent meanwhile stay unanswered.
+    func freeze(_ frozen: Bool) {
+        child?.signal(frozen ? SIGSTOP : SIGCONT)
+    }
+
+    /// A metric from `/metrics`.
+    func metric(_ name: String, labels: String = "") -> Double? {
+        guard let body = HTTPGet.fetch(port: port, path: "/metrics")?.body else { return nil }
+        return HTTPGet.metric(name, labels: labels, in: body)
+    }
+
+    /// Every device seq stored for the site's series, one entry per stored reading (`GET /api/v1/delivery`).
+    func storedSeqs(site: String = "seoul") -> [Int] {
+        guard let body = HTTPGet.fetch(port: port, path: "/api/v1/series?site=\(site)")?.body,
+            let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+            let series = object["series"] as? [[String: Any]]
+        else { return [] }
+        var seqs: [Int] = []
+        for id in series.compactMap({ $0["id"] as? Int }) {
+            guard let text = HTTPGet.fetch(port: port, path: "/api/v1/delivery?series=\(id)&from=0&to=9999999999999")?.body,
+                let delivery = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                let stored = delivery["seq"] as? [Int]
+            else { continue }
+            seqs += stored
+        }
+        return seqs
+    }
+
     /// Readings stored for a site's series, or -1 when the core does not answer.
     func storedReadings(site: String = "seoul") -> Int {
         guard let body = HTTPGet.fetch(port: port, path: "/api/v1/series?site=\(site)")?.body,

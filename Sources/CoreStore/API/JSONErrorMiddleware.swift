@@ -1,0 +1,23 @@
+import Hummingbird
+
+/// Turns Hummingbird's own errors (no such route: 404, a body it refused …) into the API's JSON
+/// error form, so every error a client sees is `{"error":{"code":…,"message":…}}`.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let code = switch error.status {
+            case .notFound: "not_found"
+            case .methodNotAllowed: "method_not_allowed"
+            case .contentTooLarge: "too_large"
+            case .badRequest: "bad_request"
+            default: "http_\(error.status.code)"
+            }
+            let message = error.body ?? (error.status == .notFound
+                ? "no \(request.method.rawValue) \(request.uri.path.prefix(200)) here; the API is under /api/v1 (see the README)"
+                : error.status.reasonPhrase)
+            throw APIError(status: error.status, code: code, message: message)
+        }
+    }
+}
