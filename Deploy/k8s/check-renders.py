@@ -134,8 +134,10 @@ def check_site(overlay, docs):
 
     tokens = secret_data(docs, "haetae-edge-forward-tokens-") or {}
     expected = {f"haetae-edge-{site}-{i}" for i in range(replicas)}
-    if set(tokens) != expected:
-        fail(overlay, f"haetae-edge-forward-tokens has keys {sorted(tokens)}, expected one per pod {sorted(expected)}")
+    if expected - set(tokens):
+        fail(overlay, f"haetae-edge-forward-tokens has no token for {sorted(expected - set(tokens))}")
+    if set(tokens) - expected:
+        warn(overlay, f"haetae-edge-forward-tokens has tokens for pods that do not run: {sorted(set(tokens) - expected)}")
     for key, value in (secret_data(docs, "haetae-edge-webhooks-") or {"default": ""}).items():
         check_whsec(overlay, f"haetae-edge-webhooks/{key}", value)
     return {edge_id: check_token(overlay, f"token of {edge_id}", t) for edge_id, t in tokens.items()}
@@ -147,8 +149,10 @@ def check_core(overlay, docs, edges):
     check_token(overlay, "read-token", auth.get("read-token", ""))
     for edge_id, token in core_tokens.items():
         check_token(overlay, f"edge-tokens.yaml {edge_id}", token)
-    if set(core_tokens) != set(edges):
-        fail(overlay, f"edge-tokens.yaml lists {sorted(core_tokens)}, the sites have {sorted(edges)}")
+    if set(edges) - set(core_tokens):
+        fail(overlay, f"edge-tokens.yaml does not list {sorted(set(edges) - set(core_tokens))}")
+    if set(core_tokens) - set(edges):
+        warn(overlay, f"edge-tokens.yaml lists edges no site has a token for: {sorted(set(core_tokens) - set(edges))}")
     for edge_id in sorted(set(core_tokens) & set(edges)):
         if core_tokens[edge_id] != edges[edge_id]:
             fail(overlay, f"the token of {edge_id} differs between its site and edge-tokens.yaml")
