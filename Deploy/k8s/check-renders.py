@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Checks on the rendered overlays that no schema or scanner can make: that the parts agree.
+
+Usage: check-renders.py RENDER_DIR REPO_ROOT [--real-secrets]
+RENDER_DIR holds <overlay>.yaml for every overlay (written by Deploy/k8s/validate).
+Prints one line per problem ("FAIL …" or "WARN …") and exits 1 if any FAIL.
+"""
+import base64
+import binascii
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+SITES = {"seoul": "haetae-seoul", "gwangju": "haetae-gwangju"}
+CORES = {"daejeon": "haetae-daejeon", "daejeon-postgres": "haetae-daejeon"}
+REGION = {"seoul": "seoul", "gwangju": "gwangju", "daejeon": "daejeon", "daejeon-postgres": "daejeon"}
+# The mosquitto settings that keep the gateway's queue (DESIGN §4): they must stay as in
+# Deploy/mosquitto/mosquitto.conf. persistence_location and max_queued_bytes are sized for the pod.
+BROKER_KEYS = ["listener", "persistence", "autosave_interval", "max_queued_messages",
+               "max_inflight_messages", "queue_qos0_messages", "persistent_client_expiration"]
+
+problems, warnings = [], []
+
+
+def fail(overlay, message):
+    problems.append(f"FAIL {overlay}: {message}")
+
+
+def warn(overlay, message):
+    warnings.append(f"WARN {overlay}: {message}")
+
+
+def load(path):
+    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def find(docs, kind, name=None):
+    return [d for d in docs if d["kind"] == kind and (name is None or d["metadata"]["name"] == name)]
+
+
+def secret_data(docs, prefix):
+    """The decoded data of the generated Secret whose name starts with prefix (hash suffix)."""
+    found = [d for d in docs if d["kind"] == "Secret" and d["metadata"]["name"].startswith(prefix)]
+    if len(found) != 1:
+        return None
+    return {k: base64.b64decode(v).decode() for k, v in (found[0].get("data") or {}).items()}
+
+
+def config_file(docs, prefix, key):
+    found = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith(prefix)]
+    return yaml.safe_load(found[0]["data"][key]) if len(found) == 1 else None
+
+
+def pod_specs(docs):
+    for d in docs:
+        if d["kind"] in ("Deployment", "StatefulSet"):
+            yield d, d["spec"]["template"]["spec"]
+
+
+def check_token(overlay, what, token):
+    # As the edge and core read them: trimmed, printable ASCII without spaces, ≥ 16 characters.
+    token = token.strip()
+    if len(token) < 16 or not all(0x20 < ord(c) < 0x7F for c in token):
+        fail(overlay, f"{what}: a token must be ≥ 16 printable ASCII characters without spaces")
+    return token
+
+
+def check_whsec(overlay, what, text):
+    # As Webhooks.WebhookSecret(parsing:): "whsec_" + base64 of at least one byte.
+    text = text.strip()
+    body = text[len("whsec_"):].rstrip("=")
+    try:
+        ok = text.startswith("whsec_") and body and len(body) % 4 != 1 and \
+            base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except binascii.Error:
+        ok = False
+    if not ok:
+        fail(overlay, f"{what}: expected whsec_ followed by base64")
+
+
+def check_common(overlay, docs):
+    text = yaml.safe_dump_all(docs)
+    if "set-by-overlay" in text:
+        fail(overlay, "a value meant to be set by the overlay is still set-by-overlay")
+    for workload, spec in pod_specs(docs):
+        name = f"{workload['kind']}/{workload['metadata']['name']}"
+        region = (spec.get("nodeSelector") or {}).get("topology.kubernetes.io/region")
+        if region != REGION[overlay]:
+            fail(overlay, f"{name} is pinned to region {region!r}, expected {REGION[overlay]!r}")
+        # Service links would put HAETAE_…_PORT variables into the environment, which the
+        # edge and core refuse as unknown config keys.
+        if spec.get("enableServiceLinks") is not False:
+            fail(overlay, f"{name}: enableServiceLinks must be false")
+        for key, value in (workload["metadata"].get("annotations") or {}).items():
+            if key.startswith("checkov.io/skip") and not re.fullmatch(r"CKV2?_K8S_\d+=\S.{9,}", value):
+                fail(overlay, f"{name}: {key} must be CKV_K8S_nn=<reason>, got {value!r}")
+    if any("PLACEHOLDER" in v for d in docs if d["kind"] == "Secret"
+           for v in (secret_data(docs, d["metadata"]["name"]) or {}).values()):
+        (fail if "--real-secrets" in sys.argv else warn)(
+            overlay, "secrets still hold the public placeholder values (Deploy/k8s/make-secrets)")
+
+
+def check_site(overlay, docs):
+    """Returns {edge id: token} for the core's check."""
+    site = overlay
+    sets = find(docs, "StatefulSet")
+    if [s["metadata"]["name"] for s in sets] != [f"haetae-edge-{site}"]:
+        fail(overlay, f"expected one StatefulSet haetae-edge-{site}")
+        return {}
+    edge = sets[0]
+    spec = edge["spec"]["template"]["spec"]
+    replicas = edge["spec"]["replicas"]
+    container = spec["containers"][0]
+    env = {e["name"]: e.get("value") for e in container.get("env", [])}
+    if env.get("HAETAE_EDGE_SITE") != site:
+        fail(overlay, f"HAETAE_EDGE_SITE is {env.get('HAETAE_EDGE_SITE')!r}, expected {site!r}")
+    if not (env.get("HAETAE_WEBHOOKS_DEFAULT_URL") or "").startswith(("http://", "https://")):
+        fail(overlay, "HAETAE_WEBHOOKS_DEFAULT_URL must be an http(s) URL")
+
+    config = config_file(docs, "haetae-edge-config", "edge.yaml")
+    mqtt = config["mqtt"]
+    if replicas > 1 and not (all(t.startswith("$share/") for t in mqtt["topics"]) and str(mqtt["protocol"]) == "5"):
+        fail(overlay, "several edge replicas need MQTT 5 and $share/… topics, or each gets every message")
+    if not config["forward"]["urls"][0].startswith("http://haetae-core.haetae-daejeon.svc:"):
+        warn(overlay, "forward.urls does not point at haetae-core in haetae-daejeon")
+
+    # Rules: a directory mount of the unhashed ConfigMap, so that edits reach the running edge.
+    rules = [v for v in spec["volumes"] if v.get("configMap", {}).get("name") == "haetae-rules"]
+    mounts = [m for m in container["volumeMounts"] if rules and m["name"] == rules[0]["name"]]
+    if not find(docs, "ConfigMap", "haetae-rules") or not mounts or any("subPath" in m for m in mounts):
+        fail(overlay, "the rules ConfigMap haetae-rules must be mounted as a directory (no subPath, no hash)")
+
+    tokens = secret_data(docs, "haetae-edge-forward-tokens-") or {}
+    expected = {f"haetae-edge-{site}-{i}" for i in range(replicas)}
+    if expected - set(tokens):
+        fail(overlay, f"haetae-edge-forward-tokens has no token for {sorted(expected - set(tokens))}")
+    if set(tokens) - expected:
+        warn(overlay, f"haetae-edge-forward-tokens has tokens for pods that do not run: {sorted(set(tokens) - expected)}")
+    for key, value in (secret_data(docs, "haetae-edge-webhooks-") or {"default": ""}).items():
+        check_whsec(overlay, f"haetae-edge-webhooks/{key}", value)
+    return {edge_id: check_token(overlay, f"token of {edge_id}", t) for edge_id, t in tokens.items()}
+
+
+def check_core(overlay, docs, edges):
+    auth = secret_data(docs, "haetae-core-auth-") or {}
+    core_tokens = {k: str(v).strip() for k, v in (yaml.safe_load(auth.get("edge-tokens.yaml", "")) or {}).items()}
+    check_token(overlay, "read-token", auth.get("read-token", ""))
+    for edge_id, token in core_tokens.items():
+        check_token(overlay, f"edge-tokens.yaml {edge_id}", token)
+    if set(edges) - set(core_tokens):
+        fail(overlay, f"edge-tokens.yaml does not list {sorted(set(edges) - set(core_tokens))}")
+    if set(core_tokens) - set(edges):
+        warn(overlay, f"edge-tokens.yaml lists edges no site has a token for: {sorted(set(core_tokens) - set(edges))}")
+    for edge_id in sorted(set(core_tokens) & set(edges)):
+        if core_tokens[edge_id] != edges[edge_id]:
+            fail(overlay, f"the token of {edge_id} differs between its site and edge-tokens.yaml")
+    if len(set(core_tokens.values())) != len(core_tokens):
+        fail(overlay, "two edges share a token: the core would take one edge's batches for the other's")
+
+    policy = find(docs, "NetworkPolicy", "haetae-core")
+    allowed = {v for p in policy for rule in p["spec"]["ingress"] for peer in rule["from"]
+               for e in peer.get("namespaceSelector", {}).get("matchExpressions", []) for v in e["values"]}
+    for namespace in SITES.values():
+        if namespace not in allowed:
+            fail(overlay, f"the core's NetworkPolicy does not let edges in from {namespace}")
+
+    if overlay == "daejeon-postgres":
+        pg = secret_data(docs, "haetae-postgres-") or {}
+        password, url = pg.get("password", "").strip(), pg.get("url", "").strip()
+        match = re.fullmatch(r"postgres(?:ql)?://([^:@/]+):([^@]*)@([^:/]+)(?::(\d+))?/(\w+)", url)
+        if not match:
+            fail(overlay, "haetae-postgres/url must be postgres://user:password@host:port/database")
+        elif (match[2], match[3], match[1], match[5]) != (password, "haetae-postgres", "haetae", "haetae"):
+            fail(overlay, "haetae-postgres/url must use the password in haetae-postgres/password, "
+                          "host haetae-postgres, user haetae and database haetae")
+
+
+def check_broker_config(repo):
+    def settings(path):
+        pairs = (line.split(None, 1) for line in path.read_text().splitlines() if line.strip() and not line.startswith("#"))
+        return {k: v.strip() for k, v in pairs}
+    shipped = settings(repo / "Deploy/mosquitto/mosquitto.conf")
+    ours = settings(repo / "Deploy/k8s/base/site/mosquitto.conf")
+    for key in BROKER_KEYS:
+        if ours.get(key) != shipped.get(key):
+            fail("base/site", f"mosquitto.conf {key} is {ours.get(key)!r}, Deploy/mosquitto/mosquitto.conf has {shipped.get(key)!r}")
+    if not 0 < int(ours.get("max_queued_bytes", "0")):
+        fail("base/site", "mosquitto.conf needs a max_queued_bytes limit")
+    if ours.get("persistence_location") != "/mosquitto/data/":
+        fail("base/site", "mosquitto.conf persistence_location must be the PVC, /mosquitto/data/")
+
+
+def main():
+    renders, repo = Path(sys.argv[1]), Path(sys.argv[2])
+    check_broker_config(repo)
+    edges = {}
+    for overlay in list(SITES) + list(CORES):
+        docs = load(renders / f"{overlay}.yaml")
+        check_common(overlay, docs)
+        if overlay in SITES:
+            edges.update(check_site(overlay, docs))
+        else:
+            check_core(overlay, docs, edges)
+    for line in warnings + problems:
+        print(line)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
