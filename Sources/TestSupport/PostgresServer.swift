@@ -53,18 +53,19 @@ public final class PostgresServer: Sendable {
     /// - Parameter settings: extra `postgres -c` settings; the defaults favour test speed
     ///   (`fsync=off`); pass `["fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"]`
     ///   for a durable server.
-    public init(database: String = "haetae_test", settings: [String: String] = [:]) async throws {
+    /// - Parameter port: the port to listen on (default: a free one).
+    public init(database: String = "haetae_test", port: Int? = nil, settings: [String: String] = [:]) async throws {
         guard Self.isAvailable else {
             throw TestSupportError("PostgreSQL server binaries not found in \(Self.binDirectory) (apt postgresql-15)")
         }
         self.database = database
         directory = try TemporaryDirectory(prefix: "haetae-pg")
-        port = FreePort.allocate()
+        self.port = port ?? FreePort.allocate()
         let template = try await Self.template.value
         try Self.giveAway(directory.path)
         try await Self.runAsOwner("/bin/cp", ["-a", template, directory.file("data")])
         var merged = [
-            "listen_addresses": "127.0.0.1", "port": "\(port)", "unix_socket_directories": directory.path,
+            "listen_addresses": "127.0.0.1", "port": "\(self.port)", "unix_socket_directories": directory.path,
             "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
             "shared_buffers": "32MB", "max_connections": "50", "logging_collector": "off",
         ]
@@ -77,16 +78,16 @@ public final class PostgresServer: Sendable {
         let ready = await eventually(timeout: .seconds(30), poll: .milliseconds(50)) {
             guard child.isRunning else { return true }
             return (try? await ChildProcess.run(
-                "\(Self.binDirectory)/pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(port)", "-U", Self.user, "-d", "postgres"],
+                "\(Self.binDirectory)/pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(self.port)", "-U", Self.user, "-d", "postgres"],
                 timeout: .seconds(5))) != nil
         }
         guard ready, child.isRunning else {
             let log = child.output()
             await stop()
-            throw TestSupportError("postgres did not come up on 127.0.0.1:\(port): \(log.suffix(2000))")
+            throw TestSupportError("postgres did not come up on 127.0.0.1:\(self.port): \(log.suffix(2000))")
         }
         try await ChildProcess.run(
-            "\(Self.binDirectory)/createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", Self.user, database],
+            "\(Self.binDirectory)/createdb", ["-h", "127.0.0.1", "-p", "\(self.port)", "-U", Self.user, database],
             timeout: .seconds(30))
     }
 

@@ -13,7 +13,8 @@ final class CoreProcess: @unchecked Sendable {  // used from one test task at a 
     static let tokens = ["seoul-a": "seoul-a-token-0123456789", "gwangju-a": "gwangju-a-token-0123456789"]
 
     /// Writes `core.yaml` and `edge-tokens.yaml`; `extra` lines are appended to the config.
-    init(http: String = "", storage: String = "", auth: String = "", extra: String = "") throws {
+    /// `storage` lines go under `storage:`, after `backend` (SQLite `core.db` unless `backend` says otherwise).
+    init(http: String = "", backend: String = "backend: sqlite\npath: core.db", storage: String = "", auth: String = "", extra: String = "") throws {
         directory = try TemporaryDirectory(prefix: "haetae-core")
         configPath = directory.file("core.yaml")
         port = FreePort.allocate()
@@ -25,8 +26,7 @@ final class CoreProcess: @unchecked Sendable {  // used from one test task at a 
               listen: "127.0.0.1:\(port)"
             \(http.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             storage:
-              backend: sqlite
-              path: core.db
+            \(backend.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             \(storage.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             auth:
               edge_tokens_file: edge-tokens.yaml
@@ -37,10 +37,11 @@ final class CoreProcess: @unchecked Sendable {  // used from one test task at a 
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    /// Starts the core and waits until `/readyz` answers 200.
-    func start() async throws {
+    /// Starts the core and (unless `waitReady` is false) waits until `/readyz` answers 200.
+    func start(waitReady: Bool = true) async throws {
         let child = try ChildProcess(binary, ["run", "--config", configPath], outputDirectory: directory.path)
         self.child = child
+        guard waitReady else { return }
         let ready = await eventually(timeout: .seconds(20), poll: .milliseconds(20)) {
             !child.isRunning || HTTPGet.fetch(port: port, path: "/readyz")?.status == 200
         }

@@ -25,9 +25,18 @@ public enum CoreServer {
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
         router.get("/readyz") { _, _ in
-            // Ready when the store answers.
+            // Ready when the store answers, within 2 s (a PostgreSQL pool still connecting would
+            // otherwise hold the probe).
             do {
-                let statistics = try await store.statistics()
+                let statistics = try await withThrowingTaskGroup(of: StoreStatistics?.self) { group in
+                    group.addTask { try await store.statistics() }
+                    group.addTask { try await Task.sleep(for: .seconds(2)); return nil }
+                    defer { group.cancelAll() }
+                    guard let first = try await group.next(), let statistics = first else {
+                        throw ReadingStoreError(.closed, "the store did not answer within 2 s")
+                    }
+                    return statistics
+                }
                 metrics.storedReadings.record(statistics.readings)
                 metrics.storedSeries.record(statistics.series)
                 metrics.storedBatches.record(statistics.batches)

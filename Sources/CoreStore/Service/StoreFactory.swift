@@ -20,23 +20,39 @@ enum StoreFactory {
     }
 }
 
-/// Keeps PostgreSQL's connection pool running for as long as the core runs.
 /// Keeps PostgreSQL's connection pool running for as long as the core runs, and creates the
-/// tables on start.
+/// tables on start: while PostgreSQL cannot be reached (it may start after the core) it tries
+/// again with backoff and `/readyz` answers 503; a database of a newer schema version stops the
+/// core with an error, since nothing will change that by waiting.
 struct PostgresRunner: Service {
     let store: PostgresReadingStore
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await store.run() }
-                do {
-                    try await store.migrate()
-                } catch {
-                    logger.critical("cannot create the PostgreSQL tables", metadata: ["error": "\(error)"])
-                }
-                await group.waitForAll()
+                try await migrateWithRetry()
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    private func migrateWithRetry() async throws {
+        var delay = Duration.seconds(1)
+        while true {
+            do {
+                try await store.migrate()
+                return
+            } catch let error as ReadingStoreError where error.code == .schema {
+                logger.critical("the PostgreSQL database cannot be used", metadata: ["error": "\(error)"])
+                throw error
+            } catch {
+                try Task.checkCancellation()
+                logger.warning(
+                    "cannot create the PostgreSQL tables yet; trying again", metadata: ["error": "\(error)", "in": "\(delay)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(30))
             }
         }
     }

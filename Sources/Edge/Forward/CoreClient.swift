@@ -23,6 +23,10 @@ struct CoreClient: Sendable {
         configuration.timeout = .init(connect: .milliseconds(min(timeout.milliseconds, 5_000)))
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connections))
+        // The lanes back off themselves. Left on, the pool's own hidden retry backoff grows
+        // through a long outage (toward a minute), and a request after the core is back waits
+        // for the pool's next attempt: bench-backlog saw the drain start 28–57 s late.
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
