@@ -180,7 +180,7 @@ let package = Package(
             path: "Benchmarks/CoreBench", swiftSettings: swiftSettings),
 
         // Shared by tests: free ports, temp dirs, real mosquitto, child processes.
-        .target(name: "TestSupport", exclude: ["Receiver"], swiftSettings: swiftSettings),
+        .target(name: "TestSupport", exclude: ["Receiver", "WANProxy"], swiftSettings: swiftSettings),
 
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"],
                     resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
