@@ -12,7 +12,7 @@ public enum AlertMatcher {
     public static func verify(
         hazards: [AlertVerification.Hazard], alerts: [AlertVerification.Alert], commands: [AlertVerification.Command],
         badSignatures: Int, graceMillis: Int64, publishedAtMicros: (AlertVerification.Alert) -> Int64? = { _ in nil },
-        latency: ([Int64]) -> AlertVerification.Latency?
+        publishingEndedMillis: Int64? = nil, latency: ([Int64]) -> AlertVerification.Latency?
     ) -> AlertVerification {
         // When the alert should have been raised: the publish of the reading that raised it, else
         // that reading's own ts, else (raised by a timer: `for` or `absent` running out) when it fell due.
@@ -33,7 +33,10 @@ public enum AlertMatcher {
             default: break
             }
         }
-        let fired = firing.values.sorted { $0.startedAtMillis < $1.startedAtMillis }
+        // Alerts that started after the devices stopped (a second later or more) answer the end
+        // of the run, not a hazard: set apart.
+        let all = firing.values.sorted { $0.startedAtMillis < $1.startedAtMillis }
+        let fired = all.filter { alert in publishingEndedMillis.map { alert.startedAtMillis <= $0 + 1_000 } ?? true }
 
         func explains(_ hazard: AlertVerification.Hazard, _ alert: AlertVerification.Alert) -> Bool {
             hazard.rule == alert.rule && hazard.device == alert.device && hazard.site == alert.site && hazard.line == alert.line
@@ -77,7 +80,7 @@ public enum AlertMatcher {
             }
         }
         let detected = hazards.count - missed.count
-        return AlertVerification(
+        var verification = AlertVerification(
             hazards: hazards.count, detected: detected, missed: missed, firingAlerts: fired.count,
             resolvedAlerts: resolved.count, matchedAlerts: fired.count - falseAlerts.count, falseAlerts: falseAlerts,
             recall: hazards.isEmpty ? 1 : Double(detected) / Double(hazards.count),
@@ -85,5 +88,7 @@ public enum AlertMatcher {
             fired: firedList, webhooksReceived: unique.count, badSignatures: badSignatures, stopCommands: commands.count,
             webhookLatency: latency(webhookLatencies), timerWebhookLatency: latency(timerLatencies),
             stopCommandLatency: latency(commandLatencies))
+        verification.afterRun = all.count - fired.count
+        return verification
     }
 }

@@ -157,6 +157,9 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
     /// Deliveries whose signature did not verify (rejected with 401, not counted as alerts).
     public var badSignatures: Int
     public var stopCommands: Int
+    /// Alerts that started after publishing ended (devices falling silent at the end of a run
+    /// trip `absent` rules): neither matched nor false, only counted.
+    public var afterRun: Int = 0
     /// Reading published → firing webhook received, for alerts a reading raised.
     public var webhookLatency: Latency?
     /// Due → firing webhook received, for alerts a timer raised (`for` running out after the
@@ -175,6 +178,7 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
         case webhooksReceived = "webhooks_received"
         case badSignatures = "bad_signatures"
         case stopCommands = "stop_commands"
+        case afterRun = "after_run"
         case webhookLatency = "publish_to_webhook_ms"
         case timerWebhookLatency = "due_to_webhook_ms"
         case stopCommandLatency = "publish_to_stop_command_ms"

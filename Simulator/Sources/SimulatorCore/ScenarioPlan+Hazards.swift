@@ -10,7 +10,12 @@ extension ScenarioPlan {
                 sensors: type == .silent ? planned.sensors.map(\.name) : sensors,
                 startOffset: start, endOffset: start + duration, effect: effect, isRandom: random))
         }
-        for (specIndex, spec) in scenario.hazards.enumerated() {
+        // Fixed hazards first, so random ones can keep clear of them (each random draw depends
+        // only on the seed and its place in the file).
+        let specs = Array(scenario.hazards.enumerated())
+        let ordered = specs.filter { if case .fixed = $0.element { true } else { false } }
+            + specs.filter { if case .random = $0.element { true } else { false } }
+        for (specIndex, spec) in ordered {
             switch spec {
             case .fixed(let hazard):
                 guard let device = devices.firstIndex(where: {
@@ -25,12 +30,21 @@ extension ScenarioPlan {
                     let type = random.types[rng.below(random.types.count)]
                     let eligible = kinds.indices.filter { type.fits(kinds[$0]) }
                     guard !eligible.isEmpty else { continue }
-                    let device = eligible[rng.below(eligible.count)]
+                    let first = rng.below(eligible.count)
                     let duration = random.duration ?? type.defaultDuration
                     // Whole milliseconds, so reports print clean numbers.
                     let start = ((rng.unit() * max(0, random.within - duration)) * 1_000).rounded(.down) / 1_000
-                    inject(type, device: device, sensors: type.defaultSensors, start: start, duration: duration,
-                           effect: type.defaultEffect, random: true)
+                    // Not on a device that is silent then (nor silence over another hazard): nothing
+                    // could detect it. The next eligible device takes it, or nobody.
+                    let clash = { (device: Int) in
+                        result.contains {
+                            $0.deviceIndex == device && (type == .silent || $0.type == .silent)
+                                && $0.startOffset < start + duration && start < $0.endOffset
+                        }
+                    }
+                    guard let offset = (0..<eligible.count).first(where: { !clash(eligible[(first + $0) % eligible.count]) }) else { continue }
+                    inject(type, device: eligible[(first + offset) % eligible.count], sensors: type.defaultSensors, start: start,
+                           duration: duration, effect: type.defaultEffect, random: true)
                 }
             }
         }

@@ -49,13 +49,13 @@ final class AlertVerifier: Sendable {
     /// Waits (at most `wait` seconds) until every hazard has its alert, then stops and matches.
     /// - Parameter publishedAt: when a device's reading was published (wall µs), by `site/line/device` and seq.
     func finish(
-        hazards: [AlertVerification.Hazard], wait: Double, grace: Double,
+        hazards: [AlertVerification.Hazard], wait: Double, grace: Double, publishingEndedMillis: Int64? = nil,
         publishedAt: @escaping @Sendable (AlertVerification.Alert) -> Int64? = { _ in nil }
     ) async -> AlertVerification {
         let graceMillis = Int64(grace * 1_000)
         let deadline = ContinuousClock.now + .milliseconds(Int64(wait * 1_000))
         while ContinuousClock.now < deadline {
-            let result = verify(hazards: hazards, graceMillis: graceMillis, publishedAt: publishedAt)
+            let result = verify(hazards: hazards, graceMillis: graceMillis, publishingEndedMillis: publishingEndedMillis, publishedAt: publishedAt)
             if result.detected == result.hazards { break }
             try? await Task.sleep(for: .milliseconds(100))
         }
@@ -63,16 +63,17 @@ final class AlertVerifier: Sendable {
         try? await Task.sleep(for: .milliseconds(300))
         watcher?.stop()
         server.cancel()
-        return verify(hazards: hazards, graceMillis: graceMillis, publishedAt: publishedAt)
+        return verify(hazards: hazards, graceMillis: graceMillis, publishingEndedMillis: publishingEndedMillis, publishedAt: publishedAt)
     }
 
     private func verify(
-        hazards: [AlertVerification.Hazard], graceMillis: Int64, publishedAt: @escaping @Sendable (AlertVerification.Alert) -> Int64?
+        hazards: [AlertVerification.Hazard], graceMillis: Int64, publishingEndedMillis: Int64?,
+        publishedAt: @escaping @Sendable (AlertVerification.Alert) -> Int64?
     ) -> AlertVerification {
         AlertMatcher.verify(
             hazards: hazards, alerts: receiver.alerts, commands: watcher?.received ?? [], badSignatures: receiver.badSignatures,
             graceMillis: graceMillis,
-            publishedAtMicros: publishedAt,
+            publishedAtMicros: publishedAt, publishingEndedMillis: publishingEndedMillis,
             latency: Self.percentiles)
     }
 

@@ -150,6 +150,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
 
+        let publishingEndedMillis = Int64(Date().timeIntervalSince1970 * 1_000)
         let stoppedBy = interrupted ? "sigint" : (count.map { tally.readings >= $0 } ?? false) ? "count"
             : replay != nil && tally.messages > 0 ? "end of recording" : "duration"
         var result = SimulationReport(
@@ -169,6 +170,7 @@ struct RunCommand: AsyncParsableCommand {
             let sensors = source.sensors
             let verification = await verifier.finish(
                 hazards: hazards, wait: try optionSeconds(alertWait, "--alert-wait"), grace: try optionSeconds(alertGrace, "--alert-grace"),
+                publishingEndedMillis: publishingEndedMillis,
                 publishedAt: { [deviceIndex] alert in
                     // The message that carried the alert's reading: its sensor's own, or the device's.
                     guard let seq = alert.seq, let device = deviceIndex["\(alert.site)/\(alert.line)/\(alert.device)"] else { return nil }

@@ -107,4 +107,20 @@ extension AlertMatcherTests {
         #expect(cleared.detected == 1)
         #expect(cleared.missed == [second])
     }
+
+    @Test("alerts that start after publishing ended are set apart: not false, not matched, counted")
+    func afterTheRun() {
+        let result = AlertMatcher.verify(
+            hazards: [Self.overheat],
+            alerts: [
+                Self.alert("a", started: 12_000, readingTs: 11_990, received: 11_995_000),
+                Self.alert("b", rule: "silent", device: "press-01", started: 70_000, received: 70_010_000),
+            ],
+            commands: [], badSignatures: 0, graceMillis: 5_000, publishingEndedMillis: 60_000, latency: Self.percentiles)
+        #expect(result.detected == 1)
+        #expect(result.falseAlerts.isEmpty)
+        #expect(result.firingAlerts == 1)
+        #expect(result.afterRun == 1)
+        #expect(result.precision == 1)
+    }
 }

@@ -104,4 +104,20 @@ func fixedHazardPlan() throws -> ScenarioPlan {
         let end = Int64(gas.endOffset * 10) - 1
         #expect(plan.reading(device: gas.deviceIndex, seq: end).values[0] > 300)
     }
+
+    @Test func randomHazardsNeverLandOnASilentDevice() throws {
+        // seoul: press-07 is silent from 10 s to 45 s; many random bursts over the same minute.
+        let yaml = try #require(BuiltinScenarios.named("seoul"))
+        let crowded = yaml.replacing("hazards:\n", with: "hazards:\n  - {random: 200, types: [overheat, vibration-burst], within: 60s}\n")
+        let plan = ScenarioPlan(scenario: try Scenario.parse(yaml: crowded, file: "crowded.yaml"), seed: 5)
+        let silent = plan.groundTruth.filter { $0.type == .silent }
+        #expect(!silent.isEmpty)
+        for quiet in silent {
+            let clashing = plan.groundTruth.filter {
+                $0.deviceIndex == quiet.deviceIndex && $0.type != .silent && $0.startOffset < quiet.endOffset && quiet.startOffset < $0.endOffset
+            }
+            #expect(clashing.isEmpty, "\(clashing.map { "\($0.type) at \($0.startOffset)" })")
+        }
+        #expect(plan.groundTruth.filter(\.isRandom).count >= 190)
+    }
 }
