@@ -66,19 +66,20 @@ struct EdgeToCoreEndToEndTests {
         let broker = try await MosquittoBroker()
         let core = try RealCore()
         try await core.start()
-        // Slow catch-up, so the kill lands mid-drain with everything already in the spool.
         let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: core.token, forward: ["max_rate: 5000"])
         try await edge.start()
         let total = 40_000
-        try await Publisher.publishBulk(port: broker.port, count: total, qos: 1, topics: ForwardTest.topics)
-        #expect(await eventually(timeout: .seconds(30)) { (edge.metric("haetae_readings_spooled_total") ?? 0) >= Double(total) })
-        #expect(await eventually(timeout: .seconds(20)) { core.storedReadings() >= 5_000 })
-
-        // Requests reach the frozen core and wait there; the edge dies before any answer.
+        // Frozen from the start: the edge's requests reach the core's socket and wait there, so
+        // batches are in flight when the edge dies, however slow the machine is.
         core.freeze(true)
-        try await Task.sleep(for: .milliseconds(800))
+        try await Publisher.publishBulk(port: broker.port, count: total, qos: 1, topics: ForwardTest.topics)
+        #expect(await eventually(timeout: .seconds(60)) { (edge.metric("haetae_readings_spooled_total") ?? 0) >= Double(total) })
+        #expect(await eventually(timeout: .seconds(10)) { (edge.metric("haetae_forward_batches_failed_total", labels: #"reason="unreachable""#) ?? 0) >= 1 },
+                "requests waited at the frozen core until the edge gave up on them")
         await edge.kill()
+        // Thawed, the core reads the requests that waited and stores those batches; nobody hears the 200.
         core.freeze(false)
+        #expect(await eventually(timeout: .seconds(20)) { core.storedReadings() > 0 })
         let storedAtKill = core.storedReadings()
         try await edge.start()
         #expect(await eventually(timeout: .seconds(60)) { core.storedReadings() >= total }, "stored \(core.storedReadings())")
