@@ -6,17 +6,25 @@ import Testing
 /// at the core (`--verify-core`). Real mosquitto, real haetae-edge, real haetae-core.
 @Suite("Failover under load (integration, long)", .serialized, .timeLimit(.minutes(5)))
 struct FailoverIntegrationTests {
-    @Test("the core killed (-9) and restarted under load: nothing lost, nothing duplicated")
-    func coreKilledUnderLoad() async throws {
+    /// A broker, a core, an edge forwarding to it, and `seoul` at 3,000 readings/s for 20 s at
+    /// QoS 1, checked at the core; returns once the core holds 10,000 readings.
+    static func underLoad() async throws -> (MosquittoBroker, RealCore, EdgeProcess, SimulatorRun) {
         let broker = try await MosquittoBroker()
         let core = try RealCore()
         try await core.start()
         let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: core.token, batchAge: "300ms")
         try await edge.start()
         let sim = try SimulatorRun(broker: broker.port, directory: edge.directory, [
-            "--scenario", "seoul", "--duration", "20s", "--rate", "3000", "--verify-core", core.url, "--verify-wait", "90s",
+            "--scenario", "seoul", "--duration", "20s", "--rate", "3000", "--qos", "1", "--verify-core", core.url, "--verify-wait", "90s",
         ])
         #expect(await eventually(timeout: .seconds(20)) { core.storedReadings() >= 10_000 })
+        return (broker, core, edge, sim)
+    }
+
+    @Test("the core killed (-9) and restarted under load: nothing lost, nothing duplicated")
+    func coreKilledUnderLoad() async throws {
+        let (broker, core, edge, sim) = try await Self.underLoad()
+        defer { withExtendedLifetime(broker) {} }  // the broker stops when it goes away
         core.child?.kill()  // no graceful stop: whatever the store had not committed is gone
         _ = await core.child?.waitForExit(timeout: .seconds(10))
         try await Task.sleep(for: .seconds(2))
@@ -35,15 +43,7 @@ struct FailoverIntegrationTests {
 
     @Test("the broker restarted under QoS 1 load: nothing lost (QoS 1 redelivery may repeat a reading; counted)")
     func brokerRestartedUnderLoad() async throws {
-        let broker = try await MosquittoBroker()
-        let core = try RealCore()
-        try await core.start()
-        let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: core.token, batchAge: "300ms")
-        try await edge.start()
-        let sim = try SimulatorRun(broker: broker.port, directory: edge.directory, [
-            "--scenario", "seoul", "--duration", "20s", "--rate", "3000", "--qos", "1", "--verify-core", core.url, "--verify-wait", "90s",
-        ])
-        #expect(await eventually(timeout: .seconds(20)) { core.storedReadings() >= 10_000 })
+        let (broker, core, edge, sim) = try await Self.underLoad()
         try await broker.restart()  // SIGTERM (it saves its sessions and queues), then the same port
         let status = await sim.finish(timeout: .seconds(150))
 

@@ -7,58 +7,30 @@ import Testing
 struct EdgeToCoreEndToEndTests {
     @Test("every reading and the alert reach the real core exactly once, across a core restart")
     func everythingReachesTheRealCore() async throws {
-        let directory = try TemporaryDirectory(prefix: "haetae-core-e2e")
-        let corePort = FreePort.allocate()
-        let token = "test-edge-token-\(UUID().uuidString.prefix(12))"
-        try "test-edge: \"\(token)\"\n".write(toFile: directory.file("edge-tokens.yaml"), atomically: true, encoding: .utf8)
-        try """
-            http: {listen: "127.0.0.1:\(corePort)"}
-            storage: {backend: sqlite, path: core.db}
-            auth: {edge_tokens_file: edge-tokens.yaml}
-            log: {level: info}
-            """.write(toFile: directory.file("core.yaml"), atomically: true, encoding: .utf8)
-        let coreBinary = try BuiltProducts.executable("haetae-core")
-        func startCore() async throws -> ChildProcess {
-            let child = try ChildProcess(coreBinary, ["run", "--config", directory.file("core.yaml")], outputDirectory: directory.path)
-            guard await eventually(timeout: .seconds(20), { !child.isRunning || HTTPGet.fetch(port: corePort, path: "/readyz")?.status == 200 }),
-                child.isRunning
-            else { throw TestSupportError("haetae-core did not become ready: \(child.output())") }
-            return child
-        }
-        func storedReadings() -> Int {
-            guard let body = HTTPGet.fetch(port: corePort, path: "/api/v1/series?site=seoul")?.body,
-                let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-                let series = object["series"] as? [[String: Any]]
-            else { return -1 }
-            return series.reduce(0) { $0 + (($1["count"] as? Int) ?? 0) }
-        }
-
         let broker = try await MosquittoBroker()
-        var core = try await startCore()
-        let edge = try ForwardTest.edge(
-            broker: broker, urls: ["http://127.0.0.1:\(corePort)"], token: token, rules: ForwardingThroughputIntegrationTests.rules)
+        let core = try RealCore()
+        try await core.start()
+        let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: core.token, rules: ForwardingThroughputIntegrationTests.rules)
         try await edge.start()
         let total = 20_000
         let publishing = Task { try await Publisher.publishBulk(port: broker.port, count: total, qos: 1, topics: ForwardTest.topics) }
-        #expect(await eventually(timeout: .seconds(30)) { storedReadings() >= 2_000 })
-        core.terminate()
-        #expect(await core.waitForExit(timeout: .seconds(20)) == 0, "\(core.output())")
+        #expect(await eventually(timeout: .seconds(30)) { core.storedReadings() >= 2_000 })
+        #expect(await core.stop() == 0, "\(core.output())")
         try await AlertTest.publish(broker, device: "furnace-01", value: 900)  // the alert waits for the core too
         try await Task.sleep(for: .seconds(2))
-        core = try await startCore()
+        try await core.start()
         try await publishing.value
 
-        #expect(await eventually(timeout: .seconds(60)) { storedReadings() >= total + 1 }, "stored \(storedReadings())")
+        #expect(await eventually(timeout: .seconds(60)) { core.storedReadings() >= total + 1 }, "stored \(core.storedReadings())")
         #expect(await ForwardTest.drained(edge))
         try await Task.sleep(for: .milliseconds(500))
-        #expect(storedReadings() == total + 1, "every reading once: \(total) published plus the hazard")
-        let alerts = HTTPGet.fetch(port: corePort, path: "/api/v1/alerts")?.body ?? ""
+        #expect(core.storedReadings() == total + 1, "every reading once: \(total) published plus the hazard")
+        let alerts = HTTPGet.fetch(port: core.port, path: "/api/v1/alerts")?.body ?? ""
         #expect(alerts.contains("furnace-overheat"), "\(alerts)")
         #expect(edge.metric("haetae_forward_alerts_sent_total") == 1)
         #expect((edge.metric("haetae_forward_batches_failed_total", labels: #"reason="unreachable""#) ?? 0) >= 1)
         #expect(await edge.stop() == 0)
-        core.terminate()
-        #expect(await core.waitForExit(timeout: .seconds(20)) == 0)
+        #expect(await core.stop() == 0)
     }
 
     @Test("an edge killed with batches in flight to a frozen real core sends them again; the core stores each reading once")
