@@ -26,7 +26,8 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
     ///   - rulesSettings: more `rules:` settings as YAML lines (only with `rules`).
     ///   - webhooks: receivers written as `webhooks:`.
     init(
-        brokerPort: Int, clientID: String = "haetae-test-\(UUID().uuidString.prefix(6))", mqtt: String = "", spool: String = "",
+        brokerPort: Int, clientID: String = "haetae-test-\(UUID().uuidString.prefix(6))", topics: [String] = ["factory/#"],
+        mqtt: String = "", spool: String = "",
         rules: String? = nil, rulesSettings: [String] = ["watch_interval: 200ms"], webhooks: [Webhook] = [], extra: String = ""
     ) throws {
         directory = try TemporaryDirectory(prefix: "haetae-edge")
@@ -56,7 +57,7 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
               port: \(brokerPort)
               client_id: \(clientID)
               qos: 1
-              topics: ["factory/#"]
+              topics: [\(topics.map { "\"\($0)\"" }.joined(separator: ", "))]
               keepalive: 10s
               reconnect: {initial: 50ms, max: 500ms}
             \(mqtt.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

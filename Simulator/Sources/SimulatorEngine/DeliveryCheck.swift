@@ -14,6 +14,17 @@ public struct DeliveryCheck: Sendable {
         public var duplicated: Int64
         /// Stored readings whose seq this run never published.
         public var unexpected: Int64
+        /// When the lost readings with a seq were first published (wall-clock ms, earliest and
+        /// latest): a loss the design allows (a killed edge's commit window) sits in one short
+        /// span around the kill; a loss anywhere else is a bug.
+        public var lostPublishedFirstMillis: Int64?
+        public var lostPublishedLastMillis: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case sent, stored, lost, duplicated, unexpected
+            case lostPublishedFirstMillis = "lost_published_first_ms"
+            case lostPublishedLastMillis = "lost_published_last_ms"
+        }
 
         public init(sent: Int64 = 0, stored: Int64 = 0, lost: Int64 = 0, duplicated: Int64 = 0, unexpected: Int64 = 0) {
             self.sent = sent
@@ -29,6 +40,13 @@ public struct DeliveryCheck: Sendable {
             lost += other.lost
             duplicated += other.duplicated
             unexpected += other.unexpected
+            if let first = other.lostPublishedFirstMillis { noteLost(publishedAtMillis: first) }
+            if let last = other.lostPublishedLastMillis { noteLost(publishedAtMillis: last) }
+        }
+
+        mutating func noteLost(publishedAtMillis millis: Int64) {
+            lostPublishedFirstMillis = min(lostPublishedFirstMillis ?? millis, millis)
+            lostPublishedLastMillis = max(lostPublishedLastMillis ?? millis, millis)
         }
     }
 
@@ -61,9 +79,15 @@ public struct DeliveryCheck: Sendable {
 
     public var result: Result {
         var result = Result(sent: ledger.numbered + ledger.unnumbered, unexpected: unexpected)
-        for (sent, stored) in zip(ledger.sent, storedPerSeq) {
+        for (index, (sent, stored)) in zip(ledger.sent, storedPerSeq).enumerated() {
             result.stored += Int64(stored)
-            if stored < sent { result.lost += Int64(sent - stored) } else { result.duplicated += Int64(stored - sent) }
+            if stored < sent {
+                result.lost += Int64(sent - stored)
+                let published = ledger.firstPublishMicros[index]
+                if published > 0 { result.noteLost(publishedAtMillis: published / 1_000) }
+            } else {
+                result.duplicated += Int64(stored - sent)
+            }
         }
         result.stored += unnumberedStored + unexpected
         if unnumberedStored < ledger.unnumbered {

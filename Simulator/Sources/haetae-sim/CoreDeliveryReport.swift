@@ -13,6 +13,9 @@ struct CoreDeliveryReport: Encodable {
     var lost: Int64
     var duplicated: Int64
     var unexpected: Int64
+    /// The span in which the lost readings were first published (wall-clock ms), when any were.
+    var lostPublishedFirstMillis: Int64?
+    var lostPublishedLastMillis: Int64?
     /// Messages the scenario sent twice on purpose (their copies count in `sent`).
     var injectedDuplicates: Int64
     var perDevice: [String: DeliveryCheck.Result]
@@ -21,6 +24,8 @@ struct CoreDeliveryReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case url, sent, stored, lost, duplicated, unexpected
+        case lostPublishedFirstMillis = "lost_published_first_ms"
+        case lostPublishedLastMillis = "lost_published_last_ms"
         case waitedS = "waited_s"
         case caughtUp = "caught_up"
         case injectedDuplicates = "injected_duplicates"

@@ -240,7 +240,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         return CoreDeliveryReport(
             url: core.baseURL, waitedS: waited, caughtUp: caughtUp, sent: total.sent, stored: total.stored, lost: total.lost,
-            duplicated: total.duplicated, unexpected: total.unexpected, injectedDuplicates: injectedDuplicates,
+            duplicated: total.duplicated, unexpected: total.unexpected,
+            lostPublishedFirstMillis: total.lostPublishedFirstMillis, lostPublishedLastMillis: total.lostPublishedLastMillis,
+            injectedDuplicates: injectedDuplicates,
             perDevice: perDevice, publishToStored: AlertVerifier.percentiles(latencies))
     }
 

@@ -29,7 +29,32 @@ struct DeliveryCheckTests {
         var check = DeliveryCheck(ledger: ledger)
         for seq: Int64 in [3, 3, 4, 5, 5, 5, 6, 6, 6, 6, 42] { _ = check.add(seq: seq, storedAtMillis: 1) }
         // seq 4: 1 of 2 (1 lost); seq 5: 3 of 2 (1 duplicated); seq 42 never sent.
-        #expect(check.result == DeliveryCheck.Result(sent: 10, stored: 11, lost: 1, duplicated: 1, unexpected: 1))
+        var expected = DeliveryCheck.Result(sent: 10, stored: 11, lost: 1, duplicated: 1, unexpected: 1)
+        expected.lostPublishedFirstMillis = 0  // seq 4, first published at 30 µs
+        expected.lostPublishedLastMillis = 0
+        #expect(check.result == expected)
+    }
+
+    @Test("the lost readings' first publish times span exactly the seqs that went missing, also summed over devices")
+    func lostSpan() {
+        var ledger = DeliveryLedger()
+        for seq: Int64 in 0..<10 { ledger.record(seqs: seq...seq, readings: 1, micros: 1_000_000 + seq * 100_000) }
+        var check = DeliveryCheck(ledger: ledger)
+        for seq: Int64 in [0, 1, 2, 3, 6, 7, 8, 9] { _ = check.add(seq: seq, storedAtMillis: 2_000) }
+        #expect(check.result.lost == 2)
+        #expect(check.result.lostPublishedFirstMillis == 1_400)
+        #expect(check.result.lostPublishedLastMillis == 1_500)
+
+        var total = DeliveryCheck.Result()
+        total.add(check.result)
+        var other = DeliveryCheck.Result(sent: 1, lost: 1)
+        other.lostPublishedFirstMillis = 900
+        other.lostPublishedLastMillis = 900
+        total.add(other)
+        total.add(DeliveryCheck.Result(sent: 5, stored: 5))
+        #expect(total.lost == 3)
+        #expect(total.lostPublishedFirstMillis == 900)
+        #expect(total.lostPublishedLastMillis == 1_500)
     }
 
     @Test("readings without a seq compare in total")

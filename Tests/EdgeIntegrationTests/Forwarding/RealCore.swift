@@ -13,13 +13,19 @@ final class RealCore: @unchecked Sendable {  // used from one test task at a tim
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(edgeID: String = "test-edge") throws {
+    /// Tokens of further edges (`init(edgeID:also:)`), by edge id.
+    let otherTokens: [String: String]
+
+    /// - Parameter also: more edge ids the core accepts, each with its own token (`token(for:)`).
+    init(edgeID: String = "test-edge", also: [String] = []) throws {
         directory = try TemporaryDirectory(prefix: "haetae-core")
         port = FreePort.allocate()
         self.edgeID = edgeID
         token = "test-edge-token-\(UUID().uuidString.prefix(12))"
+        otherTokens = Dictionary(uniqueKeysWithValues: also.map { ($0, "\($0)-token-\(UUID().uuidString.prefix(12))") })
         binary = try BuiltProducts.executable("haetae-core")
-        try "\(edgeID): \"\(token)\"\n".write(toFile: directory.file("edge-tokens.yaml"), atomically: true, encoding: .utf8)
+        let tokens = [(edgeID, token)] + otherTokens.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        try tokens.map { "\($0.0): \"\($0.1)\"\n" }.joined().write(toFile: directory.file("edge-tokens.yaml"), atomically: true, encoding: .utf8)
         try """
             http: {listen: "127.0.0.1:\(port)"}
             storage: {backend: sqlite, path: core.db}
@@ -45,6 +51,9 @@ final class RealCore: @unchecked Sendable {  // used from one test task at a tim
     }
 
     func output() -> String { child?.output() ?? "" }
+
+    /// The token of `edge` (the first edge's or one given in `also`).
+    func token(for edge: String) -> String { edge == edgeID ? token : otherTokens[edge] ?? "" }
 
     /// Freezes (`SIGSTOP`) or resumes (`SIGCONT`) the core: requests sent meanwhile stay unanswered.
     func freeze(_ frozen: Bool) {
