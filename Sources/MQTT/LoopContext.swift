@@ -30,6 +30,10 @@ final class LoopContext {
     /// Messages delivered so far; lets the loop tell a burst of PUBLISHes from other packets.
     var messageCount: UInt64 = 0
 
+    /// The UNSUBSCRIBE sent by ``leaveSubscriptions(_:)`` and whether the broker answered it.
+    private(set) var unsubscribeMid: Int32?
+    private(set) var unsubscribed = false
+
     /// NUL-terminated copies of the subscription filters, owned here, freed in `deinit`.
     private let filters: [UnsafeMutablePointer<CChar>?]
     private let filterNames: [String]
@@ -131,6 +135,30 @@ final class LoopContext {
             return
         }
         report(machine.subscribeAcknowledged(mid: mid))
+    }
+
+    /// Unsubscribes from every filter (a clean-session member leaving a shared subscription
+    /// before it stops, so the broker hands the rest of the stream to the other members).
+    /// - Returns: whether the UNSUBSCRIBE was queued.
+    func leaveSubscriptions(_ mosq: OpaquePointer?) -> Bool {
+        guard !filters.isEmpty else { return false }
+        var mid: Int32 = 0
+        let code = filters.withUnsafeBufferPointer { list in
+            list.baseAddress!.withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: list.count) {
+                mosquitto_unsubscribe_multiple(mosq, &mid, Int32(list.count), $0, nil)
+            }
+        }
+        guard code == MOSQ_ERR_SUCCESS.rawValue else {
+            logger.warning("MQTT unsubscribe before stop failed", metadata: ["error": "\(MQTTError.library(call: "mosquitto_unsubscribe_multiple", code: code))"])
+            return false
+        }
+        unsubscribeMid = mid
+        unsubscribed = false
+        return true
+    }
+
+    func onUnsubscribe(mid: Int32) {
+        if mid == unsubscribeMid { unsubscribed = true }
     }
 
     func onDisconnect(code: Int32) {

@@ -14,6 +14,10 @@ extension MQTTClient {
     private static let stopGraceNanos: UInt64 = 1_000_000_000
     /// The disconnect reason after ``dropConnection()``.
     static let droppedReason = "dropped on request"
+    /// Longest a clean-session client waits on stop for its UNSUBACK and the messages sent before it.
+    private static let leaveGraceNanos: UInt64 = 2_000_000_000
+    /// Quiet after the UNSUBACK that ends the wait: nothing more is on its way.
+    private static let leaveQuietNanos: UInt64 = 100_000_000
     /// `mosquitto_loop_misc` (keepalive) cadence.
     private static let miscIntervalNanos: UInt64 = 1_000_000_000
 
@@ -24,7 +28,8 @@ extension MQTTClient {
     /// broker socket and a wake pipe: bursts of `mosquitto_loop_read`, `mosquitto_loop_write`
     /// whenever libmosquitto wants to write, `mosquitto_loop_misc` for keepalive. Any
     /// disconnect leads to a new attempt after a capped exponential backoff with jitter; it
-    /// never gives up. After a stop it sends a clean DISCONNECT and returns.
+    /// never gives up. After a stop it sends a clean DISCONNECT and returns. A clean session
+    /// first unsubscribes and takes what the broker had already sent (see ``LeavingBeforeStop``).
     ///
     /// - Parameters:
     ///   - handler: gets messages, state changes and idle ticks on this thread; it is held
@@ -51,10 +56,17 @@ extension MQTTClient {
         var connectedOnce = false
         var lastMisc = Mosquitto.monotonicNanos()
         var fds = (pollfd(), pollfd())
+        var leaving: LeavingBeforeStop?
 
         while true {
             var now = Mosquitto.monotonicNanos()
-            if stopFlag.load(ordering: .acquiring) {
+            if stopFlag.load(ordering: .acquiring), configuration.cleanSession, context.machine.phase == .connected {
+                if leaving == nil {
+                    leaving = context.leaveSubscriptions(handle) ? LeavingBeforeStop(nowNanos: now, messages: context.messageCount) : .done
+                }
+            }
+            if stopFlag.load(ordering: .acquiring),
+               leaving?.isDone(nowNanos: now, messages: context.messageCount, unsubscribed: context.unsubscribed, connected: context.machine.phase == .connected) ?? true {
                 if case .stopping = context.machine.phase {
                     context.report(context.machine.stopDeadlinePassed(nowNanos: now))
                 } else {
@@ -99,6 +111,7 @@ extension MQTTClient {
             if case .waiting(let until) = context.machine.phase, until > now {
                 timeout = min(timeout, Int32(clamping: (until - now) / 1_000_000 + 1))
             }
+            if leaving != nil { timeout = min(timeout, 10) }  // the quiet period is timed on this loop
             fds.0 = pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0)
             fds.1 = pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0), revents: 0)
             let ready = withUnsafeMutableBytes(of: &fds) {
@@ -118,6 +131,37 @@ extension MQTTClient {
                 }
             }
             context.handler?.handleIdle(nowNanos: now)
+        }
+    }
+
+    /// A clean-session client stopping: the broker drops a clean session's undelivered messages
+    /// at DISCONNECT (for a shared subscription, those it had handed to this member). So it
+    /// unsubscribes first, and disconnects once the UNSUBACK is in and nothing arrived for
+    /// `leaveQuietNanos` (messages sent before the UNSUBACK arrive before it, on one TCP stream),
+    /// or after `leaveGraceNanos`, or at once if the connection is gone.
+    struct LeavingBeforeStop {
+        var deadline: UInt64
+        var messages: UInt64
+        var lastMessageNanos: UInt64
+
+        static let done = LeavingBeforeStop(deadline: 0, messages: 0, lastMessageNanos: 0)
+
+        init(nowNanos: UInt64, messages: UInt64) {
+            self.init(deadline: nowNanos + MQTTClient.leaveGraceNanos, messages: messages, lastMessageNanos: nowNanos)
+        }
+
+        private init(deadline: UInt64, messages: UInt64, lastMessageNanos: UInt64) {
+            self.deadline = deadline
+            self.messages = messages
+            self.lastMessageNanos = lastMessageNanos
+        }
+
+        mutating func isDone(nowNanos: UInt64, messages count: UInt64, unsubscribed: Bool, connected: Bool) -> Bool {
+            if count != messages {
+                messages = count
+                lastMessageNanos = nowNanos
+            }
+            return !connected || nowNanos >= deadline || (unsubscribed && nowNanos &- lastMessageNanos >= MQTTClient.leaveQuietNanos)
         }
     }
 

@@ -197,6 +197,9 @@ public final class MQTTClient: @unchecked Sendable {
         mosquitto_subscribe_v5_callback_set(handle) { mosq, userdata, mid, count, granted, _ in
             LoopContext.from(userdata).takeUnretainedValue().onSubscribe(mosq, mid: mid, count: count, granted: granted)
         }
+        mosquitto_unsubscribe_callback_set(handle) { _, userdata, mid in
+            LoopContext.from(userdata).takeUnretainedValue().onUnsubscribe(mid: mid)
+        }
         mosquitto_disconnect_v5_callback_set(handle) { _, userdata, code, _ in
             LoopContext.from(userdata).takeUnretainedValue().onDisconnect(code: code)
         }

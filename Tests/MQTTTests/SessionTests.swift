@@ -45,6 +45,38 @@ struct SessionTests {
         await after.stop()
     }
 
+    @Test("a clean-session member of a shared subscription that stops gracefully leaves the group first: the other member gets the rest, nothing is dropped")
+    func sharedMemberLeavesBeforeStop() async throws {
+        let broker = try await MosquittoBroker()
+        func member(_ name: String, delayMicros: UInt32) throws -> RunningClient {
+            try RunningClient(
+                .test(port: broker.port, clientID: name, version: .v5, subscriptions: ["$share/haetae/factory/#"], cleanSession: true),
+                handler: RecordingHandler(delayMicros: delayMicros))
+        }
+        // The leaving member is slow, so the broker has handed it more than it has read when it stops.
+        let leaving = try member("haetae-leaving", delayMicros: 300)
+        let staying = try member("haetae-staying", delayMicros: 0)
+        #expect(await leaving.waitUntilConnected())
+        #expect(await staying.waitUntilConnected())
+
+        let count = 20_000
+        let publishing = Task {
+            try await Publisher.publishBulk(port: broker.port, count: count, qos: 1, topics: ["factory/seoul/line1/press-01/temperature"], protocolVersion: 5)
+        }
+        #expect(await eventually(timeout: .seconds(30), poll: .milliseconds(5)) { leaving.handler.messageCount >= 1_000 })
+        #expect(await leaving.stop(timeout: .seconds(10)))
+        try await publishing.value
+        #expect(await eventually(timeout: .seconds(20)) { leaving.handler.messageCount + staying.handler.messageCount >= count })
+
+        let left = leaving.handler.sequenceNumbers
+        let stayed = staying.handler.sequenceNumbers
+        #expect(left.count >= 1_000 && stayed.count > 0, "both took a share")
+        #expect(Set(left).isDisjoint(with: Set(stayed)))
+        let missing = Set(0..<count).subtracting(left + stayed)
+        #expect(missing.isEmpty, "\(missing.count) missing; \(left.count) + \(stayed.count) of \(count) received")
+        await staying.stop()
+    }
+
     @Test("after a broker restart the client reconnects by itself and receives again")
     func brokerRestart() async throws {
         let broker = try await MosquittoBroker()

@@ -1,3 +1,4 @@
+import Foundation
 import MQTT
 import Synchronization
 
@@ -18,8 +19,15 @@ final class RecordingHandler: MQTTMessageHandler, @unchecked Sendable {
     }
 
     private let record = Mutex(Record())
+    /// Time each message takes (a slow consumer lets the broker's in-flight window fill up).
+    private let delayMicros: UInt32
+
+    init(delayMicros: UInt32 = 0) {
+        self.delayMicros = delayMicros
+    }
 
     func handleMessage(topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: Int, retained: Bool) {
+        if delayMicros > 0 { usleep(delayMicros) }
         // Copies: the buffers are only valid during this call.
         let message = Message(
             topic: String(decoding: topic, as: UTF8.self), payload: String(decoding: payload, as: UTF8.self),
