@@ -123,6 +123,8 @@ def check_site(overlay, docs):
     mqtt = config["mqtt"]
     if replicas > 1 and not (all(t.startswith("$share/") for t in mqtt["topics"]) and str(mqtt["protocol"]) == "5"):
         fail(overlay, "several edge replicas need MQTT 5 and $share/… topics, or each gets every message")
+    if replicas > 1 and not mqtt.get("clean_session", False):
+        fail(overlay, "shared-subscription replicas need clean_session: true, or mosquitto keeps handing a stopped replica its share")
     if not config["forward"]["urls"][0].startswith("http://haetae-core.haetae-daejeon.svc:"):
         warn(overlay, "forward.urls does not point at haetae-core in haetae-daejeon")
 

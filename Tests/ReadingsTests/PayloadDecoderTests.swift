@@ -47,6 +47,14 @@ struct PayloadDecoderTests {
         #expect(decoder.seriesTable.count == 1)
     }
 
+    @Test("a stop command that comes back through a shared subscription is not a reading: rejected, no series")
+    func stopCommandIsNotAReading() throws {
+        var decoder = PayloadDecoder(template: try TopicTemplate())
+        var out = ReadingColumns()
+        #expect(decoder.decode(topic: "factory/seoul/line-1/press-07/cmd", #"{"cmd":"stop","rule":"overheat"}"#, into: &out) == .rejected(.notNumeric))
+        #expect(decoder.seriesTable.count == 0)
+    }
+
     @Test("a message that would pass maxSeries is rejected whole and adds no series")
     func seriesLimit() throws {
         var decoder = PayloadDecoder(template: try TopicTemplate(), maxSeries: 3)
