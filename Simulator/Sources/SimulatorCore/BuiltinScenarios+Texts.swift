@@ -134,7 +134,7 @@ extension BuiltinScenarios {
                   - {kind: smoke-detector, count: 2, name: "smoke-{n:02}", first: 3}
         hazards:
           - {type: overheat, device: furnace-02, start: 5s, duration: 10s, level: 900}
-          - {type: gas-leak, device: gas-01, start: 12s, duration: 5s, rate: 100}
+          - {type: gas-leak, device: gas-01, start: 12s, duration: 5s, rate: 200}
           - {type: fire-risk, device: smoke-02, start: 20s, duration: 8s}
           - {type: silent, device: gas-05, start: 15s, duration: 35s}
           - {random: 4, types: [gas-leak, fire-risk], within: 60s}

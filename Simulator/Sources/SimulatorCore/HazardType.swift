@@ -54,7 +54,7 @@ public enum HazardType: String, CaseIterable, Sendable {
     public var defaultEffect: HazardEffect {
         switch self {
         case .overheat: .rampTo(level: 900)
-        case .gasLeak: .rise(perSecond: 100)
+        case .gasLeak: .rise(perSecond: 200)
         case .vibrationBurst: .scale(factor: 4)
         case .silent: .silence
         case .fireRisk: .atLeast(temperature: 75, smoke: 0.15)
