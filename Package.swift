@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "haetae-edge", targets: ["haetae-edge"]),
         .executable(name: "haetae-sim", targets: ["haetae-sim"]),
         .executable(name: "haetae-core", targets: ["haetae-core"]),
+        // The three in one binary, for the container image (Deploy/container).
+        .executable(name: "haetae", targets: ["haetae"]),
         .executable(name: "haetae-rules-bench", targets: ["haetae-rules-bench"]),
         .executable(name: "haetae-store-bench", targets: ["haetae-store-bench"]),
         .executable(name: "haetae-core-bench", targets: ["haetae-core-bench"]),
@@ -115,22 +117,26 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: swiftSettings),
-        .executableTarget(
-            name: "haetae-core",
+        // The core's command line, and its executable.
+        .target(
+            name: "CoreCLI",
             dependencies: [
                 "CoreStore", "LogFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        .executableTarget(name: "haetae-core", dependencies: ["CoreCLI"], swiftSettings: swiftSettings),
 
-        .executableTarget(
-            name: "haetae-edge",
+        // The edge's command line, and its executable.
+        .target(
+            name: "EdgeCLI",
             dependencies: [
                 "Edge", "Rules", "ConfigFile", "LogFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
+        .executableTarget(name: "haetae-edge", dependencies: ["EdgeCLI"], swiftSettings: swiftSettings),
 
         // The device simulator (under Simulator/): scenarios and ground truth, no I/O …
         .target(
@@ -144,8 +150,9 @@ let package = Package(
             dependencies: ["MQTT", .product(name: "Logging", package: "swift-log")],
             path: "Simulator/Sources/SimulatorEngine",
             swiftSettings: swiftSettings),
-        .executableTarget(
-            name: "haetae-sim",
+        // The simulator's command line, and its executable.
+        .target(
+            name: "SimulatorCLI",
             dependencies: [
                 "SimulatorCore", "SimulatorEngine", "MQTT", "Readings", "Webhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -155,8 +162,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            path: "Simulator/Sources/haetae-sim",
+            path: "Simulator/Sources/SimulatorCLI",
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "haetae-sim", dependencies: ["SimulatorCLI"], path: "Simulator/Sources/haetae-sim", swiftSettings: swiftSettings),
+
+        // haetae-edge, haetae-core and haetae-sim in one binary, chosen by the name it is started
+        // under: the container image holds the Swift runtime and the shared libraries once.
+        .executableTarget(name: "haetae", dependencies: ["EdgeCLI", "CoreCLI", "SimulatorCLI"], swiftSettings: swiftSettings),
 
         // The rule engine benchmark (Benchmarks/RulesBench): readings/s and ns/reading by rule count.
         .executableTarget(

@@ -1,13 +1,23 @@
-import ArgumentParser
+public import ArgumentParser
 import Edge
 
-@main
-struct HaetaeEdge: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `haetae-edge` command line: run by its own executable and by the multi-call `haetae` of the
+/// container image.
+public struct HaetaeEdge: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "haetae-edge",
         abstract: "Haetae edge gateway: MQTT sensor ingest into a durable spool, hazard rules, alerts and webhooks.",
         version: HaetaeVersion.current,
         subcommands: [Run.self, ConfigCommand.self, RulesCommand.self, SpoolCommand.self])
+
+    public init() {}
+
+    /// Runs the command line: the executables' entry point. Called from top-level code,
+    /// `main()` would resolve to ArgumentParser's synchronous overload, which refuses an async
+    /// command; from this async function the async one is taken.
+    public static func start() async {
+        await main()
+    }
 }
 
 /// `--config` shared by every subcommand.

@@ -1,13 +1,23 @@
-import ArgumentParser
+public import ArgumentParser
 import CoreStore
 
-@main
-struct HaetaeCore: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `haetae-core` command line: run by its own executable and by the multi-call `haetae` of the
+/// container image.
+public struct HaetaeCore: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "haetae-core",
         abstract: "Haetae core: stores the edges' batches exactly once, answers queries, serves the factory dashboard.",
         version: "0.1.0",
         subcommands: [Run.self, ConfigCheck.self])
+
+    public init() {}
+
+    /// Runs the command line: the executables' entry point. Called from top-level code,
+    /// `main()` would resolve to ArgumentParser's synchronous overload, which refuses an async
+    /// command; from this async function the async one is taken.
+    public static func start() async {
+        await main()
+    }
 }
 
 /// `--config` shared by every subcommand.

@@ -1,0 +1,3 @@
+import SimulatorCLI
+
+await HaetaeSim.start()

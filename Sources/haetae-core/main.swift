@@ -1,0 +1,3 @@
+import CoreCLI
+
+await HaetaeCore.start()

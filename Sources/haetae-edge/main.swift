@@ -1,0 +1,3 @@
+import EdgeCLI
+
+await HaetaeEdge.start()
