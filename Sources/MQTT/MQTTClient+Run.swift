@@ -14,8 +14,10 @@ extension MQTTClient {
     private static let stopGraceNanos: UInt64 = 1_000_000_000
     /// The disconnect reason after ``dropConnection()``.
     static let droppedReason = "dropped on request"
-    /// Longest a clean-session client waits on stop for its UNSUBACK and the messages sent before it.
-    private static let leaveGraceNanos: UInt64 = 2_000_000_000
+    /// Longest a clean-session client waits on stop for its UNSUBACK and the messages sent before
+    /// it: what the broker had already handed over must be read, and a slow consumer may be
+    /// seconds behind. Well inside Kubernetes' grace period (60 s in Deploy/k8s).
+    private static let leaveGraceNanos: UInt64 = 15_000_000_000
     /// Quiet after the UNSUBACK that ends the wait: nothing more is on its way.
     private static let leaveQuietNanos: UInt64 = 100_000_000
     /// `mosquitto_loop_misc` (keepalive) cadence.
@@ -60,13 +62,10 @@ extension MQTTClient {
 
         while true {
             var now = Mosquitto.monotonicNanos()
-            if stopFlag.load(ordering: .acquiring), configuration.cleanSession, context.machine.phase == .connected {
-                if leaving == nil {
-                    leaving = context.leaveSubscriptions(handle) ? LeavingBeforeStop(nowNanos: now, messages: context.messageCount) : .done
-                }
+            if stopFlag.load(ordering: .acquiring), configuration.cleanSession, leaving == nil, context.machine.isSubscribed {
+                leaving = context.leaveSubscriptions(handle) ? LeavingBeforeStop(nowNanos: now, messages: context.messageCount) : .done
             }
-            if stopFlag.load(ordering: .acquiring),
-               leaving?.isDone(nowNanos: now, messages: context.messageCount, unsubscribed: context.unsubscribed, connected: context.machine.phase == .connected) ?? true {
+            if stopFlag.load(ordering: .acquiring), finishedLeaving(&leaving, nowNanos: now) {
                 if case .stopping = context.machine.phase {
                     context.report(context.machine.stopDeadlinePassed(nowNanos: now))
                 } else {
@@ -134,34 +133,72 @@ extension MQTTClient {
         }
     }
 
+    /// Whether a stop may go on to DISCONNECT: no leave under way, or it just ended (logged once).
+    private func finishedLeaving(_ leaving: inout LeavingBeforeStop?, nowNanos now: UInt64) -> Bool {
+        guard var state = leaving, !state.isFinished else { return true }
+        let outcome = state.check(
+            nowNanos: now, messages: context.messageCount, unsubscribed: context.unsubscribed, connected: context.machine.isSubscribed)
+        leaving = state
+        switch outcome {
+        case .waiting:
+            return false
+        case .left(let messages):
+            logger.info("MQTT unsubscribed before stopping", metadata: ["messages_after_unsubscribe": "\(messages)"])
+        case .gaveUp(let messages):
+            logger.warning(
+                "MQTT stop: no UNSUBACK and quiet within the grace; the broker drops what it still holds for this clean session",
+                metadata: ["messages_after_unsubscribe": "\(messages)", "grace_s": "\(Self.leaveGraceNanos / 1_000_000_000)"])
+        case .connectionGone:
+            break
+        }
+        return true
+    }
+
     /// A clean-session client stopping: the broker drops a clean session's undelivered messages
     /// at DISCONNECT (for a shared subscription, those it had handed to this member). So it
     /// unsubscribes first, and disconnects once the UNSUBACK is in and nothing arrived for
     /// `leaveQuietNanos` (messages sent before the UNSUBACK arrive before it, on one TCP stream),
     /// or after `leaveGraceNanos`, or at once if the connection is gone.
     struct LeavingBeforeStop {
-        var deadline: UInt64
-        var messages: UInt64
-        var lastMessageNanos: UInt64
+        enum Outcome: Equatable { case waiting, left(messages: UInt64), gaveUp(messages: UInt64), connectionGone }
 
-        static let done = LeavingBeforeStop(deadline: 0, messages: 0, lastMessageNanos: 0)
+        private var deadline: UInt64
+        private let startMessages: UInt64
+        private var messages: UInt64
+        private var lastMessageNanos: UInt64
+        private(set) var isFinished = false
+
+        /// Nothing to wait for (the UNSUBSCRIBE could not be sent).
+        static let done: LeavingBeforeStop = {
+            var state = LeavingBeforeStop(nowNanos: 0, messages: 0)
+            state.isFinished = true
+            return state
+        }()
 
         init(nowNanos: UInt64, messages: UInt64) {
-            self.init(deadline: nowNanos + MQTTClient.leaveGraceNanos, messages: messages, lastMessageNanos: nowNanos)
-        }
-
-        private init(deadline: UInt64, messages: UInt64, lastMessageNanos: UInt64) {
-            self.deadline = deadline
+            deadline = nowNanos + MQTTClient.leaveGraceNanos
+            startMessages = messages
             self.messages = messages
-            self.lastMessageNanos = lastMessageNanos
+            lastMessageNanos = nowNanos
         }
 
-        mutating func isDone(nowNanos: UInt64, messages count: UInt64, unsubscribed: Bool, connected: Bool) -> Bool {
+        mutating func check(nowNanos: UInt64, messages count: UInt64, unsubscribed: Bool, connected: Bool) -> Outcome {
             if count != messages {
                 messages = count
                 lastMessageNanos = nowNanos
             }
-            return !connected || nowNanos >= deadline || (unsubscribed && nowNanos &- lastMessageNanos >= MQTTClient.leaveQuietNanos)
+            let outcome: Outcome
+            if !connected {
+                outcome = .connectionGone
+            } else if unsubscribed && nowNanos &- lastMessageNanos >= MQTTClient.leaveQuietNanos {
+                outcome = .left(messages: count &- startMessages)
+            } else if nowNanos >= deadline {
+                outcome = .gaveUp(messages: count &- startMessages)
+            } else {
+                outcome = .waiting
+            }
+            if outcome != .waiting { isFinished = true }
+            return outcome
         }
     }
 

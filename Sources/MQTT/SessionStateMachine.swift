@@ -54,6 +54,14 @@ struct SessionStateMachine: Sendable, Equatable {
         }
     }
 
+    /// Whether the SUBSCRIBE went out on the current connection: the broker may be sending.
+    var isSubscribed: Bool {
+        switch phase {
+        case .subscribing, .connected: true
+        case .waiting, .connecting, .stopping, .stopped: false
+        }
+    }
+
     mutating func connectStarted() -> MQTTConnectionState? {
         phase = .connecting
         failure = nil

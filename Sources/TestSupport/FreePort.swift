@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,9 +8,65 @@ import Darwin
 
 /// Loopback TCP ports for tests.
 public enum FreePort {
-    /// A port that was free a moment ago: binds 127.0.0.1:0, reads the port, closes.
-    /// (Another process could take it before the caller binds; on a test machine that is rare.)
+    /// Ports handed out by this process: never twice, so two tests running in parallel cannot be
+    /// given the same one before either has bound it.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A port that was free a moment ago and that this process has not handed out before.
+    ///
+    /// It is drawn below the kernel's ephemeral range (`ip_local_port_range`) when there is room:
+    /// ports from `bind(0)` come from that range, where outgoing connections of parallel tests
+    /// also take their local ports and may grab one before the caller binds it.
+    /// (Another program could still take it first; on a test machine that is rare.)
     public static func allocate() -> Int {
+        let ephemeralLow = ephemeralRangeStart()
+        if ephemeralLow > 12_000 {
+            for _ in 0..<2_000 {
+                let port = Int.random(in: 10_000..<ephemeralLow)
+                if claim(port), canBind(port) { return port }
+            }
+        }
+        for _ in 0..<1_000 {
+            let port = kernelChosenPort()
+            if claim(port) { return port }
+        }
+        preconditionFailure("FreePort: no free loopback port found")
+    }
+
+    private static func claim(_ port: Int) -> Bool {
+        handedOut.withLock { $0.insert(port).inserted }
+    }
+
+    /// The low end of `/proc/sys/net/ipv4/ip_local_port_range` (Linux's default 32768), 0 when unknown.
+    private static func ephemeralRangeStart() -> Int {
+        #if os(Linux)
+        guard let file = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r") else { return 0 }
+        defer { fclose(file) }
+        var low: Int32 = 0
+        var high: Int32 = 0
+        return withUnsafeMutablePointer(to: &low) { lowPointer in
+            withUnsafeMutablePointer(to: &high) { highPointer in
+                withVaList([lowPointer, highPointer]) { vfscanf(file, "%d %d", $0) }
+            }
+        } == 2 ? Int(low) : 0
+        #else
+        return 0
+        #endif
+    }
+
+    /// Whether 127.0.0.1:`port` can be bound right now (bound and closed again).
+    private static func canBind(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    /// A port the kernel picks: binds 127.0.0.1:0, reads the port, closes.
+    private static func kernelChosenPort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         precondition(fd >= 0, "socket() failed: errno \(errno)")
         defer { close(fd) }

@@ -8,6 +8,8 @@ import SimulatorCLI
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 let calledAs = CommandLine.arguments.first?.split(separator: "/").last.map(String.init) ?? ""

@@ -64,7 +64,8 @@ struct SessionTests {
             try await Publisher.publishBulk(port: broker.port, count: count, qos: 1, topics: ["factory/seoul/line1/press-01/temperature"], protocolVersion: 5)
         }
         #expect(await eventually(timeout: .seconds(30), poll: .milliseconds(5)) { leaving.handler.messageCount >= 1_000 })
-        #expect(await leaving.stop(timeout: .seconds(10)))
+        #expect(await leaving.stop(timeout: .seconds(20)))
+        #expect(leaving.logs.all.contains { $0.contains("MQTT unsubscribed before stopping") }, "the leave ended on the UNSUBACK, not the deadline")
         try await publishing.value
         #expect(await eventually(timeout: .seconds(20)) { leaving.handler.messageCount + staying.handler.messageCount >= count })
 

@@ -58,10 +58,13 @@ struct ReplicaTakeoverIntegrationTests {
         // The killed replica comes back on its own spool and forwards what it held.
         try await Task.sleep(for: .seconds(3))
         try await killed.edge.start(environment: killed.environment)
-        let forwardedAfterRestart = await eventually(timeout: .seconds(30)) {
-            (killed.edge.metric("haetae_forward_readings_sent_total") ?? 0) >= heldAtKill
-        }
         let status = await sim.finish(timeout: .seconds(150))
+        // Once everything is at the core, the restarted replica has sent what it took since the
+        // restart and, on top, what its spool held from before the kill.
+        let drained = await eventually(timeout: .seconds(30)) { killed.edge.metric("haetae_forward_backlog_readings") == 0 }
+        let sentSinceRestart = killed.edge.metric("haetae_forward_readings_sent_total") ?? 0
+        let takenSinceRestart = killed.edge.received
+        let forwardedAfterRestart = drained && sentSinceRestart >= takenSinceRestart + heldAtKill
         let result = try sim.core()
         let lost = result["lost"] as? Int ?? -1
         let lostFrom = (result["lost_published_first_ms"] as? NSNumber)?.int64Value
@@ -74,7 +77,7 @@ struct ReplicaTakeoverIntegrationTests {
         print("""
             replica kill -9 under \(Self.rate) readings/s (\(Int(fullRate)) accepted/s, \(Int(killedShare)) by the killed replica): \
             survivor at the full rate \(takeover.map { "\(Int(Self.seconds($0) * 1_000)) ms" } ?? "never") after the kill; \
-            killed replica held \(Int(heldAtKill)) readings, forwarded them after its restart: \(forwardedAfterRestart); \
+            killed replica held \(Int(heldAtKill)) readings; after its restart it took \(Int(takenSinceRestart)) and sent \(Int(sentSinceRestart)); \
             core: \(result["stored"] ?? "?")/\(result["sent"] ?? "?") stored, lost \(lost) (window allowed \(window)), \
             published \(lostFrom.map { "\($0 - killedAtMillis)" } ?? "-")…\(lostTo.map { "\($0 - killedAtMillis)" } ?? "-") ms from the kill, \
             duplicated \(result["duplicated"] ?? "?")
