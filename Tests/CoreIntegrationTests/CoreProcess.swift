@@ -10,7 +10,9 @@ final class CoreProcess: @unchecked Sendable {  // used from one test task at a 
     let port: Int
     let binary: String
     private(set) var child: ChildProcess?
-    static let tokens = ["seoul-a": "seoul-a-token-0123456789", "gwangju-a": "gwangju-a-token-0123456789"]
+    static let tokens = [
+        "seoul-a": "seoul-a-token-0123456789", "gwangju-a": "gwangju-a-token-0123456789", "gwangju-b": "gwangju-b-token-0123456789",
+    ]
 
     /// Writes `core.yaml` and `edge-tokens.yaml`; `extra` lines are appended to the config.
     /// `storage` lines go under `storage:`, after `backend` (SQLite `core.db` unless `backend` says otherwise).

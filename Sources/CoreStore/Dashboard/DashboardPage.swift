@@ -66,11 +66,11 @@ h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
 const TEXT = {
   en: { sites: "Sites, lines and devices", history: "History (last 15 minutes)", active: "Active alerts", recent: "Recent alerts",
         noAlerts: "No active alerts", noRecent: "No alerts yet", noData: "No data yet", pick: "Select a device to see its history",
-        updated: "Updated", line: "Line", lang: "한국어", firing: "firing", resolved: "resolved", since: "since", stale: "no data",
+        updated: "Updated", line: "Line", lang: "한국어", firing: "firing", resolved: "resolved", since: "since", stale: "no data", by: "raised by",
         error: "Cannot reach the core" },
   ko: { sites: "사이트 · 라인 · 장비", history: "최근 15분 추이", active: "현재 경보", recent: "최근 경보",
         noAlerts: "현재 경보 없음", noRecent: "경보 기록 없음", noData: "데이터 없음", pick: "장비를 선택하면 추이가 표시됩니다",
-        updated: "갱신", line: "라인", lang: "English", firing: "발생", resolved: "해제", since: "부터", stale: "수신 없음",
+        updated: "갱신", line: "라인", lang: "English", firing: "발생", resolved: "해제", since: "부터", stale: "수신 없음", by: "감지",
         error: "코어에 연결할 수 없습니다" },
 };
 let lang = localStorage.getItem("haetae.lang") || "ko";
@@ -102,14 +102,30 @@ document.getElementById("lang").addEventListener("click", () => {
   applyLanguage();
   refresh();
 });
+// Edge replicas of one site split the stream, so each raises its own alert for a hazard both
+// see: one hazard, one entry, naming every edge that raised it (same site, line, device,
+// sensor, rule and state, started within 10 s of each other).
+function fold(alerts) {
+  const out = [];
+  for (const a of alerts) {
+    const key = [a.site, a.line, a.device, a.sensor, a.rule, a.status].join("|");
+    const started = new Date(a.started_at).getTime();
+    const twin = out.find(o => o.key === key && Math.abs(o.started - started) <= 10000);
+    if (twin) { if (a.edge && !twin.edges.includes(a.edge)) twin.edges.push(a.edge); continue; }
+    out.push({ ...a, key, started, edges: a.edge ? [a.edge] : [] });
+  }
+  for (const a of out) a.edges.sort();
+  return out;
+}
 function alertNode(a) {
   const state = a.status === "resolved" ? "resolved" : a.severity;
   const where = [a.site, a.line, a.device, a.sensor].filter(Boolean).join(" / ");
   const summary = (a.annotations && a.annotations.summary) || (a.rule + " " + (a.value ?? ""));
-  return el("div", { class: "alert " + state, "data-alert": a.alert_id },
+  const when = (a.status === "resolved" ? t("resolved") : t("firing")) + " · " + new Date(a.started_at).toLocaleString(lang === "ko" ? "ko-KR" : "en-GB");
+  return el("div", { class: "alert " + state, "data-alert": a.alert_id, "data-edges": a.edges.join(" ") },
     el("div", {}, el("b", {}, a.rule), " · " + where),
     el("div", {}, summary),
-    el("div", { class: "when" }, (a.status === "resolved" ? t("resolved") : t("firing")) + " · " + new Date(a.started_at).toLocaleString(lang === "ko" ? "ko-KR" : "en-GB")));
+    el("div", { class: "when" }, when + (a.edges.length > 1 ? " · " + t("by") + " " + a.edges.join(", ") : "")));
 }
 function chart(series, points) {
   const box = el("div", { class: "chart", "data-series": String(series.id) });
@@ -182,9 +198,9 @@ async function refresh() {
           return node;
         })))))));
     const activeBox = document.getElementById("active");
-    activeBox.replaceChildren(...(active.alerts.length ? active.alerts.map(alertNode) : [el("div", { class: "empty" }, t("noAlerts"))]));
+    activeBox.replaceChildren(...(active.alerts.length ? fold(active.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noAlerts"))]));
     const recentBox = document.getElementById("recent");
-    recentBox.replaceChildren(...(recent.alerts.length ? recent.alerts.map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
+    recentBox.replaceChildren(...(recent.alerts.length ? fold(recent.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
     await drawCharts(series.series);
     document.getElementById("updated").textContent = t("updated") + " " + time(Date.now());
   } catch (error) {
