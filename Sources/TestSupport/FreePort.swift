@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -19,7 +20,6 @@ public enum FreePort {
     /// also take their local ports and may grab one before the caller binds it.
     /// (Another program could still take it first; on a test machine that is rare.)
     public static func allocate() -> Int {
-        let ephemeralLow = ephemeralRangeStart()
         if ephemeralLow > 12_000 {
             for _ in 0..<2_000 {
                 let port = Int.random(in: 10_000..<ephemeralLow)
@@ -38,21 +38,10 @@ public enum FreePort {
     }
 
     /// The low end of `/proc/sys/net/ipv4/ip_local_port_range` (Linux's default 32768), 0 when unknown.
-    private static func ephemeralRangeStart() -> Int {
-        #if os(Linux)
-        guard let file = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r") else { return 0 }
-        defer { fclose(file) }
-        var low: Int32 = 0
-        var high: Int32 = 0
-        return withUnsafeMutablePointer(to: &low) { lowPointer in
-            withUnsafeMutablePointer(to: &high) { highPointer in
-                withVaList([lowPointer, highPointer]) { vfscanf(file, "%d %d", $0) }
-            }
-        } == 2 ? Int(low) : 0
-        #else
-        return 0
-        #endif
-    }
+    private static let ephemeralLow: Int = {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return Int(text.split(whereSeparator: \.isWhitespace).first ?? "") ?? 0
+    }()
 
     /// Whether 127.0.0.1:`port` can be bound right now (bound and closed again).
     private static func canBind(_ port: Int) -> Bool {

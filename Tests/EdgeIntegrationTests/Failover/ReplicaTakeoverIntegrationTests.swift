@@ -39,7 +39,7 @@ struct ReplicaTakeoverIntegrationTests {
         core.freeze(true)
         try await Task.sleep(for: .seconds(2))
         let heldAtKill = killed.edge.metric("haetae_forward_backlog_readings") ?? 0
-        let killedAtMillis = Self.wallMillis()
+        let killedAtMillis = wallMillis()
         let killedAt = ContinuousClock.now
         await killed.edge.kill()
 
@@ -113,7 +113,6 @@ struct ReplicaTakeoverIntegrationTests {
 
     static func seconds(since start: ContinuousClock.Instant) -> Double { seconds(ContinuousClock.now - start) }
     static func seconds(_ duration: Duration) -> Double { Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
-    static func wallMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 }
 
 extension EdgeProcess {

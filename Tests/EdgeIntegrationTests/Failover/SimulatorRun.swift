@@ -35,3 +35,6 @@ struct SimulatorRun {
         return core
     }
 }
+
+/// Wall-clock milliseconds since 1970: the clock of the simulator's report (publish and alert times).
+func wallMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }

@@ -34,12 +34,12 @@ struct WANCutIntegrationTests {
         ])
         // Cut before press-03 overheats (+5 s), so its alert and stop command happen during the cut.
         try await Task.sleep(for: .seconds(3))
-        let cutAt = Self.wallMillis()
+        let cutAt = wallMillis()
         try await wan.cut()
         try await Task.sleep(for: .seconds(60))
         let backlogAtRestore = edge.metric("haetae_forward_backlog_readings") ?? 0
         let sentAtRestore = edge.metric("haetae_forward_readings_sent_total") ?? 0
-        let restoredAt = Self.wallMillis()
+        let restoredAt = wallMillis()
         try await wan.restore()
 
         // Drain: from the first batch acknowledged after the restore until the backlog is back
@@ -51,9 +51,9 @@ struct WANCutIntegrationTests {
         while ContinuousClock.now < deadline {
             let sent = edge.metric("haetae_forward_readings_sent_total") ?? 0
             let backlog = edge.metric("haetae_forward_backlog_readings") ?? .infinity
-            if drainStart == nil, sent > sentAtRestore { drainStart = Self.wallMillis() }
-            if let start = drainStart, backlog < 2 * liveRate, Self.wallMillis() - start > 1_000 {
-                drainEnd = Self.wallMillis()
+            if drainStart == nil, sent > sentAtRestore { drainStart = wallMillis() }
+            if let start = drainStart, backlog < 2 * liveRate, wallMillis() - start > 1_000 {
+                drainEnd = wallMillis()
                 sentAtEnd = sent
                 break
             }
@@ -91,6 +91,4 @@ struct WANCutIntegrationTests {
         #expect(await core.stop() == 0)
         await wan.stop()
     }
-
-    static func wallMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 }

@@ -6,26 +6,23 @@ import TestSupport
 final class RealCore: @unchecked Sendable {  // used from one test task at a time
     let directory: TemporaryDirectory
     let port: Int
-    let token: String
+    /// Edge id → bearer token, for every edge the core accepts.
+    let tokens: [String: String]
     let edgeID: String
     private let binary: String
     private(set) var child: ChildProcess?
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Tokens of further edges (`init(edgeID:also:)`), by edge id.
-    let otherTokens: [String: String]
-
     /// - Parameter also: more edge ids the core accepts, each with its own token (`token(for:)`).
     init(edgeID: String = "test-edge", also: [String] = []) throws {
         directory = try TemporaryDirectory(prefix: "haetae-core")
         port = FreePort.allocate()
         self.edgeID = edgeID
-        token = "test-edge-token-\(UUID().uuidString.prefix(12))"
-        otherTokens = Dictionary(uniqueKeysWithValues: also.map { ($0, "\($0)-token-\(UUID().uuidString.prefix(12))") })
+        tokens = Dictionary(uniqueKeysWithValues: ([edgeID] + also).map { ($0, "\($0)-token-\(UUID().uuidString.prefix(12))") })
         binary = try BuiltProducts.executable("haetae-core")
-        let tokens = [(edgeID, token)] + otherTokens.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        try tokens.map { "\($0.0): \"\($0.1)\"\n" }.joined().write(toFile: directory.file("edge-tokens.yaml"), atomically: true, encoding: .utf8)
+        try tokens.sorted { $0.key < $1.key }.map { "\($0.key): \"\($0.value)\"\n" }.joined()
+            .write(toFile: directory.file("edge-tokens.yaml"), atomically: true, encoding: .utf8)
         try """
             http: {listen: "127.0.0.1:\(port)"}
             storage: {backend: sqlite, path: core.db}
@@ -52,8 +49,11 @@ final class RealCore: @unchecked Sendable {  // used from one test task at a tim
 
     func output() -> String { child?.output() ?? "" }
 
+    /// The first edge's token.
+    var token: String { tokens[edgeID]! }
+
     /// The token of `edge` (the first edge's or one given in `also`).
-    func token(for edge: String) -> String { edge == edgeID ? token : otherTokens[edge] ?? "" }
+    func token(for edge: String) -> String { tokens[edge] ?? "" }
 
     /// Freezes (`SIGSTOP`) or resumes (`SIGCONT`) the core: requests sent meanwhile stay unanswered.
     func freeze(_ frozen: Bool) {
