@@ -102,13 +102,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
-        // The Daejeon core: storage backends (SQLite, PostgreSQL), batch ingest and query API, dashboard.
+        // The Daejeon core's storage engine: head and compressed blocks, SQLite and PostgreSQL
+        // backends, queries. No HTTP: the store benchmark and tests link only this.
         .target(
-            name: "CoreStore",
+            name: "CoreStorage",
             dependencies: [
-                "Readings", "SQLite", "ConfigFile",
+                "Readings", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        // The Daejeon core service: config, batch ingest and query API, dashboard, metrics.
+        .target(
+            name: "CoreService",
+            dependencies: [
+                "CoreStorage", "Readings", "ConfigFile",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -121,7 +130,7 @@ let package = Package(
         .target(
             name: "CoreCLI",
             dependencies: [
-                "CoreStore", "LogFormat",
+                "CoreService", "LogFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -178,7 +187,7 @@ let package = Package(
         // The core store benchmark (Benchmarks/CoreStoreBench): ingest rows/s for SQLite and PostgreSQL.
         .executableTarget(
             name: "haetae-store-bench",
-            dependencies: ["CoreStore", "Readings", "SQLite", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CoreStorage", "Readings", "SQLite", "TestSupport", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/CoreStoreBench", swiftSettings: swiftSettings),
 
         // Core ingest against InfluxDB 1.6 (Benchmarks/CoreBench): rows/s with the same readings.
@@ -203,7 +212,7 @@ let package = Package(
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CoreStoreTests", dependencies: ["CoreStore", "Readings", "SQLite", "TestSupport"],
+            name: "CoreStorageTests", dependencies: ["CoreStorage", "Readings", "SQLite", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "RulesTests", dependencies: ["Rules", "Readings"],
@@ -227,7 +236,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "CoreIntegrationTests", dependencies: ["CoreStore", "Readings", "TestSupport"],
+            name: "CoreIntegrationTests", dependencies: ["Readings", "TestSupport"],
             exclude: ["Browser"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulatorCoreTests", dependencies: ["SimulatorCore", "Readings"],

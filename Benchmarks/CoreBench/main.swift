@@ -1,10 +1,17 @@
-// haetae-core-bench: core ingest rows/s against InfluxDB 1.6, measured in one run with the same
-// readings: each server gets the same N readings as gzip batches of 5,000 (the core: columnar
-// JSON batches, DESIGN §3.4; InfluxDB: line protocol to /write), posted by C concurrent
+// haetae-core-bench: core ingest rows/s against InfluxDB 1.6 and VictoriaMetrics, measured in one
+// run with the same readings: each server gets the same N readings as gzip batches of 5,000 (the
+// core: columnar JSON batches, DESIGN §3.4, listing only the series each batch uses, as an edge
+// does; InfluxDB and VictoriaMetrics: line protocol to /write), posted by C concurrent
 // connections; rows/s = N / (first request sent → last answer received). Bodies are built and
 // compressed before the clock starts, so the figure is the server's.
 //
-//     haetae-core-bench --core URL --core-token T [--influx URL] [--readings N] [--connections C] [--series S] [--label L]
+// Plant-shaped readings: S series (devices of four sensors over four lines), each sampled every
+// `--period-ms` with 0–3 ms of jitter, values a random walk with two decimals, device seqs
+// counting up; reading i is series i % S, so a batch of 5,000 at S ≥ 5,000 holds one reading
+// per series (the worst case for per-series storage).
+//
+//     haetae-core-bench --core URL --core-token T [--influx URL] [--victoria URL] [--readings N]
+//                       [--connections C] [--series S] [--period-ms P] [--label L]
 
 import AsyncHTTPClient
 import CompressNIO
@@ -16,6 +23,8 @@ struct Options {
     var core: String?
     var coreToken = ""
     var influx: String?
+    var victoria: String?
+    var periodMillis: Int64 = 1_000
     var readings = 1_000_000
     var connections = 4
     var series = 200
@@ -31,6 +40,8 @@ struct Options {
             case "--core": core = value
             case "--core-token": coreToken = value
             case "--influx": influx = value
+            case "--victoria": victoria = value
+            case "--period-ms": periodMillis = Int64(value) ?? periodMillis
             case "--readings": readings = Int(value) ?? readings
             case "--connections": connections = Int(value) ?? connections
             case "--series": series = Int(value) ?? series
@@ -44,14 +55,33 @@ struct Options {
 
 let options = Options(CommandLine.arguments)
 let series = (0..<options.series).map { index in
-    Series(site: "seoul", line: "line\(index % 4 + 1)", device: "press-\(index / 4)", sensor: ["temperature", "vibration", "pressure", "current"][index % 4], unit: "")
+    Series(site: "seoul", line: "line\((index / 4) % 4 + 1)", device: "press-\(index / 4)", sensor: ["temperature", "vibration", "pressure", "current"][index % 4], unit: "")
 }
 let start: Int64 = 1_795_000_000_000
 let batches = (options.readings + options.batch - 1) / options.batch
 
-/// The same readings for both: reading i is series i % S at start + (i / S) · 100 ms.
+/// The same readings for all: reading i is series i % S at start + (i / S) · period + jitter,
+/// its value a per-series random walk in steps of 0.01 (a splitmix hash of i, so no state).
+let walk: [Double] = {
+    var values = [Double](repeating: 0, count: options.readings)
+    var level = (0..<options.series).map { 20 + Double($0 % 50) }
+    for i in 0..<options.readings {
+        let k = i % options.series
+        level[k] = ((level[k] + Double(Int(mix(UInt64(i)) % 41) - 20) / 100) * 100).rounded() / 100
+        values[i] = level[k]
+    }
+    return values
+}()
+
+func mix(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
 func reading(_ i: Int) -> (sid: Int, ts: Int64, value: Double) {
-    (i % options.series, start + Int64(i / options.series) * 100, 20 + Double(i % 977) * 0.01)
+    (i % options.series, start + Int64(i / options.series) * options.periodMillis + Int64(mix(UInt64(i) << 1) % 4), walk[i])
 }
 
 func gzip(_ bytes: [UInt8]) -> ByteBuffer {
@@ -63,9 +93,18 @@ func coreBodies() -> [ByteBuffer] {
     (0..<batches).map { b in
         let range = (b * options.batch)..<min(options.readings, (b + 1) * options.batch)
         let rows = range.map(reading)
+        // Only the series this batch uses, as an edge sends them.
+        var local: [Int: UInt32] = [:]
+        var used: [Series] = []
+        let sid = rows.map { row -> UInt32 in
+            if let known = local[row.sid] { return known }
+            local[row.sid] = UInt32(used.count)
+            used.append(series[row.sid])
+            return UInt32(used.count - 1)
+        }
         let batch = Batch(
-            edge: options.edge, seq: Int64(b + 1), series: series, sid: rows.map { UInt32($0.sid) }, ts: rows.map(\.ts),
-            value: rows.map(\.value), deviceSeq: Array(repeating: -1, count: rows.count))
+            edge: options.edge, seq: Int64(b + 1), series: used, sid: sid, ts: rows.map(\.ts),
+            value: rows.map(\.value), deviceSeq: range.map { Int64($0 / options.series) })
         return gzip(BatchCodec.encode(batch))
     }
 }
@@ -134,11 +173,17 @@ do {
         let result = try await post(bodies, url: core + "/api/v1/batches", headers: [("Authorization", "Bearer \(options.coreToken)"), ("Content-Type", "application/json")], client: client)
         print(String(format: "%@: %.0f rows/s (%.2f s, %.2f gzip bytes/reading)", options.label, result.rate, result.seconds, Double(bytes) / Double(options.readings)))
     }
-    if let influx = options.influx {
+    if options.influx != nil || options.victoria != nil {
         let bodies = influxBodies()
         let bytes = bodies.reduce(0) { $0 + $1.readableBytes }
-        let result = try await post(bodies, url: influx + "/write?db=bench&precision=ms", headers: [("Content-Type", "text/plain")], client: client)
-        print(String(format: "influxdb: %.0f rows/s (%.2f s, %.2f gzip bytes/reading)", result.rate, result.seconds, Double(bytes) / Double(options.readings)))
+        if let influx = options.influx {
+            let result = try await post(bodies, url: influx + "/write?db=bench&precision=ms", headers: [("Content-Type", "text/plain")], client: client)
+            print(String(format: "influxdb: %.0f rows/s (%.2f s, %.2f gzip bytes/reading)", result.rate, result.seconds, Double(bytes) / Double(options.readings)))
+        }
+        if let victoria = options.victoria {
+            let result = try await post(bodies, url: victoria + "/write?db=bench&precision=ms", headers: [("Content-Type", "text/plain")], client: client)
+            print(String(format: "victoriametrics: %.0f rows/s (%.2f s, %.2f gzip bytes/reading)", result.rate, result.seconds, Double(bytes) / Double(options.readings)))
+        }
     }
 } catch {
     print("haetae-core-bench failed: \(error)")

@@ -7,7 +7,7 @@
 // PostgreSQL runs when its server binaries are installed (Deploy/local/install-deps): a fresh
 // durable cluster (fsync, synchronous_commit on) is started for the run and removed after it.
 
-import CoreStore
+import CoreStorage
 import Foundation
 import Logging
 import Readings

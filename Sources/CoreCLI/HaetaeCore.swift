@@ -1,5 +1,5 @@
 public import ArgumentParser
-import CoreStore
+import CoreService
 
 /// The `haetae-core` command line: run by its own executable and by the multi-call `haetae` of the
 /// container image.

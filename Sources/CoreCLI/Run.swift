@@ -1,5 +1,5 @@
 import ArgumentParser
-import CoreStore
+import CoreService
 import Logging
 import LogFormat
 

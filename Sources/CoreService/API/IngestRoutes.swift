@@ -1,0 +1,117 @@
+import CoreStorage
+import CompressNIO
+import Foundation
+import Hummingbird
+import Logging
+import Readings
+
+/// `POST /api/v1/batches` and `POST /api/v1/alerts`: what the edges send.
+struct IngestRoutes: Sendable {
+    let store: any ReadingStore
+    let authorizer: Authorizer
+    let limits: CoreConfiguration.HTTP
+    let metrics: CoreMetrics
+
+    func add(to router: Router<CoreRequestContext>) {
+        // Every refused request counts, whatever the reason (auth, size, content, key).
+        router.post("/api/v1/batches") { request, context in
+            do {
+                return try await self.postBatch(request, context: context)
+            } catch let error as APIError {
+                metrics.batchesRejected.increment()
+                throw error
+            }
+        }
+        router.post("/api/v1/alerts") { request, context in
+            do {
+                return try await self.postAlerts(request, context: context)
+            } catch let error as APIError {
+                metrics.alertPostsRejected.increment()
+                throw error
+            }
+        }
+    }
+
+    /// Stores one batch exactly once: 200 `{"status":"stored","readings":N}` or, for an
+    /// `(edge, seq)` stored before, 200 `{"status":"duplicate"}`.
+    func postBatch(_ request: Request, context: CoreRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        let edge = try authorizer.edge(of: request)
+        let bytes = try await body(of: request, context: context)
+        let batch: Batch
+        do {
+            batch = try BatchCodec.decode(bytes.readableBytesView)
+        } catch {
+            throw APIError.badRequest("not a valid batch: \(error)")
+        }
+        guard batch.edge == edge else {
+            throw APIError.forbidden("this token belongs to edge \(edge), the batch to edge \(batch.edge)")
+        }
+        guard batch.count <= limits.maxBatchReadings else {
+            throw APIError.tooLarge("the batch has \(batch.count) readings; at most \(limits.maxBatchReadings) are accepted")
+        }
+        if let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value, key != "\(batch.edge):\(batch.seq)" {
+            throw APIError.badRequest("Idempotency-Key \(key.prefix(80)) does not match the batch (\(batch.edge):\(batch.seq))")
+        }
+        let outcome = try await store.ingest(batch, receivedAtMillis: Int64(Date().timeIntervalSince1970 * 1_000))
+        let json: String
+        switch outcome {
+        case .stored(let readings):
+            metrics.batchesStored.increment()
+            metrics.readingsStored.increment(by: Int64(readings))
+            json = #"{"status":"stored","readings":\#(readings)}"#
+        case .duplicate:
+            metrics.batchesDuplicate.increment()
+            json = #"{"status":"duplicate"}"#
+        }
+        metrics.ingestDuration.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+
+    /// Stores alert notifications: `{"edge":"seoul-a","alerts":[{…webhook data…, "notification", "at"}]}`.
+    func postAlerts(_ request: Request, context: CoreRequestContext) async throws -> Response {
+        let edge = try authorizer.edge(of: request)
+        let bytes = try await body(of: request, context: context)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] else {
+            throw APIError.badRequest("expected a JSON object {\"edge\":…, \"alerts\":[…]}")
+        }
+        guard object["edge"] as? String == edge else { throw APIError.forbidden("the alerts' edge does not match this token (edge \(edge))") }
+        guard let items = object["alerts"] as? [[String: Any]] else { throw APIError.badRequest("alerts: expected a list of objects") }
+        var records: [AlertRecord] = []
+        for (index, item) in items.enumerated() {
+            records.append(try AlertRecordParser.parse(item, edge: edge, index: index))
+        }
+        let stored = try await store.ingest(alerts: records)
+        metrics.alertsStored.increment(by: Int64(stored))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"stored","alerts":\#(stored)}"#)))
+    }
+
+    /// The body, within `http.max_body` as sent and `http.max_decompressed` once decompressed.
+    private func body(of request: Request, context: CoreRequestContext) async throws -> ByteBuffer {
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw APIError.unsupportedMediaType("Content-Type must be application/json, got \(type.prefix(60))")
+        }
+        var buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limits.maxBody)
+        } catch {
+            throw APIError.tooLarge("the body is larger than \(limits.maxBody) bytes")
+        }
+        switch request.headers[.contentEncoding]?.lowercased() {
+        case nil, "identity":
+            return buffer
+        case "gzip":
+            do {
+                return try buffer.decompress(with: .gzip(), maxSize: limits.maxDecompressed)
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                throw APIError.tooLarge("the body decompresses to more than \(limits.maxDecompressed) bytes")
+            } catch {
+                throw APIError.badRequest("the body is not valid gzip")
+            }
+        case let other?:
+            throw APIError.unsupportedMediaType("Content-Encoding \(other.prefix(40)) is not supported (use gzip or none)")
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import CoreStorage
+import Foundation
+import Hummingbird
+import Readings
+
+/// The read side of the API (DESIGN §3.5): sites, series, readings with downsampling, alerts,
+/// and per-reading delivery facts for end-to-end checks.
+struct QueryRoutes: Sendable {
+    let store: any ReadingStore
+    let authorizer: Authorizer
+    /// Most points one readings query returns (a step is required beyond it).
+    static let maxPoints = 100_000
+    /// Most series one page of `GET /api/v1/series` lists (`limit` may ask for fewer).
+    static let maxSeriesPage = 10_000
+
+    func add(to router: Router<CoreRequestContext>) {
+        router.get("/api/v1/sites") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let sites = try await store.sites()
+            return Self.json(["sites": sites.map { site in
+                [
+                    "name": site.name, "last_ts": site.lastTs,
+                    "lines": site.lines.map { line in
+                        ["name": line.name, "devices": line.devices.keys.sorted().map { name in ["name": name, "series": line.devices[name] ?? 0] }]
+                    },
+                ] as [String: Any]
+            }])
+        }
+        router.get("/api/v1/series") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let query = request.uri.queryParameters
+            var limit = Self.maxSeriesPage
+            if let text = query.get("limit") {
+                guard let asked = Int(text), (1...Self.maxSeriesPage).contains(asked) else {
+                    throw APIError.badRequest("limit: expected 1 to \(Self.maxSeriesPage)")
+                }
+                limit = asked
+            }
+            var after: Int64?
+            if let text = query.get("after") {
+                guard let id = Int64(text) else { throw APIError.badRequest("after: expected a series id (the page before's next_after)") }
+                after = id
+            }
+            let filter = SeriesFilter(
+                site: query.get("site"), line: query.get("line"), device: query.get("device"), sensor: query.get("sensor"),
+                limit: limit, afterID: after)
+            let series = try await store.series(filter)
+            var page: [String: Any] = [:]
+            // A full page may have more behind it: the client asks again with after=next_after.
+            if series.count == limit, let last = series.last { page["next_after"] = last.id }
+            page["series"] = series.map { info in
+                [
+                    "id": info.id, "site": info.series.site, "line": info.series.line, "device": info.series.device,
+                    "sensor": info.series.sensor, "unit": info.series.unit, "count": info.count, "first_ts": info.firstTs,
+                    "last_ts": info.lastTs, "last_value": info.lastValue,
+                ] as [String: Any]
+            }
+            return Self.json(page)
+        }
+        router.get("/api/v1/readings") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let query = request.uri.queryParameters
+            guard let series = query.get("series", as: Int64.self) else { throw APIError.badRequest("series: required, a series id from /api/v1/series") }
+            let now = Int64(Date().timeIntervalSince1970 * 1_000)
+            let from = try Self.time(query.get("from"), name: "from") ?? now - 3_600_000
+            let to = try Self.time(query.get("to"), name: "to") ?? now + 1
+            guard from < to else { throw APIError.badRequest("from must be before to") }
+            var step: Int64?
+            if let text = query.get("step") {
+                guard let millis = Self.stepMillis(text), millis > 0 else { throw APIError.badRequest("step: expected a duration such as 10s, 1m, 1h or milliseconds") }
+                step = millis
+            }
+            let aggregationText = query.get("agg") ?? "avg"
+            guard let aggregation = Aggregation(rawValue: aggregationText) else { throw APIError.badRequest("agg: expected avg, min, max or last") }
+            if let step, (to - from) / step > Int64(Self.maxPoints) { throw APIError.badRequest("step too small: more than \(Self.maxPoints) points") }
+            let points = try await store.readings(series: series, from: from, to: to, step: step, aggregation: aggregation)
+            var out = ByteBuffer(string: #"{"series":\#(series),"points":["#)
+            for (index, point) in points.enumerated() {
+                if index > 0 { out.writeString(",") }
+                out.writeString("[\(point.ts),\(point.value)]")
+            }
+            out.writeString("]}")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
+        }
+        router.get("/api/v1/delivery") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let query = request.uri.queryParameters
+            guard let series = query.get("series", as: Int64.self) else { throw APIError.badRequest("series: required, a series id from /api/v1/series") }
+            guard let from = try Self.time(query.get("from"), name: "from") else { throw APIError.badRequest("from: required, epoch milliseconds or RFC 3339") }
+            guard let to = try Self.time(query.get("to"), name: "to") else { throw APIError.badRequest("to: required, epoch milliseconds or RFC 3339") }
+            guard from < to else { throw APIError.badRequest("from must be before to") }
+            let storedSince = try Self.time(query.get("stored_since"), name: "stored_since") ?? 0
+            let delivery = try await store.delivery(series: series, from: from, to: to, storedSince: storedSince)
+            var out = ByteBuffer(string: #"{"series":\#(series),"count":\#(delivery.count),"ts":["#)
+            Self.writeIntegers(delivery.ts, to: &out)
+            out.writeString(#"],"seq":["#)
+            Self.writeIntegers(delivery.seq, to: &out)
+            out.writeString(#"],"stored_at":["#)
+            Self.writeIntegers(delivery.storedAt, to: &out)
+            out.writeString("]}")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
+        }
+        router.get("/api/v1/alerts") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let query = request.uri.queryParameters
+            let status = query.get("status")
+            if let status, !["firing", "resolved"].contains(status) { throw APIError.badRequest("status: expected firing or resolved") }
+            let filter = AlertFilter(
+                status: status, site: query.get("site"), sinceMillis: try Self.time(query.get("since"), name: "since"),
+                limit: min(max(query.get("limit", as: Int.self) ?? 500, 1), 5_000))
+            let alerts = try await store.alerts(filter)
+            var out = ByteBuffer(string: #"{"alerts":["#)
+            for (index, alert) in alerts.enumerated() {
+                if index > 0 { out.writeString(",") }
+                out.writeString(alert.json)
+            }
+            out.writeString("]}")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
+        }
+    }
+
+    static func json(_ object: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func writeIntegers(_ values: [Int64], to out: inout ByteBuffer) {
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.writeString(",") }
+            out.writeString(String(value))
+        }
+    }
+
+    /// Epoch milliseconds or RFC 3339.
+    static func time(_ text: String?, name: String) throws -> Int64? {
+        guard let text else { return nil }
+        if let millis = Int64(text) { return millis }
+        guard let millis = AlertRecordParser.millis(text) else { throw APIError.badRequest("\(name): expected epoch milliseconds or an RFC 3339 time") }
+        return millis
+    }
+
+    /// `10s`, `5m`, `1h`, `500ms` or plain milliseconds.
+    static func stepMillis(_ text: String) -> Int64? {
+        if let millis = Int64(text) { return millis }
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let number = Int64(text.dropLast(suffix.count)) { return number * factor }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,71 @@
+public import CoreStorage
+import Foundation
+public import Hummingbird
+public import Logging
+public import Prometheus
+
+/// The core's HTTP surface on `http.listen`: the API (DESIGN §3.5), `/healthz`, `/readyz`, `/metrics`.
+public enum CoreServer {
+    /// Builds the Hummingbird application (a `Service` for the core's service group).
+    public static func application(
+        configuration: CoreConfiguration, store: any ReadingStore, metrics: CoreMetrics, registry: PrometheusCollectorRegistry,
+        logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router(context: CoreRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        let authorizer = Authorizer(edgeTokens: configuration.auth.edgeTokens, readToken: configuration.auth.readToken)
+        IngestRoutes(store: store, authorizer: authorizer, limits: configuration.http, metrics: metrics).add(to: router)
+        QueryRoutes(store: store, authorizer: authorizer).add(to: router)
+        router.get("/") { _, _ in
+            // The page is static; the data it fetches needs the read token (or loopback).
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
+                body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html)))
+        }
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.get("/readyz") { _, _ in
+            // Ready when the store answers, within 2 s (a PostgreSQL pool still connecting would
+            // otherwise hold the probe).
+            do {
+                let statistics = try await withThrowingTaskGroup(of: StoreStatistics?.self) { group in
+                    group.addTask { try await store.statistics() }
+                    group.addTask { try await Task.sleep(for: .seconds(2)); return nil }
+                    defer { group.cancelAll() }
+                    guard let first = try await group.next(), let statistics = first else {
+                        throw ReadingStoreError(.closed, "the store did not answer within 2 s")
+                    }
+                    return statistics
+                }
+                metrics.storedReadings.record(statistics.readings)
+                metrics.storedSeries.record(statistics.series)
+                metrics.storedBatches.record(statistics.batches)
+                metrics.storeBytes.record(statistics.bytes)
+                metrics.headReadings.record(statistics.headReadings)
+                return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+            } catch {
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "not ready\n- storage: \(error)\n")))
+            }
+        }
+        router.get("/metrics") { _, _ in
+            if let statistics = try? await store.statistics() {
+                metrics.storedReadings.record(statistics.readings)
+                metrics.storedSeries.record(statistics.series)
+                metrics.storedBatches.record(statistics.batches)
+                metrics.storeBytes.record(statistics.bytes)
+                metrics.headReadings.record(statistics.headReadings)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "haetae-core"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.http.port) },
+            logger: logger)
+    }
+}

@@ -1,0 +1,148 @@
+public import Logging
+public import Readings
+
+/// The default, embedded backend: one SQLite file in WAL mode.
+///
+/// A batch is stored as one head row (its columns) with its `(edge, seq)` key; a background task
+/// compacts head rows into per-series compressed hour blocks (see ``SQLiteStoreSchema``), so the
+/// cost of storing a batch does not grow with the number of series. Series summaries and head
+/// readings are also held in memory (``StoreHead``), rebuilt at open.
+///
+/// Writes (ingest, alerts, retention) go through one connection on a dedicated writer thread;
+/// queries through a read-only connection on a second thread, so a dashboard query never waits
+/// for an ingest commit and SQLite's blocking calls never hold Swift's cooperative threads.
+/// Any number of tasks may call one store at once.
+///
+/// ```swift
+/// let store = try SQLiteReadingStore(path: "/var/lib/haetae/core.db", logger: logger)
+/// let outcome = try await store.ingest(batch, receivedAtMillis: now)   // .stored or .duplicate
+/// await store.close()
+/// ```
+public final class SQLiteReadingStore: ReadingStore {
+    /// The database file.
+    public let path: String
+    let writer: SQLiteStoreWriter
+    let reader: SQLiteStoreReader
+    private let executors: [ThreadExecutor]
+    private let logger: Logger
+    let head: StoreHead
+    private let compactor: Task<Void, Never>?
+
+    /// Opens (creating if needed) the store at `path`, a file path (not `:memory:`: the reader
+    /// opens the same file through its own connection).
+    public init(path: String, options: Options = Options(), logger: Logger = Logger(label: "haetae.core.store.sqlite")) throws {
+        self.path = path
+        self.logger = logger
+        let writerThread = ThreadExecutor(name: "haetae-store-writer")
+        let readerThread = ThreadExecutor(name: "haetae-store-reader")
+        executors = [writerThread, readerThread]
+        let head = StoreHead()
+        self.head = head
+        do {
+            writer = try SQLiteStoreWriter(path: path, options: options, head: head, executor: writerThread)
+            reader = try SQLiteStoreReader(path: path, options: options, head: head, executor: readerThread)
+        } catch {
+            writerThread.shutdown()
+            readerThread.shutdown()
+            throw error
+        }
+        compactor = options.compactInBackground ? Self.compactInBackground(writer: writer, head: head, options: options, logger: logger) : nil
+        logger.debug("opened SQLite store", metadata: ["path": "\(path)", "head_readings": "\(head.headSize.readings)"])
+    }
+
+    deinit {
+        compactor?.cancel()
+        // No call can reach the actors any more, so their threads may end.
+        executors.forEach { $0.shutdown() }
+    }
+
+    /// Checks four times a second whether the head is due for compaction (by size or by age)
+    /// and compacts one round at a time; a failed round is logged and tried again later.
+    private static func compactInBackground(
+        writer: SQLiteStoreWriter, head: StoreHead, options: Options, logger: Logger
+    ) -> Task<Void, Never> {
+        Task {
+            var pause = Duration.milliseconds(250)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: pause)
+                let size = head.headSize
+                let age = size.oldest.map { SQLiteStoreWriter.wallMillis() - $0 } ?? 0
+                guard size.readings >= options.compactAtReadings || (size.readings > 0 && age >= options.compactAfterMillis) else {
+                    pause = .milliseconds(250)
+                    continue
+                }
+                do {
+                    let report = try await writer.compact(maxReadings: options.compactRoundReadings)
+                    logger.debug("compacted", metadata: [
+                        "readings": "\(report.readings)", "batches": "\(report.headRows)", "blocks": "\(report.blocksWritten)",
+                        "seconds": "\(report.seconds)",
+                    ])
+                    pause = .milliseconds(0)
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.error("compaction failed; the head keeps the readings and it is tried again", metadata: ["error": "\(error)"])
+                    pause = .seconds(5)
+                }
+            }
+        }
+    }
+
+    public func ingest(_ batch: Batch, receivedAtMillis: Int64) async throws -> IngestOutcome {
+        // Checking is pure work: do it on the caller's task, not on the one writer thread.
+        try batch.checkForStore()
+        return try await writer.ingest(batch, receivedAtMillis: receivedAtMillis)
+    }
+
+    public func compact() async throws -> CompactionReport {
+        var total = CompactionReport()
+        while true {
+            let round = try await writer.compact(maxReadings: writer.options.compactRoundReadings)
+            guard round.readings > 0 else { return total }
+            total.headRows += round.headRows
+            total.readings += round.readings
+            total.blocksWritten += round.blocksWritten
+            total.seconds += round.seconds
+        }
+    }
+
+    public func ingest(alerts: [AlertRecord]) async throws -> Int {
+        try await writer.ingest(alerts: alerts)
+    }
+
+    public func sites() async throws -> [SiteSummary] {
+        head.sites()
+    }
+
+    public func series(_ filter: SeriesFilter) async throws -> [SeriesInfo] {
+        head.series(filter)
+    }
+
+    public func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point] {
+        if let step, step <= 0 { throw ReadingStoreError(.invalidQuery, "step \(step) ms is not positive") }
+        return try await reader.readings(series: series, from: from, to: to, step: step, aggregation: aggregation)
+    }
+
+    public func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery {
+        try await reader.delivery(series: series, from: from, to: to, storedSince: storedSince)
+    }
+
+    public func alerts(_ filter: AlertFilter) async throws -> [AlertRecord] {
+        try await reader.alerts(filter.validated())
+    }
+
+    public func applyRetention(rawBefore: Int64, rollupBefore: Int64) async throws {
+        try await writer.applyRetention(rawBefore: rawBefore, rollupBefore: rollupBefore)
+        logger.info("retention applied", metadata: ["raw_before": "\(rawBefore)", "rollup_before": "\(rollupBefore)"])
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        try await reader.statistics()
+    }
+
+    public func close() async {
+        compactor?.cancel()
+        await compactor?.value
+        await writer.close()
+        await reader.close()
+    }
+}

@@ -1,0 +1,103 @@
+/// The SQLite store's tables (schema 3).
+///
+/// Ingest writes O(1) rows per batch whatever the number of series: the `(edge, seq)` claim in
+/// `batches` and one `head` row holding the batch's columns (``HeadRowCodec``), plus a `series`
+/// row for a series never seen before. Compaction (``SQLiteStoreWriter/compact(maxReadings:)``)
+/// later turns head rows into `blocks`: one series' readings of one clock hour, compressed
+/// (``SeriesBlockCodec``: delta-of-delta times, decimal-scaled or XOR values, device seq and
+/// store time), and in the same transaction adds to the hourly rollups (`rollup_1h`, which
+/// outlive raw blocks under retention) and the per-series summaries in `series`, deletes the
+/// head rows and moves `compacted_through`. Queries merge blocks with the head (in memory,
+/// ``StoreHead``). `batches` is the exactly-once ledger. Head ids never repeat (AUTOINCREMENT):
+/// `compacted_through` compares them with ids compacted before, even once the table was empty.
+enum SQLiteStoreSchema {
+    static let version: Int64 = 3
+
+    static let statements = """
+        CREATE TABLE IF NOT EXISTS meta(
+            key TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS series(
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL, line TEXT NOT NULL, device TEXT NOT NULL,
+            sensor TEXT NOT NULL, unit TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            first_ts INTEGER NOT NULL DEFAULT 9223372036854775807,
+            last_ts INTEGER NOT NULL DEFAULT -9223372036854775808,
+            last_value REAL NOT NULL DEFAULT 0,
+            UNIQUE(site, line, device, sensor, unit)
+        );
+        CREATE TABLE IF NOT EXISTS head(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            stored_at INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS blocks(
+            id INTEGER PRIMARY KEY,
+            series_id INTEGER NOT NULL,
+            hour INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            min_ts INTEGER NOT NULL,
+            max_ts INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS blocks_series_hour ON blocks(series_id, hour);
+        CREATE TABLE IF NOT EXISTS rollup_1h(
+            series_id INTEGER NOT NULL,
+            hour INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            sum REAL NOT NULL,
+            min REAL NOT NULL,
+            max REAL NOT NULL,
+            last REAL NOT NULL,
+            last_ts INTEGER NOT NULL,
+            PRIMARY KEY(series_id, hour)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS batches(
+            edge TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            readings INTEGER NOT NULL,
+            PRIMARY KEY(edge, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS alerts(
+            edge TEXT NOT NULL,
+            alert_id TEXT NOT NULL,
+            notification TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            rule TEXT NOT NULL, severity TEXT NOT NULL, status TEXT NOT NULL,
+            site TEXT NOT NULL, line TEXT NOT NULL, device TEXT NOT NULL, sensor TEXT NOT NULL,
+            value REAL, started_at INTEGER NOT NULL, ended_at INTEGER,
+            json TEXT NOT NULL,
+            PRIMARY KEY(edge, alert_id, notification, at)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS alerts_at ON alerts(at);
+        """
+
+    /// Upgrades from older versions, each run in the opening transaction: from-version → statements.
+    /// 2 → 3 also converts the blocks in Swift (``SQLiteStoreWriter/convertVersion2Blocks(_:)``).
+    static let migrations: [Int64: String] = [
+        // 2: each block keeps its readings' device seqs and when the core stored it
+        // (`GET /api/v1/delivery`); blocks stored before have neither (NULL, 0).
+        1: """
+            ALTER TABLE blocks ADD COLUMN seq BLOB;
+            ALTER TABLE blocks ADD COLUMN stored_at INTEGER NOT NULL DEFAULT 0;
+            """,
+        // 3: blocks in format 2 (one `data` column) and the head; the old blocks move aside
+        // and are converted after the new tables exist.
+        2: """
+            DROP INDEX IF EXISTS blocks_series_hour;
+            ALTER TABLE blocks RENAME TO blocks_v2;
+            """,
+    ]
+
+    enum MetaKey {
+        static let schemaVersion = "schema_version"
+        /// Raw readings before this (epoch ms) were dropped by retention.
+        static let rawHorizon = "raw_horizon"
+        /// Head rows up to this id are in blocks (compacted).
+        static let compactedThrough = "compacted_through"
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Readings
+import SQLite
+
+extension SQLiteStoreWriter {
+    /// Stores `batch` and its key in one transaction as one head row, or nothing if the key is
+    /// stored already. Cost: one key, one head row, and a series row only for a new series.
+    func ingest(_ batch: Batch, receivedAtMillis: Int64) throws -> IngestOutcome {
+        let db = try opened()
+        var created: [Series: Int64] = [:]
+        var row = HeadRow()
+        let storedAtMillis = Self.wallMillis()
+        let outcome = try db.connection.transaction { () throws -> (IngestOutcome, Int64) in
+            try db.insertBatch.bind(batch.edge, at: 1)
+            try db.insertBatch.bind(batch.seq, at: 2)
+            try db.insertBatch.bind(receivedAtMillis, at: 3)
+            try db.insertBatch.bind(batch.count, at: 4)
+            // Reset even when step throws: a statement left mid-run refuses new bindings.
+            let isNew = try { defer { db.insertBatch.reset() }; return try db.insertBatch.step() }()
+            guard isNew else { return (.duplicate, 0) }
+
+            // Only the series the readings use: a batch may list more.
+            var ids = [Int64](repeating: -1, count: batch.series.count)
+            row.seriesID.reserveCapacity(batch.count)
+            for sid in batch.sid {
+                let k = Int(sid)
+                if ids[k] < 0 { ids[k] = try seriesID(batch.series[k], db: db, created: &created) }
+                row.seriesID.append(ids[k])
+            }
+            row.ts = batch.ts
+            row.value = batch.value
+            row.seq = batch.deviceSeq.isEmpty ? [Int64](repeating: -1, count: batch.count) : batch.deviceSeq.map { max($0, -1) }
+            HeadRowCodec.encode(row, into: &encoded)
+            let insert = db.insertHead
+            try insert.bind(storedAtMillis, at: 1)
+            try insert.bind(batch.count, at: 2)
+            try insert.bind(blob: encoded.bytes, at: 3)
+            defer { insert.reset() }
+            guard try insert.step() else { throw ReadingStoreError(.schema, "no id returned for a head row") }
+            return (.stored(readings: batch.count), insert.int64(at: 0))
+        }
+        // Only now: a rolled-back series id could be handed to another series later.
+        for (series, id) in created {
+            seriesIDs[series] = id
+            head.register(id: id, series: series)
+        }
+        if case .stored = outcome.0 { head.add(headID: outcome.1, storedAt: storedAtMillis, row) }
+        return outcome.0
+    }
+
+    static func wallMillis() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    private func seriesID(_ series: Series, db: Open, created: inout [Series: Int64]) throws -> Int64 {
+        if let id = seriesIDs[series] ?? created[series] { return id }
+        let insert = db.insertSeries
+        try insert.bind(series.site, at: 1)
+        try insert.bind(series.line, at: 2)
+        try insert.bind(series.device, at: 3)
+        try insert.bind(series.sensor, at: 4)
+        try insert.bind(series.unit, at: 5)
+        defer { insert.reset() }
+        guard try insert.step() else {
+            throw ReadingStoreError(.schema, "no id returned for new series \(series)")
+        }
+        let id = insert.int64(at: 0)
+        created[series] = id
+        return id
+    }
+
+    /// Stores alert notifications not stored before; returns how many were new.
+    func ingest(alerts: [AlertRecord]) throws -> Int {
+        let db = try opened()
+        return try db.connection.transaction { () throws -> Int in
+            var stored = 0
+            let insert = db.insertAlert
+            for alert in alerts {
+                try insert.bind(alert.edge, at: 1)
+                try insert.bind(alert.alertID, at: 2)
+                try insert.bind(alert.notification, at: 3)
+                try insert.bind(alert.atMillis, at: 4)
+                try insert.bind(alert.rule, at: 5)
+                try insert.bind(alert.severity, at: 6)
+                try insert.bind(alert.status, at: 7)
+                try insert.bind(alert.site, at: 8)
+                try insert.bind(alert.line, at: 9)
+                try insert.bind(alert.device, at: 10)
+                try insert.bind(alert.sensor, at: 11)
+                if let value = alert.value { try insert.bind(value, at: 12) } else { try insert.bindNull(at: 12) }
+                try insert.bind(alert.startedAtMillis, at: 13)
+                if let ended = alert.endedAtMillis { try insert.bind(ended, at: 14) } else { try insert.bindNull(at: 14) }
+                try insert.bind(alert.json, at: 15)
+                defer { insert.reset() }
+                if try insert.step() { stored += 1 }
+            }
+            return stored
+        }
+    }
+}

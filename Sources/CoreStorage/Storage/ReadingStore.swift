@@ -1,0 +1,231 @@
+public import Readings
+
+/// Where the Daejeon core keeps what the edges send: one protocol, two backends
+/// (``SQLiteReadingStore`` by default, ``PostgresReadingStore`` at scale), held to the same tests.
+///
+/// Exactly once: a batch and its `(edge, seq)` key are committed in one transaction; a batch
+/// whose key is already stored changes nothing and reports ``IngestOutcome/duplicate``.
+public protocol ReadingStore: Sendable {
+    /// Stores a decoded batch (DESIGN §3.4) with its idempotency key `(batch.edge, batch.seq)`.
+    func ingest(_ batch: Batch, receivedAtMillis: Int64) async throws -> IngestOutcome
+
+    /// Moves every reading stored so far into its final, compressed form now (backends that
+    /// compact in the background do this by themselves; tests and `haetae-core` tools call it).
+    func compact() async throws -> CompactionReport
+
+    /// Stores alert notifications from an edge (the `data` objects of its webhooks), keyed by
+    /// `(edge, alert_id, notification, at)` so a repeat changes nothing.
+    func ingest(alerts: [AlertRecord]) async throws -> Int
+
+    /// Every site with its lines and devices, and how many series each device has.
+    func sites() async throws -> [SiteSummary]
+
+    /// Series matching the filter (exact names; nil = any), with counts and the latest value.
+    func series(_ filter: SeriesFilter) async throws -> [SeriesInfo]
+
+    /// Points of one series in `[from, to)` (epoch ms), ascending; with `step` (ms) and `agg`,
+    /// one point per non-empty step bucket (bucket start = `from + k·step`), aggregated.
+    ///
+    /// Steps of whole hours from an hour boundary are answered from hourly rollups (exact, and
+    /// still there after raw retention); other steps of an hour or more answer buckets before the
+    /// raw-retention horizon from rollups with hour-accurate bucket edges; finer steps and raw
+    /// points show only what raw retention kept. An unknown series gives no points.
+    /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for `step ≤ 0`.
+    func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point]
+
+    /// Every raw reading of one series with `ts` in `[from, to)` that the core stored at or after
+    /// `storedSince` (epoch ms): its device `seq` and store time, ascending by `ts`. For end-to-end
+    /// checks (`haetae-sim --verify-core`); raw retention applies. An unknown series gives none.
+    func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery
+
+    /// Alerts, one per `(edge, alert_id)` as its latest notification, newest first.
+    /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for a status other than firing/resolved.
+    func alerts(_ filter: AlertFilter) async throws -> [AlertRecord]
+
+    /// Drops raw readings older than `rawBefore`, hourly rollups of hours that end at or before
+    /// `rollupBefore` (epoch ms), and `(edge, seq)` keys of batches received before `rollupBefore`
+    /// (keys must outlive any retry an edge can still send; its spool bounds that). Idempotent.
+    func applyRetention(rawBefore: Int64, rollupBefore: Int64) async throws
+
+    /// Totals for `/metrics` and `/readyz`.
+    func statistics() async throws -> StoreStatistics
+
+    /// Closes connections (idempotent).
+    func close() async
+}
+
+/// What happened to a posted batch.
+public enum IngestOutcome: Sendable, Equatable {
+    /// Stored now: this many readings.
+    case stored(readings: Int)
+    /// `(edge, seq)` was stored before; nothing changed.
+    case duplicate
+}
+
+/// Downsampling function for `GET /api/v1/readings?step=&agg=`.
+public enum Aggregation: String, Sendable, CaseIterable {
+    case avg, min, max, last
+}
+
+/// One point of a series.
+public struct Point: Sendable, Equatable {
+    public var ts: Int64
+    public var value: Double
+
+    public init(ts: Int64, value: Double) {
+        self.ts = ts
+        self.value = value
+    }
+}
+
+/// `GET /api/v1/series?site=&line=&device=&sensor=&limit=&after=`: exact names (nil = any), and
+/// a page of at most `limit` series with ids greater than `afterID` (series come by ascending id).
+public struct SeriesFilter: Sendable, Equatable {
+    public var site: String?
+    public var line: String?
+    public var device: String?
+    public var sensor: String?
+    /// At most this many series (nil: all).
+    public var limit: Int?
+    /// Only series with a greater id: the last id of the page before.
+    public var afterID: Int64?
+
+    public init(
+        site: String? = nil, line: String? = nil, device: String? = nil, sensor: String? = nil, limit: Int? = nil,
+        afterID: Int64? = nil
+    ) {
+        self.site = site
+        self.line = line
+        self.device = device
+        self.sensor = sensor
+        self.limit = limit
+        self.afterID = afterID
+    }
+}
+
+/// A stored series (`GET /api/v1/series` → `{"series":[{"id","site","line","device","sensor","unit","count","first_ts","last_ts","last_value"}]}`).
+public struct SeriesInfo: Sendable, Equatable {
+    public var id: Int64
+    public var series: Series
+    public var count: Int64
+    public var firstTs: Int64
+    public var lastTs: Int64
+    public var lastValue: Double
+
+    public init(id: Int64, series: Series, count: Int64, firstTs: Int64, lastTs: Int64, lastValue: Double) {
+        self.id = id
+        self.series = series
+        self.count = count
+        self.firstTs = firstTs
+        self.lastTs = lastTs
+        self.lastValue = lastValue
+    }
+}
+
+/// A site and what is in it (`GET /api/v1/sites`).
+public struct SiteSummary: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public var name: String
+        /// Device name → number of series.
+        public var devices: [String: Int]
+
+        public init(name: String, devices: [String: Int]) {
+            self.name = name
+            self.devices = devices
+        }
+    }
+
+    public var name: String
+    public var lines: [Line]
+    /// The newest reading's ts at the site.
+    public var lastTs: Int64
+
+    public init(name: String, lines: [Line], lastTs: Int64) {
+        self.name = name
+        self.lines = lines
+        self.lastTs = lastTs
+    }
+}
+
+/// One alert notification as the core keeps it (the webhook `data` object plus its kind).
+public struct AlertRecord: Sendable, Equatable {
+    public var edge: String
+    public var alertID: String
+    public var rule: String
+    public var severity: String
+    /// `firing` or `resolved`.
+    public var status: String
+    /// `firing`, `repeat` or `resolved`.
+    public var notification: String
+    public var site: String
+    public var line: String
+    public var device: String
+    public var sensor: String
+    public var value: Double?
+    public var startedAtMillis: Int64
+    public var endedAtMillis: Int64?
+    /// When this notification happened.
+    public var atMillis: Int64
+    /// The whole `data` object as JSON text (labels, annotations …), returned as sent.
+    public var json: String
+
+    public init(
+        edge: String, alertID: String, rule: String, severity: String, status: String, notification: String, site: String,
+        line: String, device: String, sensor: String, value: Double?, startedAtMillis: Int64, endedAtMillis: Int64?,
+        atMillis: Int64, json: String
+    ) {
+        self.edge = edge
+        self.alertID = alertID
+        self.rule = rule
+        self.severity = severity
+        self.status = status
+        self.notification = notification
+        self.site = site
+        self.line = line
+        self.device = device
+        self.sensor = sensor
+        self.value = value
+        self.startedAtMillis = startedAtMillis
+        self.endedAtMillis = endedAtMillis
+        self.atMillis = atMillis
+        self.json = json
+    }
+}
+
+/// `GET /api/v1/alerts?status=&site=&since=&limit=`. `status: "firing"` means the alert's
+/// latest notification is not a resolve (currently firing); `"resolved"` the opposite.
+/// `sinceMillis` keeps alerts whose latest notification is at or after it.
+public struct AlertFilter: Sendable, Equatable {
+    public var status: String?
+    public var site: String?
+    public var sinceMillis: Int64?
+    public var limit: Int
+
+    public init(status: String? = nil, site: String? = nil, sinceMillis: Int64? = nil, limit: Int = 500) {
+        self.status = status
+        self.site = site
+        self.sinceMillis = sinceMillis
+        self.limit = limit
+    }
+}
+
+/// Totals for metrics.
+public struct StoreStatistics: Sendable, Equatable {
+    /// Readings ever stored (exactly once); retention does not lower it.
+    public var readings: Int64
+    public var series: Int64
+    /// `(edge, seq)` keys held (retention drops old ones).
+    public var batches: Int64
+    /// Size of the database (SQLite: the main file; PostgreSQL: `pg_database_size`).
+    public var bytes: Int64
+    /// Readings stored but not yet compacted into blocks.
+    public var headReadings: Int64
+
+    public init(readings: Int64, series: Int64, batches: Int64, bytes: Int64, headReadings: Int64 = 0) {
+        self.readings = readings
+        self.series = series
+        self.batches = batches
+        self.bytes = bytes
+        self.headReadings = headReadings
+    }
+}

@@ -1,0 +1,61 @@
+import CoreStorage
+import Testing
+
+extension ReadingStoreTests {
+    static func alert(
+        _ id: String, _ notification: String, at: Int64, site: String = "seoul", edge: String = "seoul-a"
+    ) -> AlertRecord {
+        AlertRecord(
+            edge: edge, alertID: id, rule: "furnace-overheat", severity: "critical",
+            status: notification == "resolved" ? "resolved" : "firing", notification: notification, site: site,
+            line: "line-2", device: "furnace-1", sensor: "temperature", value: notification == "resolved" ? nil : 861.5,
+            startedAtMillis: baseTime, endedAtMillis: notification == "resolved" ? at : nil, atMillis: at,
+            json: #"{"alert_id":"\#(id)","labels":{"team":"hot"}}"#)
+    }
+
+    @Test("alert notifications are stored once; filters use each alert's latest notification", arguments: StoreBackend.all)
+    func alerts(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let notifications = [
+                Self.alert("a1", "firing", at: baseTime + 1_000),
+                Self.alert("a1", "repeat", at: baseTime + 2_000),
+                Self.alert("a1", "resolved", at: baseTime + 3_000),
+                Self.alert("a2", "firing", at: baseTime + 4_000),
+                Self.alert("a3", "firing", at: baseTime + 5_000, site: "gwangju", edge: "gwangju-a"),
+                Self.alert("a3", "repeat", at: baseTime + 9_000, site: "gwangju", edge: "gwangju-a"),
+                // The same alert id from another edge is another alert.
+                Self.alert("a2", "firing", at: baseTime + 6_000, site: "gwangju", edge: "gwangju-a"),
+            ]
+            #expect(try await store.ingest(alerts: notifications) == 7)
+            #expect(try await store.ingest(alerts: notifications) == 0)
+            #expect(try await store.ingest(alerts: Array(notifications.prefix(2))) == 0)
+            #expect(try await store.ingest(alerts: []) == 0)
+
+            let all = try await store.alerts(AlertFilter())
+            #expect(all.map { "\($0.edge)/\($0.alertID)/\($0.notification)" } == [
+                "gwangju-a/a3/repeat", "gwangju-a/a2/firing", "seoul-a/a2/firing", "seoul-a/a1/resolved",
+            ])
+            #expect(all.last == notifications[2])  // every field round-trips, nil value and ended_at too
+            #expect(all.first == notifications[5])
+
+            #expect(try await store.alerts(AlertFilter(status: "firing")).map(\.alertID) == ["a3", "a2", "a2"])
+            #expect(try await store.alerts(AlertFilter(status: "resolved")).map(\.alertID) == ["a1"])
+            #expect(try await store.alerts(AlertFilter(site: "seoul")).map(\.alertID) == ["a2", "a1"])
+            #expect(try await store.alerts(AlertFilter(status: "firing", site: "seoul")).map(\.alertID) == ["a2"])
+            #expect(try await store.alerts(AlertFilter(sinceMillis: baseTime + 5_000)).map(\.alertID) == ["a3", "a2"])
+            #expect(try await store.alerts(AlertFilter(limit: 1)).map(\.alertID) == ["a3"])
+            await expectStoreError(.invalidQuery) { try await store.alerts(AlertFilter(status: "pending")) }
+        }
+    }
+
+    @Test("a resolve at the same instant as a repeat wins", arguments: StoreBackend.all)
+    func resolveWinsTie(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            _ = try await store.ingest(alerts: [
+                Self.alert("a1", "resolved", at: baseTime + 2_000), Self.alert("a1", "repeat", at: baseTime + 2_000),
+            ])
+            #expect(try await store.alerts(AlertFilter(status: "firing")).isEmpty)
+            #expect(try await store.alerts(AlertFilter(status: "resolved")).count == 1)
+        }
+    }
+}
