@@ -53,6 +53,8 @@ private struct BatchReader {
     var ts: [Int64]?
     var value: [Double]?
     var dseq: [Int64]?
+    /// Reused for each string's decoded bytes.
+    var stringBytes: [UInt8] = []
 
     struct Columns {
         var edge: String
@@ -110,17 +112,18 @@ private struct BatchReader {
         BatchDecodingError(.invalidJSON, "wrong type at \(path)")
     }
 
-    private mutating func string(at path: String) throws -> String {
-        guard case .string(let token) = try scanner.nextValue() else { throw Self.wrongType(path) }
-        var bytes: [UInt8] = []
-        scanner.decodeString(token, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+    // Paths are autoclosures: built only for an error, not for each of a batch's values.
+    private mutating func string(at path: @autoclosure () -> String) throws -> String {
+        guard case .string(let token) = try scanner.nextValue() else { throw Self.wrongType(path()) }
+        stringBytes.removeAll(keepingCapacity: true)
+        scanner.decodeString(token, into: &stringBytes)
+        return String(decoding: stringBytes, as: UTF8.self)
     }
 
-    private mutating func integer(at path: String) throws -> Int64 {
+    private mutating func integer(at path: @autoclosure () -> String) throws -> Int64 {
         guard case .number(let token) = try scanner.nextValue(), token.isInteger,
             let value = NumberParsing.int64(UnsafeRawBufferPointer(rebasing: scanner.bytes[token.range]))
-        else { throw Self.wrongType(path) }
+        else { throw Self.wrongType(path()) }
         return value
     }
 

@@ -62,7 +62,9 @@ final class StoreHead: Sendable {
     }
 
     struct State: Sendable {
-        var entries: [Int64: Entry] = [:]
+        /// Indexed by series id: ids are the store's own row ids, small and dense, so an array
+        /// (grown on demand) finds an entry without hashing, once per stored reading.
+        var entries: [Entry?] = []
         /// Readings in the head (not yet compacted).
         var headReadings = 0
         /// Store time of the oldest head row, if any.
@@ -73,16 +75,26 @@ final class StoreHead: Sendable {
 
     /// Adds a stored series with its persisted summary (at open, and for new series).
     func register(id: Int64, series: Series, summary: Summary = Summary()) {
-        state.withLock { $0.entries[id] = Entry(series: series, summary: summary) }
+        guard id >= 0, id < Int64(Int32.max) else { return }
+        state.withLock { state in
+            let index = Int(id)
+            if index >= state.entries.count {
+                state.entries.append(contentsOf: repeatElement(nil, count: max(index + 1 - state.entries.count, state.entries.count / 2)))
+            }
+            state.entries[index] = Entry(series: series, summary: summary)
+        }
     }
 
     /// Records a committed head row.
     func add(headID: Int64, storedAt: Int64, _ row: HeadRow) {
         state.withLock { state in
+            let count = state.entries.count
             for i in 0..<row.count {
                 // Every id was registered before its head row was committed; optional chaining
-                // mutates the entry in place (no copy of its arrays).
-                state.entries[row.seriesID[i]]?.add(
+                // on the array element mutates the entry in place (no copy of its arrays).
+                let index = Int(row.seriesID[i])
+                guard index >= 0, index < count else { continue }
+                state.entries[index]?.add(
                     headID: headID, ts: row.ts[i], value: row.value[i], seq: row.seq[i], storedAt: storedAt)
             }
             state.headReadings += row.count
@@ -94,7 +106,9 @@ final class StoreHead: Sendable {
     func trim(through watermark: Int64, series ids: some Sequence<Int64>, remaining: Int, oldestRemaining: Int64?) {
         state.withLock { state in
             for id in ids {
-                guard var entry = state.entries.removeValue(forKey: id) else { continue }
+                let index = Int(id)
+                guard index >= 0, index < state.entries.count, var entry = state.entries[index] else { continue }
+                state.entries[index] = nil  // so the arrays below are uniquely referenced
                 let cut = entry.recent.headID.firstIndex { $0 > watermark } ?? entry.recent.headID.count
                 if cut == entry.recent.headID.count {
                     entry.recent = Recent()
@@ -102,7 +116,7 @@ final class StoreHead: Sendable {
                     entry.recent.headID.removeFirst(cut)
                     entry.recent.readings = entry.recent.readings.dropping(cut)
                 }
-                state.entries[id] = entry
+                state.entries[index] = entry
             }
             state.headReadings = remaining
             state.oldestHead = oldestRemaining
@@ -111,7 +125,10 @@ final class StoreHead: Sendable {
 
     /// A copy of one series' head readings (cheap: arrays are copied on write).
     func recent(_ id: Int64) -> Recent? {
-        state.withLock { $0.entries[id]?.recent }
+        state.withLock { state in
+            guard id >= 0, id < Int64(state.entries.count) else { return nil }
+            return state.entries[Int(id)]?.recent
+        }
     }
 
     /// How much the head holds: readings and the store time of its oldest row.
@@ -124,23 +141,26 @@ final class StoreHead: Sendable {
     func series(_ filter: SeriesFilter) -> [SeriesInfo] {
         let matching: [SeriesInfo] = state.withLock { state in
             var out: [SeriesInfo] = []
-            for (id, entry) in state.entries where entry.summary.count > 0 && filter.matches(id: id, entry.series) {
+            // Pages start after `afterID` without walking the ids before it.
+            let first = Int(max(0, min(filter.afterID.map { $0 + 1 } ?? 0, Int64(state.entries.count))))
+            for index in first..<state.entries.count {
+                guard let entry = state.entries[index], entry.summary.count > 0, filter.matches(id: Int64(index), entry.series) else { continue }
+                if let limit = filter.limit, out.count == limit { break }
                 out.append(SeriesInfo(
-                    id: id, series: entry.series, count: entry.summary.count, firstTs: entry.summary.firstTs,
+                    id: Int64(index), series: entry.series, count: entry.summary.count, firstTs: entry.summary.firstTs,
                     lastTs: entry.summary.lastTs, lastValue: entry.summary.lastValue))
             }
             return out
         }
-        let sorted = matching.sorted { $0.id < $1.id }
-        guard let limit = filter.limit, sorted.count > limit else { return sorted }
-        return Array(sorted.prefix(limit))
+        // Already ascending by id (the array's order), and cut at the limit.
+        return matching
     }
 
     /// Every site with its lines and devices.
     func sites() -> [SiteSummary] {
         var builder = SiteSummaryBuilder()
         let rows: [(Series, Int64)] = state.withLock { state in
-            state.entries.values.filter { $0.summary.count > 0 }.map { ($0.series, $0.summary.lastTs) }
+            state.entries.compactMap { $0 }.filter { $0.summary.count > 0 }.map { ($0.series, $0.summary.lastTs) }
         }
         var devices: [[String]: (series: Int, lastTs: Int64)] = [:]
         for (series, lastTs) in rows {
@@ -160,7 +180,7 @@ final class StoreHead: Sendable {
         state.withLock { state in
             var readings: Int64 = 0
             var series: Int64 = 0
-            for entry in state.entries.values where entry.summary.count > 0 {
+            for case let entry? in state.entries where entry.summary.count > 0 {
                 readings += entry.summary.count
                 series += 1
             }
