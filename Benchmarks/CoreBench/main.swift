@@ -25,6 +25,9 @@ struct Options {
     var influx: String?
     var victoria: String?
     var periodMillis: Int64 = 1_000
+    /// After ingest (or instead of it, with --skip-ingest): query latency, this many rounds.
+    var queryRounds = 0
+    var skipIngest = false
     var readings = 1_000_000
     var connections = 4
     var series = 200
@@ -42,6 +45,8 @@ struct Options {
             case "--influx": influx = value
             case "--victoria": victoria = value
             case "--period-ms": periodMillis = Int64(value) ?? periodMillis
+            case "--query-rounds": queryRounds = Int(value) ?? queryRounds
+            case "--skip-ingest": skipIngest = value == "1" || value == "true"
             case "--readings": readings = Int(value) ?? readings
             case "--connections": connections = Int(value) ?? connections
             case "--series": series = Int(value) ?? series
@@ -167,13 +172,15 @@ final class LockedCounter: @unchecked Sendable {  // guarded by `lock`
 let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
 do {
     print("haetae-core-bench: \(options.readings) readings over \(options.series) series, batches of \(options.batch), \(options.connections) connections")
-    if let core = options.core {
+    if options.skipIngest {
+        // Queries only, on what an earlier run stored.
+    } else if let core = options.core {
         let bodies = coreBodies()
         let bytes = bodies.reduce(0) { $0 + $1.readableBytes }
         let result = try await post(bodies, url: core + "/api/v1/batches", headers: [("Authorization", "Bearer \(options.coreToken)"), ("Content-Type", "application/json")], client: client)
         print(String(format: "%@: %.0f rows/s (%.2f s, %.2f gzip bytes/reading)", options.label, result.rate, result.seconds, Double(bytes) / Double(options.readings)))
     }
-    if options.influx != nil || options.victoria != nil {
+    if !options.skipIngest, options.influx != nil || options.victoria != nil {
         let bodies = influxBodies()
         let bytes = bodies.reduce(0) { $0 + $1.readableBytes }
         if let influx = options.influx {
@@ -184,6 +191,11 @@ do {
             let result = try await post(bodies, url: victoria + "/write?db=bench&precision=ms", headers: [("Content-Type", "text/plain")], client: client)
             print(String(format: "victoriametrics: %.0f rows/s (%.2f s, %.2f gzip bytes/reading)", result.rate, result.seconds, Double(bytes) / Double(options.readings)))
         }
+    }
+    if options.queryRounds > 0 {
+        let end = start + Int64((options.readings + options.series - 1) / options.series) * options.periodMillis
+        try await QueryBench(client: client, series: options.series, start: start, end: end, rounds: options.queryRounds)
+            .run(core: options.core, influx: options.influx, victoria: options.victoria)
     }
 } catch {
     print("haetae-core-bench failed: \(error)")

@@ -65,7 +65,7 @@ public enum BatchCodec {
     }
 
     /// Writes a JSON string literal: `"` and `\` escaped, control characters as `\n`, `\u001f`.
-    static func appendString(_ string: String, to out: inout [UInt8]) {
+    public static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
@@ -85,7 +85,7 @@ public enum BatchCodec {
     }
 
     /// Writes an integer in decimal without going through `String`.
-    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         // Most significant digit first, so no reversal buffer is needed.

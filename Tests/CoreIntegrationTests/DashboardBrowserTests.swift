@@ -59,4 +59,43 @@ struct DashboardBrowserTests {
         #expect((result["tablet_scroll_width"] as? Int ?? .max) <= (result["tablet_client_width"] as? Int ?? 0))
         #expect(await core.stop() == 0)
     }
+
+    @Test("a plant of 40,000 series shows one line's devices at a time and opens another line on a click, without console errors")
+    func largePlant() async throws {
+        let core = try CoreProcess()
+        try await core.start()
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        // 10,000 devices of four sensors over two sites of eight lines each.
+        let sensors = ["temperature", "vibration", "pressure", "current"]
+        let all = (0..<40_000).map { k in
+            let device = k / 4
+            return Series(
+                site: device % 2 == 0 ? "seoul" : "gwangju", line: "line\(device / 2 % 8 + 1)", device: "dev-\(device)",
+                sensor: sensors[k % 4], unit: "")
+        }
+        for part in 0..<8 {
+            let slice = Array(all[(part * 5_000)..<((part + 1) * 5_000)])
+            let batch = Batch(
+                edge: "seoul-a", seq: Int64(part + 1), series: slice, sid: (0..<5_000).map(UInt32.init),
+                ts: Array(repeating: now - 1_000, count: 5_000), value: (0..<5_000).map { Double($0 % 100) / 4 },
+                deviceSeq: Array(repeating: -1, count: 5_000))
+            #expect(try core.post(batch)?.status == 200)
+        }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/large_plant_check.py").path
+        let check = try ChildProcess("python3", [script, "http://127.0.0.1:\(core.port)/", "seoul/line3"])
+        let status = await check.waitForExit(timeout: .seconds(120))
+        #expect(status == 0, "\(check.output())")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(check.standardOutput().utf8)) as? [String: Any], "\(check.output())")
+        print("large plant page: first paint \(result["first_paint_seconds"] ?? "?") s, opening a line \(result["open_seconds"] ?? "?") s")
+        #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
+        // One line open (625 devices of 10,000), its values shown; the 15 other lines are buttons.
+        let first = try #require(result["first_devices"] as? [String])
+        let firstLine = try #require(first.first.map { $0.split(separator: "/").prefix(2).joined(separator: "/") })
+        #expect(first.count == 625 && first.allSatisfy { $0.hasPrefix(firstLine + "/") }, "\(first.count) devices")
+        #expect((result["values_shown"] as? Int) == 625 * 4)
+        #expect((result["line_buttons"] as? [String])?.count == 15)
+        let opened = try #require(result["opened_devices"] as? [String])
+        #expect(opened.count == 625 && opened.allSatisfy { $0.hasPrefix("seoul/line3/") }, "\(opened.count) devices")
+        #expect(await core.stop() == 0)
+    }
 }

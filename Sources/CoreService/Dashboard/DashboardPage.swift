@@ -1,5 +1,7 @@
 /// The one page a factory manager opens (`GET /`): every site → line → device with its latest
-/// values and a status colour from the active alerts, history charts (SVG, drawn from the query
+/// values and a status colour from the active alerts (a plant of more than 200 devices shows one
+/// line's devices at a time, the other lines as one button each, so the page asks for one line's
+/// series, not the whole plant's), history charts (SVG, drawn from the query
 /// API), active and recent alerts; refreshes itself; Korean and English (the choice is kept in
 /// the browser). Self-contained: no external script, font or CDN (the factory has no internet).
 enum DashboardPage {
@@ -33,6 +35,8 @@ h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
 .device.selected { outline:2px solid var(--accent); }
 .device .name { font-weight:600; font-size:14px; }
 .device .values { font-size:12px; color:var(--muted); margin-top:4px; line-height:1.4; }
+.line-pick { display:block; width:100%; text-align:left; margin:4px 0; }
+.line-pick.warning { border-color:var(--warn); } .line-pick.critical { border-color:var(--crit); }
 .alert { border-left:4px solid var(--warn); padding:6px 8px; margin-bottom:6px; background:#111a24; border-radius:4px; font-size:13px; }
 .alert.critical { border-color:var(--crit); } .alert.info { border-color:var(--accent); } .alert.resolved { opacity:.6; border-color:var(--stale); }
 .alert .when { color:var(--muted); font-size:12px; }
@@ -66,15 +70,19 @@ h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
 const TEXT = {
   en: { sites: "Sites, lines and devices", history: "History (last 15 minutes)", active: "Active alerts", recent: "Recent alerts",
         noAlerts: "No active alerts", noRecent: "No alerts yet", noData: "No data yet", pick: "Select a device to see its history",
-        updated: "Updated", line: "Line", lang: "한국어", firing: "firing", resolved: "resolved", since: "since", stale: "no data", by: "raised by",
+        updated: "Updated", line: "Line", devices: "devices", alerting: "alerting", lang: "한국어", firing: "firing", resolved: "resolved", since: "since", stale: "no data", by: "raised by",
         error: "Cannot reach the core" },
   ko: { sites: "사이트 · 라인 · 장비", history: "최근 15분 추이", active: "현재 경보", recent: "최근 경보",
         noAlerts: "현재 경보 없음", noRecent: "경보 기록 없음", noData: "데이터 없음", pick: "장비를 선택하면 추이가 표시됩니다",
-        updated: "갱신", line: "라인", lang: "English", firing: "발생", resolved: "해제", since: "부터", stale: "수신 없음", by: "감지",
+        updated: "갱신", line: "라인", devices: "대", alerting: "경보", lang: "English", firing: "발생", resolved: "해제", since: "부터", stale: "수신 없음", by: "감지",
         error: "코어에 연결할 수 없습니다" },
 };
 let lang = localStorage.getItem("haetae.lang") || "ko";
 let selected = localStorage.getItem("haetae.device") || "";
+// A large plant shows one line's devices at a time (the others as one button each); a small one
+// shows every line in full.
+let openLine = localStorage.getItem("haetae.line") || "";
+const SMALL_PLANT_DEVICES = 200;
 const params = new URLSearchParams(location.search);
 if (params.get("token")) localStorage.setItem("haetae.token", params.get("token"));
 const token = localStorage.getItem("haetae.token");
@@ -168,23 +176,53 @@ async function drawCharts(series) {
   }));
   charts.replaceChildren(...nodes);
 }
+// Every series of one line, page by page.
+async function lineSeries(site, line) {
+  let out = [], after = null;
+  do {
+    const page = await api(`/api/v1/series?site=${encodeURIComponent(site)}&line=${encodeURIComponent(line)}` + (after === null ? "" : `&after=${after}`));
+    out = out.concat(page.series);
+    after = page.next_after ?? null;
+  } while (after !== null);
+  return out;
+}
+function openLineKey(key) { openLine = key; localStorage.setItem("haetae.line", key); }
 async function refresh() {
   try {
-    const [sites, series, active, recent] = await Promise.all([
-      api("/api/v1/sites"), api("/api/v1/series"), api("/api/v1/alerts?status=firing"), api("/api/v1/alerts?limit=20")]);
-    const severityOf = {};
+    const [sites, active, recent] = await Promise.all([
+      api("/api/v1/sites"), api("/api/v1/alerts?status=firing"), api("/api/v1/alerts?limit=20")]);
+    const severityOf = {}, lineSeverity = {}, lineAlerts = {};
     for (const a of active.alerts) {
-      const key = a.site + "/" + a.line + "/" + a.device;
-      if (severityOf[key] !== "critical") severityOf[key] = a.severity === "critical" ? "critical" : "warning";
+      const key = a.site + "/" + a.line + "/" + a.device, lineKey = a.site + "/" + a.line;
+      const level = a.severity === "critical" ? "critical" : "warning";
+      if (severityOf[key] !== "critical") severityOf[key] = level;
+      if (lineSeverity[lineKey] !== "critical") lineSeverity[lineKey] = level;
+      lineAlerts[lineKey] = (lineAlerts[lineKey] || 0) + 1;
     }
+    const lines = sites.sites.flatMap(site => site.lines.map(line => ({ site: site.name, line: line.name, key: site.name + "/" + line.name, devices: line.devices })));
+    const small = lines.reduce((n, l) => n + l.devices.length, 0) <= SMALL_PLANT_DEVICES;
+    if (!small && !lines.some(l => l.key === openLine)) {
+      const ofSelected = selected.split("/").slice(0, 2).join("/");
+      openLineKey(lines.some(l => l.key === ofSelected) ? ofSelected : (lines[0] ? lines[0].key : ""));
+    }
+    const shown = lines.filter(l => small || l.key === openLine);
+    const series = (await Promise.all(shown.map(l => lineSeries(l.site, l.line)))).flat();
     const byDevice = {};
-    for (const s of series.series) (byDevice[s.site + "/" + s.line + "/" + s.device] ||= []).push(s);
+    for (const s of series) (byDevice[s.site + "/" + s.line + "/" + s.device] ||= []).push(s);
     const now = Date.now();
     const root = document.getElementById("sites");
     if (sites.sites.length === 0) root.replaceChildren(el("div", { class: "empty" }, t("noData")));
     else root.replaceChildren(...sites.sites.map(site => el("div", { class: "site", "data-site": site.name },
       el("h3", {}, site.name),
-      ...site.lines.map(line => el("div", { class: "line", "data-line": line.name },
+      ...site.lines.map(line => {
+        const lineKey = site.name + "/" + line.name;
+        if (!small && lineKey !== openLine) {
+          const label = t("line") + " " + line.name + " · " + line.devices.length + " " + t("devices") + (lineAlerts[lineKey] ? " · " + t("alerting") + " " + lineAlerts[lineKey] : "");
+          const pick = el("button", { class: "line-pick " + (lineSeverity[lineKey] || ""), type: "button", "data-line-pick": lineKey }, label);
+          pick.addEventListener("click", () => { openLineKey(lineKey); refresh(); });
+          return pick;
+        }
+        return el("div", { class: "line", "data-line": line.name },
         el("h4", {}, t("line") + " " + line.name),
         el("div", { class: "devices" }, ...line.devices.map(device => {
           const key = site.name + "/" + line.name + "/" + device.name;
@@ -196,12 +234,13 @@ async function refresh() {
             el("div", { class: "values" }, ...list.map(s => el("div", {}, s.sensor + ": " + Number(s.last_value).toFixed(2) + (s.unit ? " " + s.unit : "")))));
           node.addEventListener("click", () => { selected = key; localStorage.setItem("haetae.device", key); refresh(); });
           return node;
-        })))))));
+        })));
+      }))));
     const activeBox = document.getElementById("active");
     activeBox.replaceChildren(...(active.alerts.length ? fold(active.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noAlerts"))]));
     const recentBox = document.getElementById("recent");
     recentBox.replaceChildren(...(recent.alerts.length ? fold(recent.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
-    await drawCharts(series.series);
+    await drawCharts(series);
     document.getElementById("updated").textContent = t("updated") + " " + time(Date.now());
   } catch (error) {
     document.getElementById("updated").replaceChildren(el("span", { class: "error" }, t("error")));
