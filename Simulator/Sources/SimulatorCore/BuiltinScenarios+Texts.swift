@@ -168,4 +168,48 @@ extension BuiltinScenarios {
               - {name: l4, devices: [{kind: probe, count: 250, name: "p-{n:04}", first: 751}]}
 
         """
+
+    /// Plant: a large plant for cardinality (issue 13): 10,000 devices of four sensors (40,000
+    /// series) on 20 lines, each device reporting every 2 s (20,000 readings/s), with hazards.
+    static let plant: String = {
+        var lines = ""
+        for line in 0..<20 {
+            lines += """
+                      - name: line-\(line < 9 ? "0" : "")\(line + 1)
+                        devices: [{kind: press, count: 500, name: "press-{n:05}", first: \(line * 500 + 1)}]
+
+                """
+        }
+        return """
+            # plant: a large plant: 10,000 presses of four sensors (40,000 series) on 20 lines,
+            # each reporting all its sensors every 2 s (5,000 messages, 20,000 readings a second).
+            name: plant
+            seed: 2026
+            qos: 1
+            rate: {per_device: 0.5}
+            duration: 60s
+            kinds:
+              press:
+                payload: device-object
+                sensors:
+                  temperature: {profile: random-walk, mean: 65, sd: 0.5, reversion: 0.05, min: 20, max: 120, unit: C, decimals: 2}
+                  vibration: {profile: sine, mean: 3, amplitude: 1, period: 30s, noise: 0.1, unit: mm/s, decimals: 2}
+                  pressure: {profile: random-walk, mean: 100, sd: 0.3, reversion: 0.1, min: 0, max: 300, unit: kPa, decimals: 1}
+                  current: {profile: random-walk, mean: 12, sd: 0.2, reversion: 0.1, min: 0, max: 60, unit: A, decimals: 2}
+            sites:
+              - name: seoul
+                lines:
+            \(lines)
+            hazards:
+              - {type: overheat, device: press-00042, sensor: temperature, start: 5s, duration: 10s, level: 150}
+              - {type: vibration-burst, device: press-05000, start: 10s, duration: 8s}
+              - {type: silent, device: press-09999, start: 15s, duration: 35s}
+              - {random: 5, types: [overheat, vibration-burst], within: 60s}
+            faults:
+              malformed: {fraction: 0.0001}
+              duplicates: 0.0001
+              out_of_order: 0.0001
+
+            """
+    }()
 }
