@@ -5,7 +5,7 @@ import Testing
 
 /// Compaction is one transaction: a core killed -9 at any moment, compacting or not, loses no
 /// stored reading and stores none twice.
-@Suite("Core compaction under kill -9", .serialized, .timeLimit(.minutes(5)))
+@Suite("Core compaction under kill -9 (integration, long)", .serialized, .timeLimit(.minutes(5)))
 struct CoreCompactionCrashTests {
     static let devices = 100
     static let sensors = ["temperature", "vibration", "pressure", "current"]

@@ -59,7 +59,12 @@ struct DashboardBrowserTests {
         #expect((result["tablet_scroll_width"] as? Int ?? .max) <= (result["tablet_client_width"] as? Int ?? 0))
         #expect(await core.stop() == 0)
     }
+}
 
+/// The page of a large plant: heavy (a debug core with 40,000 series and Chromium redrawing
+/// 2,500 values every 5 s), so `Deploy/local/test` runs it alone with the long suites.
+@Suite("Dashboard of a large plant in Chromium (integration, long)", .serialized, .timeLimit(.minutes(4)))
+struct DashboardLargePlantTests {
     @Test("a plant of 40,000 series shows one line's devices at a time and opens another line on a click, without console errors")
     func largePlant() async throws {
         let core = try CoreProcess()

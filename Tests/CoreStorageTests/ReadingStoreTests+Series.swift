@@ -42,6 +42,9 @@ extension ReadingStoreTests {
             #expect(seen.count == 25)
             #expect(Set(seen.map(\.series)) == Set(list))
             #expect(seen.map(\.id) == seen.map(\.id).sorted())
+            // Cursors at the ends of Int64 (from a client) neither trap nor skip.
+            #expect(try await store.series(SeriesFilter(afterID: .max)).isEmpty)
+            #expect(try await store.series(SeriesFilter(afterID: .min)).count == 25)
             let line = try await store.series(SeriesFilter(line: "line-1", limit: 3))
             #expect(line.count == 3 && line.allSatisfy { $0.series.line == "line-1" })
         }

@@ -142,7 +142,7 @@ final class StoreHead: Sendable {
         let matching: [SeriesInfo] = state.withLock { state in
             var out: [SeriesInfo] = []
             // Pages start after `afterID` without walking the ids before it.
-            let first = Int(max(0, min(filter.afterID.map { $0 + 1 } ?? 0, Int64(state.entries.count))))
+            let first = Int(max(0, min(filter.afterID.map { $0 == .max ? $0 : $0 + 1 } ?? 0, Int64(state.entries.count))))
             for index in first..<state.entries.count {
                 guard let entry = state.entries[index], entry.summary.count > 0, filter.matches(id: Int64(index), entry.series) else { continue }
                 if let limit = filter.limit, out.count == limit { break }
