@@ -11,20 +11,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-
-
-def wait_for(driver, predicate, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            value = predicate(driver)
-            if value:
-                return value
-        except Exception:
-            pass
-        time.sleep(0.1)
-    return None
+from dashboard_check import wait_for  # same folder: one waiting helper for both checks
 
 
 def attributes(driver, selector, name):
@@ -53,14 +40,14 @@ def main():
     try:
         began = time.time()
         driver.get(url)
-        first = wait_for(driver, lambda d: devices(d) if count(d, ".device .values div") else None) or []
+        first = wait_for(driver, lambda d: devices(d) if count(d, ".device .values div") else None, timeout=30) or []
         result["first_paint_seconds"] = round(time.time() - began, 2)
         result["first_devices"] = first
         result["line_buttons"] = attributes(driver, "[data-line-pick]", "data-line-pick")
         result["values_shown"] = count(driver, ".device .values div")
         began = time.time()
         driver.execute_script("document.querySelector(arguments[0]).click()", f'[data-line-pick="{line_key}"]')
-        opened = wait_for(driver, lambda d: [k for k in devices(d) if k.startswith(line_key + "/")] or None) or []
+        opened = wait_for(driver, lambda d: [k for k in devices(d) if k.startswith(line_key + "/")] or None, timeout=30) or []
         result["open_seconds"] = round(time.time() - began, 2)
         result["opened_devices"] = devices(driver)
         result["console_errors"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
