@@ -18,60 +18,36 @@ public enum Publisher {
         try await ChildProcess.run("mosquitto_pub", arguments + extraArguments, timeout: timeout)
     }
 
-    /// Publishes `count` messages at `qos` with python3 + paho-mqtt, round-robin over
-    /// `topics`, and returns once every one is acknowledged (QoS 1) or written (QoS 0).
+    /// Publishes `count` messages at `qos`, round-robin over `topics`, and returns once every one
+    /// is acknowledged (QoS 1) or written (QoS 0): one `mosquitto_pub -l` (C, libmosquitto) per
+    /// topic, all at once, each reading its share from a file. The C client puts 20,000 QoS 1
+    /// messages through in ~1.5 s with little CPU; paho-mqtt took 7 s alone and over 60 s when the
+    /// test run kept both cores busy.
     ///
-    /// Message `i` has the payload `{"seq":s,"value":s.5}` with `s = firstSeq + i`.
+    /// Message `i` goes to `topics[i % topics.count]` with the payload `{"seq":s,"value":s.5}`,
+    /// `s = firstSeq + i`. Client ids are `clientID` (one topic) or `clientID-k` (topic k).
     public static func publishBulk(
         port: Int, count: Int, qos: Int, topics: [String], clientID: String? = nil,
         protocolVersion: Int = 4, firstSeq: Int = 0, timeout: Duration = .seconds(60)
     ) async throws {
         precondition(!topics.isEmpty, "publishBulk needs at least one topic")
         let directory = try TemporaryDirectory(prefix: "haetae-bulk")
-        let script = directory.file("bulk_publish.py")
-        try bulkScript.write(toFile: script, atomically: true, encoding: .utf8)
-        let seconds = Double(timeout.components.seconds)
-        try await ChildProcess.run(
-            "python3",
-            [script, "127.0.0.1", "\(port)", "\(count)", "\(qos)", clientID ?? "haetae-bulk-\(UUID().uuidString.prefix(8))", "\(protocolVersion)", "\(seconds)", "\(firstSeq)"] + topics,
-            timeout: timeout + .seconds(5))
+        defer { directory.remove() }
+        let id = clientID ?? "haetae-bulk-\(UUID().uuidString.prefix(8))"
+        var script = "pids=''\n"
+        for (k, topic) in topics.enumerated() {
+            var lines = ""
+            for i in stride(from: k, to: count, by: topics.count) {
+                let seq = firstSeq + i
+                lines += #"{"seq":\#(seq),"value":\#(seq).5}"# + "\n"
+            }
+            let file = directory.file("topic-\(k).txt")
+            try lines.write(toFile: file, atomically: true, encoding: .utf8)
+            let client = topics.count == 1 ? id : "\(id)-\(k)"
+            script += "mosquitto_pub -h 127.0.0.1 -p \(port) -q \(qos) -V \(protocolVersion == 5 ? "mqttv5" : "mqttv311")"
+                + " -i '\(client)' -t '\(topic)' -l < '\(file)' & pids=\"$pids $!\"\n"
+        }
+        script += "rc=0; for p in $pids; do wait $p || rc=1; done; exit $rc\n"
+        try await ChildProcess.run("/bin/sh", ["-c", script], timeout: timeout + .seconds(5))
     }
-
-    private static let bulkScript = #"""
-    import sys, threading, time
-    import paho.mqtt.client as mqtt
-
-    host, port, count, qos, client_id, proto, timeout, first = (
-        sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]),
-        sys.argv[5], int(sys.argv[6]), float(sys.argv[7]), int(sys.argv[8]))
-    topics = sys.argv[9:]
-    deadline = time.monotonic() + timeout
-    connected = threading.Event()
-
-    def on_connect(client, userdata, flags, reason_code, properties):
-        if reason_code == 0:
-            connected.set()
-
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
-                         protocol=mqtt.MQTTv5 if proto == 5 else mqtt.MQTTv311)
-    client.on_connect = on_connect
-    client.max_inflight_messages_set(1000)
-    client.max_queued_messages_set(0)
-    client.connect(host, port, 30)
-    client.loop_start()
-    if not connected.wait(max(0.1, deadline - time.monotonic())):
-        print("not connected", file=sys.stderr)
-        sys.exit(3)
-    infos = []
-    for i in range(count):
-        infos.append(client.publish(topics[i % len(topics)], '{"seq":%d,"value":%d.5}' % (first + i, first + i), qos=qos))
-    for info in infos:
-        info.wait_for_publish(max(0.1, deadline - time.monotonic()))
-        if not info.is_published():
-            print("timed out waiting for acknowledgements", file=sys.stderr)
-            sys.exit(3)
-    client.disconnect()
-    client.loop_stop()
-    print(count)
-    """#
 }

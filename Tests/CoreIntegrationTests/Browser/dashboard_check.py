@@ -37,11 +37,14 @@ def main():
     try:
         driver.get(url)
         result["title"] = driver.title
-        result["sites"] = wait_for(driver, lambda d: [e.get_attribute("data-site") for e in d.find_elements(By.CSS_SELECTOR, "[data-site]")]) or []
-        result["devices"] = [e.get_attribute("data-device") for e in driver.find_elements(By.CSS_SELECTOR, "[data-device]")]
-        device = driver.find_element(By.CSS_SELECTOR, f'[data-device="{device_key}"]')
-        result["device_class"] = device.get_attribute("class")
-        device.click()
+        # Read and click through one script call each: the page redraws every 5 s, which makes
+        # element references fetched one by one go stale.
+        all_of = "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.getAttribute(arguments[1]))"
+        result["sites"] = wait_for(driver, lambda d: d.execute_script(all_of, "[data-site]", "data-site")) or []
+        result["devices"] = wait_for(driver, lambda d: d.execute_script(all_of, "[data-device]", "data-device")) or []
+        selector = f'[data-device="{device_key}"]'
+        result["device_class"] = driver.execute_script("return document.querySelector(arguments[0]).getAttribute('class')", selector)
+        driver.execute_script("document.querySelector(arguments[0]).click()", selector)
         points = wait_for(driver, lambda d: max([int(e.get_attribute("data-points")) for e in d.find_elements(By.CSS_SELECTOR, "svg[data-points]")] or [0]))
         result["chart_points"] = points or 0
         result["chart_paths"] = len(driver.find_elements(By.CSS_SELECTOR, "#charts svg path"))
