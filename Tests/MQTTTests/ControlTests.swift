@@ -33,7 +33,9 @@ struct ControlTests {
         let clock = ContinuousClock()
         let started = clock.now
         #expect(await running.stop(timeout: .seconds(2)))
-        #expect(clock.now - started < .seconds(1), "the wake pipe interrupts a long poll interval")
+        // Half the 5 s poll interval: proves the wake pipe interrupts it, with room for a busy
+        // machine (1.09 s seen while the whole suite ran on 2 cores).
+        #expect(clock.now - started < .milliseconds(2_500), "the wake pipe interrupts a long poll interval")
         #expect(running.handler.states.last == .disconnected(reason: "stopped"))
 
         // Nobody listens on this port: the client is between attempts.
