@@ -1,4 +1,6 @@
-/// The byte forms of a storage block's columns.
+/// The byte forms of a schema-2 storage block's columns (format 1): kept to read blocks of older
+/// databases while upgrading them (``SQLiteStoreWriter/convertVersion2Blocks(_:)``), and for
+/// tests that write such databases. Reading goes through ``ColumnReader``.
 ///
 /// - `ts`: a format byte (1), then the first timestamp as a zigzag varint, then each following
 ///   timestamp as an unsigned varint delta (a block is sorted, so deltas are ≥ 0; a 1 s sensor
@@ -51,13 +53,11 @@ enum BlockCodec {
     /// Decodes a `seq` column of `count` readings, appending to `out`.
     static func decodeSeqs(count: Int, _ bytes: UnsafeRawBufferPointer, into out: inout [Int64]) throws(ReadingStoreError) {
         guard bytes.first == seqFormat else { throw ReadingStoreError(.schema, "block seqs in an unknown form") }
-        var position = 1
+        var reader = ColumnReader(bytes, what: "block seqs (format 1) of \(count) readings")
+        _ = try reader.byte()
         var previous: Int64 = 0
-        for index in 0..<count {
-            guard let raw = readVarint(bytes, &position) else {
-                throw ReadingStoreError(.schema, "block seqs end after \(index) of \(count)")
-            }
-            previous = previous &+ (Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1))
+        for _ in 0..<count {
+            previous = previous &+ (try reader.signed())
             out.append(previous)
         }
     }
@@ -82,17 +82,12 @@ enum BlockCodec {
         guard timestamps.first == timestampFormat else {
             throw ReadingStoreError(.schema, "block of \(count) timestamps in an unknown form")
         }
-        var position = 1
+        var reader = ColumnReader(timestamps, what: "block timestamps (format 1) of \(count) readings")
+        _ = try reader.byte()
         var previous: Int64 = 0
         for index in 0..<count {
-            guard let raw = readVarint(timestamps, &position) else {
-                throw ReadingStoreError(.schema, "block timestamps end after \(index) of \(count)")
-            }
-            if index == 0 {
-                previous = Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
-            } else {
-                previous = previous &+ Int64(bitPattern: raw)
-            }
+            let raw = try reader.varint()
+            previous = index == 0 ? ColumnWriter.unzigzag(raw) : previous &+ Int64(bitPattern: raw)
             ts.append(previous)
         }
     }
@@ -105,19 +100,5 @@ enum BlockCodec {
             v >>= 7
         }
         out.append(UInt8(v))
-    }
-
-    @inline(__always)
-    private static func readVarint(_ bytes: UnsafeRawBufferPointer, _ position: inout Int) -> UInt64? {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < bytes.count, shift < 64 {
-            let byte = bytes[position]
-            position += 1
-            result |= UInt64(byte & 0x7f) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-        }
-        return nil
     }
 }

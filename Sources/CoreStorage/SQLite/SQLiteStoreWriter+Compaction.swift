@@ -100,18 +100,26 @@ extension SQLiteStoreWriter {
         while pending.count > 0 {
             let part = pending.prefix(blockReadings)
             pending = pending.dropping(part.count)
-            SeriesBlockCodec.encode(part, into: &encoded)
-            let insert = db.insertBlock
-            try insert.bind(run.seriesID, at: 1)
-            try insert.bind(run.hour, at: 2)
-            try insert.bind(part.count, at: 3)
-            try insert.bind(part.ts[0], at: 4)
-            try insert.bind(part.ts[part.count - 1], at: 5)
-            try insert.bind(blob: encoded.bytes, at: 6)
-            try insert.run()
+            try Self.insert(part, series: run.seriesID, hour: run.hour, with: db.insertBlock, encoded: &encoded)
             written += 1
         }
         return written
+    }
+
+    /// Inserts `block` (sorted, non-empty) as a new block row through `statement`
+    /// (`INSERT INTO blocks(series_id, hour, count, min_ts, max_ts, data)`): one place for both
+    /// compaction and the schema-2 conversion.
+    static func insert(
+        _ block: SeriesBlock, series: Int64, hour: Int64, with statement: SQLiteStatement, encoded: inout ColumnWriter
+    ) throws {
+        SeriesBlockCodec.encode(block, into: &encoded)
+        try statement.bind(series, at: 1)
+        try statement.bind(hour, at: 2)
+        try statement.bind(block.count, at: 3)
+        try statement.bind(block.ts[0], at: 4)
+        try statement.bind(block.ts[block.count - 1], at: 5)
+        try statement.bind(blob: encoded.bytes, at: 6)
+        try statement.run()
     }
 
     private func upsertRollup(_ run: CompactionLayout.Run, db: Open) throws {
@@ -132,7 +140,7 @@ extension SQLiteStoreWriter {
     /// opening transaction.
     static func convertVersion2Blocks(_ db: SQLiteConnection) throws {
         let old = try db.prepare("SELECT series_id, hour, count, ts, value, seq, stored_at FROM blocks_v2 ORDER BY series_id, hour, id")
-        let insert = try db.prepare(
+        let statement = try db.prepare(
             "INSERT INTO blocks(series_id, hour, count, min_ts, max_ts, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         var encoded = ColumnWriter()
         var current: (series: Int64, hour: Int64)?
@@ -143,17 +151,8 @@ extension SQLiteStoreWriter {
             var start = 0
             while start < block.count {
                 let end = min(block.count, start + SeriesBlockCodec.maxReadings)
-                let part = SeriesBlock(
-                    ts: Array(block.ts[start..<end]), value: Array(block.value[start..<end]),
-                    seq: Array(block.seq[start..<end]), storedAt: Array(block.storedAt[start..<end]))
-                SeriesBlockCodec.encode(part, into: &encoded)
-                try insert.bind(key.series, at: 1)
-                try insert.bind(key.hour, at: 2)
-                try insert.bind(part.count, at: 3)
-                try insert.bind(part.ts[0], at: 4)
-                try insert.bind(part.ts[part.count - 1], at: 5)
-                try insert.bind(blob: encoded.bytes, at: 6)
-                try insert.run()
+                let part = block.dropping(start).prefix(end - start)
+                try insert(part, series: key.series, hour: key.hour, with: statement, encoded: &encoded)
                 start = end
             }
             block = SeriesBlock()
