@@ -12,7 +12,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static let all: [StoreBackend] = [.sqlite, .sqliteCompacted, .postgres]
+    static let all: [StoreBackend] = [.sqlite, .sqliteCompacted, .postgres, .postgresCompacted]
 
     /// SQLite as the core runs it: batches stay in the head until background compaction (whose
     /// thresholds a test does not reach), so queries are answered from the head.
@@ -40,9 +40,16 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
         }
     }
 
-    static let postgres = StoreBackend(name: "PostgreSQL") {
+    /// PostgreSQL as the core runs it (queries answered from the head).
+    static let postgres = StoreBackend(name: "PostgreSQL") { try await openPostgres(compactingAfterEachBatch: false) }
+
+    /// PostgreSQL compacting after every batch (queries answered from blocks), as for SQLite.
+    static let postgresCompacted = StoreBackend(name: "PostgreSQL, compacted") { try await openPostgres(compactingAfterEachBatch: true) }
+
+    private static func openPostgres(compactingAfterEachBatch: Bool) async throws -> OpenStore {
         let server = try await PostgresServer()
-        let store = try PostgresReadingStore(url: server.url, logger: testLogger)
+        let store = try PostgresReadingStore(
+            url: server.url, compaction: CompactionPolicy(blockReadings: 64, inBackground: false), logger: testLogger)
         let running = Task { await store.run() }
         let teardown: @Sendable () async -> Void = {
             await store.close()
@@ -55,7 +62,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             await teardown()
             throw error
         }
-        return OpenStore(store: store, teardown: teardown)
+        return OpenStore(store: compactingAfterEachBatch ? CompactingAfterEachBatch(store: store) : store, teardown: teardown)
     }
 }
 
@@ -99,7 +106,7 @@ func expectStoreError<T>(
 
 /// A store that compacts everything right after each stored batch.
 struct CompactingAfterEachBatch: ReadingStore {
-    let store: SQLiteReadingStore
+    let store: any ReadingStore
 
     func ingest(_ batch: Batch, receivedAtMillis: Int64) async throws -> IngestOutcome {
         let outcome = try await store.ingest(batch, receivedAtMillis: receivedAtMillis)

@@ -53,7 +53,7 @@ struct IngestRoutes: Sendable {
         if let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value, key != "\(batch.edge):\(batch.seq)" {
             throw APIError.badRequest("Idempotency-Key \(key.prefix(80)) does not match the batch (\(batch.edge):\(batch.seq))")
         }
-        let outcome = try await store.ingest(batch, receivedAtMillis: Int64(Date().timeIntervalSince1970 * 1_000))
+        let outcome = try await store.ingest(batch, receivedAtMillis: WallClock.millis())
         let json: String
         switch outcome {
         case .stored(let readings):

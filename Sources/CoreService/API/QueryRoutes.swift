@@ -104,7 +104,7 @@ struct QueryRoutes: Sendable {
             try authorizer.authorizeRead(request, context: context)
             let query = request.uri.queryParameters
             guard let series = query.get("series", as: Int64.self) else { throw APIError.badRequest("series: required, a series id from /api/v1/series") }
-            let now = Int64(Date().timeIntervalSince1970 * 1_000)
+            let now = WallClock.millis()
             let from = try Self.time(query.get("from"), name: "from") ?? now - 3_600_000
             let to = try Self.time(query.get("to"), name: "to") ?? now + 1
             guard from < to else { throw APIError.badRequest("from must be before to") }

@@ -1,6 +1,7 @@
 import CoreStorage
 import ConfigFile
 import Foundation
+import Readings
 import Logging
 import ServiceLifecycle
 
@@ -15,7 +16,7 @@ struct RetentionService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let now = Int64(Date().timeIntervalSince1970 * 1_000)
+                let now = WallClock.millis()
                 do {
                     try await store.applyRetention(
                         rawBefore: now - retention.raw.milliseconds, rollupBefore: now - retention.rollup.milliseconds)

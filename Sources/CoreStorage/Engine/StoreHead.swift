@@ -30,17 +30,20 @@ final class StoreHead: Sendable {
         }
     }
 
-    /// One series' head readings, in the order they were stored (ascending head row id).
+    /// One series' head readings, in the order they were added: ascending head row id on
+    /// SQLite (one writer); on PostgreSQL concurrent ingests may add a later id first, so
+    /// nothing here relies on the order.
     struct Recent: Sendable {
         var headID: [Int64] = []
         var readings = SeriesBlock()
 
-        /// The readings of head rows after `watermark`, sorted by ts (equal ts in store order).
+        /// The readings of head rows after `watermark`, sorted by ts (equal ts by head row id,
+        /// then in the order added: store order).
         func after(_ watermark: Int64) -> SeriesBlock {
-            let start = headID.firstIndex { $0 > watermark } ?? headID.count
             var out = SeriesBlock()
-            guard start < headID.count else { return out }
-            let order = (start..<headID.count).sorted { (readings.ts[$0], $0) < (readings.ts[$1], $1) }
+            let kept = headID.indices.filter { headID[$0] > watermark }
+            guard !kept.isEmpty else { return out }
+            let order = kept.sorted { (readings.ts[$0], headID[$0], $0) < (readings.ts[$1], headID[$1], $1) }
             out.reserve(order.count)
             for i in order {
                 out.append(ts: readings.ts[i], value: readings.value[i], seq: readings.seq[i], storedAt: readings.storedAt[i])
@@ -73,7 +76,8 @@ final class StoreHead: Sendable {
 
     private let state = Mutex(State())
 
-    /// Adds a stored series with its persisted summary (at open, and for new series).
+    /// Adds a stored series with its persisted summary (at open, and for new series); a series
+    /// registered already keeps its entry (two ingests may both have created it).
     func register(id: Int64, series: Series, summary: Summary = Summary()) {
         guard id >= 0, id < Int64(Int32.max) else { return }
         state.withLock { state in
@@ -81,7 +85,7 @@ final class StoreHead: Sendable {
             if index >= state.entries.count {
                 state.entries.append(contentsOf: repeatElement(nil, count: max(index + 1 - state.entries.count, state.entries.count / 2)))
             }
-            state.entries[index] = Entry(series: series, summary: summary)
+            if state.entries[index] == nil { state.entries[index] = Entry(series: series, summary: summary) }
         }
     }
 
@@ -109,12 +113,24 @@ final class StoreHead: Sendable {
                 let index = Int(id)
                 guard index >= 0, index < state.entries.count, var entry = state.entries[index] else { continue }
                 state.entries[index] = nil  // so the arrays below are uniquely referenced
-                let cut = entry.recent.headID.firstIndex { $0 > watermark } ?? entry.recent.headID.count
-                if cut == entry.recent.headID.count {
+                let recent = entry.recent
+                if recent.headID.allSatisfy({ $0 <= watermark }) {
                     entry.recent = Recent()
-                } else if cut > 0 {
+                } else if let cut = recent.headID.firstIndex(where: { $0 > watermark }),
+                    recent.headID[cut...].allSatisfy({ $0 > watermark })
+                {
+                    // The usual case: the compacted rows are a prefix.
                     entry.recent.headID.removeFirst(cut)
-                    entry.recent.readings = entry.recent.readings.dropping(cut)
+                    entry.recent.readings = recent.readings.dropping(cut)
+                } else {
+                    var kept = Recent()
+                    for i in recent.headID.indices where recent.headID[i] > watermark {
+                        kept.headID.append(recent.headID[i])
+                        kept.readings.append(
+                            ts: recent.readings.ts[i], value: recent.readings.value[i], seq: recent.readings.seq[i],
+                            storedAt: recent.readings.storedAt[i])
+                    }
+                    entry.recent = kept
                 }
                 state.entries[index] = entry
             }

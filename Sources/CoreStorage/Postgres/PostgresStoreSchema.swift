@@ -1,14 +1,23 @@
-/// The PostgreSQL store's tables: the same model as ``SQLiteStoreSchema`` with one row per
-/// reading (`readings` with its device seq and store time, filled by one `COPY … FROM STDIN` per batch), because PostgreSQL's
-/// strengths are set-based SQL over rows; `series` summaries and `rollup_1h` are maintained in
-/// the ingest transaction, `batches` is the exactly-once ledger.
+/// The PostgreSQL store's tables (schema 3): the same engine as ``SQLiteStoreSchema``.
+///
+/// Ingest writes O(1) rows per batch whatever the number of series: one statement claims the
+/// `(edge, seq)` key in `batches` and inserts one `head` row with the batch's columns
+/// (``HeadRowCodec``, in `bytea`). Compaction in the core turns head rows into `blocks` (one
+/// series' readings of one clock hour, ``SeriesBlockCodec``, in `bytea`), adds to `rollup_1h`
+/// and the `series` summaries, deletes the head rows and moves `compacted_through`, in one
+/// transaction. Head ids are assigned by the core (``HeadIDAllocator``), which is why one core
+/// writes to a database at a time (a session advisory lock, ``writerLock``).
 ///
 /// Statements run one by one (the extended protocol takes one per message), under an advisory
 /// lock so that several cores starting at once do not race on `CREATE … IF NOT EXISTS`.
 enum PostgresStoreSchema {
-    static let version: Int64 = 2
+    static let version: Int64 = 3
     /// Key of the transaction-level advisory lock held while creating tables.
     static let migrationLock: Int64 = 0x6861_6574_6165  // "haetae"
+    /// Key of the session-level advisory lock the writing core holds while it runs.
+    static let writerLock: Int64 = 0x6861_6574_6177  // "haetaw"
+    /// Key of the transaction-level advisory lock each compaction round holds.
+    static let compactionLock: Int64 = 0x6861_6574_6163  // "haetac"
 
     static let statements: [String] = [
         "CREATE TABLE IF NOT EXISTS meta(key text PRIMARY KEY, value bigint NOT NULL)",
@@ -22,18 +31,16 @@ enum PostgresStoreSchema {
             last_value float8 NOT NULL DEFAULT 0,
             UNIQUE(site, line, device, sensor, unit))
         """,
+        "CREATE TABLE IF NOT EXISTS head(id bigint PRIMARY KEY, stored_at bigint NOT NULL, count integer NOT NULL, data bytea NOT NULL)",
         """
-        CREATE TABLE IF NOT EXISTS readings(
-            series_id bigint NOT NULL, ts bigint NOT NULL, value float8 NOT NULL,
-            dseq bigint NOT NULL DEFAULT -1, stored_at bigint NOT NULL DEFAULT 0)
+        CREATE TABLE IF NOT EXISTS blocks(
+            id bigserial PRIMARY KEY, series_id bigint NOT NULL, hour bigint NOT NULL, count integer NOT NULL,
+            min_ts bigint NOT NULL, max_ts bigint NOT NULL, data bytea NOT NULL)
         """,
-        // Version 1 had neither the device seq nor the store time (`GET /api/v1/delivery`).
-        "ALTER TABLE readings ADD COLUMN IF NOT EXISTS dseq bigint NOT NULL DEFAULT -1",
-        "ALTER TABLE readings ADD COLUMN IF NOT EXISTS stored_at bigint NOT NULL DEFAULT 0",
-        "CREATE INDEX IF NOT EXISTS readings_series_ts ON readings(series_id, ts)",
-        // Readings arrive roughly in time order, so a BRIN index on ts is tiny and cheap to keep,
-        // and lets retention find old rows without a full scan.
-        "CREATE INDEX IF NOT EXISTS readings_ts_brin ON readings USING brin(ts)",
+        "CREATE INDEX IF NOT EXISTS blocks_series_hour ON blocks(series_id, hour)",
+        // Blocks are written roughly in hour order, so a BRIN index on hour is tiny and lets
+        // retention find old blocks without a full scan.
+        "CREATE INDEX IF NOT EXISTS blocks_hour_brin ON blocks USING brin(hour)",
         """
         CREATE TABLE IF NOT EXISTS rollup_1h(
             series_id bigint NOT NULL, hour bigint NOT NULL, count bigint NOT NULL,
@@ -56,8 +63,18 @@ enum PostgresStoreSchema {
         "CREATE INDEX IF NOT EXISTS alerts_at ON alerts(at)",
     ]
 
+    /// Schemas 1 and 2 kept one `readings` row per reading (1 without the device seq and store
+    /// time). These bring such a table to schema 2's columns; the store then converts its rows
+    /// into blocks (``PostgresReadingStore/convertReadingsTable(_:)``) and drops it.
+    static let readingsUpgrade: [String] = [
+        "ALTER TABLE readings ADD COLUMN IF NOT EXISTS dseq bigint NOT NULL DEFAULT -1",
+        "ALTER TABLE readings ADD COLUMN IF NOT EXISTS stored_at bigint NOT NULL DEFAULT 0",
+    ]
+
     enum MetaKey {
         static let schemaVersion = "schema_version"
         static let rawHorizon = "raw_horizon"
+        /// Head rows up to this id are in blocks (compacted).
+        static let compactedThrough = "compacted_through"
     }
 }

@@ -13,29 +13,24 @@ extension SQLiteReadingStore {
         public var synchronous: Synchronous
         /// SQLite's page cache per connection, in KiB.
         public var cacheKiB: Int
-        /// Compaction starts once the head holds this many readings …
-        public var compactAtReadings: Int
-        /// … or once its oldest batch is this old (ms), whichever comes first.
-        public var compactAfterMillis: Int64
-        /// Most readings one compaction round takes (one transaction; ingest waits for it).
-        public var compactRoundReadings: Int
-        /// A block is added to until it holds this many readings (an hour at 1 Hz fits one).
-        public var blockReadings: Int
-        /// Compaction runs by itself in the background (off: only ``SQLiteReadingStore/compact()``).
-        public var compactInBackground: Bool
+        /// When the head becomes blocks (shared with the PostgreSQL backend).
+        public var compaction: CompactionPolicy
 
+        public init(synchronous: Synchronous = .full, cacheKiB: Int = 65_536, compaction: CompactionPolicy = CompactionPolicy()) {
+            self.synchronous = synchronous
+            self.cacheKiB = cacheKiB
+            self.compaction = compaction
+        }
+
+        /// The options with the compaction settings given one by one.
         public init(
             synchronous: Synchronous = .full, cacheKiB: Int = 65_536, compactAtReadings: Int = 1_000_000,
             compactAfterMillis: Int64 = 60_000, compactRoundReadings: Int = 2_000_000, blockReadings: Int = 4_096,
             compactInBackground: Bool = true
         ) {
-            self.synchronous = synchronous
-            self.cacheKiB = cacheKiB
-            self.compactAtReadings = max(1, compactAtReadings)
-            self.compactAfterMillis = max(0, compactAfterMillis)
-            self.compactRoundReadings = max(1, compactRoundReadings)
-            self.blockReadings = min(max(16, blockReadings), SeriesBlockCodec.maxReadings)
-            self.compactInBackground = compactInBackground
+            self.init(synchronous: synchronous, cacheKiB: cacheKiB, compaction: CompactionPolicy(
+                atReadings: compactAtReadings, afterMillis: compactAfterMillis, roundReadings: compactRoundReadings,
+                blockReadings: blockReadings, inBackground: compactInBackground))
         }
     }
 }

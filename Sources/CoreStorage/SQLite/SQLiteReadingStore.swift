@@ -38,6 +38,7 @@ public final class SQLiteReadingStore: ReadingStore {
         executors = [writerThread, readerThread]
         let head = StoreHead()
         self.head = head
+        let writer: SQLiteStoreWriter
         do {
             writer = try SQLiteStoreWriter(path: path, options: options, head: head, executor: writerThread)
             reader = try SQLiteStoreReader(path: path, options: options, head: head, executor: readerThread)
@@ -46,7 +47,11 @@ public final class SQLiteReadingStore: ReadingStore {
             readerThread.shutdown()
             throw error
         }
-        compactor = options.compactInBackground ? Self.compactInBackground(writer: writer, head: head, options: options, logger: logger) : nil
+        self.writer = writer
+        let roundReadings = options.compaction.roundReadings
+        compactor = options.compaction.startInBackground(head: head, logger: logger) {
+            try await writer.compact(maxReadings: roundReadings)
+        }
         logger.debug("opened SQLite store", metadata: ["path": "\(path)", "head_readings": "\(head.headSize.readings)"])
     }
 
@@ -54,37 +59,6 @@ public final class SQLiteReadingStore: ReadingStore {
         compactor?.cancel()
         // No call can reach the actors any more, so their threads may end.
         executors.forEach { $0.shutdown() }
-    }
-
-    /// Checks four times a second whether the head is due for compaction (by size or by age)
-    /// and compacts one round at a time; a failed round is logged and tried again later.
-    private static func compactInBackground(
-        writer: SQLiteStoreWriter, head: StoreHead, options: Options, logger: Logger
-    ) -> Task<Void, Never> {
-        Task {
-            var pause = Duration.milliseconds(250)
-            while !Task.isCancelled {
-                try? await Task.sleep(for: pause)
-                let size = head.headSize
-                let age = size.oldest.map { SQLiteStoreWriter.wallMillis() - $0 } ?? 0
-                guard size.readings >= options.compactAtReadings || (size.readings > 0 && age >= options.compactAfterMillis) else {
-                    pause = .milliseconds(250)
-                    continue
-                }
-                do {
-                    let report = try await writer.compact(maxReadings: options.compactRoundReadings)
-                    logger.debug("compacted", metadata: [
-                        "readings": "\(report.readings)", "batches": "\(report.headRows)", "blocks": "\(report.blocksWritten)",
-                        "seconds": "\(report.seconds)",
-                    ])
-                    pause = .milliseconds(0)
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.error("compaction failed; the head keeps the readings and it is tried again", metadata: ["error": "\(error)"])
-                    pause = .seconds(5)
-                }
-            }
-        }
     }
 
     public func ingest(_ batch: Batch, receivedAtMillis: Int64) async throws -> IngestOutcome {
@@ -96,7 +70,7 @@ public final class SQLiteReadingStore: ReadingStore {
     public func compact() async throws -> CompactionReport {
         var total = CompactionReport()
         while true {
-            let round = try await writer.compact(maxReadings: writer.options.compactRoundReadings)
+            let round = try await writer.compact(maxReadings: writer.options.compaction.roundReadings)
             guard round.readings > 0 else { return total }
             total.headRows += round.headRows
             total.readings += round.readings

@@ -3,21 +3,12 @@ import SQLite
 extension SQLiteStoreReader {
     func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) throws -> Delivery {
         guard from < to else { return Delivery() }
-        let recent = head.recent(series)
+        let recent = head.recent(series)  // before the snapshot, as for readings
         return try snapshot { db in
-            let fresh = recent?.after(try compactedThrough(db)) ?? SeriesBlock()
-            var delivery = Delivery()
-            let keep = { (block: SeriesBlock) in
-                for i in 0..<block.count where block.ts[i] >= from && block.ts[i] < to && block.storedAt[i] >= storedSince {
-                    delivery.ts.append(block.ts[i])
-                    delivery.seq.append(block.seq[i])
-                    delivery.storedAt.append(block.storedAt[i])
-                }
-            }
-            try forEachBlock(db, series: series, range: from..<to, keep)
-            keep(fresh)
-            delivery.sortByTime()
-            return delivery
+            var read = SeriesSnapshot()
+            read.head = recent?.after(try compactedThrough(db)) ?? SeriesBlock()
+            read.blocks = try blocks(db, series: series, range: from..<to)
+            return read.delivery(from: from, to: to, storedSince: storedSince)
         }
     }
 }

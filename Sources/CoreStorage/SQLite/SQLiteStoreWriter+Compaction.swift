@@ -8,7 +8,7 @@ extension SQLiteStoreWriter {
     /// blocks, never both and never neither.
     ///
     /// A series' new readings of an hour are merged into that hour's newest block while it has
-    /// room (``SQLiteReadingStore/Options/blockReadings``), so an hour of a slow series ends up
+    /// room (``CompactionPolicy/blockReadings``), so an hour of a slow series ends up
     /// as one block however many rounds it took.
     /// - Returns: what was compacted (zero readings when the head was empty).
     func compact(maxReadings: Int) throws -> CompactionReport {
@@ -32,7 +32,7 @@ extension SQLiteStoreWriter {
         let layout = CompactionLayout(rows)
         var report = CompactionReport(headRows: rows.count, readings: layout.readings)
         rows.removeAll()
-        let blockReadings = options.blockReadings
+        let blockReadings = options.compaction.blockReadings
         let remaining = try connection.transaction { () throws -> (Int, Int64?) in
             for run in layout.runs {
                 report.blocksWritten += try store(run, blockReadings: blockReadings, db: db)

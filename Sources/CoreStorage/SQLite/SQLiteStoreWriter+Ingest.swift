@@ -9,7 +9,7 @@ extension SQLiteStoreWriter {
         let db = try opened()
         var created: [Series: Int64] = [:]
         var row = HeadRow()
-        let storedAtMillis = Self.wallMillis()
+        let storedAtMillis = WallClock.millis()
         let outcome = try db.connection.transaction { () throws -> (IngestOutcome, Int64) in
             try db.insertBatch.bind(batch.edge, at: 1)
             try db.insertBatch.bind(batch.seq, at: 2)
@@ -46,12 +46,6 @@ extension SQLiteStoreWriter {
         }
         if case .stored = outcome.0 { head.add(headID: outcome.1, storedAt: storedAtMillis, row) }
         return outcome.0
-    }
-
-    static func wallMillis() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     private func seriesID(_ series: Series, db: Open, created: inout [Series: Int64]) throws -> Int64 {

@@ -10,7 +10,7 @@ extension SQLiteStoreWriter {
     func applyRetention(rawBefore: Int64, rollupBefore: Int64) throws {
         // Everything stored so far goes into blocks and rollups first, so retention has one
         // place to drop raw readings from, and rollups hold every hour before they go.
-        while try compact(maxReadings: options.compactRoundReadings).readings > 0 {}
+        while try compact(maxReadings: options.compaction.roundReadings).readings > 0 {}
         let db = try opened()
         let connection = db.connection
         try connection.transaction {

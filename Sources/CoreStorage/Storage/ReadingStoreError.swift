@@ -18,6 +18,8 @@ public struct ReadingStoreError: Error, CustomStringConvertible, Sendable, Equat
         public static let closed = Code("store closed")
         /// The database holds a schema this version does not know.
         public static let schema = Code("schema")
+        /// The store cannot take work now: not opened yet, or another core holds the database.
+        public static let unavailable = Code("store unavailable")
 
         public var description: String { name }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Readings
 import Logging
 import Rules
 import ServiceLifecycle
@@ -67,7 +68,7 @@ final class AlertService: Service, Sendable {
     }
 
     func rulesReplaced(names: Set<String>) {
-        continuation.yield(.rulesReplaced(names: names, atMillis: Int64(Date().timeIntervalSince1970 * 1_000)))
+        continuation.yield(.rulesReplaced(names: names, atMillis: WallClock.millis()))
     }
 
     /// The latest notification body of every firing alert, oldest first.
@@ -128,7 +129,7 @@ final class AlertService: Service, Sendable {
 
     /// At most hourly, on a new notification: old rows leave the log so `alerts.db` stays small.
     private func purgeLogIfDue() {
-        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let now = WallClock.millis()
         guard now - lastPurgeMillis.load(ordering: .relaxed) >= 3_600_000 else { return }
         lastPurgeMillis.store(now, ordering: .relaxed)
         do {

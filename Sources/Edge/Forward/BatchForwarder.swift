@@ -1,4 +1,5 @@
 import Foundation
+import Readings
 import Logging
 import NIOCore
 import Spool
@@ -172,7 +173,7 @@ final class BatchForwarder: Sendable {
             loop.acknowledgedReadings += batch.readings
             metrics.forwardBatchesSent.increment()
             metrics.forwardReadingsSent.increment(by: Int64(batch.readings))
-            let latency = max(0, Self.wallClockMillis() - batch.sealedMillis)
+            let latency = max(0, WallClock.millis() - batch.sealedMillis)
             metrics.forwardLatency.recordMilliseconds(latency)
             metrics.forwardBytesPerReading.record(Double(loop.acknowledgedBytes) / Double(max(1, loop.acknowledgedReadings)))
             if loop.failing {
@@ -225,7 +226,7 @@ final class BatchForwarder: Sendable {
         guard let backlog = try? loop.outbox.backlog() else { return }
         metrics.forwardBacklogBatches.record(backlog.batches)
         metrics.forwardBacklogReadings.record(backlog.readings)
-        let age = backlog.oldestSealedMillis.map { max(0, Self.wallClockMillis() - $0) } ?? 0
+        let age = backlog.oldestSealedMillis.map { max(0, WallClock.millis() - $0) } ?? 0
         metrics.forwardBacklogOldestAge.record(Double(age) / 1_000)
     }
 
@@ -238,9 +239,5 @@ final class BatchForwarder: Sendable {
         case .unauthorized(let status): "HTTP \(status) (token refused)"
         case .rejected(let status): "HTTP \(status) (refused)"
         }
-    }
-
-    static func wallClockMillis() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down))
     }
 }

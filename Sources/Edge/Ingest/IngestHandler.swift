@@ -48,7 +48,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
             return
         }
         current.messagesReceived += 1
-        let now = Self.wallClockMillis()
+        let now = WallClock.millis()
         if !sawFirstMessage {
             sawFirstMessage = true
             current.firstMessageAtMillis = now
@@ -69,7 +69,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     }
 
     func handleIdle(nowNanos: UInt64) {
-        rules?.tick(nowMillis: Self.wallClockMillis(), seriesTable: decoder.seriesTable)
+        rules?.tick(nowMillis: WallClock.millis(), seriesTable: decoder.seriesTable)
         guard nowNanos &- lastHandoffNanos >= commitIntervalNanos else { return }
         if current.isEmpty {
             lastHandoffNanos = nowNanos
@@ -112,13 +112,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
             topic: String(decoding: topic.prefix(256), as: UTF8.self),
             payloadPrefix: Array(payload.prefix(RejectSample.prefixLimit)),
             payloadBytes: payload.count,
-            atMillis: Self.wallClockMillis()))
-    }
-
-    static func wallClockMillis() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
+            atMillis: WallClock.millis()))
     }
 
     static func monotonicNanos() -> UInt64 {

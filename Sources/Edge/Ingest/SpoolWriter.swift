@@ -79,7 +79,7 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
 
     private func commitOrRetry(tickOnly: Bool) {
         let started = ContinuousClock.now
-        let now = Self.wallClockMillis()
+        let now = WallClock.millis()
         do {
             var result = SpoolCommit()
             if tickOnly {
@@ -133,7 +133,7 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
         if newSeries > 0 { seriesCount += newSeries; metrics.series.record(seriesCount) }
         if result.readingsSpooled > 0 {
             metrics.readingsSpooled.increment(by: Int64(result.readingsSpooled))
-            metrics.lastCommitTimestamp.record(Double(Self.wallClockMillis()) / 1_000)
+            metrics.lastCommitTimestamp.record(Double(WallClock.millis()) / 1_000)
         }
         if result.batchesSealed > 0 {
             metrics.batchesSealed.increment(by: Int64(result.batchesSealed))
@@ -171,10 +171,6 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
                 "why": "\(sample.reason.explanation)",
             ])
         }
-    }
-
-    static func wallClockMillis() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down))
     }
 }
 
