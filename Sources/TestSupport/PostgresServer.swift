@@ -101,6 +101,14 @@ public final class PostgresServer: Sendable {
     }
 
     /// Stops the server (fast shutdown; SIGKILL after 10 s) and removes its directory.
+    /// Runs `sql` (one or more statements, stopping at the first error) with `psql` and returns
+    /// its unaligned, tuples-only output.
+    public func psql(_ sql: String) async throws -> String {
+        try await ChildProcess.run(
+            "\(Self.binDirectory)/psql",
+            ["-h", "127.0.0.1", "-p", "\(port)", "-U", Self.user, "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
+    }
+
     public func stop() async {
         if let child = process.withLock({ $0 }) {
             child.signal(SIGINT)

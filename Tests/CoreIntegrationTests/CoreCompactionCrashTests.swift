@@ -30,9 +30,14 @@ struct CoreCompactionCrashTests {
         return batch
     }
 
-    @Test("kill -9 during compaction, six times over: every reading stored exactly once")
-    func killDuringCompaction() async throws {
-        let core = try CoreProcess(storage: "compaction: {at_readings: 8000, after: 100ms, round_readings: 16000}")
+    @Test("kill -9 during compaction, six times over: every reading stored exactly once", arguments: ["sqlite", "postgres"])
+    func killDuringCompaction(backend: String) async throws {
+        // PostgreSQL keeps running while the core dies; it drops the dead core's session (and
+        // its writer lock) when the socket closes, so the restarted core takes over.
+        let postgres = backend == "postgres" ? try await PostgresServer() : nil
+        let core = try CoreProcess(
+            backend: postgres.map { "backend: postgres\nurl: \"\($0.url)\"" } ?? "backend: sqlite\npath: core.db",
+            storage: "compaction: {at_readings: 8000, after: 100ms, round_readings: 16000}")
         defer { core.directory.remove() }
         let perRound = 8
         var posted = 0
@@ -58,7 +63,7 @@ struct CoreCompactionCrashTests {
         let total = posted * Self.devices * Self.sensors.count * 10
         let drained = await eventually(timeout: .seconds(60), poll: .milliseconds(100)) { Self.headReadings(core) == 0 }
         #expect(drained, "the head was not compacted after the last restart")
-        print("compaction crash test: \(posted) batches, \(total) readings; \(compactingAtKill) of 6 kills hit a non-empty head")
+        print("compaction crash test (\(backend)): \(posted) batches, \(total) readings; \(compactingAtKill) of 6 kills hit a non-empty head")
 
         let listing = try #require(try core.json("/api/v1/series?site=seoul")["series"] as? [[String: Any]])
         #expect(listing.count == Self.devices * Self.sensors.count)
@@ -73,6 +78,7 @@ struct CoreCompactionCrashTests {
         #expect(stored == total)
         #expect(Self.metric(core, "haetae_core_store_readings") == Double(total))
         await core.stop()
+        await postgres?.stop()
     }
 
     static func headReadings(_ core: CoreProcess) -> Double? {

@@ -19,7 +19,7 @@ struct CorePostgresIntegrationTests {
         let stored = try #require(try core.post(CoreAPIIntegrationTests.batch(seq: 1)))
         #expect(stored.status == 200 && stored.body.contains(#""status":"stored""#), "\(stored.body)")
         #expect((try core.json("/api/v1/series")["series"] as? [[String: Any]])?.count == 2)
-        #expect(await core.stop() == 0)
+        #expect(await core.stop() == 0, "\(core.output().suffix(3_000))")
         await postgres.stop()
     }
 }

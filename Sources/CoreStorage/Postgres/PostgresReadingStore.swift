@@ -72,12 +72,15 @@ public final class PostgresReadingStore: ReadingStore {
     /// Runs the connection pool until ``close()``, until the writer lock's connection is lost,
     /// or until the calling task is cancelled. Call it exactly once.
     public func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
-            group.addTask { for await _ in self.closing {} }
-            await group.next()
-            group.cancelAll()
-        }
+        // Detached: neither cancelling `run` nor ServiceLifecycle's graceful shutdown (a task
+        // local the pool would inherit and obey) may end the pool before compaction and the
+        // lock holder have given their connections back (their queries would wait forever).
+        let pool = Task.detached { await self.client.run() }
+        for await _ in closing {}  // ends on close(), a lost lock, or cancellation
+        state.withLock { if $0 != .lost { $0 = .closed } }
+        await stopBackgroundTasks()
+        pool.cancel()
+        await pool.value
     }
 
     /// True once the writer lock's connection was lost (the store then refuses work).
@@ -117,14 +120,17 @@ public final class PostgresReadingStore: ReadingStore {
     /// Ends ``run()``; calls after it fail.
     public func close() async {
         state.withLock { $0 = .closed }
-        let compaction = compactor.withLock { task in
-            defer { task = nil }
-            return task
-        }
+        closer.finish()
+        await stopBackgroundTasks()
+    }
+
+    /// Stops background compaction and the lock holder (it unlocks and gives its connection
+    /// back) and waits for them; safe from several callers (each waits until they are done).
+    private func stopBackgroundTasks() async {
+        let compaction = compactor.withLock { $0 }
         compaction?.cancel()
         await compaction?.value
         await releaseWriterLock()
-        closer.finish()
     }
 
     /// Fails fast unless open: before ``migrate()`` the pool may not run yet, after ``close()``
@@ -216,11 +222,7 @@ public final class PostgresReadingStore: ReadingStore {
     /// Stops the lock holder (it unlocks and returns its connection) and waits for it.
     private func releaseWriterLock() async {
         holderGeneration.withLock { $0 += 1 }
-        let holder = holderTask.withLock { task in
-            defer { task = nil }
-            return task
-        }
-        await holder?.value
+        await holderTask.withLock { $0 }?.value
     }
 
     private func createTables() async throws {
