@@ -22,4 +22,40 @@ struct CorePostgresIntegrationTests {
         #expect(await core.stop() == 0, "\(core.output().suffix(3_000))")
         await postgres.stop()
     }
+
+    @Test("a second core on the same database stands by (503) and takes over when the first stops; a core that loses its lock exits")
+    func standbyCoreTakesOver() async throws {
+        let postgres = try await PostgresServer()
+        let url = "backend: postgres\nurl: \"\(postgres.url)\""
+        let first = try CoreProcess(backend: url)
+        let second = try CoreProcess(backend: url)
+        defer {
+            first.directory.remove()
+            second.directory.remove()
+        }
+        try await first.start()
+        let stored = try #require(try first.post(CoreAPIIntegrationTests.batch(seq: 1)))
+        #expect(stored.status == 200 && stored.body.contains(#""status":"stored""#), "\(stored.body)")
+
+        try await second.start(waitReady: false)
+        #expect(await eventually(timeout: .seconds(10)) { second.get("/readyz")?.status == 503 })
+        try await Task.sleep(for: .seconds(2))
+        #expect(second.get("/readyz")?.status == 503, "one writer at a time: the second core waits")
+        #expect(try second.post(CoreAPIIntegrationTests.batch(seq: 2))?.status == 503)
+
+        #expect(await first.stop() == 0)
+        #expect(await eventually(timeout: .seconds(40)) { second.get("/readyz")?.status == 200 }, "\(second.output().suffix(2_000))")
+        let again = try #require(try second.post(CoreAPIIntegrationTests.batch(seq: 1)))
+        #expect(again.body.contains("duplicate"), "the standby sees what the first stored: \(again.body)")
+        #expect((try second.json("/api/v1/series")["series"] as? [[String: Any]])?.count == 2)
+
+        // Its sessions ended by the server (as on a failover of PostgreSQL): the core stops
+        // taking work and exits, instead of writing without the lock.
+        _ = try await postgres.psql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(postgres.database)' AND pid <> pg_backend_pid()")
+        let status = await second.child?.waitForExit(timeout: .seconds(20))
+        #expect(status != nil && status != 0, "exit status \(String(describing: status)): \(second.output().suffix(2_000))")
+        #expect(second.output().contains("writer lock"))
+        await postgres.stop()
+    }
 }

@@ -1,7 +1,9 @@
+import CoreStorage
 import Hummingbird
 
-/// Turns Hummingbird's own errors (no such route: 404, a body it refused …) into the API's JSON
-/// error form, so every error a client sees is `{"error":{"code":…,"message":…}}`.
+/// Turns Hummingbird's own errors (no such route: 404, a body it refused …) and the store's
+/// (``ReadingStoreError``: a store not open yet or standing by is 503, so edges retry) into the
+/// API's JSON error form, so every error a client sees is `{"error":{"code":…,"message":…}}`.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -18,6 +20,12 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 ? "no \(request.method.rawValue) \(request.uri.path.prefix(200)) here; the API is under /api/v1 (see the README)"
                 : error.status.reasonPhrase)
             throw APIError(status: error.status, code: code, message: message)
+        } catch let error as ReadingStoreError {
+            switch error.code {
+            case .invalidBatch, .invalidQuery: throw APIError.badRequest(error.message)
+            case .unavailable, .closed: throw APIError.unavailable(error.message)
+            default: throw APIError(status: .internalServerError, code: "store_error", message: error.description)
+            }
         }
     }
 }
