@@ -56,7 +56,9 @@ public struct CompactionPolicy: Sendable, Equatable {
                         "readings": "\(report.readings)", "batches": "\(report.headRows)", "blocks": "\(report.blocksWritten)",
                         "seconds": "\(report.seconds)",
                     ])
-                    pause = .milliseconds(0)
+                    // Straight on while there is work; a round that found none (PostgreSQL: the
+                    // oldest rows belong to ingests still in flight) waits like an idle check.
+                    pause = report.readings > 0 ? .milliseconds(0) : .milliseconds(250)
                 } catch {
                     if Task.isCancelled { return }
                     logger.error("compaction failed; the head keeps the readings and it is tried again", metadata: ["error": "\(error)"])

@@ -76,6 +76,11 @@ final class StoreHead: Sendable {
 
     private let state = Mutex(State())
 
+    /// Forgets everything (before loading again, e.g. when opening is retried).
+    func reset() {
+        state.withLock { $0 = State() }
+    }
+
     /// Adds a stored series with its persisted summary (at open, and for new series); a series
     /// registered already keeps its entry (two ingests may both have created it).
     func register(id: Int64, series: Series, summary: Summary = Summary()) {

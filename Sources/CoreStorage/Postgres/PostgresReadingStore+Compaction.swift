@@ -90,7 +90,7 @@ extension PostgresReadingStore {
                     let old = try block.data.withUnsafeReadableBytes {
                         try SeriesBlockCodec.decode($0, what: "block \(block.id) of series \(run.seriesID)")
                     }
-                    let head = pending.prefix(blockReadings - old.count)
+                    let head = pending.prefix(max(0, blockReadings - old.count))
                     pending = pending.dropping(head.count)
                     writes.append(PostgresBlockWrite(id: block.id, seriesID: run.seriesID, hour: run.hour, block: old.merged(with: head)))
                 }
@@ -100,6 +100,9 @@ extension PostgresReadingStore {
                     writes.append(PostgresBlockWrite(id: nil, seriesID: run.seriesID, hour: run.hour, block: part))
                 }
             }
+            // The encoding above may take seconds: a statement on a connection the server
+            // closed meanwhile would wait forever (postgres-nio), so look first.
+            try Self.checkNotClosed(connection)
             try await self.write(writes, on: connection)
             try await self.addRollups(layout, on: connection)
             try await self.addSummaries(layout, on: connection)
@@ -153,6 +156,13 @@ extension PostgresReadingStore {
                 AS u(id, count, first_ts, last_ts, last_value)
             WHERE s.id = u.id
             """, logger: logger).drain()
+    }
+}
+
+extension PostgresReadingStore {
+    /// Throws when the server closed `connection` (its next statement would never be answered).
+    static func checkNotClosed(_ connection: PostgresConnection) throws(ReadingStoreError) {
+        if connection.isClosed { throw ReadingStoreError(.unavailable, "the PostgreSQL connection was closed") }
     }
 }
 

@@ -37,19 +37,25 @@ extension PostgresReadingStore {
                 RETURNING id
                 """, logger: logger)
             for try await _ in rows { stored = true }
+        } catch let error as PSQLError where error.serverInfo != nil {
+            throw error  // the server answered: the statement failed and changed nothing
         } catch {
-            // The statement may have committed before the answer was lost: look, so memory
-            // matches the database (the edge's retry will then be a duplicate).
-            guard (try? await headRowExists(headID)) == true else { throw error }
+            // The connection failed: the statement may have committed before the answer was
+            // lost. Look (this id with this batch's key), so memory matches the database.
+            guard (try? await headRowStored(headID, batch: batch)) == true else { throw error }
             stored = true
         }
         if stored { head.add(headID: headID, storedAt: storedAt, row) }
         return stored ? .stored(readings: batch.count) : .duplicate
     }
 
-    private func headRowExists(_ id: Int64) async throws -> Bool {
+    private func headRowStored(_ id: Int64, batch: Batch) async throws -> Bool {
         var found = false
-        for try await _ in try await client.query("SELECT 1 FROM head WHERE id = \(id)", logger: logger) { found = true }
+        let rows = try await client.query("""
+            SELECT 1 FROM head WHERE id = \(id) AND count = \(Int32(clamping: batch.count))
+                AND EXISTS (SELECT 1 FROM batches WHERE edge = \(batch.edge) AND seq = \(batch.seq))
+            """, logger: logger)
+        for try await _ in rows { found = true }
         return found
     }
 

@@ -64,10 +64,11 @@ extension PostgresReadingStore {
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger).drain()
             do {
                 let result = try await body(connection)
+                try Self.checkNotClosed(connection)
                 try await connection.query("COMMIT", logger: logger).drain()
                 return result
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger).drain()
+                if !connection.isClosed { try? await connection.query("ROLLBACK", logger: logger).drain() }
                 throw error
             }
         }

@@ -17,6 +17,10 @@ extension PostgresReadingStore {
         }
         let rawHour = TimeMath.hourStart(rawBefore)
         try await transaction { connection in
+            // Not beside a compaction round: it may be merging into a block this drops or trims.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(PostgresStoreSchema.compactionLock))", logger: logger
+            ).drain()
             try await connection.query(
                 "DELETE FROM blocks WHERE hour <= \(rawHour) AND max_ts < \(rawBefore)", logger: logger
             ).drain()

@@ -113,6 +113,8 @@ public final class PostgresReadingStore: ReadingStore {
             try await compactRound(maxReadings: policy.roundReadings)
         }) {
             self.compactor.withLock { $0 = compactor }
+            // Closed meanwhile: close() may have looked for the compactor before it was stored.
+            if state.withLock({ $0 != .open }) { compactor.cancel() }
         }
         logger.info("PostgreSQL store open", metadata: ["head_readings": "\(head.headSize.readings)"])
     }
@@ -260,6 +262,7 @@ public final class PostgresReadingStore: ReadingStore {
     /// Loads every series (with its compacted summary) and every head row into memory, and
     /// sets the head id allocator after the greatest id ever used.
     private func loadMemory() async throws {
+        head.reset()  // a retried open must not add the rows of a failed attempt twice
         var ids: [Series: Int64] = [:]
         let series = try await client.query(
             "SELECT id, site, line, device, sensor, unit, count, first_ts, last_ts, last_value FROM series", logger: logger)

@@ -81,7 +81,7 @@ extension SQLiteStoreWriter {
             let id = open.int64(at: 0)
             let old = try open.withBlob(at: 2) { try SeriesBlockCodec.decode($0, what: "block \(id) of series \(run.seriesID)") }
             open.reset()
-            let room = blockReadings - old.count
+            let room = max(0, blockReadings - old.count)
             let head = pending.prefix(room)
             pending = pending.dropping(head.count)
             let merged = old.merged(with: head)
