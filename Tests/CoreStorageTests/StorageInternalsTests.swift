@@ -123,3 +123,36 @@ extension StorageInternalsTests {
         #expect(!none.hasDeviceSeq)
     }
 }
+
+/// The in-memory head when head rows arrive out of id order (concurrent PostgreSQL ingests).
+@Suite("Store head")
+struct StoreHeadTests {
+    static let press = Series(site: "seoul", line: "line-1", device: "press-07", sensor: "temperature", unit: "C")
+
+    static func row(_ ts: [Int64]) -> HeadRow {
+        HeadRow(seriesID: ts.map { _ in 1 }, ts: ts, value: ts.map { Double($0) }, seq: ts)
+    }
+
+    @Test("rows added out of id order: readings after a watermark and a trim keep exactly the rows above it")
+    func outOfOrderRows() {
+        let head = StoreHead()
+        head.register(id: 1, series: Self.press)
+        head.add(headID: 12, storedAt: 2, Self.row([30, 31]))
+        head.add(headID: 11, storedAt: 1, Self.row([10, 31]))
+        head.add(headID: 13, storedAt: 3, Self.row([20]))
+        let recent = try! #require(head.recent(1))
+        // Sorted by ts; the equal ts 31 in head id order (11 before 12).
+        #expect(recent.after(0).ts == [10, 20, 30, 31, 31])
+        #expect(recent.after(0).storedAt == [1, 3, 2, 1, 2])
+        #expect(recent.after(11).ts == [20, 30, 31])
+        #expect(recent.after(13).count == 0)
+
+        head.trim(through: 12, series: [1], remaining: 1, oldestRemaining: 3)
+        #expect(head.recent(1)?.after(0).ts == [20])
+        #expect(head.headSize.readings == 1)
+        // A second registration (two ingests creating the same series) keeps what is there.
+        head.register(id: 1, series: Self.press)
+        #expect(head.recent(1)?.after(0).ts == [20])
+        #expect(head.series(SeriesFilter()).first?.count == 5)
+    }
+}
