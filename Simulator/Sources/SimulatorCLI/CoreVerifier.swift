@@ -30,6 +30,9 @@ struct CoreVerifier: Sendable {
         }
     }
 
+    /// Most pages of 10,000 series read per site (10 million series).
+    static let maxSeriesPages = 1_000
+
     /// A series of the simulated devices as the core lists it.
     struct StoredSeries: Decodable {
         var id: Int64
@@ -43,10 +46,26 @@ struct CoreVerifier: Sendable {
     func series(of devices: Set<String>) async -> [StoredSeries]? {
         let sites = Set(devices.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) })
         var found: [StoredSeries] = []
+        struct Listing: Decodable {
+            var series: [StoredSeries]
+            /// Set when the page was full: ask again from after this id.
+            var nextAfter: Int64?
+            enum CodingKeys: String, CodingKey {
+                case series
+                case nextAfter = "next_after"
+            }
+        }
         for site in sites.sorted() {
-            struct Listing: Decodable { var series: [StoredSeries] }
-            guard let listing: Listing = try? await get("/api/v1/series?site=\(Self.escape(site))") else { return nil }
-            found += listing.series.filter { devices.contains("\($0.site)/\($0.line)/\($0.device)") }
+            // The listing comes in pages (a plant has tens of thousands of series); bounded, so
+            // a core that keeps answering "more" cannot hold the verifier forever.
+            var after: Int64?
+            for _ in 0..<Self.maxSeriesPages {
+                let path = "/api/v1/series?site=\(Self.escape(site))&limit=10000" + (after.map { "&after=\($0)" } ?? "")
+                guard let listing: Listing = try? await get(path) else { return nil }
+                found += listing.series.filter { devices.contains("\($0.site)/\($0.line)/\($0.device)") }
+                guard let next = listing.nextAfter, next != after else { break }
+                after = next
+            }
         }
         return found
     }
