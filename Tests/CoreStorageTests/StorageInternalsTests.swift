@@ -155,4 +155,23 @@ struct StoreHeadTests {
         #expect(head.recent(1)?.after(0).ts == [20])
         #expect(head.series(SeriesFilter()).first?.count == 5)
     }
+
+    @Test("a device's series are found through the device index, ascending, paged, whatever order they were registered in")
+    func deviceIndex() {
+        let head = StoreHead()
+        let sensors = ["temperature", "vibration", "pressure"]
+        // Registered out of id order, two devices interleaved, as a database may list them.
+        for id in [9, 2, 7, 4, 5, 1] {
+            let device = id % 2 == 0 ? "press-2" : "press-1"
+            head.register(id: Int64(id), series: Series(site: "seoul", line: "line-1", device: device, sensor: sensors[id % 3], unit: ""))
+            head.add(headID: Int64(id), storedAt: 1, HeadRow(seriesID: [Int64(id)], ts: [Int64(id)], value: [1], seq: [-1]))
+        }
+        #expect(head.series(SeriesFilter(device: "press-1")).map(\.id) == [1, 5, 7, 9])
+        #expect(head.series(SeriesFilter(device: "press-2")).map(\.id) == [2, 4])
+        #expect(head.series(SeriesFilter(device: "press-1", limit: 2)).map(\.id) == [1, 5])
+        #expect(head.series(SeriesFilter(device: "press-1", limit: 2, afterID: 5)).map(\.id) == [7, 9])
+        #expect(head.series(SeriesFilter(device: "press-1", sensor: "temperature")).map(\.id) == [9])
+        #expect(head.series(SeriesFilter(device: "press-3")).isEmpty)
+        #expect(head.series(SeriesFilter()).map(\.id) == [1, 2, 4, 5, 7, 9])
+    }
 }

@@ -72,6 +72,9 @@ final class StoreHead: Sendable {
         var headReadings = 0
         /// Store time of the oldest head row, if any.
         var oldestHead: Int64?
+        /// Series ids per device name, ascending: a device's series (the page's history, the
+        /// API's `?device=`) without walking every series of a 100,000-series plant.
+        var byDevice: [String: [Int]] = [:]
     }
 
     private let state = Mutex(State())
@@ -90,7 +93,13 @@ final class StoreHead: Sendable {
             if index >= state.entries.count {
                 state.entries.append(contentsOf: repeatElement(nil, count: max(index + 1 - state.entries.count, state.entries.count / 2)))
             }
-            if state.entries[index] == nil { state.entries[index] = Entry(series: series, summary: summary) }
+            guard state.entries[index] == nil else { return }
+            state.entries[index] = Entry(series: series, summary: summary)
+            var ids = state.byDevice[series.device, default: []]
+            // Ascending whatever order ids are registered in (a database may list them unordered).
+            let at = ids.lastIndex { $0 < index }.map { $0 + 1 } ?? 0
+            ids.insert(index, at: at)
+            state.byDevice[series.device] = ids
         }
     }
 
@@ -164,12 +173,25 @@ final class StoreHead: Sendable {
             var out: [SeriesInfo] = []
             // Pages start after `afterID` without walking the ids before it.
             let first = Int(max(0, min(filter.afterID.map { $0 == .max ? $0 : $0 + 1 } ?? 0, Int64(state.entries.count))))
-            for index in first..<state.entries.count {
-                guard let entry = state.entries[index], entry.summary.count > 0, filter.matches(id: Int64(index), entry.series) else { continue }
-                if let limit = filter.limit, out.count == limit { break }
+            /// Adds the series at `index` if it matches; false once the page is full.
+            func consider(_ index: Int) -> Bool {
+                guard let entry = state.entries[index], entry.summary.count > 0, filter.matches(id: Int64(index), entry.series) else {
+                    return true
+                }
+                if let limit = filter.limit, out.count == limit { return false }
                 out.append(SeriesInfo(
                     id: Int64(index), series: entry.series, count: entry.summary.count, firstTs: entry.summary.firstTs,
                     lastTs: entry.summary.lastTs, lastValue: entry.summary.lastValue))
+                return true
+            }
+            if let device = filter.device {
+                for index in state.byDevice[device] ?? [] where index >= first {
+                    guard consider(index) else { break }
+                }
+            } else {
+                for index in first..<state.entries.count {
+                    guard consider(index) else { break }
+                }
             }
             return out
         }
