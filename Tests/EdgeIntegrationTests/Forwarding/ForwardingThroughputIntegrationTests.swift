@@ -48,9 +48,11 @@ struct ForwardingThroughputIntegrationTests {
 
     /// Publishes `count` readings while the core is down (or, with `edgeDown`, while the edge
     /// is down and the core up, so the edge finds the backlog at its start), then lets it drain
-    /// and times it from the first stored batch to the last. Returns readings per second: the readings of
-    /// every batch but the last over that time (the last one's readings are paid for after it
-    /// went, so a cap holds when this stays under it).
+    /// and times it from the second stored batch to the last. Returns readings per second: the
+    /// readings of every batch from the second to the one before the last over that time (a
+    /// batch's readings are paid for after it went, so a cap holds when this stays under it; the
+    /// first batch is left out because its request also opens the connection, whose delay on a
+    /// busy machine would shorten the measured time and overstate the rate).
     static func drain(
         _ edge: EdgeProcess, _ core: TestCore, broker: MosquittoBroker, count: Int, firstSeq: Int,
         edgeDown environment: [String: String]? = nil
@@ -74,11 +76,13 @@ struct ForwardingThroughputIntegrationTests {
         let state = core.snapshot
         let stored = state.storeOrder.dropFirst(before).compactMap { state.batches[$0] }.sorted { $0.storedAt < $1.storedAt }
         await core.stop()
-        guard let first = stored.map(\.storedAt).min(), let last = stored.map(\.storedAt).max() else { return (0, 0) }
-        let seconds = Double((last - first).components.attoseconds) * 1e-18 + Double((last - first).components.seconds)
         let readings = stored.reduce(0) { $0 + $1.batch.count }
         #expect(readings == count)
-        return (Double(readings - stored[stored.count - 1].batch.count) / max(seconds, 1e-3), seconds)
+        guard stored.count >= 3 else { return (0, 0) }
+        let first = stored[1].storedAt, last = stored[stored.count - 1].storedAt
+        let seconds = Double((last - first).components.attoseconds) * 1e-18 + Double((last - first).components.seconds)
+        let timed = stored[1..<(stored.count - 1)].reduce(0) { $0 + $1.batch.count }
+        return (Double(timed) / max(seconds, 1e-3), seconds)
     }
 
     @Test("a backlog drains flat out without a cap, and at most max_rate readings/s with one (figures printed)")
