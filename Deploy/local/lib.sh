@@ -1,5 +1,17 @@
 # Shared helpers for the Deploy/local scripts (sourced, not run).
 
+# Runs `swift build ARGS…`, shows the lines of its output that match the extended regex FILTER
+# (with a leading `!`: the lines that do not match), as they come, and returns the build's own
+# exit status. The status is read from PIPESTATUS right after the pipeline: the filter's end
+# (`|| true` inside the braces, so a filter that matched nothing is not a failure) cannot mask it.
+swift_build() {  # swift_build FILTER ARGS…
+  local filter=$1 invert=
+  shift
+  [ "${filter#!}" != "$filter" ] && { invert=-v; filter=${filter#!}; }
+  swift build "$@" 2>&1 | { grep -E $invert -- "$filter" || true; }
+  return "${PIPESTATUS[0]}"
+}
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
