@@ -159,6 +159,15 @@ struct CoreAPIIntegrationTests {
             #expect(response.status == 400, "\(query)")
             #expect(response.body.contains(names), "\(query): \(response.body)")
         }
+        // Times and steps at Int64's ends: clamped or refused, never an overflow (the core keeps
+        // answering, and the readings are all still there).
+        let far = "from=-9223372036854775808&to=9223372036854775807"
+        #expect(try core.json("/api/v1/delivery?series=\(id)&\(far)")["count"] as? Int == 5)
+        #expect(core.get("/api/v1/readings?series=\(id)&\(far)")?.status == 200)
+        #expect(core.get("/api/v1/readings?series=\(id)&\(far)&step=99999999999999d")?.status == 400)
+        #expect(core.get("/api/v1/readings?series=\(id)&\(far)&step=1ms")?.status == 400)
+        #expect(core.get("/api/v1/readings?series=\(id)&from=-9223372036854775808&to=0&step=100000d")?.status == 200)
+        #expect(core.get("/readyz")?.status == 200)
         #expect(await core.stop() == 0)
     }
 

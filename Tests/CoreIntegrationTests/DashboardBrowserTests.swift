@@ -11,7 +11,7 @@ struct DashboardBrowserTests {
     func dashboard() async throws {
         let core = try CoreProcess()
         try await core.start()
-        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let now = WallClock.millis()
         let series = [
             Series(site: "seoul", line: "line1", device: "press-01", sensor: "temperature", unit: "C"),
             Series(site: "seoul", line: "line1", device: "press-02", sensor: "temperature", unit: "C"),
@@ -69,7 +69,7 @@ struct DashboardLargePlantTests {
     func largePlant() async throws {
         let core = try CoreProcess()
         try await core.start()
-        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let now = WallClock.millis()
         // 10,000 devices of four sensors over two sites of eight lines each.
         let sensors = ["temperature", "vibration", "pressure", "current"]
         let all = (0..<40_000).map { k in

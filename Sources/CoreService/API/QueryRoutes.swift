@@ -175,11 +175,15 @@ struct QueryRoutes: Sendable {
     }
 
     /// Epoch milliseconds or RFC 3339.
+    /// A query time, clamped to what a store can hold (years 1–9999; one past the end so a `to`
+    /// there still includes the last storable millisecond): nothing is stored outside, and the
+    /// readers' hour and step arithmetic cannot overflow on times from a request.
     static func time(_ text: String?, name: String) throws -> Int64? {
         guard let text else { return nil }
-        if let millis = Int64(text) { return millis }
-        guard let millis = AlertRecordParser.millis(text) else { throw APIError.badRequest("\(name): expected epoch milliseconds or an RFC 3339 time") }
-        return millis
+        guard let millis = Int64(text) ?? AlertRecordParser.millis(text) else {
+            throw APIError.badRequest("\(name): expected epoch milliseconds or an RFC 3339 time")
+        }
+        return min(max(millis, TimeMath.plausible.lowerBound), TimeMath.plausible.upperBound + 1)
     }
 
     /// `10s`, `5m`, `1h`, `500ms` or plain milliseconds.
@@ -187,7 +191,9 @@ struct QueryRoutes: Sendable {
         if let millis = Int64(text) { return millis }
         let units: [(String, Int64)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let number = Int64(text.dropLast(suffix.count)) { return number * factor }
+            guard let number = Int64(text.dropLast(suffix.count)) else { continue }
+            let (millis, overflow) = number.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : millis
         }
         return nil
     }

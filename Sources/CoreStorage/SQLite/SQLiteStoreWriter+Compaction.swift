@@ -84,14 +84,9 @@ extension SQLiteStoreWriter {
             let room = max(0, blockReadings - old.count)
             let head = pending.prefix(room)
             pending = pending.dropping(head.count)
-            let merged = old.merged(with: head)
-            SeriesBlockCodec.encode(merged, into: &encoded)
             let update = db.updateBlock
             try update.bind(id, at: 1)
-            try update.bind(merged.count, at: 2)
-            try update.bind(merged.ts[0], at: 3)
-            try update.bind(merged.ts[merged.count - 1], at: 4)
-            try update.bind(blob: encoded.bytes, at: 5)
+            try Self.bindContents(old.merged(with: head), to: update, at: 2, encoded: &encoded)
             try update.run()
             written += 1
         } else {
@@ -112,14 +107,20 @@ extension SQLiteStoreWriter {
     static func insert(
         _ block: SeriesBlock, series: Int64, hour: Int64, with statement: SQLiteStatement, encoded: inout ColumnWriter
     ) throws {
-        SeriesBlockCodec.encode(block, into: &encoded)
         try statement.bind(series, at: 1)
         try statement.bind(hour, at: 2)
-        try statement.bind(block.count, at: 3)
-        try statement.bind(block.ts[0], at: 4)
-        try statement.bind(block.ts[block.count - 1], at: 5)
-        try statement.bind(blob: encoded.bytes, at: 6)
+        try bindContents(block, to: statement, at: 3, encoded: &encoded)
         try statement.run()
+    }
+
+    /// Binds a block's `count, min_ts, max_ts, data` (sorted, non-empty; encoded here) to four
+    /// parameters from `first` on: the one place both the insert and the update fill them.
+    static func bindContents(_ block: SeriesBlock, to statement: SQLiteStatement, at first: Int32, encoded: inout ColumnWriter) throws {
+        SeriesBlockCodec.encode(block, into: &encoded)
+        try statement.bind(block.count, at: first)
+        try statement.bind(block.ts[0], at: first + 1)
+        try statement.bind(block.ts[block.count - 1], at: first + 2)
+        try statement.bind(blob: encoded.bytes, at: first + 3)
     }
 
     private func upsertRollup(_ run: CompactionLayout.Run, db: Open) throws {

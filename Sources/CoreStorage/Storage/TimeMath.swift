@@ -1,12 +1,12 @@
 /// Hour arithmetic on epoch milliseconds, rounding toward −∞ so that times before 1970 fall in
 /// the hour that contains them (Swift's `/` rounds toward zero).
-enum TimeMath {
+public enum TimeMath {
     /// One hour in milliseconds: the size of a storage block's span and of a rollup row.
     static let hour: Int64 = 3_600_000
 
     /// Time stamps a store accepts: years 1 to 9999 (epoch ms). Far from Int64's ends, so hour
     /// and step arithmetic on stored times cannot overflow.
-    static let plausible: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+    public static let plausible: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
 
     /// `a / b` rounded toward −∞ (`b > 0`).
     @inline(__always)

@@ -26,13 +26,22 @@ def wait_for(driver, predicate, timeout=20.0):
     return None
 
 
-def main():
-    url, device_key, alert_rule = sys.argv[1], sys.argv[2], sys.argv[3]
+def open_browser(window_size):
+    """Headless Chromium through the system's chromedriver, keeping the browser console log."""
     options = Options()
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,768"]:
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={window_size}"]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def console_errors(driver):
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def main():
+    url, device_key, alert_rule = sys.argv[1], sys.argv[2], sys.argv[3]
+    driver = open_browser("1024,768")
     result = {}
     try:
         driver.get(url)
@@ -60,7 +69,7 @@ def main():
         driver.set_window_size(768, 1024)  # a tablet held upright
         result["tablet_scroll_width"] = driver.execute_script("return document.documentElement.scrollWidth")
         result["tablet_client_width"] = driver.execute_script("return document.documentElement.clientWidth")
-        result["console_errors"] = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        result["console_errors"] = console_errors(driver)
     finally:
         driver.quit()
     print(json.dumps(result))

@@ -8,10 +8,7 @@ import json
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
-from dashboard_check import wait_for  # same folder: one waiting helper for both checks
+from dashboard_check import console_errors, open_browser, wait_for  # same folder: one set of helpers for both checks
 
 
 def attributes(driver, selector, name):
@@ -31,11 +28,7 @@ def count(driver, selector):
 
 def main():
     url, line_key = sys.argv[1], sys.argv[2]
-    options = Options()
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = open_browser("1280,900")
     result = {}
     try:
         began = time.time()
@@ -50,7 +43,7 @@ def main():
         opened = wait_for(driver, lambda d: [k for k in devices(d) if k.startswith(line_key + "/")] or None, timeout=30) or []
         result["open_seconds"] = round(time.time() - began, 2)
         result["opened_devices"] = devices(driver)
-        result["console_errors"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        result["console_errors"] = console_errors(driver)
     finally:
         driver.quit()
     print(json.dumps(result))
