@@ -1,32 +1,75 @@
-/// One edge → core batch (DESIGN §3.4): readings in columns, series listed once each.
+/// One edge → core batch (DESIGN §3.4): readings in columns, series named once each.
 ///
-/// `sid`, `ts`, `value` and `deviceSeq` are parallel columns of the same length; `sid[i]` is an
-/// index into `series` (batch-local, not a ``SeriesID``). `deviceSeq[i]` is the device's
-/// `seq` counter, `-1` when it sent none. Values are always finite.
+/// `sid`, `ts`, `value` and `deviceSeq` are parallel columns of the same length. `deviceSeq[i]`
+/// is the device's `seq` counter, `-1` when it sent none. Values are always finite.
+///
+/// A batch names its series in one of two ways:
+/// - **inline** (`dictionary == nil`): `series` lists every series the batch uses and `sid[i]`
+///   indexes it (batch-local);
+/// - **by dictionary** (`dictionary != nil`): `sid[i]` is a key of the sender's series dictionary
+///   (an edge's spool numbers its series once, for the spool's life), and `series[j]` defines key
+///   `seriesKeys[j]` — only the series the receiver may not know yet. A receiver that does not
+///   know a key answers so (409 at the core) and the sender sends the batch again with every key
+///   defined, so each batch stays re-sendable to a core that lost or never had the dictionary.
 public struct Batch: Sendable, Equatable {
     /// The edge that sealed the batch, e.g. `"seoul-a"`.
     public var edge: String
     /// The edge's batch counter; with `edge` it is the idempotency key.
     public var seq: Int64
+    /// The sender's series dictionary (a random, positive id chosen when its spool was created),
+    /// or nil for an inline batch.
+    public var dictionary: Int64?
+    /// Inline: the series `sid` indexes. By dictionary: definitions, for `seriesKeys`.
     public var series: [Series]
+    /// By dictionary: the key each entry of `series` defines (same length). Inline: empty.
+    public var seriesKeys: [UInt32]
     public var sid: [UInt32]
     public var ts: [Int64]
     public var value: [Double]
     public var deviceSeq: [Int64]
 
+    /// An inline batch.
     public init(
         edge: String, seq: Int64, series: [Series] = [], sid: [UInt32] = [], ts: [Int64] = [],
         value: [Double] = [], deviceSeq: [Int64] = []
     ) {
         self.edge = edge
         self.seq = seq
+        self.dictionary = nil
         self.series = series
+        self.seriesKeys = []
         self.sid = sid
         self.ts = ts
         self.value = value
         self.deviceSeq = deviceSeq
     }
 
+    /// A batch whose `sid` holds keys of `dictionary`, defining the keys in `definitions`.
+    public init(
+        edge: String, seq: Int64, dictionary: Int64, definitions: [SeriesDefinition] = [], sid: [UInt32] = [],
+        ts: [Int64] = [], value: [Double] = [], deviceSeq: [Int64] = []
+    ) {
+        self.init(edge: edge, seq: seq, series: definitions.map(\.series), sid: sid, ts: ts, value: value, deviceSeq: deviceSeq)
+        self.dictionary = dictionary
+        self.seriesKeys = definitions.map(\.key)
+    }
+
     /// The number of readings.
     public var count: Int { sid.count }
+
+    /// By dictionary: the keys defined here with their series. Inline: empty.
+    public var definitions: [SeriesDefinition] {
+        zip(seriesKeys, series).map { SeriesDefinition(key: $0, series: $1) }
+    }
+}
+
+/// One entry of a series dictionary: `key` means `series` (for the dictionary's whole life).
+public struct SeriesDefinition: Sendable, Hashable {
+    public var key: UInt32
+    public var series: Series
+
+    public init(key: UInt32, series: Series) {
+        self.key = key
+        self.series = series
+    }
 }

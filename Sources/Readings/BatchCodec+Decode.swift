@@ -21,34 +21,61 @@ extension BatchCodec {
     private static func decode(_ raw: UnsafeRawBufferPointer) throws(BatchDecodingError) -> Batch {
         var reader = BatchReader(scanner: JSONScanner(raw))
         let batch = try reader.read()
-        var series: [Series] = []
-        series.reserveCapacity(batch.series.count)
-        for (index, fields) in batch.series.enumerated() {
-            guard fields.count == 5 else {
-                throw BatchDecodingError(.invalidSeries, "series[\(index)] has \(fields.count) fields, expected 5 (site, line, device, sensor, unit)")
-            }
-            series.append(Series(site: fields[0], line: fields[1], device: fields[2], sensor: fields[3], unit: fields[4]))
-        }
         let count = batch.sid.count
         for (name, length) in [("ts", batch.ts.count), ("value", batch.value.count), ("dseq", batch.dseq?.count ?? count)]
         where length != count {
             throw BatchDecodingError(.columnLengthMismatch, "\(name) has \(length) entries but sid has \(count)")
         }
+        let deviceSeq = batch.dseq.map { $0.map { max($0, -1) } } ?? Array(repeating: -1, count: count)
+        if let dictionary = batch.dictionary {
+            return try dictionaryBatch(batch, dictionary: dictionary, deviceSeq: deviceSeq)
+        }
+        guard batch.definitions.isEmpty else { throw BatchDecodingError(.invalidSeries, "defs is only allowed with dict") }
+        guard let fieldLists = batch.series else { throw BatchReader.missing("series") }
+        var series: [Series] = []
+        series.reserveCapacity(fieldLists.count)
+        for (index, fields) in fieldLists.enumerated() {
+            guard fields.count == 5 else {
+                throw BatchDecodingError(.invalidSeries, "series[\(index)] has \(fields.count) fields, expected 5 (site, line, device, sensor, unit)")
+            }
+            series.append(Series(site: fields[0], line: fields[1], device: fields[2], sensor: fields[3], unit: fields[4]))
+        }
         if let index = batch.sid.firstIndex(where: { Int($0) >= series.count }) {
             throw BatchDecodingError(.sidOutOfRange, "sid[\(index)] = \(batch.sid[index]) but the batch has \(series.count) series")
         }
+        return Batch(edge: batch.edge, seq: batch.seq, series: series, sid: batch.sid, ts: batch.ts, value: batch.value, deviceSeq: deviceSeq)
+    }
+
+    private static func dictionaryBatch(_ batch: BatchReader.Columns, dictionary: Int64, deviceSeq: [Int64]) throws(BatchDecodingError) -> Batch {
+        guard dictionary > 0 else { throw BatchDecodingError(.invalidJSON, "dict must be a positive integer, got \(dictionary)") }
+        guard batch.series == nil else { throw BatchDecodingError(.invalidSeries, "a batch with dict defines its series in defs, not series") }
+        var defined = Set<UInt32>(minimumCapacity: batch.definitions.count)
+        for (index, definition) in batch.definitions.enumerated() {
+            guard definition.key < dictionaryKeyLimit else {
+                throw BatchDecodingError(.invalidSeries, "defs[\(index)] key \(definition.key) is not below \(dictionaryKeyLimit)")
+            }
+            guard defined.insert(definition.key).inserted else {
+                throw BatchDecodingError(.invalidSeries, "defs[\(index)] defines key \(definition.key) a second time")
+            }
+        }
+        if let index = batch.sid.firstIndex(where: { $0 >= dictionaryKeyLimit }) {
+            throw BatchDecodingError(.sidOutOfRange, "sid[\(index)] = \(batch.sid[index]) is not below the dictionary key limit \(dictionaryKeyLimit)")
+        }
         return Batch(
-            edge: batch.edge, seq: batch.seq, series: series, sid: batch.sid, ts: batch.ts, value: batch.value,
-            deviceSeq: batch.dseq.map { $0.map { max($0, -1) } } ?? Array(repeating: -1, count: count))
+            edge: batch.edge, seq: batch.seq, dictionary: dictionary, definitions: batch.definitions, sid: batch.sid,
+            ts: batch.ts, value: batch.value, deviceSeq: deviceSeq)
     }
 }
 
-/// Walks the wire form (`{"edge","seq","series","sid","ts","value","dseq"?}`) member by member.
+/// Walks the wire form (`{"edge","seq","series"|"dict"+"defs"?,"sid","ts","value","dseq"?}`)
+/// member by member.
 private struct BatchReader {
     var scanner: JSONScanner
     var edge: String?
     var seq: Int64?
+    var dictionary: Int64?
     var series: [[String]]?
+    var definitions: [SeriesDefinition]?
     var sid: [UInt32]?
     var ts: [Int64]?
     var value: [Double]?
@@ -59,7 +86,9 @@ private struct BatchReader {
     struct Columns {
         var edge: String
         var seq: Int64
-        var series: [[String]]
+        var dictionary: Int64?
+        var series: [[String]]?
+        var definitions: [SeriesDefinition]
         var sid: [UInt32]
         var ts: [Int64]
         var value: [Double]
@@ -78,14 +107,17 @@ private struct BatchReader {
                 switch String(decoding: name, as: UTF8.self) {
                 case "edge": edge = try string(at: "edge")
                 case "seq": seq = try integer(at: "seq")
-                case "series": series = try seriesList()
-                case "sid": sid = try integers(at: "sid").map { (index, value) throws(BatchDecodingError) in
-                    guard let id = UInt32(exactly: value) else { throw BatchDecodingError(.invalidJSON, "invalid value at sid[\(index)]") }
-                    return id
-                }
-                case "ts": ts = try integers(at: "ts").map(\.1)
+                case "dict": dictionary = try integer(at: "dict")
+                case "series":
+                    guard series == nil else { throw BatchDecodingError(.invalidJSON, "member \"series\" appears twice") }
+                    series = try seriesList()
+                case "defs":
+                    guard definitions == nil else { throw BatchDecodingError(.invalidJSON, "member \"defs\" appears twice") }
+                    definitions = try definitionList()
+                case "sid": sid = try keys(at: "sid")
+                case "ts": ts = try integers(at: "ts")
                 case "value": value = try doubles(at: "value")
-                case "dseq": dseq = try integers(at: "dseq").map(\.1)
+                case "dseq": dseq = try integers(at: "dseq")
                 default: try scanner.skipValue(depth: 1)
                 }
             }
@@ -97,11 +129,10 @@ private struct BatchReader {
         }
         guard let edge else { throw Self.missing("edge") }
         guard let seq else { throw Self.missing("seq") }
-        guard let series else { throw Self.missing("series") }
         guard let sid else { throw Self.missing("sid") }
         guard let ts else { throw Self.missing("ts") }
         guard let value else { throw Self.missing("value") }
-        return Columns(edge: edge, seq: seq, series: series, sid: sid, ts: ts, value: value, dseq: dseq)
+        return Columns(edge: edge, seq: seq, dictionary: dictionary, series: series, definitions: definitions ?? [], sid: sid, ts: ts, value: value, dseq: dseq)
     }
 
     static func missing(_ name: String) -> BatchDecodingError {
@@ -127,13 +158,52 @@ private struct BatchReader {
         return value
     }
 
-    private mutating func integers(at name: String) throws -> [(Int, Int64)] {
+    private mutating func integers(at name: String) throws -> [Int64] {
         guard case .arrayStart = try scanner.nextValue() else { throw Self.wrongType(name) }
-        var out: [(Int, Int64)] = []
+        var out: [Int64] = []
         out.reserveCapacity(5_000)
         var index = 0
         while try scanner.nextElement(first: index == 0) {
-            out.append((index, try integer(at: "\(name)[\(index)]")))
+            out.append(try integer(at: "\(name)[\(index)]"))
+            index += 1
+        }
+        return out
+    }
+
+    /// Non-negative integers that fit `UInt32` (`sid`).
+    private mutating func keys(at name: String) throws -> [UInt32] {
+        guard case .arrayStart = try scanner.nextValue() else { throw Self.wrongType(name) }
+        var out: [UInt32] = []
+        out.reserveCapacity(5_000)
+        var index = 0
+        while try scanner.nextElement(first: index == 0) {
+            guard let key = UInt32(exactly: try integer(at: "\(name)[\(index)]")) else {
+                throw BatchDecodingError(.invalidJSON, "invalid value at \(name)[\(index)]")
+            }
+            out.append(key)
+            index += 1
+        }
+        return out
+    }
+
+    /// `[[key, site, line, device, sensor, unit], …]`
+    private mutating func definitionList() throws -> [SeriesDefinition] {
+        guard case .arrayStart = try scanner.nextValue() else { throw Self.wrongType("defs") }
+        var out: [SeriesDefinition] = []
+        var index = 0
+        while try scanner.nextElement(first: index == 0) {
+            guard case .arrayStart = try scanner.nextValue(), try scanner.nextElement(first: true),
+                let key = UInt32(exactly: try integer(at: "defs[\(index)][0]"))
+            else { throw BatchDecodingError(.invalidSeries, "defs[\(index)] must start with a key (a non-negative integer)") }
+            var fields: [String] = []
+            while try scanner.nextElement(first: false) {
+                guard fields.count < 5 else { throw BatchDecodingError(.invalidSeries, "defs[\(index)] has more than 6 entries") }
+                fields.append(try string(at: "defs[\(index)][\(fields.count + 1)]"))
+            }
+            guard fields.count == 5 else {
+                throw BatchDecodingError(.invalidSeries, "defs[\(index)] has \(fields.count + 1) entries, expected 6 (key, site, line, device, sensor, unit)")
+            }
+            out.append(SeriesDefinition(key: key, series: Series(site: fields[0], line: fields[1], device: fields[2], sensor: fields[3], unit: fields[4])))
             index += 1
         }
         return out

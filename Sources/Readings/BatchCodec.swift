@@ -5,9 +5,19 @@
 ///  "sid":[0,0],"ts":[1732400000123,1732400001123],"value":[71.25,71.5],"dseq":[12,13]}
 /// ```
 ///
+/// A batch that names its series by the sender's dictionary (``Batch/dictionary``) carries
+/// `dict` and, instead of `series`, `defs` (omitted when empty) with `sid` holding keys:
+///
+/// ```json
+/// {"edge":"seoul-a","seq":43,"dict":6120344081721,"defs":[[17,"seoul","line-1","press-07","temperature","C"]],
+///  "sid":[17,17,3],"ts":[…],"value":[…]}
+/// ```
+///
 /// `dseq` is written only when some reading carries a device `seq`; when it is absent every
 /// reading decodes with `-1`.
 public enum BatchCodec {
+    /// Dictionary keys are below this (4,194,304): a receiver can keep a dictionary as an array.
+    public static let dictionaryKeyLimit: UInt32 = 1 << 22
     /// Writes a batch as JSON bytes.
     ///
     /// - Precondition: the columns have equal lengths, every `sid` indexes `series`, and every
@@ -22,19 +32,28 @@ public enum BatchCodec {
         appendString(batch.edge, to: &out)
         out.append(contentsOf: #","seq":"#.utf8)
         appendInteger(batch.seq, to: &out)
-        out.append(contentsOf: #","series":["#.utf8)
-        for (index, series) in batch.series.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "["))
-            for (position, field) in [series.site, series.line, series.device, series.sensor, series.unit].enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                appendString(field, to: &out)
+        if let dictionary = batch.dictionary {
+            precondition(dictionary > 0 && batch.seriesKeys.count == batch.series.count, "malformed dictionary batch")
+            out.append(contentsOf: #","dict":"#.utf8)
+            appendInteger(dictionary, to: &out)
+            if !batch.series.isEmpty {
+                out.append(UInt8(ascii: ","))
+                appendDefinitions(batch.definitions, to: &out)
+            }
+        } else {
+            out.append(contentsOf: #","series":["#.utf8)
+            for (index, series) in batch.series.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "["))
+                appendFields(of: series, to: &out)
+                out.append(UInt8(ascii: "]"))
             }
             out.append(UInt8(ascii: "]"))
         }
-        out.append(contentsOf: #"],"sid":["#.utf8)
+        out.append(contentsOf: #","sid":["#.utf8)
+        let sidLimit = batch.dictionary == nil ? batch.series.count : Int(dictionaryKeyLimit)
         for (index, sid) in batch.sid.enumerated() {
-            precondition(Int(sid) < batch.series.count, "sid \(sid) outside the batch's \(batch.series.count) series")
+            precondition(Int(sid) < sidLimit, "sid \(sid) outside the batch's series")
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendInteger(Int64(sid), to: &out)
         }
@@ -62,6 +81,42 @@ public enum BatchCodec {
         }
         out.append(UInt8(ascii: "}"))
         return out
+    }
+
+    /// Adds `defs` to an encoded dictionary batch that has none (as the edge's spool keeps them),
+    /// for the series the receiver may not know yet; the rest of the bytes are kept as they are.
+    /// - Precondition: `body` is ``encode(_:)``'s output for a dictionary batch without definitions.
+    public static func addingDefinitions(_ definitions: [SeriesDefinition], to body: [UInt8]) -> [UInt8] {
+        guard !definitions.isEmpty else { return body }
+        precondition(body.first == UInt8(ascii: "{") && body.count > 2, "not an encoded batch")
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(body.count + definitions.count * 56)
+        appendDefinitions(definitions, to: &out)
+        out.append(UInt8(ascii: ","))
+        out.append(contentsOf: body[1...])
+        return out
+    }
+
+    /// `"defs":[[key,site,line,device,sensor,unit],…]`
+    private static func appendDefinitions(_ definitions: [SeriesDefinition], to out: inout [UInt8]) {
+        out.append(contentsOf: #""defs":["#.utf8)
+        for (index, definition) in definitions.enumerated() {
+            precondition(definition.key < dictionaryKeyLimit, "dictionary key \(definition.key) too large")
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            appendInteger(Int64(definition.key), to: &out)
+            out.append(UInt8(ascii: ","))
+            appendFields(of: definition.series, to: &out)
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    private static func appendFields(of series: Series, to out: inout [UInt8]) {
+        for (position, field) in [series.site, series.line, series.device, series.sensor, series.unit].enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(field, to: &out)
+        }
     }
 
     /// Writes a JSON string literal: `"` and `\` escaped, control characters as `\n`, `\u001f`.

@@ -40,6 +40,23 @@ struct PostgresEngineTests {
         return Int64(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
+    @Test("a store opened again knows the edge dictionaries it stored")
+    func dictionarySurvivesRestart() async throws {
+        let server = try await PostgresServer()
+        var opened = try await Self.open(server)
+        let defs = [SeriesDefinition(key: 3, series: Self.press)]
+        let first = Batch(edge: "seoul-a", seq: 1, dictionary: 77, definitions: defs, sid: [3], ts: [baseTime], value: [1], deviceSeq: [-1])
+        #expect(try await opened.store.ingest(first, receivedAtMillis: baseTime) == .stored(readings: 1))
+        await opened.close()
+        #expect(try await Self.count(server, "SELECT COUNT(*) FROM series_keys WHERE edge = 'seoul-a' AND dict = 77 AND key = 3") == 1)
+        opened = try await Self.open(server)
+        let second = Batch(edge: "seoul-a", seq: 2, dictionary: 77, sid: [3], ts: [baseTime + 1], value: [2], deviceSeq: [-1])
+        #expect(try await opened.store.ingest(second, receivedAtMillis: baseTime) == .stored(readings: 1))
+        #expect(try await opened.store.statistics().readings == 2)
+        await opened.close()
+        await server.stop()
+    }
+
     @Test("batches stored but not compacted survive a restart, are queryable, and compact afterwards")
     func headSurvivesRestart() async throws {
         let server = try await PostgresServer()

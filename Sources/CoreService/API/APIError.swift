@@ -15,6 +15,7 @@ struct APIError: Error, HTTPResponseError {
     static func unsupportedMediaType(_ message: String) -> APIError {
         APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: message)
     }
+    static func conflict(code: String, _ message: String) -> APIError { APIError(status: .conflict, code: code, message: message) }
     static func unavailable(_ message: String) -> APIError { APIError(status: .serviceUnavailable, code: "unavailable", message: message) }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -24,6 +24,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.code {
             case .invalidBatch, .invalidQuery: throw APIError.badRequest(error.message)
             case .unavailable, .closed: throw APIError.unavailable(error.message)
+            // The edge answers a 409 by sending the batch again with every series key defined.
+            case .unknownSeries: throw APIError.conflict(code: "unknown_series", error.message)
             default: throw APIError(status: .internalServerError, code: "store_error", message: error.description)
             }
         }

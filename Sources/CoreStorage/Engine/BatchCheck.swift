@@ -13,9 +13,22 @@ extension Batch {
         guard n <= SeriesBlockCodec.maxReadings else {
             throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): \(n) readings, more than \(SeriesBlockCodec.maxReadings)")
         }
-        let seriesCount = series.count
-        for (index, s) in sid.enumerated() where Int(s) >= seriesCount {
-            throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): sid \(s) at index \(index) outside its \(seriesCount) series")
+        if let dictionary {
+            guard dictionary > 0, seriesKeys.count == series.count else {
+                throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): dictionary \(dictionary) with \(seriesKeys.count) keys for \(series.count) definitions")
+            }
+            var defined = Set<UInt32>(minimumCapacity: seriesKeys.count)
+            for key in seriesKeys where key >= BatchCodec.dictionaryKeyLimit || !defined.insert(key).inserted {
+                throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): series key \(key) too large or defined twice")
+            }
+            for (index, s) in sid.enumerated() where s >= BatchCodec.dictionaryKeyLimit {
+                throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): sid \(s) at index \(index) is not below the key limit")
+            }
+        } else {
+            let seriesCount = series.count
+            for (index, s) in sid.enumerated() where Int(s) >= seriesCount {
+                throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): sid \(s) at index \(index) outside its \(seriesCount) series")
+            }
         }
         for (index, t) in ts.enumerated() where !TimeMath.plausible.contains(t) {
             throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): ts \(t) at index \(index) is outside years 1–9999")

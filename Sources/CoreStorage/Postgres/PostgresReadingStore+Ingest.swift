@@ -9,9 +9,15 @@ extension PostgresReadingStore {
     public func ingest(_ batch: Batch, receivedAtMillis: Int64) async throws -> IngestOutcome {
         try batch.checkForStore()
         try checkOpen()
-        let ids = try await seriesIDs(for: batch)
         var row = HeadRow()
-        row.seriesID = batch.sid.map { ids[Int($0)] }
+        if let dictionary = batch.dictionary {
+            row.seriesID = try await seriesIDs(for: batch, dictionary: DictionaryName(edge: batch.edge, dictionary: dictionary))
+        } else {
+            var used = [Bool](repeating: false, count: batch.series.count)
+            for sid in batch.sid { used[Int(sid)] = true }
+            let ids = try await seriesIDs(of: batch.series, used: used)
+            row.seriesID = batch.sid.map { ids[Int($0)] }
+        }
         row.ts = batch.ts
         row.value = batch.value
         row.seq = batch.deviceSeq.isEmpty ? [Int64](repeating: -1, count: batch.count) : batch.deviceSeq.map { max($0, -1) }
@@ -59,20 +65,63 @@ extension PostgresReadingStore {
         return found
     }
 
-    /// The database id of each of the batch's series that its readings use (indexed like
-    /// `batch.series`; -1 for the rest), creating missing series first, outside any
-    /// transaction: a series row without readings is harmless (listings skip `count = 0`).
-    private func seriesIDs(for batch: Batch) async throws -> [Int64] {
-        var used = [Bool](repeating: false, count: batch.series.count)
-        for sid in batch.sid { used[Int(sid)] = true }
-        var ids = [Int64](repeating: -1, count: batch.series.count)
+    /// The series id of each reading of a dictionary batch. The batch's definitions (series
+    /// and keys) are stored first, outside any transaction, like new series: a key row whose
+    /// batch then turns out a duplicate (or fails) is a true fact about the edge's dictionary.
+    private func seriesIDs(for batch: Batch, dictionary name: DictionaryName) async throws -> [Int64] {
+        let map: SeriesKeyMap
+        if let known = dictionaries.withLock({ $0[name] }) {
+            map = known
+        } else {
+            map = try await keys(of: name)
+        }
+        let definitionIDs = try await seriesIDs(of: batch.series, used: [Bool](repeating: true, count: batch.series.count))
+        let resolution = try map.resolve(batch, definitionIDs: definitionIDs)
+        guard !resolution.added.isEmpty else { return resolution.seriesIDs }
+        let keys = resolution.added.map { Int64($0.key) }, ids = resolution.added.map(\.seriesID)
+        try await client.query("""
+            INSERT INTO series_keys(edge, dict, key, series_id)
+            SELECT \(name.edge), \(name.dictionary), k, s FROM unnest(\(keys)::bigint[], \(ids)::bigint[]) AS u(k, s)
+            ON CONFLICT DO NOTHING
+            """, logger: logger).drain()
+        dictionaries.withLock { all in
+            var map = all[name] ?? map
+            for added in resolution.added { map.set(added.key, added.seriesID) }
+            all[name] = map
+        }
+        return resolution.seriesIDs
+    }
+
+    /// An edge dictionary as stored, kept in memory from now on.
+    private func keys(of name: DictionaryName) async throws -> SeriesKeyMap {
+        var map = SeriesKeyMap()
+        let rows = try await client.query(
+            "SELECT key, series_id FROM series_keys WHERE edge = \(name.edge) AND dict = \(name.dictionary)", logger: logger)
+        for try await (key, id) in rows.decode((Int64, Int64).self) {
+            guard let key = UInt32(exactly: key), key < BatchCodec.dictionaryKeyLimit, id >= 0 else {
+                throw ReadingStoreError(.schema, "series_keys holds key \(key) → \(id) for \(name.edge)")
+            }
+            map.set(key, id)
+        }
+        return dictionaries.withLock { all in
+            if let loaded = all[name] { return loaded }  // another ingest loaded it meanwhile
+            all[name] = map
+            return map
+        }
+    }
+
+    /// The database id of each of `series` marked `used` (-1 for the rest), creating missing
+    /// series first, outside any transaction: a series row without readings is harmless
+    /// (listings skip `count = 0`).
+    private func seriesIDs(of series: [Series], used: [Bool]) async throws -> [Int64] {
+        var ids = [Int64](repeating: -1, count: series.count)
         var missing: [Series] = []
         seriesIDs.withLock { known in
             for k in used.indices where used[k] {
-                if let id = known[batch.series[k]] {
+                if let id = known[series[k]] {
                     ids[k] = id
                 } else {
-                    missing.append(batch.series[k])
+                    missing.append(series[k])
                 }
             }
         }
@@ -100,8 +149,8 @@ extension PostgresReadingStore {
         for (series, id) in found { head.register(id: id, series: series) }
         seriesIDs.withLock { $0.merge(found) { old, _ in old } }
         for k in used.indices where used[k] && ids[k] < 0 {
-            guard let id = found[batch.series[k]] else {
-                throw ReadingStoreError(.schema, "series \(batch.series[k]) was not created")
+            guard let id = found[series[k]] else {
+                throw ReadingStoreError(.schema, "series \(series[k]) was not created")
             }
             ids[k] = id
         }

@@ -37,6 +37,8 @@ public final class PostgresReadingStore: ReadingStore {
     /// Ids of series known to exist (all of them once opened); ids never change.
     let seriesIDs = Mutex<[Series: Int64]>([:])
     /// Head row ids: handed out to ingests, settled for compaction.
+    /// Edge dictionaries used since the store opened (loaded from `series_keys` at first use).
+    let dictionaries = Mutex<[DictionaryName: SeriesKeyMap]>([:])
     let headIDs = Mutex(HeadIDAllocator(after: 0))
     /// Compaction rounds one at a time within this process (the advisory lock covers others).
     let compacting = Mutex(false)
@@ -273,6 +275,7 @@ public final class PostgresReadingStore: ReadingStore {
             head.register(id: id, series: key, summary: StoreHead.Summary(count: count, firstTs: first, lastTs: last, lastValue: value))
         }
         seriesIDs.withLock { $0 = ids }
+        dictionaries.withLock { $0 = [:] }  // loaded again at first use
         var lastID: Int64 = 0
         let key = PostgresStoreSchema.MetaKey.compactedThrough
         for try await value in try await client.query("SELECT value FROM meta WHERE key = \(key)", logger: logger).decode(Int64.self) {

@@ -53,6 +53,11 @@ enum PostgresStoreSchema {
             PRIMARY KEY(edge, seq))
         """,
         """
+        CREATE TABLE IF NOT EXISTS series_keys(
+            edge text NOT NULL, dict bigint NOT NULL, key bigint NOT NULL, series_id bigint NOT NULL,
+            PRIMARY KEY(edge, dict, key))
+        """,
+        """
         CREATE TABLE IF NOT EXISTS alerts(
             edge text NOT NULL, alert_id text NOT NULL, notification text NOT NULL, at bigint NOT NULL,
             rule text NOT NULL, severity text NOT NULL, status text NOT NULL,

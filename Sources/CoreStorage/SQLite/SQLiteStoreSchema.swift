@@ -8,7 +8,8 @@
 /// store time), and in the same transaction adds to the hourly rollups (`rollup_1h`, which
 /// outlive raw blocks under retention) and the per-series summaries in `series`, deletes the
 /// head rows and moves `compacted_through`. Queries merge blocks with the head (in memory,
-/// ``StoreHead``). `batches` is the exactly-once ledger. Head ids never repeat (AUTOINCREMENT):
+/// ``StoreHead``). `batches` is the exactly-once ledger. `series_keys` maps each edge dictionary's keys
+/// (``Readings/Batch/dictionary``) to series ids, written with the batch that defined them. Head ids never repeat (AUTOINCREMENT):
 /// `compacted_through` compares them with ids compacted before, even once the table was empty.
 enum SQLiteStoreSchema {
     static let version: Int64 = 3
@@ -61,6 +62,13 @@ enum SQLiteStoreSchema {
             received_at INTEGER NOT NULL,
             readings INTEGER NOT NULL,
             PRIMARY KEY(edge, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS series_keys(
+            edge TEXT NOT NULL,
+            dict INTEGER NOT NULL,
+            key INTEGER NOT NULL,
+            series_id INTEGER NOT NULL,
+            PRIMARY KEY(edge, dict, key)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS alerts(
             edge TEXT NOT NULL,

@@ -8,6 +8,7 @@ extension SQLiteStoreWriter {
     func ingest(_ batch: Batch, receivedAtMillis: Int64) throws -> IngestOutcome {
         let db = try opened()
         var created: [Series: Int64] = [:]
+        var keysAdded: (DictionaryName, SeriesKeyMap)?
         var row = HeadRow()
         let storedAtMillis = WallClock.millis()
         let outcome = try db.connection.transaction { () throws -> (IngestOutcome, Int64) in
@@ -19,13 +20,31 @@ extension SQLiteStoreWriter {
             let isNew = try { defer { db.insertBatch.reset() }; return try db.insertBatch.step() }()
             guard isNew else { return (.duplicate, 0) }
 
-            // Only the series the readings use: a batch may list more.
-            var ids = [Int64](repeating: -1, count: batch.series.count)
-            row.seriesID.reserveCapacity(batch.count)
-            for sid in batch.sid {
-                let k = Int(sid)
-                if ids[k] < 0 { ids[k] = try seriesID(batch.series[k], db: db, created: &created) }
-                row.seriesID.append(ids[k])
+            if let dictionary = batch.dictionary {
+                let name = DictionaryName(edge: batch.edge, dictionary: dictionary)
+                var map = try dictionaries[name] ?? keys(of: name, db: db)
+                let definitionIDs = try batch.series.map { try seriesID($0, db: db, created: &created) }
+                let resolution = try map.resolve(batch, definitionIDs: definitionIDs)
+                for added in resolution.added {
+                    try db.insertSeriesKey.bind(batch.edge, at: 1)
+                    try db.insertSeriesKey.bind(dictionary, at: 2)
+                    try db.insertSeriesKey.bind(Int64(added.key), at: 3)
+                    try db.insertSeriesKey.bind(added.seriesID, at: 4)
+                    defer { db.insertSeriesKey.reset() }
+                    _ = try db.insertSeriesKey.step()
+                    map.set(added.key, added.seriesID)
+                }
+                if !resolution.added.isEmpty { keysAdded = (name, map) }
+                row.seriesID = resolution.seriesIDs
+            } else {
+                // Only the series the readings use: a batch may list more.
+                var ids = [Int64](repeating: -1, count: batch.series.count)
+                row.seriesID.reserveCapacity(batch.count)
+                for sid in batch.sid {
+                    let k = Int(sid)
+                    if ids[k] < 0 { ids[k] = try seriesID(batch.series[k], db: db, created: &created) }
+                    row.seriesID.append(ids[k])
+                }
             }
             row.ts = batch.ts
             row.value = batch.value
@@ -44,8 +63,27 @@ extension SQLiteStoreWriter {
             seriesIDs[series] = id
             head.register(id: id, series: series)
         }
+        if let (name, map) = keysAdded { dictionaries[name] = map }
         if case .stored = outcome.0 { head.add(headID: outcome.1, storedAt: storedAtMillis, row) }
         return outcome.0
+    }
+
+    /// An edge dictionary as stored (committed rows only), kept in memory from now on.
+    private func keys(of name: DictionaryName, db: Open) throws -> SeriesKeyMap {
+        var map = SeriesKeyMap()
+        let select = db.selectSeriesKeys
+        try select.bind(name.edge, at: 1)
+        try select.bind(name.dictionary, at: 2)
+        defer { select.reset() }
+        while try select.step() {
+            let key = select.int64(at: 0), id = select.int64(at: 1)
+            guard let key = UInt32(exactly: key), key < BatchCodec.dictionaryKeyLimit, id >= 0 else {
+                throw ReadingStoreError(.schema, "series_keys holds key \(key) → \(id) for \(name.edge)")
+            }
+            map.set(key, id)
+        }
+        dictionaries[name] = map
+        return map
     }
 
     private func seriesID(_ series: Series, db: Open, created: inout [Series: Int64]) throws -> Int64 {

@@ -20,6 +20,8 @@ actor SQLiteStoreWriter {
         let upsertRollup: SQLiteStatement
         let updateSummary: SQLiteStatement
         let insertAlert: SQLiteStatement
+        let insertSeriesKey: SQLiteStatement
+        let selectSeriesKeys: SQLiteStatement
 
         init(path: String, options: SQLiteReadingStore.Options) throws {
             let directory = (path as NSString).deletingLastPathComponent
@@ -83,6 +85,8 @@ actor SQLiteStoreWriter {
                     last_ts = max(last_ts, ?4)
                 WHERE id = ?1
                 """)
+            insertSeriesKey = try db.prepare("INSERT INTO series_keys(edge, dict, key, series_id) VALUES (?1, ?2, ?3, ?4)")
+            selectSeriesKeys = try db.prepare("SELECT key, series_id FROM series_keys WHERE edge = ?1 AND dict = ?2")
             insertAlert = try db.prepare("""
                 INSERT INTO alerts(edge, alert_id, notification, at, rule, severity, status, site, line, device, sensor,
                     value, started_at, ended_at, json)
@@ -99,6 +103,9 @@ actor SQLiteStoreWriter {
     /// Every stored series' id; complete (loaded at open, extended only after a commit), so a
     /// miss means a new series.
     var seriesIDs: [Series: Int64] = [:]
+    /// Edge dictionaries used since the store opened, each loaded from `series_keys` at first use
+    /// and extended only after a commit.
+    var dictionaries: [DictionaryName: SeriesKeyMap] = [:]
     /// The in-memory side shared with the reader.
     let head: StoreHead
     let options: SQLiteReadingStore.Options

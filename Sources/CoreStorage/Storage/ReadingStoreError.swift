@@ -10,6 +10,9 @@ public struct ReadingStoreError: Error, CustomStringConvertible, Sendable, Equat
 
         /// The batch breaks its own invariants (column lengths, `sid` range, non-finite values).
         public static let invalidBatch = Code("invalid batch")
+        /// A dictionary batch uses series keys this store does not know (it lost the edge's
+        /// dictionary, e.g. restored from a backup, or never had it): send them defined (HTTP 409).
+        public static let unknownSeries = Code("unknown series")
         /// The query asks for something impossible (a step ≤ 0, an unknown series).
         public static let invalidQuery = Code("invalid query")
         /// The store's configuration (a database URL, a path) cannot work.
