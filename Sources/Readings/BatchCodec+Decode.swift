@@ -30,7 +30,7 @@ extension BatchCodec {
         if let dictionary = batch.dictionary {
             return try dictionaryBatch(batch, dictionary: dictionary, deviceSeq: deviceSeq)
         }
-        guard batch.definitions.isEmpty else { throw BatchDecodingError(.invalidSeries, "defs is only allowed with dict") }
+        guard batch.definitions == nil else { throw BatchDecodingError(.invalidSeries, "defs is only allowed with dict") }
         guard let fieldLists = batch.series else { throw BatchReader.missing("series") }
         var series: [Series] = []
         series.reserveCapacity(fieldLists.count)
@@ -49,8 +49,9 @@ extension BatchCodec {
     private static func dictionaryBatch(_ batch: BatchReader.Columns, dictionary: Int64, deviceSeq: [Int64]) throws(BatchDecodingError) -> Batch {
         guard dictionary > 0 else { throw BatchDecodingError(.invalidJSON, "dict must be a positive integer, got \(dictionary)") }
         guard batch.series == nil else { throw BatchDecodingError(.invalidSeries, "a batch with dict defines its series in defs, not series") }
-        var defined = Set<UInt32>(minimumCapacity: batch.definitions.count)
-        for (index, definition) in batch.definitions.enumerated() {
+        let definitions = batch.definitions ?? []
+        var defined = Set<UInt32>(minimumCapacity: definitions.count)
+        for (index, definition) in definitions.enumerated() {
             guard definition.key < dictionaryKeyLimit else {
                 throw BatchDecodingError(.invalidSeries, "defs[\(index)] key \(definition.key) is not below \(dictionaryKeyLimit)")
             }
@@ -62,7 +63,7 @@ extension BatchCodec {
             throw BatchDecodingError(.sidOutOfRange, "sid[\(index)] = \(batch.sid[index]) is not below the dictionary key limit \(dictionaryKeyLimit)")
         }
         return Batch(
-            edge: batch.edge, seq: batch.seq, dictionary: dictionary, definitions: batch.definitions, sid: batch.sid,
+            edge: batch.edge, seq: batch.seq, dictionary: dictionary, definitions: definitions, sid: batch.sid,
             ts: batch.ts, value: batch.value, deviceSeq: deviceSeq)
     }
 }
@@ -88,7 +89,7 @@ private struct BatchReader {
         var seq: Int64
         var dictionary: Int64?
         var series: [[String]]?
-        var definitions: [SeriesDefinition]
+        var definitions: [SeriesDefinition]?
         var sid: [UInt32]
         var ts: [Int64]
         var value: [Double]
@@ -132,7 +133,7 @@ private struct BatchReader {
         guard let sid else { throw Self.missing("sid") }
         guard let ts else { throw Self.missing("ts") }
         guard let value else { throw Self.missing("value") }
-        return Columns(edge: edge, seq: seq, dictionary: dictionary, series: series, definitions: definitions ?? [], sid: sid, ts: ts, value: value, dseq: dseq)
+        return Columns(edge: edge, seq: seq, dictionary: dictionary, series: series, definitions: definitions, sid: sid, ts: ts, value: value, dseq: dseq)
     }
 
     static func missing(_ name: String) -> BatchDecodingError {

@@ -20,8 +20,10 @@ public final class Spool {
     private var nextBatchSeq: Int64
     /// Spool series id for each decoder `SeriesID` (decoder ids are dense, from 0).
     private var spoolSeriesByDecoderID: [Int64] = []
-    /// Series of each spool series id, for sealing batches.
+    /// Series of a spool series id, loaded only to seal a batch inline (rare: see ``seal(_:nowMillis:)``).
     private var seriesBySpoolID: [Int64: Series] = [:]
+    /// This spool's series dictionary (``Readings/Batch/dictionary``); its keys are spool series ids.
+    public let dictionaryID: Int64
     private var storedReadings: Int64 = 0
     private var storedBatches: Int64 = 0
     /// Set when a transaction rolled back: memory no longer matches the file, so the next
@@ -53,6 +55,8 @@ public final class Spool {
         try database.execute("PRAGMA synchronous=\(configuration.synchronous == .full ? "FULL" : "NORMAL")")
         try database.execute("PRAGMA journal_size_limit=67108864")
         try database.execute(SpoolSchema.statements)
+        try SpoolSchema.upgrade(database, path: configuration.path)
+        dictionaryID = try database.scalarInt("SELECT value FROM meta WHERE key = '\(SpoolSchema.MetaKey.seriesDictionary)'")
 
         insertSeries = try database.prepare(
             "INSERT OR IGNORE INTO series(site, line, device, sensor, unit) VALUES (?, ?, ?, ?, ?)")
@@ -61,7 +65,7 @@ public final class Spool {
         insertChunk = try database.prepare(
             "INSERT INTO chunks(n, first_ts, opened_ms, sid, ts, value, dseq) VALUES (?, ?, ?, ?, ?, ?, ?)")
         insertBatch = try database.prepare(
-            "INSERT INTO batches(seq, n, first_ts, last_ts, sealed_ms, body) VALUES (?, ?, ?, ?, ?, ?)")
+            "INSERT INTO batches(seq, n, first_ts, last_ts, sealed_ms, body, keys) VALUES (?, ?, ?, ?, ?, ?, ?)")
         insertReject = try database.prepare(
             "INSERT INTO rejects(at_ms, reason, topic, payload_prefix, payload_bytes) VALUES (?, ?, ?, ?, ?)")
         setMeta = try database.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")
@@ -69,8 +73,6 @@ public final class Spool {
 
         nextBatchSeq = 1
         try reloadState()
-        try database.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('\(SpoolSchema.MetaKey.schemaVersion)', \(SpoolSchema.version))")
     }
 
     /// Readings currently in the spool (sealed and open).
@@ -205,7 +207,6 @@ public final class Spool {
             spoolSeriesByDecoderID.append(contentsOf: repeatElement(-1, count: index + 1 - spoolSeriesByDecoderID.count))
         }
         spoolSeriesByDecoderID[index] = spoolID
-        seriesBySpoolID[spoolID] = series
     }
 
     private func series(spoolID: Int64) throws -> Series {
@@ -244,7 +245,38 @@ public final class Spool {
         return sealed
     }
 
+    /// Seals readings as one batch that names its series by the spool's dictionary (the forwarder
+    /// adds the definitions the core may lack when it sends it). A batch using a spool id too large
+    /// for a dictionary key (a spool that has seen four million series) is sealed inline instead.
     private func seal(_ columns: SealedColumns, nowMillis: Int64) throws {
+        let batch: Batch
+        var keys: [UInt32]?
+        if columns.sid.allSatisfy({ $0 >= 0 && $0 < Int64(BatchCodec.dictionaryKeyLimit) }) {
+            let sid = columns.sid.map { UInt32($0) }
+            batch = Batch(
+                edge: configuration.edgeID, seq: nextBatchSeq, dictionary: dictionaryID, sid: sid,
+                ts: columns.ts, value: columns.value, deviceSeq: columns.dseq)
+            var distinct: [UInt32] = []
+            for key in sid.sorted() where distinct.last != key { distinct.append(key) }
+            keys = distinct
+        } else {
+            batch = try inlineBatch(columns)
+        }
+        try insertBatch.bind([
+            .integer(nextBatchSeq), .integer(Int64(columns.ts.count)),
+            .integer(columns.ts.min() ?? 0), .integer(columns.ts.max() ?? 0), .integer(nowMillis),
+        ])
+        try insertBatch.bind(blob: BatchCodec.encode(batch), at: 6)
+        if let keys { try insertBatch.bind(blob: ChunkCodec.bytes(keys[...]), at: 7) } else { try insertBatch.bindNull(at: 7) }
+        try insertBatch.run()
+        nextBatchSeq += 1
+        try setMeta.bind([.text(SpoolSchema.MetaKey.nextBatchSeq), .integer(nextBatchSeq)])
+        try setMeta.run()
+        storedBatches += 1
+        storedReadings += Int64(columns.ts.count)
+    }
+
+    private func inlineBatch(_ columns: SealedColumns) throws -> Batch {
         var localIndex: [Int64: UInt32] = [:]
         var seriesList: [Series] = []
         var sid: [UInt32] = []
@@ -259,21 +291,9 @@ public final class Spool {
                 sid.append(index)
             }
         }
-        let batch = Batch(
+        return Batch(
             edge: configuration.edgeID, seq: nextBatchSeq, series: seriesList, sid: sid,
             ts: columns.ts, value: columns.value, deviceSeq: columns.dseq)
-        let body = BatchCodec.encode(batch)
-        try insertBatch.bind([
-            .integer(nextBatchSeq), .integer(Int64(columns.ts.count)),
-            .integer(columns.ts.min() ?? 0), .integer(columns.ts.max() ?? 0), .integer(nowMillis),
-        ])
-        try insertBatch.bind(blob: body, at: 6)
-        try insertBatch.run()
-        nextBatchSeq += 1
-        try setMeta.bind([.text(SpoolSchema.MetaKey.nextBatchSeq), .integer(nextBatchSeq)])
-        try setMeta.run()
-        storedBatches += 1
-        storedReadings += Int64(columns.ts.count)
     }
 
     private func persistChunk(from start: Int, nowMillis: Int64) throws {

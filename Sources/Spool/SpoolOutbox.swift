@@ -1,4 +1,5 @@
 import Foundation
+public import Readings
 import SQLite
 
 /// The sending side of the spool: lists sealed batches oldest first, reads their bodies and
@@ -25,6 +26,7 @@ public final class SpoolOutbox {
     private let listWaiting: SQLiteStatement
     private let selectBody: SQLiteStatement
     private let deleteBatch: SQLiteStatement
+    private let selectSeries: SQLiteStatement
 
     /// Opens the spool at `path`, which the writer (``Spool``) has already created.
     public init(path: String, busyTimeoutMillis: Int32 = 10_000) throws {
@@ -37,7 +39,8 @@ public final class SpoolOutbox {
         try database.execute("PRAGMA synchronous=NORMAL")
         listWaiting = try database.prepare(
             "SELECT seq, n, first_ts, last_ts, sealed_ms FROM batches WHERE seq > ? ORDER BY seq LIMIT ?")
-        selectBody = try database.prepare("SELECT body FROM batches WHERE seq = ?")
+        selectBody = try database.prepare("SELECT body, keys FROM batches WHERE seq = ?")
+        selectSeries = try database.prepare("SELECT site, line, device, sensor, unit FROM series WHERE id = ?")
         deleteBatch = try database.prepare("DELETE FROM batches WHERE seq = ? RETURNING n")
     }
 
@@ -57,10 +60,32 @@ public final class SpoolOutbox {
     /// The encoded body (columnar JSON, DESIGN §3.4) of batch `seq`; nil when it is no longer
     /// there (the byte limit's `drop-oldest` deleted it, or it was already acknowledged).
     public func body(seq: Int64) throws -> [UInt8]? {
+        try stored(seq: seq)?.body
+    }
+
+    /// Batch `seq` as stored: its body and, for a batch naming its series by the spool's
+    /// dictionary, the keys it uses; nil when it is no longer there.
+    public func stored(seq: Int64) throws -> StoredBatch? {
         try selectBody.bind(seq, at: 1)
         defer { selectBody.reset() }
         guard try selectBody.step() else { return nil }
-        return selectBody.blob(at: 0)
+        let keys = selectBody.isNull(at: 1) ? nil : selectBody.withBlob(at: 1) { ChunkCodec.integers($0, as: UInt32.self) }
+        return StoredBatch(body: selectBody.blob(at: 0), keys: keys)
+    }
+
+    /// What the spool's dictionary keys mean, for ``Readings/BatchCodec/addingDefinitions(_:to:)``.
+    /// - Throws: ``SpoolError/inconsistent(_:)`` for a key the spool does not define.
+    public func definitions(of keys: some Sequence<UInt32>) throws -> [SeriesDefinition] {
+        var definitions: [SeriesDefinition] = []
+        for key in keys {
+            try selectSeries.bind(Int64(key), at: 1)
+            defer { selectSeries.reset() }
+            guard try selectSeries.step() else { throw SpoolError.inconsistent("a batch uses series key \(key), which the spool does not define") }
+            definitions.append(SeriesDefinition(key: key, series: Series(
+                site: selectSeries.string(at: 0), line: selectSeries.string(at: 1), device: selectSeries.string(at: 2),
+                sensor: selectSeries.string(at: 3), unit: selectSeries.string(at: 4))))
+        }
+        return definitions
     }
 
     /// Deletes acknowledged batches in one transaction; seqs no longer there are skipped.
@@ -88,6 +113,14 @@ public final class SpoolOutbox {
             oldestSealedMillis: statement.isNull(at: 2) ? nil : statement.int64(at: 2),
             oldestReadingMillis: statement.isNull(at: 3) ? nil : statement.int64(at: 3))
     }
+}
+
+/// A sealed batch's body as the spool keeps it.
+public struct StoredBatch: Sendable, Equatable {
+    /// The encoded batch (DESIGN §3.4); a dictionary batch carries no definitions here.
+    public var body: [UInt8]
+    /// The dictionary keys the batch uses, ascending, once each; nil for an inline batch.
+    public var keys: [UInt32]?
 }
 
 /// A sealed batch as listed by ``SpoolOutbox``, without its body.

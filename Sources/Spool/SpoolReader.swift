@@ -54,6 +54,13 @@ public final class SpoolReader {
     }
 
     private func readReadings(_ body: (SpooledReading) throws -> Void) throws {
+        var seriesByID: [Int64: Series] = [:]
+        let series = try database.prepare("SELECT id, site, line, device, sensor, unit FROM series")
+        while try series.step() {
+            seriesByID[series.int64(at: 0)] = Series(
+                site: series.string(at: 1), line: series.string(at: 2), device: series.string(at: 3),
+                sensor: series.string(at: 4), unit: series.string(at: 5))
+        }
         let batches = try database.prepare("SELECT seq, body FROM batches ORDER BY seq")
         while try batches.step() {
             let seq = batches.int64(at: 0)
@@ -64,17 +71,19 @@ public final class SpoolReader {
                 throw SpoolReaderError.badBatch(seq: seq, reason: "\(error)")
             }
             for index in batch.ts.indices {
+                let sid = batch.sid[index]
+                let series: Series
+                if batch.dictionary == nil {
+                    series = batch.series[Int(sid)]
+                } else if let known = seriesByID[Int64(sid)] {
+                    series = known  // dictionary keys are the spool's series ids
+                } else {
+                    throw SpoolReaderError.badBatch(seq: seq, reason: "series key \(sid) is not in the spool's series table")
+                }
                 try body(SpooledReading(
-                    series: batch.series[Int(batch.sid[index])], ts: batch.ts[index], value: batch.value[index],
+                    series: series, ts: batch.ts[index], value: batch.value[index],
                     deviceSeq: batch.deviceSeq.isEmpty ? -1 : batch.deviceSeq[index], batchSeq: seq))
             }
-        }
-        var seriesByID: [Int64: Series] = [:]
-        let series = try database.prepare("SELECT id, site, line, device, sensor, unit FROM series")
-        while try series.step() {
-            seriesByID[series.int64(at: 0)] = Series(
-                site: series.string(at: 1), line: series.string(at: 2), device: series.string(at: 3),
-                sensor: series.string(at: 4), unit: series.string(at: 5))
         }
         let chunks = try database.prepare("SELECT sid, ts, value, dseq FROM chunks ORDER BY id")
         while try chunks.step() {

@@ -13,7 +13,7 @@ struct BatchCodecDictionaryTests {
     func encodesDictionaryForm() throws {
         let batch = Batch(
             edge: "seoul-a", seq: 43, dictionary: 6_120_344_081_721,
-            definitions: [SeriesDefinition(key: 17, series: press)], sid: [17, 17, 3], ts: [1, 2, 3], value: [1, 2, 3])
+            definitions: [SeriesDefinition(key: 17, series: press)], sid: [17, 17, 3], ts: [1, 2, 3], value: [1, 2, 3], deviceSeq: [-1, -1, -1])
         #expect(text(BatchCodec.encode(batch)) == #"{"edge":"seoul-a","seq":43,"dict":6120344081721,"defs":[[17,"seoul","line-1","press-07","temperature","C"]],"sid":[17,17,3],"ts":[1,2,3],"value":[1.0,2.0,3.0]}"#)
         #expect(try BatchCodec.decode(BatchCodec.encode(batch)) == batch)
         let bare = Batch(edge: "e", seq: 1, dictionary: 9, sid: [3], ts: [1], value: [1], deviceSeq: [5])
@@ -23,7 +23,7 @@ struct BatchCodecDictionaryTests {
 
     @Test("definitions added to a spooled body decode as if encoded with them")
     func addingDefinitions() throws {
-        let bare = Batch(edge: "e", seq: 1, dictionary: 9, sid: [3, 4, 3], ts: [1, 2, 3], value: [1, 2, 3])
+        let bare = Batch(edge: "e", seq: 1, dictionary: 9, sid: [3, 4, 3], ts: [1, 2, 3], value: [1, 2, 3], deviceSeq: [-1, -1, -1])
         let definitions = [SeriesDefinition(key: 3, series: press), SeriesDefinition(key: 4, series: kiln)]
         let body = BatchCodec.addingDefinitions(definitions, to: BatchCodec.encode(bare))
         var full = bare
@@ -43,7 +43,8 @@ struct BatchCodecDictionaryTests {
         (#"{"edge":"e","seq":1,"dict":5,"defs":[[4194304,"a","b","c","d",""]],"sid":[],"ts":[],"value":[]}"#, BatchDecodingError(.invalidSeries, "defs[0] key 4194304 is not below 4194304")),
         (#"{"edge":"e","seq":1,"dict":5,"sid":[4194304],"ts":[1],"value":[1]}"#, BatchDecodingError(.sidOutOfRange, "sid[0] = 4194304 is not below the dictionary key limit 4194304")),
         (#"{"edge":"e","seq":1,"dict":5,"defs":[[1,"a","b","c","d"]],"sid":[],"ts":[],"value":[]}"#, BatchDecodingError(.invalidSeries, "defs[0] has 5 entries, expected 6 (key, site, line, device, sensor, unit)")),
-        (#"{"edge":"e","seq":1,"dict":5,"defs":[["a","b","c","d","e","f"]],"sid":[],"ts":[],"value":[]}"#, BatchDecodingError(.invalidSeries, "defs[0] must start with a key (a non-negative integer)")),
+        (#"{"edge":"e","seq":1,"dict":5,"defs":[[-1,"a","b","c","d","e"]],"sid":[],"ts":[],"value":[]}"#, BatchDecodingError(.invalidSeries, "defs[0] must start with a key (a non-negative integer)")),
+        (#"{"edge":"e","seq":1,"dict":5,"defs":[["a","b","c","d","e","f"]],"sid":[],"ts":[],"value":[]}"#, BatchDecodingError(.invalidJSON, "wrong type at defs[0][0]")),
         (#"{"edge":"e","seq":1,"dict":5,"defs":[[1,"a","b","c","d","e","f"]],"sid":[],"ts":[],"value":[]}"#, BatchDecodingError(.invalidSeries, "defs[0] has more than 6 entries")),
         (#"{"edge":"e","seq":1,"dict":5,"defs":[],"defs":[],"sid":[],"ts":[],"value":[]}"#, BatchDecodingError(.invalidJSON, #"member "defs" appears twice"#)),
         (#"{"edge":"e","seq":1,"sid":[],"ts":[],"value":[]}"#, BatchDecodingError(.invalidJSON, #"missing member "series" at the top level"#)),

@@ -2,6 +2,7 @@ import Foundation
 import Readings
 @testable import Spool
 import TestSupport
+import SQLite
 import Testing
 
 @Suite("Spool")
@@ -65,16 +66,66 @@ struct SpoolTests {
             columns.append(sid: other.sid[index], ts: other.ts[index], value: other.value[index], seq: other.seq[index])
         }
         try spool.commit(columns, nowMillis: 0)
-        let reader = try SpoolReader(path: directory.path + "/spool.db")
-        let body = try reader.database.prepare("SELECT body FROM batches WHERE seq = 1")
-        #expect(try body.step())
-        let batch = try BatchCodec.decode(body.blob(at: 0))
+        let outbox = try SpoolOutbox(path: directory.path + "/spool.db")
+        let stored = try #require(try outbox.stored(seq: 1))
+        // Named by the spool's dictionary: keys are spool series ids, and no series is defined
+        // in the spooled body (the forwarder adds what the core may not know).
+        let batch = try BatchCodec.decode(stored.body)
         #expect(batch.edge == "seoul-a")
         #expect(batch.seq == 1)
-        #expect(batch.series == [press, furnace])
-        #expect(batch.sid == [0, 0, 1, 1])
+        #expect(batch.dictionary == spool.dictionaryID)
+        #expect(batch.series.isEmpty)
+        #expect(batch.sid == [1, 1, 2, 2])
+        #expect(stored.keys == [1, 2])
         #expect(batch.value == [0, 1, 100, 101])
         #expect(batch.deviceSeq == [0, 1, 100, 101])
+        let sent = try BatchCodec.decode(BatchCodec.addingDefinitions(try outbox.definitions(of: [1, 2]), to: stored.body))
+        var dictionary = SeriesDictionary(id: spool.dictionaryID)
+        let inline = try dictionary.inline(sent)
+        #expect(inline.series == [press, furnace])
+        #expect(inline.sid == [0, 0, 1, 1])
+        #expect(throws: SpoolError.self) { try outbox.definitions(of: [3]) }
+    }
+
+    @Test("a spool keeps its series dictionary id for its life; a new spool file chooses another")
+    func dictionaryIdentity() throws {
+        let directory = try TemporaryDirectory()
+        let first = try makeSpool(directory).dictionaryID
+        #expect(first > 0)
+        #expect(try makeSpool(directory).dictionaryID == first)
+        let other = try TemporaryDirectory()
+        #expect(try makeSpool(other).dictionaryID != first)
+    }
+
+    @Test("a version-1 spool is upgraded in place: its inline batches stay sendable and new ones name series by key")
+    func upgradesVersion1() throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let spool = try makeSpool(directory) { $0.batchMaxReadings = 2 }
+            var builder = ColumnsBuilder()
+            try spool.commit(builder.columns(press, count: 2), nowMillis: 0)
+        }
+        // Make it what version 1 wrote: an inline body, no keys column, no dictionary.
+        do {
+            let database = try SQLiteConnection(path: directory.path + "/spool.db")
+            let inline = Batch(edge: "seoul-a", seq: 1, series: [press], sid: [0, 0], ts: [0, 1], value: [0, 1], deviceSeq: [0, 1])
+            let update = try database.prepare("UPDATE batches SET body = ? WHERE seq = 1")
+            try update.bind(blob: BatchCodec.encode(inline), at: 1)
+            try update.run()
+            try database.execute("""
+                ALTER TABLE batches DROP COLUMN keys;
+                DELETE FROM meta WHERE key = 'series_dictionary';
+                UPDATE meta SET value = 1 WHERE key = 'schema_version';
+                """)
+        }
+        let spool = try makeSpool(directory) { $0.batchMaxReadings = 2 }
+        var builder = ColumnsBuilder()
+        try spool.commit(builder.columns(press, count: 2, firstValue: 2), nowMillis: 0)
+        let outbox = try SpoolOutbox(path: directory.path + "/spool.db")
+        #expect(try outbox.stored(seq: 1)?.keys == nil)
+        #expect(try BatchCodec.decode(try #require(try outbox.body(seq: 1))).series == [press])
+        #expect(try outbox.stored(seq: 2)?.keys == [1])
+        #expect(try allReadings(directory).map(\.value) == [0, 1, 2, 3])
     }
 
     @Test("after a restart the open batch, sealed batches and the batch sequence continue")

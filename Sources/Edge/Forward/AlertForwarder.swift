@@ -96,7 +96,7 @@ final class AlertForwarder: Sendable {
                     failing = false
                     logger.notice("core acknowledges alerts again")
                 }
-            case .rejected:
+            case .rejected, .unknownSeries:
                 metrics.forwardAlertFailures["rejected"]?.increment()
                 refusedUntil = nowMillis() + settings.backoff.maximumBackoff.milliseconds
                 failing = true

@@ -93,6 +93,14 @@ final class BatchForwarder: Sendable {
         logger.info("forwarder stopped", metadata: ["acknowledged_batches": "\(loop.acknowledgedBatches)"])
     }
 
+    /// A batch ready to send: gzip of the spooled body with the definitions it needs added.
+    struct PreparedBody {
+        var compressed: ByteBuffer
+        /// The dictionary keys the batch uses (empty for an inline batch).
+        var keys: [UInt32]
+        var definesAll: Bool
+    }
+
     /// The loop's state; owned by `run()`.
     struct Loop {
         let client: CoreClient
@@ -100,7 +108,9 @@ final class BatchForwarder: Sendable {
         let outbox: SpoolOutbox
         let started = ContinuousClock.now
         /// Compressed bodies, kept while their batch may be sent again.
-        var bodies: [Int64: ByteBuffer] = [:]
+        var bodies: [Int64: PreparedBody] = [:]
+        /// Series keys the core is believed to know (sent batches define only the others).
+        var known = CoreKnownKeys()
         /// Acknowledged, not yet deleted (a delete that failed is retried).
         var toDelete: [Int64] = []
         var scheduledWake: Int64?
@@ -127,7 +137,7 @@ final class BatchForwarder: Sendable {
         let now = loop.nowMillis
         for send in loop.window.nextSends(nowMillis: now) {
             let seq = send.batch.seq
-            guard let body = compressedBody(&loop, seq: seq) else {
+            guard let body = compressedBody(&loop, seq: seq, defineAll: send.defineAll) else {
                 loop.window.forget(seq: seq)  // dropped by the byte limit meanwhile
                 continue
             }
@@ -148,13 +158,20 @@ final class BatchForwarder: Sendable {
         publishGauges(&loop, force: false)
     }
 
-    private func compressedBody(_ loop: inout Loop, seq: Int64) -> ByteBuffer? {
-        if let cached = loop.bodies[seq] { return cached }
+    /// The body to send for `seq`: the spooled batch with definitions for the keys the core may
+    /// not know (every key with `defineAll`), compressed once and kept for retries.
+    private func compressedBody(_ loop: inout Loop, seq: Int64, defineAll: Bool) -> ByteBuffer? {
+        if let cached = loop.bodies[seq], cached.definesAll || !defineAll { return cached.compressed }
         do {
-            guard let raw = try loop.outbox.body(seq: seq) else { return nil }
-            let compressed = try Gzip.compress(raw)
-            loop.bodies[seq] = compressed
-            return compressed
+            guard let stored = try loop.outbox.stored(seq: seq) else { return nil }
+            var raw = stored.body
+            if let keys = stored.keys {
+                let toDefine = loop.known.toDefine(keys, all: defineAll)
+                raw = BatchCodec.addingDefinitions(try loop.outbox.definitions(of: toDefine), to: raw)
+            }
+            let prepared = PreparedBody(compressed: try Gzip.compress(raw), keys: stored.keys ?? [], definesAll: defineAll || stored.keys == nil)
+            loop.bodies[seq] = prepared
+            return prepared.compressed
         } catch {
             logger.error("forwarder cannot read or compress a batch; it stays in the spool", metadata: ["seq": "\(seq)", "error": "\(error)"])
             return nil
@@ -166,6 +183,7 @@ final class BatchForwarder: Sendable {
         let completion = loop.window.completed(seq: seq, outcome, nowMillis: loop.nowMillis, using: &loop.random)
         switch completion {
         case .delete(let batch, let attempts):
+            if let keys = loop.bodies[seq]?.keys { loop.known.acknowledged(keys) }
             loop.bodies[seq] = nil
             loop.toDelete.append(seq)
             loop.acknowledgedBatches += 1
@@ -195,6 +213,13 @@ final class BatchForwarder: Sendable {
                 metadata["now_using"] = "\(loop.client.urls[loop.window.failover.current])"
                 logger.notice("switching to the next core URL", metadata: metadata)
             }
+        case .resendDefined:
+            metrics.forwardBatchFailures["unknown_series"]?.increment()
+            // The core lost (or never had) keys this edge believed it knows: believe nothing,
+            // so every batch from now on defines what it uses until the core acknowledges it.
+            loop.known.forgetAll()
+            loop.bodies.removeAll()
+            logger.notice("core does not know some of this edge's series keys (restored or replaced?); sending the batch again with its series defined", metadata: ["seq": "\(seq)"])
         case .parked(let until, let attempts):
             metrics.forwardBatchFailures["rejected"]?.increment()
             loop.bodies[seq] = nil  // held for a long time: compress again when it is retried
@@ -237,6 +262,7 @@ final class BatchForwarder: Sendable {
         case .serverError(let status): "HTTP \(status)"
         case .throttled(let status, let retryAfter): "HTTP \(status)" + (retryAfter.map { ", Retry-After \($0 / 1_000) s" } ?? "")
         case .unauthorized(let status): "HTTP \(status) (token refused)"
+        case .unknownSeries(let status): "HTTP \(status) (series keys unknown to the core)"
         case .rejected(let status): "HTTP \(status) (refused)"
         }
     }

@@ -27,6 +27,8 @@ struct BatchWindow: Sendable {
         var state: State
         /// Attempts started, including one in flight.
         var attempts: Int
+        /// The core did not know some of its series keys: send it with every key defined.
+        var defineAll = false
     }
 
     /// A request to start.
@@ -34,6 +36,8 @@ struct BatchWindow: Sendable {
         var batch: SealedBatch
         var ticket: CoreFailover.Ticket
         var attempt: Int
+        /// Define every series key the batch uses, not only those the core may not know.
+        var defineAll: Bool
     }
 
     /// What to do after an attempt ended.
@@ -42,6 +46,9 @@ struct BatchWindow: Sendable {
         case delete(SealedBatch, attempts: Int)
         /// Failed; it will be sent again (after the lane's backoff). `movedURL`: failover happened.
         case retry(movedURL: Bool)
+        /// The core lacks some series keys: the batch goes again at once, every key defined (the
+        /// shell also forgets which keys it believed the core knows).
+        case resendDefined
         /// Refused by the core; kept, and tried again after `untilMillis`.
         case parked(untilMillis: Int64, attempts: Int)
         /// Not in the window (already completed).
@@ -113,7 +120,8 @@ struct BatchWindow: Sendable {
             entries[index].state = .inFlight(ticket)
             entries[index].attempts += 1
             inFlight += 1
-            sends.append(Send(batch: entries[index].batch, ticket: ticket, attempt: entries[index].attempts))
+            sends.append(Send(
+                batch: entries[index].batch, ticket: ticket, attempt: entries[index].attempts, defineAll: entries[index].defineAll))
         }
         return sends
     }
@@ -130,7 +138,12 @@ struct BatchWindow: Sendable {
             failover.succeeded(ticket)
             let entry = entries.remove(at: index)
             return .delete(entry.batch, attempts: entry.attempts)
-        case .rejected:
+        case .unknownSeries where !entries[index].defineAll:
+            entries[index].defineAll = true
+            entries[index].state = .waiting
+            return .resendDefined
+        case .rejected, .unknownSeries:
+            // Refused even with every key defined: this batch is the problem.
             let until = nowMillis + settings.parkMillis
             entries[index].state = .parked(untilMillis: until)
             return .parked(untilMillis: until, attempts: entries[index].attempts)

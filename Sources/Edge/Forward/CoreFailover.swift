@@ -46,7 +46,7 @@ struct CoreFailover: Sendable {
     @discardableResult
     mutating func failed(_ ticket: Ticket, _ outcome: ForwardOutcome, nowMillis: Int64, using random: inout some RandomNumberGenerator) -> Bool {
         switch outcome {
-        case .acknowledged, .rejected:
+        case .acknowledged, .rejected, .unknownSeries:
             return false  // a rejected request is that request's problem, not the core's
         case .unauthorized:
             // Every request would be refused alike until someone fixes the token: wait long.

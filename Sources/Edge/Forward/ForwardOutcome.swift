@@ -11,6 +11,10 @@ enum ForwardOutcome: Sendable, Equatable {
     /// 401 or 403: this edge's token is refused. Every request would fail alike: the whole lane
     /// backs off long, and nothing is deleted.
     case unauthorized(status: Int)
+    /// 409: the core does not know some series keys of this dictionary batch (it lost the
+    /// edge's dictionary, e.g. restored from a backup, or it is another core). Send the batch
+    /// again at once with every key defined.
+    case unknownSeries(status: Int)
     /// Any other 4xx: this request is the problem (malformed, too large). Keep it, count it,
     /// retry it only after a long pause; the others go on.
     case rejected(status: Int)
@@ -23,6 +27,7 @@ enum ForwardOutcome: Sendable, Equatable {
             let seconds = retryAfter.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
             return .throttled(status: status, retryAfterMillis: seconds.map { $0 * 1_000 })
         case 401, 403: return .unauthorized(status: status)
+        case 409: return .unknownSeries(status: status)
         case 400..<500: return .rejected(status: status)
         default: return .serverError(status: status)  // 5xx, and 1xx/3xx the client did not resolve
         }
@@ -36,9 +41,10 @@ enum ForwardOutcome: Sendable, Equatable {
         case .serverError: "server_error"
         case .throttled: "throttled"
         case .unauthorized: "unauthorized"
+        case .unknownSeries: "unknown_series"
         case .rejected: "rejected"
         }
     }
 
-    static let failureReasons = ["unreachable", "server_error", "throttled", "unauthorized", "rejected"]
+    static let failureReasons = ["unreachable", "server_error", "throttled", "unauthorized", "unknown_series", "rejected"]
 }

@@ -10,7 +10,9 @@ import TestSupport
 /// A stand-in for haetae-core's ingest API, honest to the batch contract (DESIGN §3.4, §3.5):
 /// a real HTTP server (Hummingbird) on a loopback port that checks the bearer token (401),
 /// gunzips, decodes with `BatchCodec.decode` (400 when it cannot), checks the
-/// `Idempotency-Key`, stores each (edge, seq) once and answers 200 to a repeat. Alerts
+/// `Idempotency-Key`, stores each (edge, seq) once and answers 200 to a repeat. Batches that
+/// name series by the edge's dictionary are resolved with ``SeriesDictionary`` (kept per edge
+/// and dictionary; 409 for unknown keys, as the core answers) and stored inline. Alerts
 /// (`POST /api/v1/alerts`) are stored once by (edge, alert_id, notification, at).
 ///
 /// A test can make it fail: answer a status (503) before storing, hang without storing, store
@@ -53,6 +55,12 @@ final class TestCore: Sendable {
         var badRequests = 0
         var failed = 0
         var alerts: [String: StoredAlert] = [:]
+        /// Edge dictionaries by "edge:dict".
+        var dictionaries: [String: SeriesDictionary] = [:]
+        /// 409 answers for unknown series keys.
+        var unknownSeries = 0
+        /// Definitions received (series named in `defs`), to measure what the edge resends.
+        var definitionsReceived = 0
         var alertRepeats = 0
         var gzipAlerts = 0
     }
@@ -160,20 +168,47 @@ final class TestCore: Sendable {
         guard request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value == key else {
             return bad("Idempotency-Key does not match the batch (\(key))")
         }
-        let isNew = state.withLock { state -> Bool in
+        let result = state.withLock { state -> Result<Bool, SeriesDictionary.Failure> in
+            state.definitionsReceived += batch.seriesKeys.count
             guard state.batches[key] == nil else {
                 state.repeats += 1
-                return false
+                return .success(false)
             }
-            state.batches[key] = StoredBatch(batch: batch, compressedBytes: compressed.readableBytes, rawBytes: raw.count, storedAt: .now)
+            var inline = batch
+            if let dictionary = batch.dictionary {
+                let name = "\(batch.edge):\(dictionary)"
+                var known = state.dictionaries[name] ?? SeriesDictionary(id: dictionary)
+                do throws(SeriesDictionary.Failure) {
+                    inline = try known.inline(batch)
+                } catch {
+                    return .failure(error)
+                }
+                state.dictionaries[name] = known
+            }
+            state.batches[key] = StoredBatch(batch: inline, compressedBytes: compressed.readableBytes, rawBytes: raw.count, storedAt: .now)
             state.storeOrder.append(key)
             state.readingsStored += batch.count
-            return true
+            return .success(true)
+        }
+        let isNew: Bool
+        switch result {
+        case .success(let stored): isNew = stored
+        case .failure(.unknownKeys(let keys)):
+            state.withLock { $0.unknownSeries += 1 }
+            return Self.error(.conflict, "unknown_series", "\(keys.count) unknown series keys")
+        case .failure(let failure):
+            return bad("\(failure)")
         }
         if failure == .storeThenHang { return try await hold() }
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: #"{"stored":\#(isNew),"readings":\#(batch.count)}"#)))
+    }
+
+    /// Forgets every edge dictionary, as a core restored from a backup taken before they were
+    /// defined would.
+    func forgetDictionaries() {
+        state.withLock { $0.dictionaries.removeAll() }
     }
 
     private func receiveAlerts(_ request: Request) async throws -> Response {

@@ -65,6 +65,21 @@ struct BatchWindowTests {
         #expect(window.nextSends(nowMillis: 60_010).map(\.batch.seq) == [1], "retried after the long pause")
     }
 
+    @Test("a batch whose series keys the core lacks (409) goes again at once with every key defined; refused so again, it is parked")
+    func unknownSeriesResendsDefined() {
+        var random = SeededGenerator(seed: 9)
+        var window = Self.window(inFlight: 1, parkMillis: 60_000)
+        window.add(Self.batches(1...2))
+        #expect(window.nextSends(nowMillis: 0).map(\.defineAll) == [false])
+        #expect(window.completed(seq: 1, .unknownSeries(status: 409), nowMillis: 10, using: &random) == .resendDefined)
+        let again = window.nextSends(nowMillis: 10)
+        #expect(again.map(\.batch.seq) == [1], "no backoff, no failover")
+        #expect(again.first?.defineAll == true && again.first?.attempt == 2)
+        #expect(window.failover.failures == 0)
+        #expect(window.completed(seq: 1, .unknownSeries(status: 409), nowMillis: 20, using: &random) == .parked(untilMillis: 60_020, attempts: 2))
+        #expect(window.nextSends(nowMillis: 20).map(\.batch.seq) == [2])
+    }
+
     @Test("fails over to the second URL with one probe, and opens the window again after a success")
     func failoverWithinTheWindow() {
         var random = SeededGenerator(seed: 4)

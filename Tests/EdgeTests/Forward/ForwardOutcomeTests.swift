@@ -6,7 +6,7 @@ struct ForwardOutcomeTests {
     @Test("statuses classify as the batch contract says", arguments: [
         (200, ForwardOutcome.acknowledged(status: 200)), (204, .acknowledged(status: 204)),
         (401, .unauthorized(status: 401)), (403, .unauthorized(status: 403)),
-        (400, .rejected(status: 400)), (413, .rejected(status: 413)), (422, .rejected(status: 422)),
+        (400, .rejected(status: 400)), (413, .rejected(status: 413)), (422, .rejected(status: 422)), (409, .unknownSeries(status: 409)),
         (408, .throttled(status: 408, retryAfterMillis: nil)), (500, .serverError(status: 500)),
         (503, .serverError(status: 503)), (302, .serverError(status: 302)),
     ])
