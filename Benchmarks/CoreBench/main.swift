@@ -1,7 +1,10 @@
 // haetae-core-bench: core ingest rows/s against InfluxDB 1.6 and VictoriaMetrics, measured in one
 // run with the same readings: each server gets the same N readings as gzip batches of 5,000 (the
-// core: columnar JSON batches, DESIGN §3.4, listing only the series each batch uses, as an edge
-// does; InfluxDB and VictoriaMetrics: line protocol to /write), posted by C concurrent
+// core: columnar JSON batches, DESIGN §3.4, naming series by a dictionary as an edge does — a
+// series is defined in the batches sent until the first one using it is acknowledged, taken as
+// the 2·C batches from its first use; a 409 is answered with the batch with every key defined;
+// `--inline 1` sends the older form listing each batch's series instead; InfluxDB and
+// VictoriaMetrics: line protocol to /write), posted by C concurrent
 // connections; rows/s = N / (first request sent → last answer received). Bodies are built and
 // compressed before the clock starts, so the figure is the server's.
 //
@@ -11,7 +14,7 @@
 // per series (the worst case for per-series storage).
 //
 //     haetae-core-bench --core URL --core-token T [--influx URL] [--victoria URL] [--readings N]
-//                       [--connections C] [--series S] [--period-ms P] [--label L]
+//                       [--connections C] [--series S] [--period-ms P] [--label L] [--inline 0|1]
 
 import AsyncHTTPClient
 import CompressNIO
@@ -34,6 +37,7 @@ struct Options {
     var batch = 5_000
     var edge = "bench"
     var label = "core"
+    var inline = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -52,6 +56,7 @@ struct Options {
             case "--series": series = Int(value) ?? series
             case "--edge": edge = value
             case "--label": label = value
+            case "--inline": inline = value == "1" || value == "true"
             default: fatalError("unknown option \(flag)")
             }
         }
@@ -94,23 +99,44 @@ func gzip(_ bytes: [UInt8]) -> ByteBuffer {
     return try! buffer.compress(with: .gzip())
 }
 
-func coreBodies() -> [ByteBuffer] {
-    (0..<batches).map { b in
+/// What the core is sent for one batch: `body`, and `defined` (every key defined) for a 409.
+struct CoreBody {
+    var body: ByteBuffer
+    var defined: ByteBuffer?
+}
+
+func coreBodies() -> [CoreBody] {
+    let dictionary = Int64.random(in: 1...Int64.max)
+    var firstUse = [Int](repeating: -1, count: options.series)
+    return (0..<batches).map { b in
         let range = (b * options.batch)..<min(options.readings, (b + 1) * options.batch)
         let rows = range.map(reading)
-        // Only the series this batch uses, as an edge sends them.
-        var local: [Int: UInt32] = [:]
-        var used: [Series] = []
-        let sid = rows.map { row -> UInt32 in
-            if let known = local[row.sid] { return known }
-            local[row.sid] = UInt32(used.count)
-            used.append(series[row.sid])
-            return UInt32(used.count - 1)
+        let ts = rows.map(\.ts), value = rows.map(\.value), deviceSeq = range.map { Int64($0 / options.series) }
+        if options.inline {
+            // Only the series this batch uses.
+            var local: [Int: UInt32] = [:]
+            var used: [Series] = []
+            let sid = rows.map { row -> UInt32 in
+                if let known = local[row.sid] { return known }
+                local[row.sid] = UInt32(used.count)
+                used.append(series[row.sid])
+                return UInt32(used.count - 1)
+            }
+            let batch = Batch(edge: options.edge, seq: Int64(b + 1), series: used, sid: sid, ts: ts, value: value, deviceSeq: deviceSeq)
+            return CoreBody(body: gzip(BatchCodec.encode(batch)))
         }
-        let batch = Batch(
-            edge: options.edge, seq: Int64(b + 1), series: used, sid: sid, ts: rows.map(\.ts),
-            value: rows.map(\.value), deviceSeq: range.map { Int64($0 / options.series) })
-        return gzip(BatchCodec.encode(batch))
+        var used = Set<Int>()
+        for row in rows where used.insert(row.sid).inserted && firstUse[row.sid] < 0 { firstUse[row.sid] = b }
+        let keys = used.sorted()
+        let toDefine = keys.filter { b < firstUse[$0] + 2 * options.connections }
+        func body(_ defined: [Int]) -> ByteBuffer {
+            let batch = Batch(
+                edge: options.edge, seq: Int64(b + 1), dictionary: dictionary,
+                definitions: defined.map { SeriesDefinition(key: UInt32($0), series: series[$0]) },
+                sid: rows.map { UInt32($0.sid) }, ts: ts, value: value, deviceSeq: deviceSeq)
+            return gzip(BatchCodec.encode(batch))
+        }
+        return CoreBody(body: body(toDefine), defined: toDefine.count == keys.count ? nil : body(keys))
     }
 }
 
@@ -127,29 +153,40 @@ func influxBodies() -> [ByteBuffer] {
 }
 
 /// Posts every body with `connections` in flight; returns rows/s and bytes sent.
-func post(_ bodies: [ByteBuffer], url: String, headers: [(String, String)], client: HTTPClient) async throws -> (rate: Double, seconds: Double) {
+func post(_ bodies: [CoreBody], url: String, headers: [(String, String)], client: HTTPClient) async throws -> (rate: Double, seconds: Double) {
     let next = LockedCounter()
+    let conflicts = LockedCounter()
     let began = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for _ in 0..<options.connections {
             group.addTask {
                 while let index = next.take(below: bodies.count) {
-                    var request = HTTPClientRequest(url: url)
-                    request.method = .POST
-                    for (name, value) in headers { request.headers.add(name: name, value: value) }
-                    request.headers.add(name: "Content-Encoding", value: "gzip")
-                    if url.contains("/api/v1/batches") { request.headers.add(name: "Idempotency-Key", value: "\(options.edge):\(index + 1)") }
-                    request.body = .bytes(bodies[index])
-                    let response = try await client.execute(request, timeout: .seconds(120))
-                    let body = try await response.body.collect(upTo: 1 << 20)
-                    guard (200..<300).contains(Int(response.status.code)) else {
-                        throw BenchError(message: "\(url): \(response.status) \(String(buffer: body).prefix(200))")
+                    var payload = bodies[index].body
+                    while true {
+                        var request = HTTPClientRequest(url: url)
+                        request.method = .POST
+                        for (name, value) in headers { request.headers.add(name: name, value: value) }
+                        request.headers.add(name: "Content-Encoding", value: "gzip")
+                        if url.contains("/api/v1/batches") { request.headers.add(name: "Idempotency-Key", value: "\(options.edge):\(index + 1)") }
+                        request.body = .bytes(payload)
+                        let response = try await client.execute(request, timeout: .seconds(120))
+                        let body = try await response.body.collect(upTo: 1 << 20)
+                        if response.status.code == 409, let defined = bodies[index].defined, payload != defined {
+                            _ = conflicts.take(below: .max)  // a key not stored yet: send it defined, as an edge does
+                            payload = defined
+                            continue
+                        }
+                        guard (200..<300).contains(Int(response.status.code)) else {
+                            throw BenchError(message: "\(url): \(response.status) \(String(buffer: body).prefix(200))")
+                        }
+                        break
                     }
                 }
             }
         }
         try await group.waitForAll()
     }
+    if case let count = conflicts.take(below: .max) ?? 0, count > 0 { print("  (\(count) batches answered 409 and were sent again with every key defined)") }
     let elapsed = ContinuousClock.now - began
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     return (Double(options.readings) / seconds, seconds)
@@ -176,13 +213,13 @@ do {
         // Queries only, on what an earlier run stored.
     } else if let core = options.core {
         let bodies = coreBodies()
-        let bytes = bodies.reduce(0) { $0 + $1.readableBytes }
+        let bytes = bodies.reduce(0) { $0 + $1.body.readableBytes }
         let result = try await post(bodies, url: core + "/api/v1/batches", headers: [("Authorization", "Bearer \(options.coreToken)"), ("Content-Type", "application/json")], client: client)
         print(String(format: "%@: %.0f rows/s (%.2f s, %.2f gzip bytes/reading)", options.label, result.rate, result.seconds, Double(bytes) / Double(options.readings)))
     }
     if !options.skipIngest, options.influx != nil || options.victoria != nil {
-        let bodies = influxBodies()
-        let bytes = bodies.reduce(0) { $0 + $1.readableBytes }
+        let bodies = influxBodies().map { CoreBody(body: $0) }
+        let bytes = bodies.reduce(0) { $0 + $1.body.readableBytes }
         if let influx = options.influx {
             let result = try await post(bodies, url: influx + "/write?db=bench&precision=ms", headers: [("Content-Type", "text/plain")], client: client)
             print(String(format: "influxdb: %.0f rows/s (%.2f s, %.2f gzip bytes/reading)", result.rate, result.seconds, Double(bytes) / Double(options.readings)))

@@ -73,8 +73,12 @@ extension ReadingStoreTests {
             // The same key in another dictionary is another key.
             #expect(try await store.ingest(Self.keyed(seq: 2, dictionary: 78, defining: [.init(key: 5, series: Self.kiln)], [(5, baseTime + 1, 2)]), receivedAtMillis: baseTime) == .stored(readings: 1))
             #expect(try await store.ingest(Self.keyed(seq: 3, defining: [.init(key: 5, series: Self.press)], [(5, baseTime + 2, 3)]), receivedAtMillis: baseTime) == .stored(readings: 1))
+            // The first dictionary still works after the edge used another (the store keeps one
+            // per edge in memory and reads the other back).
+            #expect(try await store.ingest(Self.keyed(seq: 4, dictionary: 78, defining: [], [(5, baseTime + 3, 4)]), receivedAtMillis: baseTime) == .stored(readings: 1))
+            #expect(try await store.ingest(Self.keyed(seq: 5, defining: [], [(5, baseTime + 4, 5)]), receivedAtMillis: baseTime) == .stored(readings: 1))
             let press = try #require(try await store.series(SeriesFilter()).first { $0.series == Self.press })
-            #expect(try await store.readings(series: press.id, from: baseTime, to: baseTime + hour, step: nil, aggregation: .avg).map(\.value) == [1, 3])
+            #expect(try await store.readings(series: press.id, from: baseTime, to: baseTime + hour, step: nil, aggregation: .avg).map(\.value) == [1, 3, 5])
         }
     }
 

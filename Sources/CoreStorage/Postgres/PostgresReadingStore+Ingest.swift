@@ -85,6 +85,7 @@ extension PostgresReadingStore {
             ON CONFLICT DO NOTHING
             """, logger: logger).drain()
         dictionaries.withLock { all in
+            if all[name] == nil { all = all.filter { $0.key.edge != name.edge } }
             var map = all[name] ?? map
             for added in resolution.added { map.set(added.key, added.seriesID) }
             all[name] = map
@@ -92,7 +93,7 @@ extension PostgresReadingStore {
         return resolution.seriesIDs
     }
 
-    /// An edge dictionary as stored, kept in memory from now on.
+    /// An edge dictionary as stored, kept in memory until the edge uses another.
     private func keys(of name: DictionaryName) async throws -> SeriesKeyMap {
         var map = SeriesKeyMap()
         let rows = try await client.query(
@@ -105,6 +106,9 @@ extension PostgresReadingStore {
         }
         return dictionaries.withLock { all in
             if let loaded = all[name] { return loaded }  // another ingest loaded it meanwhile
+            // One dictionary per edge in memory (an edge has one spool at a time), so an edge
+            // that keeps choosing new dictionaries cannot grow the core's memory without bound.
+            all = all.filter { $0.key.edge != name.edge }
             all[name] = map
             return map
         }

@@ -68,7 +68,7 @@ extension SQLiteStoreWriter {
         return outcome.0
     }
 
-    /// An edge dictionary as stored (committed rows only), kept in memory from now on.
+    /// An edge dictionary as stored (committed rows only), kept in memory until the edge uses another.
     private func keys(of name: DictionaryName, db: Open) throws -> SeriesKeyMap {
         var map = SeriesKeyMap()
         let select = db.selectSeriesKeys
@@ -82,6 +82,9 @@ extension SQLiteStoreWriter {
             }
             map.set(key, id)
         }
+        // One dictionary per edge in memory (an edge has one spool at a time), so an edge that
+        // keeps choosing new dictionaries cannot grow the core's memory without bound.
+        dictionaries = dictionaries.filter { $0.key.edge != name.edge }
         dictionaries[name] = map
         return map
     }
