@@ -33,6 +33,8 @@ final class TestCore: Sendable {
         var compressedBytes: Int
         var rawBytes: Int
         var storedAt: ContinuousClock.Instant
+        /// Series the request defined (`defs`, for a batch naming series by dictionary).
+        var definitions: Int = 0
     }
 
     struct StoredAlert: Sendable {
@@ -185,7 +187,9 @@ final class TestCore: Sendable {
                 }
                 state.dictionaries[name] = known
             }
-            state.batches[key] = StoredBatch(batch: inline, compressedBytes: compressed.readableBytes, rawBytes: raw.count, storedAt: .now)
+            state.batches[key] = StoredBatch(
+                batch: inline, compressedBytes: compressed.readableBytes, rawBytes: raw.count, storedAt: .now,
+                definitions: batch.seriesKeys.count)
             state.storeOrder.append(key)
             state.readingsStored += batch.count
             return .success(true)
