@@ -54,6 +54,9 @@ let package = Package(
         // Domain: readings, topics, payload decoders, batch codec. No C, no I/O.
         .target(name: "Readings", swiftSettings: swiftSettings),
 
+        // Clocks and durations: the wall clock, milliseconds of a Duration, Retry-After. No dependencies.
+        .target(name: "Clocks", swiftSettings: swiftSettings),
+
         // The durable SQLite spool between ingest and the forwarder.
         .target(
             name: "Spool",
@@ -64,7 +67,7 @@ let package = Package(
         .target(name: "LogFormat", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
 
         // YAML configuration with file:line:key errors and HAETAE_… overrides, shared by edge and core.
-        .target(name: "ConfigFile", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+        .target(name: "ConfigFile", dependencies: ["Clocks", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
 
         // Hazard rules: rule files, compiled expressions, the engine and the alert lifecycle. No I/O.
         .target(
@@ -76,7 +79,7 @@ let package = Package(
         .target(
             name: "Webhooks",
             dependencies: [
-                "SQLite",
+                "SQLite", "Clocks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +91,7 @@ let package = Package(
         .target(
             name: "Edge",
             dependencies: [
-                "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks", "ConfigFile",
+                "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks", "ConfigFile", "Clocks",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -107,7 +110,7 @@ let package = Package(
         .target(
             name: "CoreStorage",
             dependencies: [
-                "Readings", "SQLite",
+                "Readings", "SQLite", "Clocks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -116,7 +119,7 @@ let package = Package(
         .target(
             name: "CoreService",
             dependencies: [
-                "CoreStorage", "Readings", "ConfigFile",
+                "CoreStorage", "Readings", "ConfigFile", "Clocks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -204,6 +207,7 @@ let package = Package(
         // Shared by tests: free ports, temp dirs, real mosquitto, child processes.
         .target(name: "TestSupport", exclude: ["Receiver", "WANProxy"], swiftSettings: swiftSettings),
 
+        .testTarget(name: "ClocksTests", dependencies: ["Clocks"], swiftSettings: swiftSettings),
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"],
                     resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
@@ -236,7 +240,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "CoreIntegrationTests", dependencies: ["Readings", "TestSupport"],
+            name: "CoreIntegrationTests", dependencies: ["Readings", "Clocks", "TestSupport"],
             exclude: ["Browser"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulatorCoreTests", dependencies: ["SimulatorCore", "Readings"],

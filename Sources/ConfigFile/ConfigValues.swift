@@ -32,10 +32,3 @@ public enum ConfigValues {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
     }
 }
-
-extension Duration {
-    /// Whole milliseconds.
-    public var milliseconds: Int64 {
-        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
-    }
-}

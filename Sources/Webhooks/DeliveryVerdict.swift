@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 
 /// What one attempt's HTTP status means for a message (DESIGN §3.3), decided without I/O.
@@ -34,9 +35,8 @@ public enum DeliveryVerdict: Sendable, Equatable {
         }
     }
 
-    /// `Retry-After: <seconds>`; nil for anything else.
+    /// `Retry-After: <seconds>`, at most an hour (``Clocks/RetryAfter``); nil for anything else.
     static func parseRetryAfter(_ value: String) -> Duration? {
-        guard let seconds = Int64(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 else { return nil }
-        return .seconds(seconds)
+        RetryAfter.parse(value)
     }
 }

@@ -1,3 +1,4 @@
+import Clocks
 public import AsyncHTTPClient
 public import CoreMetrics
 import Foundation
@@ -136,7 +137,7 @@ public actor WebhookDispatcher {
     }
 
     static func nowMillis() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down))
+        WallClock.millis()
     }
 
     /// Redirects are not followed: a webhook goes where it was configured to go, or fails.

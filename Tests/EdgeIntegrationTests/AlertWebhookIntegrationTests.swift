@@ -205,4 +205,25 @@ struct AlertWebhookIntegrationTests {
         #expect(await edge.stop() == 0)
         await healthy.stop()
     }
+
+    @Test("a receiver answering 429 with a Retry-After too large for any clock does not stop the edge: it keeps detecting and holds the webhook")
+    func hugeRetryAfterKeepsTheEdgeRunning() async throws {
+        let broker = try await MosquittoBroker()
+        let log = try TemporaryDirectory(prefix: "haetae-receiver-log")
+        defer { log.remove() }
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret, then: "429@9999999999999999", logPath: log.file("receiver.jsonl"))
+        let edge = try EdgeProcess(
+            brokerPort: broker.port, rules: Self.thresholdRules, webhooks: [.init(url: receiver.url, secret: AlertTest.secret)])
+        try await edge.start()
+        try await AlertTest.publish(broker, device: "pump-3", sensor: "pressure", value: 150)
+        #expect(await eventually { receiver.requests().count >= 1 }, "\(edge.output())")
+        #expect(await eventually { edge.metric("haetae_webhook_deliveries_total", labels: #"receiver="default",outcome="retry""#) ?? 0 >= 1 })
+        try await Task.sleep(for: .seconds(1))
+        // Still running and still detecting: a second hazard raises a second alert.
+        try await AlertTest.publish(broker, device: "pump-4", sensor: "pressure", value: 150)
+        #expect(await eventually { edge.alerts().count == 2 }, "\(edge.output())")
+        #expect((edge.metric("haetae_webhook_outbox_depth") ?? 0) >= 1, "the webhooks wait in the outbox")
+        #expect(await edge.stop() == 0, "\(edge.output())")
+        await receiver.stop()
+    }
 }

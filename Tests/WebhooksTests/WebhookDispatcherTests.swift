@@ -111,6 +111,21 @@ struct WebhookDispatcherTests {
         }
     }
 
+    @Test("a Retry-After too large for any clock neither crashes the dispatcher nor stops it: capped, retried, delivered")
+    func hugeRetryAfter() async throws {
+        try await ReceiverProcess.with(responses: ["429@9999999999999999", "503@99999999999999999999999"]) { receiver in
+            let harness = try DispatcherHarness(receivers: [try DispatcherHarness.receiver("oncall", url: receiver.url)])
+            try await harness.running {
+                try await harness.dispatcher.enqueue(receiver: "oncall", id: "msg_huge", body: DispatcherHarness.body())
+                #expect(await harness.waitFor(.delivered, "oncall", "msg_huge"))
+            }
+            let requests = receiver.requests()
+            #expect(requests.map(\.response) == ["429@9999999999999999", "503@99999999999999999999999", "200"])
+            // Honoured up to the policy's maximum backoff (2 s here), not beyond.
+            #expect(requests[1].at - requests[0].at >= 1.9 && requests[1].at - requests[0].at < 10)
+        }
+    }
+
     @Test("a receiver that does not answer within the timeout is retried")
     func timeout() async throws {
         try await ReceiverProcess.with(responses: ["sleep:3"]) { receiver in

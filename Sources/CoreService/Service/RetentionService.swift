@@ -1,3 +1,4 @@
+import Clocks
 import CoreStorage
 import ConfigFile
 import Foundation

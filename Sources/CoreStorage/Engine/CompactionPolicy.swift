@@ -1,3 +1,4 @@
+import Clocks
 public import Logging
 import Readings
 

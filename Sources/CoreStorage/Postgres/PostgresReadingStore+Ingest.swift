@@ -1,3 +1,4 @@
+import Clocks
 import NIOCore
 import PostgresNIO
 public import Readings

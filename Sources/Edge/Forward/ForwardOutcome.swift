@@ -1,3 +1,5 @@
+import Clocks
+
 /// What one POST to the core came to, classified for the forwarder (DESIGN §3.4).
 enum ForwardOutcome: Sendable, Equatable {
     /// 2xx: the core has it (a repeat also gets 200). Delete it / mark it forwarded.
@@ -24,8 +26,8 @@ enum ForwardOutcome: Sendable, Equatable {
         switch status {
         case 200..<300: return .acknowledged(status: status)
         case 408, 429:
-            let seconds = retryAfter.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
-            return .throttled(status: status, retryAfterMillis: seconds.map { $0 * 1_000 })
+            // At most an hour, however large the header: a number from outside never traps.
+            return .throttled(status: status, retryAfterMillis: retryAfter.flatMap(RetryAfter.parse)?.milliseconds)
         case 401, 403: return .unauthorized(status: status)
         case 409: return .unknownSeries(status: status)
         case 400..<500: return .rejected(status: status)

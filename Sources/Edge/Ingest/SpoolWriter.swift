@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 public import Logging
 import Readings

@@ -19,5 +19,8 @@ struct ForwardOutcomeTests {
         #expect(ForwardOutcome.classify(status: 429, retryAfter: "7") == .throttled(status: 429, retryAfterMillis: 7_000))
         #expect(ForwardOutcome.classify(status: 429, retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT") == .throttled(status: 429, retryAfterMillis: nil))
         #expect(ForwardOutcome.classify(status: 429, retryAfter: "-3") == .throttled(status: 429, retryAfterMillis: nil))
+        // Numbers from outside never trap: at most an hour, however large.
+        #expect(ForwardOutcome.classify(status: 429, retryAfter: "9999999999999999") == .throttled(status: 429, retryAfterMillis: 3_600_000))
+        #expect(ForwardOutcome.classify(status: 408, retryAfter: String(repeating: "9", count: 30)) == .throttled(status: 408, retryAfterMillis: 3_600_000))
     }
 }
