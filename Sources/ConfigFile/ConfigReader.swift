@@ -5,7 +5,9 @@ public import Yams
 ///
 /// Every key `a.b_c` may be overridden by the variable `HAETAE_A_B_C`. The reader remembers
 /// which keys were asked for, so `finish()` can reject keys in the file (typos) and `HAETAE_`
-/// variables that match no key, instead of silently ignoring them.
+/// variables in one of its sections (`HAETAE_MQTT_…` for an `mqtt.…` key) that match no key,
+/// instead of silently ignoring them. Other `HAETAE_` variables belong to other programs
+/// (`HAETAE_SIM_…`, `HAETAE_DEMO_…`, the core's `HAETAE_STORAGE_…` beside an edge) and are left alone.
 public struct ConfigReader {
     public let path: String
     public let root: Node?
@@ -167,13 +169,15 @@ public struct ConfigReader {
         node(at: key) != nil
     }
 
-    /// Rejects unknown keys in the file and unknown `HAETAE_` variables.
+    /// Rejects unknown keys in the file and unknown `HAETAE_` variables of this config's sections.
     public func finish() throws(ConfigError) {
         if let mapping = root?.mapping {
             try checkUnknown(mapping, prefix: "")
         }
         let knownVariables = Set(knownKeys.map(Self.environmentName(of:))).union(extraEnvironment)
-        for variable in environment.keys.sorted() where variable.hasPrefix("HAETAE_") && !knownVariables.contains(variable) {
+        let sections = Set(knownKeys.compactMap { $0.split(separator: ".").first.map { Self.environmentName(of: String($0)) + "_" } })
+        for variable in environment.keys.sorted()
+        where variable.hasPrefix("HAETAE_") && !knownVariables.contains(variable) && sections.contains(where: { variable.hasPrefix($0) }) {
             throw ConfigError(source: .environment(variable: variable), key: "", reason: "not a config key (known: \(Self.suggestions(for: variable, among: knownVariables)))")
         }
     }

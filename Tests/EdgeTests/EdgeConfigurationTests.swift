@@ -110,6 +110,18 @@ struct EdgeConfigurationTests {
         }
     }
 
+    @Test("HAETAE_ variables of other programs (simulator, demo, the core's own sections) are left alone; a typo in an edge section is not")
+    func otherProgramsVariables() throws {
+        let environment = ["HAETAE_SIM_RATE": "5000", "HAETAE_DEMO_DIR": "/tmp/demo", "HAETAE_TEST_KEEP": "1", "HAETAE_STORAGE_BACKEND": "postgres"]
+        let config = try EdgeConfiguration.parse(Self.full, path: "edge.yaml", environment: environment)
+        #expect(config.mqtt.port == 1883)
+        #expect {
+            _ = try EdgeConfiguration.parse(Self.full, path: "edge.yaml", environment: environment.merging(["HAETAE_SPOOL_MAX_BYTE": "1GiB"]) { $1 })
+        } throws: { error in
+            "\(error)".hasPrefix("HAETAE_SPOOL_MAX_BYTE: not a config key")
+        }
+    }
+
     @Test("the password comes from a file or HAETAE_MQTT_PASSWORD and never shows in descriptions")
     func passwordNeverShown() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haetae-pw-\(UUID())")
