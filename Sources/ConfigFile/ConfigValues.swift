@@ -2,6 +2,14 @@ import Foundation
 
 /// Small parsers and checks shared by the edge's and the core's configurations.
 public enum ConfigValues {
+    /// Why a secret (token, password, webhook secret) must not be used, or nil when it may: the
+    /// repository's placeholder files (`PLACEHOLDER-replace-me-…`) are public, so a process
+    /// started with one would accept anyone who read the repository.
+    public static func placeholderProblem(_ secret: String) -> String? {
+        secret.uppercased().contains("PLACEHOLDER")
+            ? "is the repository's public placeholder, not a secret: write a real one (Deploy/k8s/make-secrets)" : nil
+    }
+
     /// Letters, digits, `-`, `_` and `.`: safe in ids, topics and file names.
     public static func isIdentifier(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { byte in

@@ -41,4 +41,12 @@ struct CoreConfigIntegrationTests {
         #expect(output.contains("at least 16 characters"))
         #expect(!output.contains("tiny-secret"))
     }
+
+    @Test("the repository's placeholder token is refused at start, naming the file and the edge")
+    func placeholderToken() async throws {
+        let (status, output) = try await Self.check(
+            "auth: {edge_tokens_file: edge-tokens.yaml}\n", tokens: "seoul-a: \"PLACEHOLDER-replace-me-haetae-edge-seoul-0\"\n")
+        #expect(status == 1)
+        #expect(output.contains("edge-tokens.yaml:1: seoul-a: the token is the repository's public placeholder"), "\(output)")
+    }
 }

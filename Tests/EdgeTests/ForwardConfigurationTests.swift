@@ -57,6 +57,25 @@ struct ForwardConfigurationTests {
         #expect(forward.token == Self.secretToken && forward.maxRate == 5_000)
     }
 
+    @Test("a placeholder token or webhook secret from the repository is refused, naming the key")
+    func placeholderSecrets() throws {
+        let (directory, path) = try Self.write("forward: {urls: [\"http://127.0.0.1:8080\"], token_file: edge.token}\n", token: "PLACEHOLDER-replace-me-haetae-edge-seoul-0")
+        defer { directory.remove() }
+        #expect {
+            _ = try EdgeConfiguration.load(path: path, environment: [:])
+        } throws: { error in
+            "\(error)".contains("forward.token_file") && "\(error)".contains("public placeholder")
+        }
+        try "whsec_PLACEHOLDERreplaceMEseoulWebhookSecret0\n".write(toFile: directory.file("hook.whsec"), atomically: true, encoding: .utf8)
+        try "edge: {id: seoul-a, site: seoul}\nwebhooks: {default: {url: \"http://127.0.0.1:9\", secret_file: hook.whsec}}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            _ = try EdgeConfiguration.load(path: path, environment: [:])
+        } throws: { error in
+            "\(error)".contains("webhooks.default.secret_file") && "\(error)".contains("public placeholder")
+        }
+    }
+
     @Test("bad forward settings name the file, line and key, and never the token", arguments: [
         ("forward: {token_file: edge.token}\n", ":2: forward.urls: required"),
         ("forward: {urls: [\"ftp://core\"], token_file: edge.token}\n", ":2: forward.urls: expected http:// or https://"),

@@ -129,6 +129,7 @@ extension CoreConfiguration {
             }
             let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard token.utf8.count >= 16 else { throw reader.error("auth.read_token_file", "the read token must be at least 16 characters") }
+            if let problem = ConfigValues.placeholderProblem(token) { throw reader.error("auth.read_token_file", "\(file) \(problem)") }
             readToken = token
         }
 

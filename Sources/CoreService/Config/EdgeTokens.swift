@@ -44,6 +44,9 @@ public struct EdgeTokens: Sendable {
             guard let token = value.scalar?.string, token.utf8.count >= 16 else {
                 throw LoadError(description: "\(path)\(line): \(edge): the token must be a string of at least 16 characters")
             }
+            if let problem = ConfigValues.placeholderProblem(token) {
+                throw LoadError(description: "\(path)\(line): \(edge): the token \(problem)")
+            }
             tokens[edge] = token
         }
         return EdgeTokens(tokens)
@@ -59,12 +62,14 @@ public struct EdgeTokens: Sendable {
         return found
     }
 
+    /// Equal bytes and equal lengths, in time that depends only on the longer length. The
+    /// lengths are compared in full: a token followed by 256 NUL bytes is a different token.
     static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        var difference = UInt(bitPattern: a.count ^ b.count)
         for index in 0..<max(a.count, b.count) {
             let x = index < a.count ? a[index] : 0
             let y = index < b.count ? b[index] : 0
-            difference |= x ^ y
+            difference |= UInt(x ^ y)
         }
         return difference == 0
     }

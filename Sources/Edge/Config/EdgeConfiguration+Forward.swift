@@ -45,10 +45,12 @@ extension EdgeConfiguration {
             }
             token = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !token.isEmpty else { throw reader.error("forward.token_file", "\(file) is empty") }
+            if let problem = ConfigValues.placeholderProblem(token) { throw reader.error("forward.token_file", "\(file) \(problem)") }
         case (true, false):
             guard let value = environment[tokenEnv]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
                 throw reader.error("forward.token_env", "the variable \(tokenEnv) is not set")
             }
+            if let problem = ConfigValues.placeholderProblem(value) { throw reader.error("forward.token_env", "\(tokenEnv) \(problem)") }
             token = value
         case (false, false):
             throw reader.error("forward.token_file", "give token_file or token_env, not both")

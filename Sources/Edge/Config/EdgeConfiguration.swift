@@ -217,6 +217,9 @@ extension EdgeConfiguration {
                 throw reader.error("mqtt.password_file", "cannot read \(file) (\(Self.reason(error)))")
             }
         }
+        if let password, let problem = ConfigValues.placeholderProblem(password) {
+            throw reader.error(passwordFile.isEmpty ? "mqtt.password" : "mqtt.password_file", "the password \(problem)")
+        }
         if password != nil && username.isEmpty {
             throw reader.error("mqtt.username", "a password is set but no username")
         }
@@ -289,6 +292,9 @@ extension EdgeConfiguration {
                 throw reader.error("\(key).secret_file", "give secret_file or secret_env, not both")
             case (true, true):
                 throw reader.error("\(key).secret_file", "required: secret_file (or secret_env) holding the whsec_… signing secret")
+            }
+            if let problem = ConfigValues.placeholderProblem(secret) {
+                throw reader.error(secretFile.isEmpty ? "\(key).secret_env" : "\(key).secret_file", "the secret \(problem)")
             }
             do {
                 _ = try WebhookSecret(parsing: secret)
