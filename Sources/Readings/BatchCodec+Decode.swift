@@ -5,21 +5,24 @@ extension BatchCodec {
     /// validating ``JSONScanner`` the edge uses for payloads and fills the columns directly:
     /// no `Codable` machinery and no intermediate JSON tree (4–5× fewer instructions than
     /// `JSONDecoder` on a 5,000-reading batch). Unknown members are skipped.
+    /// - Parameter maxReadings: the most readings (and series listed or defined) accepted:
+    ///   decoding stops at the first column entry past it, before allocating for the rest, so a
+    ///   small compressed body cannot grow into gigabytes of arrays.
     /// - Throws: ``BatchDecodingError`` saying which member is wrong.
-    public static func decode(_ bytes: some Collection<UInt8>) throws(BatchDecodingError) -> Batch {
+    public static func decode(_ bytes: some Collection<UInt8>, maxReadings: Int = .max) throws(BatchDecodingError) -> Batch {
         let result: Result<Batch, BatchDecodingError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(BatchDecodingError) in try decode(UnsafeRawBufferPointer(buffer)) }
+            Result { () throws(BatchDecodingError) in try decode(UnsafeRawBufferPointer(buffer), maxReadings: maxReadings) }
         }
         if let result { return try result.get() }
         let copy = Array(bytes)
         let copied: Result<Batch, BatchDecodingError> = copy.withUnsafeBytes { raw in
-            Result { () throws(BatchDecodingError) in try decode(raw) }
+            Result { () throws(BatchDecodingError) in try decode(raw, maxReadings: maxReadings) }
         }
         return try copied.get()
     }
 
-    private static func decode(_ raw: UnsafeRawBufferPointer) throws(BatchDecodingError) -> Batch {
-        var reader = BatchReader(scanner: JSONScanner(raw))
+    private static func decode(_ raw: UnsafeRawBufferPointer, maxReadings: Int) throws(BatchDecodingError) -> Batch {
+        var reader = BatchReader(scanner: JSONScanner(raw), limit: max(0, maxReadings))
         let batch = try reader.read()
         let count = batch.sid.count
         for (name, length) in [("ts", batch.ts.count), ("value", batch.value.count), ("dseq", batch.dseq?.count ?? count)]
@@ -72,6 +75,8 @@ extension BatchCodec {
 /// member by member.
 private struct BatchReader {
     var scanner: JSONScanner
+    /// Most entries of any column, `series` or `defs`.
+    let limit: Int
     var edge: String?
     var seq: Int64?
     var dictionary: Int64?
@@ -144,6 +149,11 @@ private struct BatchReader {
         BatchDecodingError(.invalidJSON, "wrong type at \(path)")
     }
 
+    /// Called before taking entry `index` of `name`.
+    private func checkRoom(_ index: Int, _ name: String) throws(BatchDecodingError) {
+        guard index < limit else { throw BatchDecodingError(.tooManyReadings, "\(name) has more than \(limit) entries") }
+    }
+
     // Paths are autoclosures: built only for an error, not for each of a batch's values.
     private mutating func string(at path: @autoclosure () -> String) throws -> String {
         guard case .string(let token) = try scanner.nextValue() else { throw Self.wrongType(path()) }
@@ -162,9 +172,10 @@ private struct BatchReader {
     private mutating func integers(at name: String) throws -> [Int64] {
         guard case .arrayStart = try scanner.nextValue() else { throw Self.wrongType(name) }
         var out: [Int64] = []
-        out.reserveCapacity(5_000)
+        out.reserveCapacity(min(5_000, limit))
         var index = 0
         while try scanner.nextElement(first: index == 0) {
+            try checkRoom(index, name)
             out.append(try integer(at: "\(name)[\(index)]"))
             index += 1
         }
@@ -175,9 +186,10 @@ private struct BatchReader {
     private mutating func keys(at name: String) throws -> [UInt32] {
         guard case .arrayStart = try scanner.nextValue() else { throw Self.wrongType(name) }
         var out: [UInt32] = []
-        out.reserveCapacity(5_000)
+        out.reserveCapacity(min(5_000, limit))
         var index = 0
         while try scanner.nextElement(first: index == 0) {
+            try checkRoom(index, name)
             guard let key = UInt32(exactly: try integer(at: "\(name)[\(index)]")) else {
                 throw BatchDecodingError(.invalidJSON, "invalid value at \(name)[\(index)]")
             }
@@ -193,6 +205,7 @@ private struct BatchReader {
         var out: [SeriesDefinition] = []
         var index = 0
         while try scanner.nextElement(first: index == 0) {
+            try checkRoom(index, "defs")
             guard case .arrayStart = try scanner.nextValue(), try scanner.nextElement(first: true),
                 let key = UInt32(exactly: try integer(at: "defs[\(index)][0]"))
             else { throw BatchDecodingError(.invalidSeries, "defs[\(index)] must start with a key (a non-negative integer)") }
@@ -213,9 +226,10 @@ private struct BatchReader {
     private mutating func doubles(at name: String) throws -> [Double] {
         guard case .arrayStart = try scanner.nextValue() else { throw Self.wrongType(name) }
         var out: [Double] = []
-        out.reserveCapacity(5_000)
+        out.reserveCapacity(min(5_000, limit))
         var index = 0
         while try scanner.nextElement(first: index == 0) {
+            try checkRoom(index, name)
             guard case .number(let token) = try scanner.nextValue() else { throw Self.wrongType("\(name)[\(index)]") }
             let value = NumberParsing.double(UnsafeRawBufferPointer(rebasing: scanner.bytes[token.range]))
             guard value.isFinite else { throw BatchDecodingError(.invalidJSON, "invalid value at \(name)[\(index)]") }
@@ -230,10 +244,12 @@ private struct BatchReader {
         var out: [[String]] = []
         var index = 0
         while try scanner.nextElement(first: index == 0) {
+            try checkRoom(index, "series")
             guard case .arrayStart = try scanner.nextValue() else { throw Self.wrongType("series[\(index)]") }
             var fields: [String] = []
             var field = 0
             while try scanner.nextElement(first: field == 0) {
+                guard field < 5 else { throw BatchDecodingError(.invalidSeries, "series[\(index)] has more than 5 fields (site, line, device, sensor, unit)") }
                 fields.append(try string(at: "series[\(index)][\(field)]"))
                 field += 1
             }

@@ -9,6 +9,8 @@ public struct BatchDecodingError: Error, Sendable, Equatable, CustomStringConver
         case columnLengthMismatch = "column_length_mismatch"
         /// A `sid` that is not an index into `series`.
         case sidOutOfRange = "sid_out_of_range"
+        /// More readings (or series) than the receiver accepts in one batch; decoding stopped there.
+        case tooManyReadings = "too_many_readings"
     }
 
     public var code: Code

@@ -107,7 +107,9 @@ struct CoreAPIIntegrationTests {
         let malformed = try #require(post(Array(#"{"edge":"seoul-a","seq":1,"series":[],"sid":[],"value":[]}"#.utf8), []))
         #expect(malformed.status == 400)
         #expect(malformed.body.contains("ts"))
-        #expect(try core.post(Self.batch(seq: 2, count: 1_200))?.status == 413)
+        let tooMany = try #require(try core.post(Self.batch(seq: 2, count: 1_200)))
+        #expect(tooMany.status == 413)
+        #expect(tooMany.body.contains("more than 1000 entries"), "\(tooMany.body)")
         #expect(try core.post(Self.batch(seq: 3), headers: [("Idempotency-Key", "seoul-a:99")])?.status == 400)
         // Nothing of the above was stored, and each refusal was counted.
         #expect((try core.json("/api/v1/series")["series"] as? [[String: Any]])?.isEmpty == true)

@@ -54,6 +54,30 @@ struct BatchCodecDictionaryTests {
     }
 }
 
+@Suite("BatchCodec: size limits")
+struct BatchCodecLimitTests {
+    @Test("decoding stops at maxReadings in any column, series list or defs, naming it")
+    func stopsAtTheLimit() throws {
+        let ok = Batch(edge: "e", seq: 1, dictionary: 5, sid: [1, 2, 3], ts: [1, 2, 3], value: [1, 2, 3], deviceSeq: [-1, -1, -1])
+        #expect(try BatchCodec.decode(BatchCodec.encode(ok), maxReadings: 3) == ok)
+        #expect(throws: BatchDecodingError(.tooManyReadings, "sid has more than 2 entries")) {
+            try BatchCodec.decode(BatchCodec.encode(ok), maxReadings: 2)
+        }
+        let columns = [("ts", #"{"edge":"e","seq":1,"dict":5,"ts":[1,2,3],"sid":[],"value":[]}"#),
+                       ("value", #"{"edge":"e","seq":1,"dict":5,"value":[1,2,3],"sid":[],"ts":[]}"#),
+                       ("defs", #"{"edge":"e","seq":1,"dict":5,"defs":[[1,"a","b","c","d",""],[2,"a","b","c","e",""],[3,"a","b","c","f",""]],"sid":[],"ts":[],"value":[]}"#),
+                       ("series", #"{"edge":"e","seq":1,"series":[["a","b","c","d",""],["a","b","c","e",""],["a","b","c","f",""]],"sid":[],"ts":[],"value":[]}"#)]
+        for (name, json) in columns {
+            #expect(throws: BatchDecodingError(.tooManyReadings, "\(name) has more than 2 entries")) {
+                try BatchCodec.decode(Array(json.utf8), maxReadings: 2)
+            }
+        }
+        #expect(throws: BatchDecodingError(.invalidSeries, "series[0] has more than 5 fields (site, line, device, sensor, unit)")) {
+            try BatchCodec.decode(Array(#"{"edge":"e","seq":1,"series":[["a","b","c","d","e","f","g"]],"sid":[],"ts":[],"value":[]}"#.utf8))
+        }
+    }
+}
+
 @Suite("SeriesDictionary")
 struct SeriesDictionaryTests {
     let press = Series(site: "seoul", line: "line-1", device: "press-07", sensor: "temperature", unit: "C")

@@ -41,15 +41,15 @@ struct IngestRoutes: Sendable {
         let bytes = try await body(of: request, context: context)
         let batch: Batch
         do {
-            batch = try BatchCodec.decode(bytes.readableBytesView)
+            // Stops at max_batch_readings, before allocating for more.
+            batch = try BatchCodec.decode(bytes.readableBytesView, maxReadings: limits.maxBatchReadings)
+        } catch where error.code == .tooManyReadings {
+            throw APIError.tooLarge("the batch is too large: \(error.message); at most \(limits.maxBatchReadings) readings are accepted (http.max_batch_readings)")
         } catch {
             throw APIError.badRequest("not a valid batch: \(error)")
         }
         guard batch.edge == edge else {
             throw APIError.forbidden("this token belongs to edge \(edge), the batch to edge \(batch.edge)")
-        }
-        guard batch.count <= limits.maxBatchReadings else {
-            throw APIError.tooLarge("the batch has \(batch.count) readings; at most \(limits.maxBatchReadings) are accepted")
         }
         if let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value, key != "\(batch.edge):\(batch.seq)" {
             throw APIError.badRequest("Idempotency-Key \(key.prefix(80)) does not match the batch (\(batch.edge):\(batch.seq))")

@@ -92,7 +92,7 @@ extension CoreConfiguration {
         let http = HTTP(
             host: address.host, port: address.port,
             maxBody: Int(try reader.bytes("http.max_body", default: 16 << 20, minimum: 1_024)),
-            maxDecompressed: Int(try reader.bytes("http.max_decompressed", default: 256 << 20, minimum: 1_024)),
+            maxDecompressed: Int(try reader.bytes("http.max_decompressed", default: 32 << 20, minimum: 1_024)),
             maxBatchReadings: try reader.int("http.max_batch_readings", default: 100_000, range: 1...10_000_000))
 
         let backend = try reader.choice("storage.backend", default: Backend.sqlite)
