@@ -94,7 +94,11 @@ struct ReadingStoreTests {
             outOfRange.sid[1] = 5
             var nonFinite = makeBatch(edge: "seoul-a", seq: 7, [(Self.press, baseTime, 1)])
             nonFinite.value[0] = .nan
-            for bad in [outOfRange, nonFinite] {
+            // Times outside 1970–9999 (what the edge accepts from devices), e.g. near Int64's ends.
+            let before1970 = makeBatch(edge: "seoul-a", seq: 7, [(Self.press, -1, 1)])
+            let farFuture = makeBatch(edge: "seoul-a", seq: 7, [(Self.press, 253_402_300_800_000, 1)])
+            let int64End = makeBatch(edge: "seoul-a", seq: 7, [(Self.press, .max, 1)])
+            for bad in [outOfRange, nonFinite, before1970, farFuture, int64End] {
                 await expectStoreError(.invalidBatch) { try await store.ingest(bad, receivedAtMillis: baseTime) }
             }
             // The key was not taken by the refused batches.

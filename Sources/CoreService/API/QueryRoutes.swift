@@ -176,15 +176,16 @@ struct QueryRoutes: Sendable {
     }
 
     /// Epoch milliseconds or RFC 3339.
-    /// A query time, clamped to what a store can hold (years 1–9999; one past the end so a `to`
-    /// there still includes the last storable millisecond): nothing is stored outside, and the
-    /// readers' hour and step arithmetic cannot overflow on times from a request.
+    /// A query time, clamped to one millisecond either side of what a store can hold (1970–9999):
+    /// nothing is stored outside, a `to` past the end still includes the last storable
+    /// millisecond, a range ending before 1970 stays a valid empty range, and the readers' hour
+    /// and step arithmetic cannot overflow on times from a request.
     static func time(_ text: String?, name: String) throws -> Int64? {
         guard let text else { return nil }
         guard let millis = Int64(text) ?? AlertRecordParser.millis(text) else {
             throw APIError.badRequest("\(name): expected epoch milliseconds or an RFC 3339 time")
         }
-        return min(max(millis, TimeMath.plausible.lowerBound), TimeMath.plausible.upperBound + 1)
+        return min(max(millis, TimeMath.plausible.lowerBound - 1), TimeMath.plausible.upperBound + 1)
     }
 
     /// `10s`, `5m`, `1h`, `500ms` or plain milliseconds.

@@ -31,7 +31,7 @@ extension Batch {
             }
         }
         for (index, t) in ts.enumerated() where !TimeMath.plausible.contains(t) {
-            throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): ts \(t) at index \(index) is outside years 1–9999")
+            throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): ts \(t) at index \(index) is outside 1970–9999")
         }
         for (index, v) in value.enumerated() where !v.isFinite {
             throw ReadingStoreError(.invalidBatch, "\(edge):\(seq): non-finite value at index \(index)")

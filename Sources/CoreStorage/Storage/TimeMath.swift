@@ -4,9 +4,10 @@ public enum TimeMath {
     /// One hour in milliseconds: the size of a storage block's span and of a rollup row.
     static let hour: Int64 = 3_600_000
 
-    /// Time stamps a store accepts: years 1 to 9999 (epoch ms). Far from Int64's ends, so hour
+    /// Time stamps a store accepts: 1970-01-01 to the end of 9999 (epoch ms), the range the edge
+    /// accepts from devices too (`bad_timestamp` outside it). Far from Int64's ends, so hour
     /// and step arithmetic on stored times cannot overflow.
-    public static let plausible: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+    public static let plausible: ClosedRange<Int64> = 0...253_402_300_799_999
 
     /// `a / b` rounded toward −∞ (`b > 0`).
     @inline(__always)
