@@ -89,4 +89,27 @@ struct ExpressionTests {
         #expect(rules.rules[0].symbols.windowMillis == [5_000, 10_000])
         #expect(rules.rules[0].symbols.windowNeedsExtremes == [false, true])
     }
+
+    @Test("expressions from a hostile or broken rule file are bounded before anything recurses: deep nesting and huge sums are errors, not a stack overflow", arguments: [
+        (String(repeating: "(", count: 100_000) + "value > 1" + String(repeating: ")", count: 100_000), "expression too long"),
+        (String(repeating: "(", count: 200) + "value > 1" + String(repeating: ")", count: 200), "nested too deeply"),
+        (String(repeating: "not ", count: 100_000) + "value > 1", "expression too long"),
+        (String(repeating: "not ", count: 40) + "value > 1", "nested too deeply"),
+        ("value > " + String(repeating: "- ", count: 40) + "1", "nested too deeply"),
+        ("avg(" + String(repeating: "(", count: 40) + "1" + String(repeating: ")", count: 40) + ") > 1", "nested too deeply"),
+        ("value > " + Array(repeating: "1", count: 100_000).joined(separator: " + "), "expression too long"),
+    ])
+    func boundedExpressions(_ text: String, _ message: String) {
+        #expect {
+            _ = try ExpressionParser.parse(text)
+        } throws: { error in
+            (error as? ExpressionError)?.message.contains(message) == true
+        }
+    }
+
+    @Test("the bounds leave room for real rules: 32 levels and 512 tokens parse")
+    func boundsLeaveRoom() throws {
+        _ = try ExpressionParser.parse(String(repeating: "(", count: 31) + "value > 1" + String(repeating: ")", count: 31))
+        _ = try ExpressionParser.parse("value > " + Array(repeating: "1", count: 252).joined(separator: " + "))
+    }
 }

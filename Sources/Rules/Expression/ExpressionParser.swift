@@ -3,13 +3,27 @@
 /// Precedence, loosest first: `or`, `and`, `not`, comparisons (not chainable), `+ -`, `* /`,
 /// unary `-`. The result must be a condition; `absent(d)` may only stand at the top or as an
 /// operand of `and` / `or`, because "not absent" or arithmetic on it has no useful meaning.
+///
+/// Rule files come from outside (a hot reload takes whatever is on disk), so expressions are
+/// bounded before anything recurses over them: at most ``maxTokens`` tokens (so no syntax tree
+/// is deeper than that) and ``maxNesting`` levels of parentheses, `not`, unary `-` and calls.
 struct ExpressionParser {
+    /// Most tokens in one expression; real rules use a few dozen.
+    static let maxTokens = 512
+    /// Deepest nesting of parentheses, `not`, unary `-` and function calls.
+    static let maxNesting = 32
+
     private let tokens: [Token]
     private var position = 0
+    private var nesting = 0
 
     /// Parses `text` into a condition.
     static func parse(_ text: String) throws(ExpressionError) -> Syntax {
-        var parser = ExpressionParser(tokens: try ExpressionLexer.tokens(text))
+        let tokens = try ExpressionLexer.tokens(text)
+        guard tokens.count <= maxTokens + 1 else {  // + the end token
+            throw ExpressionError(offset: tokens[maxTokens].offset, message: "expression too long: more than \(maxTokens) tokens")
+        }
+        var parser = ExpressionParser(tokens: tokens)
         if case .end = parser.current.kind {
             throw ExpressionError(offset: 0, message: "empty expression")
         }
@@ -28,6 +42,16 @@ struct ExpressionParser {
 
     private init(tokens: [Token]) {
         self.tokens = tokens
+    }
+
+    /// Runs `body` one nesting level deeper, refusing to go past ``maxNesting``.
+    private mutating func nested(at token: Token, _ body: (inout ExpressionParser) throws(ExpressionError) -> Syntax) throws(ExpressionError) -> Syntax {
+        guard nesting < Self.maxNesting else {
+            throw ExpressionError(offset: token.offset, message: "nested too deeply: more than \(Self.maxNesting) levels of parentheses, not, '-' or calls")
+        }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
     }
 
     private var current: Token { tokens[position] }
@@ -74,7 +98,7 @@ struct ExpressionParser {
     private mutating func parseNot() throws(ExpressionError) -> Syntax {
         guard isWord("not") else { return try parseComparison() }
         let token = advance()
-        let operand = try parseNot()
+        let operand = try nested(at: token) { (parser) throws(ExpressionError) in try parser.parseNot() }
         guard operand.type == .condition else {
             throw ExpressionError(offset: token.offset, message: "'not' needs a condition, found a number")
         }
@@ -125,7 +149,7 @@ struct ExpressionParser {
     private mutating func parseUnary() throws(ExpressionError) -> Syntax {
         guard isSymbol("-") != nil else { return try parsePrimary() }
         let token = advance()
-        let operand = try parseUnary()
+        let operand = try nested(at: token) { (parser) throws(ExpressionError) in try parser.parseUnary() }
         guard operand.type == .number else {
             throw ExpressionError(offset: token.offset, message: "'-' needs a number, found a condition")
         }
@@ -153,7 +177,7 @@ struct ExpressionParser {
             return Syntax(kind: .sensor(name), offset: token.offset)
         case .symbol("("):
             position += 1
-            let inner = try parseOr()
+            let inner = try nested(at: token) { (parser) throws(ExpressionError) in try parser.parseOr() }
             guard isSymbol(")") != nil else {
                 throw ExpressionError(offset: current.offset, message: "expected ')' to close '(', found \(current.quoted)")
             }
@@ -190,7 +214,7 @@ struct ExpressionParser {
                     position += 1
                     arguments.append((token, millis))
                 } else {
-                    _ = try parseOr()  // parsed only to find where it ends
+                    _ = try nested(at: token) { (parser) throws(ExpressionError) in try parser.parseOr() }  // parsed only to find where it ends
                     arguments.append((token, nil))
                 }
                 if isSymbol(",") != nil {
