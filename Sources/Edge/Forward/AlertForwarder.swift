@@ -81,7 +81,7 @@ final class AlertForwarder: Sendable {
             let ticket = failover.ticket
             let outcome = await client.post(
                 path: "/api/v1/alerts", urlIndex: ticket.url, body: body, gzipped: gzipped && body.readableBytes != payload.json.count,
-                idempotencyKey: nil)
+                idempotencyKey: nil, acknowledgedBy: ["stored"])
             switch outcome {
             case .acknowledged:
                 failover.succeeded(ticket)

@@ -145,7 +145,9 @@ final class BatchForwarder: Sendable {
             let path = "/api/v1/batches"
             let key = "\(settings.edgeID):\(seq)"
             group.addTask { [client = loop.client, continuation] in
-                let outcome = await client.post(path: path, urlIndex: send.ticket.url, body: body, gzipped: true, idempotencyKey: key)
+                let outcome = await client.post(
+                    path: path, urlIndex: send.ticket.url, body: body, gzipped: true, idempotencyKey: key,
+                    acknowledgedBy: ["stored", "duplicate"])
                 continuation.yield(.completed(seq: seq, outcome: outcome, bytes: body.readableBytes))
             }
         }
@@ -261,6 +263,7 @@ final class BatchForwarder: Sendable {
         case .acknowledged(let status): "HTTP \(status)"
         case .unreachable(let reason): "unreachable: \(reason)"
         case .serverError(let status): "HTTP \(status)"
+        case .foreignAnswer(let status): "HTTP \(status), but not haetae-core's answer (a proxy, a portal or a wrong URL?)"
         case .throttled(let status, let retryAfter): "HTTP \(status)" + (retryAfter.map { ", Retry-After \($0 / 1_000) s" } ?? "")
         case .unauthorized(let status): "HTTP \(status) (token refused)"
         case .unknownSeries(let status): "HTTP \(status) (series keys unknown to the core)"

@@ -147,7 +147,7 @@ struct BatchWindow: Sendable {
             let until = nowMillis + settings.parkMillis
             entries[index].state = .parked(untilMillis: until)
             return .parked(untilMillis: until, attempts: entries[index].attempts)
-        case .unreachable, .serverError, .throttled, .unauthorized:
+        case .unreachable, .serverError, .foreignAnswer, .throttled, .unauthorized:
             let moved = failover.failed(ticket, outcome, nowMillis: nowMillis, using: &random)
             entries[index].state = .waiting
             return .retry(movedURL: moved)

@@ -33,8 +33,12 @@ struct CoreClient: Sendable {
     /// Response bodies are read (so the connection can be reused) up to this size, then dropped.
     static let responseBodyLimit = 64 * 1024
 
-    /// Sends one POST of `body` to `path` on core URL `urlIndex` and classifies the result.
-    func post(path: String, urlIndex: Int, body: ByteBuffer, gzipped: Bool, idempotencyKey: String?) async -> ForwardOutcome {
+    /// Sends one POST of `body` to `path` on core URL `urlIndex` and classifies the result. A
+    /// 2xx counts only when its body is the core's answer with one of `acknowledgedBy` as its
+    /// `status`; anything else that says 2xx is ``ForwardOutcome/foreignAnswer(status:)``.
+    func post(
+        path: String, urlIndex: Int, body: ByteBuffer, gzipped: Bool, idempotencyKey: String?, acknowledgedBy: Set<String>
+    ) async -> ForwardOutcome {
         var request = HTTPClientRequest(url: urls[urlIndex] + path)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -45,9 +49,15 @@ struct CoreClient: Sendable {
         request.body = .bytes(body)
         do {
             let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
-            // The status decides; a body that is large or cut off does not change it.
-            _ = try? await response.body.collect(upTo: Self.responseBodyLimit)
-            return ForwardOutcome.classify(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"))
+            // Read so the connection can be reused; past the limit it is not the core's answer.
+            let answer = try? await response.body.collect(upTo: Self.responseBodyLimit)
+            let outcome = ForwardOutcome.classify(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"))
+            if case .acknowledged(let status) = outcome,
+                !(answer.map { ForwardOutcome.isCoreAcknowledgement($0, statuses: acknowledgedBy) } ?? false)
+            {
+                return .foreignAnswer(status: status)
+            }
+            return outcome
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             return .unreachable(reason: "no answer within \(timeout.milliseconds) ms")
         } catch {

@@ -62,7 +62,7 @@ struct CoreFailover: Sendable {
             if let retryAfter { delay = max(delay, min(retryAfter, backoff.maximumBackoff.milliseconds)) }
             pausedUntil = max(pausedUntil, nowMillis + delay)
             return false
-        case .unreachable, .serverError:
+        case .unreachable, .serverError, .foreignAnswer:
             guard ticket.epoch == epoch else { return false }
             epoch += 1
             failures += 1

@@ -1,4 +1,6 @@
 import Clocks
+import Foundation
+import NIOCore
 
 /// What one POST to the core came to, classified for the forwarder (DESIGN §3.4).
 enum ForwardOutcome: Sendable, Equatable {
@@ -8,6 +10,9 @@ enum ForwardOutcome: Sendable, Equatable {
     case unreachable(reason: String)
     /// 5xx: the core is there but failing. Try the next core URL, back off.
     case serverError(status: Int)
+    /// 2xx whose body is not haetae-core's answer (a captive portal, a proxy's page, a wrong
+    /// URL): nothing is known to be stored, so nothing is deleted. Like a 5xx: next URL, back off.
+    case foreignAnswer(status: Int)
     /// 408 or 429: the core is busy. Back off (at least `Retry-After`), same URL.
     case throttled(status: Int, retryAfterMillis: Int64?)
     /// 401 or 403: this edge's token is refused. Every request would fail alike: the whole lane
@@ -20,6 +25,16 @@ enum ForwardOutcome: Sendable, Equatable {
     /// Any other 4xx: this request is the problem (malformed, too large). Keep it, count it,
     /// retry it only after a long pause; the others go on.
     case rejected(status: Int)
+
+    /// Whether a 2xx body is haetae-core's acknowledgement: a JSON object whose `status` is one
+    /// of `statuses` (`stored`, `duplicate` for batches; `stored` for alerts).
+    static func isCoreAcknowledgement(_ body: ByteBuffer, statuses: Set<String>) -> Bool {
+        guard body.readableBytes <= 64 * 1024,
+            let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+            let status = object["status"] as? String
+        else { return false }
+        return statuses.contains(status)
+    }
 
     /// Classifies a status code and its `Retry-After` header (seconds).
     static func classify(status: Int, retryAfter: String?) -> ForwardOutcome {
@@ -41,6 +56,7 @@ enum ForwardOutcome: Sendable, Equatable {
         case .acknowledged: nil
         case .unreachable: "unreachable"
         case .serverError: "server_error"
+        case .foreignAnswer: "not_core"
         case .throttled: "throttled"
         case .unauthorized: "unauthorized"
         case .unknownSeries: "unknown_series"
@@ -48,5 +64,5 @@ enum ForwardOutcome: Sendable, Equatable {
         }
     }
 
-    static let failureReasons = ["unreachable", "server_error", "throttled", "unauthorized", "unknown_series", "rejected"]
+    static let failureReasons = ["unreachable", "server_error", "not_core", "throttled", "unauthorized", "unknown_series", "rejected"]
 }

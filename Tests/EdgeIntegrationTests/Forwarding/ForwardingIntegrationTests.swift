@@ -100,6 +100,34 @@ struct ForwardingIntegrationTests {
         #expect(storedAtKill < total, "the kill should land mid-drain")
     }
 
+    @Test("a 200 that is not the core's answer (a captive portal) deletes nothing: the batches and the alert wait, then arrive once")
+    func foreignAnswerDeletesNothing() async throws {
+        let broker = try await MosquittoBroker()
+        let core = TestCore()
+        try await core.start()
+        core.fail(.foreign)
+        let edge = try ForwardTest.edge(broker: broker, urls: [core.url], token: core.token, rules: ForwardingThroughputIntegrationTests.rules)
+        try await edge.start()
+        let total = 5_000
+        try await Publisher.publishBulk(port: broker.port, count: total, qos: 1, topics: ForwardTest.topics)
+        try await AlertTest.publish(broker, device: "furnace-01", value: 900)
+        #expect(await eventually(timeout: .seconds(20)) {
+            (edge.metric("haetae_forward_batches_failed_total", labels: #"reason="not_core""#) ?? 0) >= 1
+                && (edge.metric("haetae_forward_alerts_failed_total", labels: #"reason="not_core""#) ?? 0) >= 1
+        }, "\(edge.output())")
+        #expect((try edge.spoolStats()?.readings ?? 0) >= Int64(total), "nothing was deleted on a foreign 200")
+        #expect(edge.metric("haetae_forward_batches_sent_total") == 0)
+
+        core.fail(.none)
+        #expect(await eventually(timeout: .seconds(60)) { core.snapshot.readingsStored >= total + 1 }, "stored \(core.snapshot.readingsStored)")
+        #expect(await eventually(timeout: .seconds(30)) { core.snapshot.alerts.count == 1 })
+        #expect(await ForwardTest.drained(edge))
+        let accounting = SeqAccounting(expected: total, seqs: core.deviceSeqs().filter { $0 >= 0 && $0 < Int64(total) })
+        #expect(accounting.missing == 0 && accounting.duplicates == 0, "\(accounting)")
+        #expect(await edge.stop() == 0)
+        await core.stop()
+    }
+
     @Test("fails over to the second core URL, and to the first when the second goes away")
     func failover() async throws {
         let broker = try await MosquittoBroker()

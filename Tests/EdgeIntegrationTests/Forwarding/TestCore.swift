@@ -26,6 +26,8 @@ final class TestCore: Sendable {
         case hang
         /// Stores the batch, then holds the answer: the edge sees a timeout for a stored batch.
         case storeThenHang
+        /// Answers 200 with an HTML page without storing, as a captive portal or a wrong URL would.
+        case foreign
     }
 
     struct StoredBatch: Sendable {
@@ -149,6 +151,7 @@ final class TestCore: Sendable {
             return Self.error(HTTPResponse.Status(code: status), "unavailable", "told to fail")
         }
         if failure == .hang { return try await hold() }
+        if failure == .foreign { return Self.foreignPage() }
         guard request.headers[.authorization] == "Bearer \(token)" else {
             state.withLock { $0.unauthorized += 1 }
             return Self.error(.unauthorized, "unauthorized", "bad or missing bearer token")
@@ -206,7 +209,7 @@ final class TestCore: Sendable {
         if failure == .storeThenHang { return try await hold() }
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: #"{"stored":\#(isNew),"readings":\#(batch.count)}"#)))
+            body: .init(byteBuffer: ByteBuffer(string: isNew ? #"{"status":"stored","readings":\#(batch.count)}"# : #"{"status":"duplicate"}"#)))
     }
 
     /// Forgets every edge dictionary, as a core restored from a backup taken before they were
@@ -222,6 +225,7 @@ final class TestCore: Sendable {
             return Self.error(HTTPResponse.Status(code: status), "unavailable", "told to fail")
         }
         if failure == .hang { return try await hold() }
+        if failure == .foreign { return Self.foreignPage() }
         guard request.headers[.authorization] == "Bearer \(token)" else {
             state.withLock { $0.unauthorized += 1 }
             return Self.error(.unauthorized, "unauthorized", "bad or missing bearer token")
@@ -251,7 +255,9 @@ final class TestCore: Sendable {
                 state.alerts[key] = alert
             }
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"stored","alerts":\#(parsed.count)}"#)))
     }
 
     private func hold() async throws -> Response {
@@ -274,6 +280,12 @@ final class TestCore: Sendable {
         case "gzip": return Array(buffer: try buffer.decompress(with: .gzip()))
         default: throw TestSupportError("unsupported Content-Encoding \(encoding ?? "")")
         }
+    }
+
+    private static func foreignPage() -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/html"],
+            body: .init(byteBuffer: ByteBuffer(string: "<html><body>Welcome to the plant guest network. Accept the terms to continue.</body></html>")))
     }
 
     private static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
