@@ -1,4 +1,5 @@
 @testable import Edge
+import SQLite
 import TestSupport
 import Testing
 
@@ -24,5 +25,13 @@ struct AlertLogPurgeTests {
         // Without: every old row that was handed to its webhooks.
         #expect(try store.purge(olderThan: 5_000_000, requireForwarded: false) == 1)
         #expect(try store.recent(limit: 10).map { $0[0] }.sorted() == [3, 4])
+    }
+
+    @Test("alerts.db commits with synchronous=FULL: an alert's state change survives a power cut")
+    func fullSync() throws {
+        let directory = try TemporaryDirectory(prefix: "haetae-alert-sync")
+        defer { directory.remove() }
+        let store = try AlertStore(path: directory.file("alerts.db"))
+        #expect(try store.connection.scalarInt("PRAGMA synchronous") == 2)  // 2 = FULL
     }
 }
