@@ -60,9 +60,9 @@ public struct PayloadDecoder: Sendable {
         if let problem { return .rejected(problem) }
 
         let knownSeries = seriesTable.count
-        guard intern(match: match, topic: topic) else {
+        if let problem = intern(match: match, topic: topic) {
             seriesTable.removeSeries(from: knownSeries)
-            return .rejected(.seriesLimit)
+            return .rejected(problem)
         }
         for id in knownSeries..<seriesTable.count {
             out.newSeries.append(NewSeries(id: SeriesID(id), series: seriesTable.series(SeriesID(id))))
@@ -78,8 +78,9 @@ public struct PayloadDecoder: Sendable {
     }
 
     /// Interns the series of every pending reading into `scratch.ids`.
-    /// - Returns: false when the table is full (the caller removes what this message added).
-    private mutating func intern(match: TopicMatch, topic: UnsafeRawBufferPointer) -> Bool {
+    /// - Returns: why the message cannot be taken (the table is full, or a new series has a bad
+    ///   name; the caller removes what this message added), or nil.
+    private mutating func intern(match: TopicMatch, topic: UnsafeRawBufferPointer) -> RejectReason? {
         // Local references (no copies) so the closures below do not overlap access to `self`.
         let names = scratch.names
         let pending = scratch.pending
@@ -103,10 +104,13 @@ public struct PayloadDecoder: Sendable {
                             site: site, line: line, device: device,
                             sensor: field(reading.sensor, in: names, or: topicSensor),
                             unit: field(reading.unit, in: names, or: UnsafeRawBufferPointer(start: nil, count: 0)))
-                        guard let id = result.id else { return false }
-                        ids.append(id)
+                        switch result {
+                        case .existing(let id), .inserted(let id): ids.append(id)
+                        case .full: return .seriesLimit
+                        case .badName: return .badName
+                        }
                     }
-                    return true
+                    return nil
                 }
             }
         }

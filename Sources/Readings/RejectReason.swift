@@ -7,6 +7,7 @@ public enum RejectReason: String, CaseIterable, Sendable {
     case tooLarge = "too_large"
     case badTimestamp = "bad_timestamp"
     case seriesLimit = "series_limit"
+    case badName = "bad_name"
 
     /// One line for logs and the operations page.
     public var explanation: String {
@@ -18,6 +19,7 @@ public enum RejectReason: String, CaseIterable, Sendable {
         case .tooLarge: "payload is larger than the configured maximum"
         case .badTimestamp: "ts is not epoch milliseconds or RFC 3339 between 1970 and 9999"
         case .seriesLimit: "message would create more series than the configured maximum"
+        case .badName: "a new series' name is longer than 128 bytes or holds control characters (a sensor name also / + #)"
         }
     }
 }

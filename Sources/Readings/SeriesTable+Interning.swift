@@ -12,11 +12,13 @@ extension SeriesTable {
         case existing(SeriesID)
         case inserted(SeriesID)
         case full
+        /// New, but a name breaks ``SeriesName``'s rules: not inserted.
+        case badName
 
         var id: SeriesID? {
             switch self {
             case .existing(let id), .inserted(let id): id
-            case .full: nil
+            case .full, .badName: nil
             }
         }
     }
@@ -42,6 +44,10 @@ extension SeriesTable {
             slot = (slot + 1) & mask
         }
         guard count < maxSeries else { return .full }
+        // Checked only here, once per new series: known series never pay for it.
+        guard SeriesName.isValid(site), SeriesName.isValid(line), SeriesName.isValid(device),
+            SeriesName.isValid(sensor, topicLevel: true), SeriesName.isValid(unit)
+        else { return .badName }
 
         let id = SeriesID(count)
         entries.append(Entry(offset: arena.count, length: key.count, hash: hash))

@@ -38,7 +38,8 @@ public struct SeriesTable: Sendable {
     /// The series an id stands for. The id must come from this table.
     public func series(_ id: SeriesID) -> Series { allSeries[Int(id)] }
 
-    /// The id of a series, interning it if new; `nil` when the table is full.
+    /// The id of a series, interning it if new; `nil` when the table is full or a name breaks
+    /// ``SeriesName``'s rules.
     /// Convenient off the hot path (it encodes the key from `String`s).
     public mutating func intern(_ series: Series) -> SeriesID? {
         var site = series.site, line = series.line, device = series.device

@@ -71,6 +71,26 @@ struct PayloadDecoderTests {
         #expect(out.newSeries.map(\.id) == [0, 1, 2])
     }
 
+    @Test("a new series with a name over 128 bytes, control characters, or / + # in a sensor name is rejected whole as bad_name; Korean names and units with / are fine")
+    func badNames() throws {
+        var decoder = PayloadDecoder(template: try TopicTemplate())
+        var out = ReadingColumns()
+        let long = String(repeating: "x", count: 129)
+        #expect(decoder.decode(topic: deviceTopic, #"{"a":1,"\#(long)":2}"#, into: &out) == .rejected(.badName))
+        #expect(decoder.decode(topic: "factory/seoul/line1/\(long)/temperature", "1", into: &out) == .rejected(.badName))
+        #expect(decoder.decode(topic: deviceTopic, #"{"a/b":1}"#, into: &out) == .rejected(.badName))
+        #expect(decoder.decode(topic: deviceTopic, #"{"a+":1}"#, into: &out) == .rejected(.badName))
+        #expect(decoder.decode(topic: deviceTopic, ##"{"#":1}"##, into: &out) == .rejected(.badName))
+        #expect(decoder.decode(topic: deviceTopic, #"{"tab\there":1}"#, into: &out) == .rejected(.badName))
+        #expect(decoder.decode(topic: deviceTopic, #"{"c1\u0085":1}"#, into: &out) == .rejected(.badName))
+        #expect(decoder.decode(topic: sensorTopic, #"{"value":1,"unit":"\u0007"}"#, into: &out) == .rejected(.badName))
+        #expect(decoder.seriesTable.count == 0 && out.count == 0, "a rejected message leaves no series behind")
+        let fine = String(repeating: "x", count: 128)
+        #expect(decoder.decode(topic: deviceTopic, #"{"온도":1,"\#(fine)":2}"#, into: &out) == .accepted(2))
+        #expect(decoder.decode(topic: sensorTopic, #"{"value":1,"unit":"mm/s"}"#, into: &out) == .accepted(1))
+        #expect(decoder.decode(topic: "factory/서울/라인1/프레스-7/온도", "1", into: &out) == .accepted(1))
+    }
+
     @Test("a template without {site} and {line} uses the edge's site and line \"default\"")
     func templateDefaults() throws {
         var decoder = PayloadDecoder(template: try TopicTemplate("plant/{device}/{sensor}", defaultSite: "gwangju"))

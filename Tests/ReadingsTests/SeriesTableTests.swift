@@ -23,9 +23,11 @@ struct SeriesTableTests {
         var table = SeriesTable()
         let a = Series(site: "ab", line: "c", device: "d", sensor: "e")
         let b = Series(site: "a", line: "bc", device: "d", sensor: "e")
-        let c = Series(site: "a\u{0}b", line: "c", device: "d", sensor: "e")
-        let d = Series(site: "a", line: "b\u{0}c", device: "d", sensor: "e")
+        let c = Series(site: "a", line: "b", device: "cd", sensor: "e")
+        let d = Series(site: "a", line: "bc", device: "", sensor: "de")
         #expect([a, b, c, d].map { table.intern($0) } == [0, 1, 2, 3])
+        // Names with control characters are refused (SeriesName), never interned.
+        #expect(table.intern(Series(site: "a\u{0}b", line: "c", device: "d", sensor: "e")) == nil)
     }
 
     @Test("many series grow the table and keep their ids")
