@@ -76,13 +76,46 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { source }
 
-    /// The text with each placeholder replaced by its value.
+    /// The text with each placeholder replaced by its value. A template that is JSON (it starts
+    /// with `{"`, `{}` or `[`, as command payloads do) gets each value escaped for a JSON string,
+    /// so a device named `a"b` cannot break or inject into the payload.
     public func render(_ values: (Placeholder) -> String) -> String {
+        let json = isJSON
         var out = ""
         for part in parts {
             switch part {
             case .text(let text): out += text
-            case .placeholder(let placeholder): out += values(placeholder)
+            case .placeholder(let placeholder): out += json ? Self.jsonEscaped(values(placeholder)) : values(placeholder)
+            }
+        }
+        return out
+    }
+
+    /// Whether the template is a JSON text (its placeholders sit in JSON strings or values).
+    var isJSON: Bool {
+        let visible = source.unicodeScalars.filter { !$0.properties.isWhitespace }
+        guard let first = visible.first else { return false }
+        if first == "[" { return true }
+        guard first == "{", visible.count > 1 else { return false }
+        let second = visible[visible.index(after: visible.startIndex)]
+        return second == "\"" || second == "}"
+    }
+
+    /// `value` as the inside of a JSON string: `"` and `\` escaped, control characters as `\u00XX`.
+    static func jsonEscaped(_ value: String) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(value.unicodeScalars.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value):
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Rules
 
@@ -118,6 +119,18 @@ struct GlobAndTemplateTests {
         #expect(unknown.isEmpty)
         let text = template.render { $0 == .rule ? "r1" : $0 == .value ? "851" : "?" }
         #expect(text == #"{"cmd":"stop","rule":"r1","v":851} {x-y} {}"#)
+    }
+
+    @Test("a JSON payload template escapes what it substitutes; text templates substitute as is")
+    func jsonPayloadsEscape() {
+        let (payload, _) = Template.parse(#" {"cmd":"stop","device":"{device}","sensor":"{sensor}"}"#)
+        let rendered = payload.render { $0 == .device ? #"press"7\"# : "temp\n\u{7}" }
+        #expect(rendered == #" {"cmd":"stop","device":"press\"7\\","sensor":"temp\n\u0007"}"#)
+        let object = try? JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? [String: String]
+        #expect(object?["device"] == #"press"7\"# && object?["sensor"] == "temp\n\u{7}")
+        let (text, _) = Template.parse(#"{device} at {site} is "hot""#)
+        #expect(text.render { $0 == .device ? #"press"7"# : "seoul" } == #"press"7 at seoul is "hot""#)
+        #expect(Template.parse("[{device}]").0.render { _ in "a\"b" } == #"[a\"b]"#)
     }
 
     @Test("unknown placeholders are reported with their offsets")
