@@ -20,8 +20,12 @@ extension WebhookDispatcher {
             guard let receiver = receivers[name], let signer = signers[name] else { continue }
             do {
                 if gone.contains(name) {
-                    // Messages enqueued after the 410 follow the earlier ones.
-                    metrics.count(.gone, receiver: name, by: try outbox.markGone(receiver: name, nowMillis: now))
+                    // Disabled by a 410: its messages wait (until its configuration changes or
+                    // the edge restarts), except those past the receiver's max age.
+                    for message in try outbox.due(receiver: name, nowMillis: now, limit: 256)
+                    where now - message.createdAtMillis >= receiver.maxAge.milliseconds {
+                        try expire(receiver: name, id: message.id, status: 410, lastFailure: "receiver answered 410 Gone", nowMillis: now)
+                    }
                     continue
                 }
                 let busy = inFlight[name, default: []]
@@ -74,7 +78,7 @@ extension WebhookDispatcher {
                         logger.debug("webhook delivered", metadata: ["status": "\(status)"])
                     }
                 case .gone:
-                    try receiverGone(job.receiver, nowMillis: now, logger: logger)
+                    try receiverGone(job, nowMillis: now, logger: logger)
                 case .dead(let reason):
                     if try outbox.markDead(receiver: name, id: job.id, reason: reason, status: status, nowMillis: now) {
                         metrics.count(.dead, receiver: name)
@@ -125,16 +129,19 @@ extension WebhookDispatcher {
             metadata: ["receiver": "\(receiver)", "webhook-id": "\(id)", "last_error": "\(lastFailure ?? "none")"])
     }
 
-    private func receiverGone(_ receiver: WebhookReceiver, nowMillis: Int64, logger: Logger) throws {
+    /// A 410: the receiver is disabled until its configuration changes (or a restart), and its
+    /// messages, this one included, are kept for then: a receiver that was moved or retired by
+    /// mistake loses no alert notification.
+    private func receiverGone(_ job: Job, nowMillis: Int64, logger: Logger) throws {
+        let receiver = job.receiver
+        try outbox.release(receiver: receiver.name, id: job.id, nowMillis: nowMillis)
+        metrics.count(.gone, receiver: receiver.name)
         // A 410 from an endpoint that has since been reconfigured says nothing about the new one.
         guard let current = receivers[receiver.name], current.sameEndpoint(as: receiver) else { return }
-        let newlyGone = gone.insert(receiver.name).inserted
-        let marked = try outbox.markGone(receiver: receiver.name, nowMillis: nowMillis)
-        metrics.count(.gone, receiver: receiver.name, by: marked)
-        if newlyGone {
+        if gone.insert(receiver.name).inserted {
             logger.warning(
-                "webhook receiver answered 410 Gone; disabled until restart or a configuration change",
-                metadata: ["messages_marked_gone": "\(marked)"])
+                "webhook receiver answered 410 Gone; disabled until restart or a configuration change, its messages kept",
+                metadata: ["pending_all_receivers": "\((try? outbox.depth()) ?? -1)"])
         }
     }
 

@@ -9,8 +9,8 @@ public import Logging
 /// One loop (``run()``) claims due messages and starts each attempt as a child task, so several
 /// deliveries are in flight at once, at most `maxConcurrentDeliveries` per receiver: a slow
 /// receiver fills only its own slots. Attempt outcomes (DESIGN §3.3): 2xx delivered; 410 the
-/// receiver is gone (its pending messages are marked gone and it gets nothing more until a
-/// restart or ``configure(receivers:)`` changes it); other 4xx except 408/429 dead letters;
+/// receiver is disabled (it gets nothing until a restart or ``configure(receivers:)`` changes
+/// it, and its messages wait for then, or until its `maxAge`); other 4xx except 408/429 dead letters;
 /// everything else retried with ``RetryPolicy`` until the receiver's `maxAge`, then dead "expired".
 ///
 /// `run()` returns when its task is cancelled, which makes the dispatcher a ready
@@ -83,7 +83,7 @@ public actor WebhookDispatcher {
     }
 
     /// Replaces the receivers. A receiver that answered 410 is enabled again when its URL or
-    /// secret changed (or it was removed); messages already marked gone stay gone.
+    /// secret changed (or it was removed), and its kept messages are sent then.
     public func configure(receivers newReceivers: [WebhookReceiver]) {
         var updated: [String: WebhookReceiver] = [:]
         for receiver in newReceivers { updated[receiver.name] = receiver }
