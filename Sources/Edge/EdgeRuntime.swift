@@ -90,7 +90,8 @@ public enum EdgeRuntime {
         let pollInterval = ruleStage == nil ? Duration.milliseconds(10) : min(.milliseconds(10), configuration.rules.tickInterval)
         let ingest = IngestService(client: client, handler: handler, writer: writer, queue: queue, pollInterval: pollInterval, logger: logger)
         let http = OpsServer.application(
-            host: configuration.http.host, port: configuration.http.port, health: health, registry: registry,
+            host: configuration.http.host, port: configuration.http.port, idleTimeout: configuration.http.idleTimeout,
+            health: health, registry: registry,
             rules: rulesController, alerts: alerts, logger: logger, onListening: onListening)
 
         logger.info("haetae-edge starting", metadata: [

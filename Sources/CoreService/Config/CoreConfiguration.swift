@@ -13,6 +13,9 @@ public struct CoreConfiguration: Sendable {
         public var maxDecompressed: Int
         /// Most readings in one batch: 413 beyond.
         public var maxBatchReadings: Int
+        /// A connection with no traffic for this long is closed (a client that connects and says
+        /// nothing cannot hold a file descriptor for ever).
+        public var idleTimeout: Duration = .seconds(60)
     }
 
     public enum Backend: String, Sendable, CaseIterable {
@@ -93,7 +96,8 @@ extension CoreConfiguration {
             host: address.host, port: address.port,
             maxBody: Int(try reader.bytes("http.max_body", default: 16 << 20, minimum: 1_024)),
             maxDecompressed: Int(try reader.bytes("http.max_decompressed", default: 32 << 20, minimum: 1_024)),
-            maxBatchReadings: try reader.int("http.max_batch_readings", default: 100_000, range: 1...10_000_000))
+            maxBatchReadings: try reader.int("http.max_batch_readings", default: 100_000, range: 1...10_000_000),
+            idleTimeout: try reader.duration("http.idle_timeout", default: .seconds(60), minimum: .milliseconds(100), maximum: .seconds(3_600)))
 
         let backend = try reader.choice("storage.backend", default: Backend.sqlite)
         let storage = Storage(

@@ -64,6 +64,7 @@ public enum CoreServer {
         }
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(configuration.http.idleTimeout.milliseconds))),
             configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "haetae-core"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.http.port) },
             logger: logger)

@@ -26,6 +26,9 @@ public struct EdgeConfiguration: Sendable {
     public struct HTTP: Sendable, Equatable {
         public var host: String
         public var port: Int
+        /// A connection with no traffic for this long is closed (a client that connects and says
+        /// nothing cannot hold a file descriptor for ever).
+        public var idleTimeout: Duration = .seconds(60)
     }
 
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -155,9 +158,10 @@ extension EdgeConfiguration {
             synchronous: try reader.choice("spool.synchronous", default: SpoolSynchronous.full))
 
         let listen = try reader.string("http.listen", default: "127.0.0.1:9100")
-        guard let http = Self.hostPort(listen) else {
+        guard var http = Self.hostPort(listen) else {
             throw reader.error("http.listen", "expected host:port, e.g. 127.0.0.1:9100 or [::1]:9100, got \"\(listen)\"")
         }
+        http.idleTimeout = try reader.duration("http.idle_timeout", default: .seconds(60), minimum: .milliseconds(100), maximum: .seconds(3_600))
 
         let log = Log(
             level: try reader.choice("log.level", default: LogLevel.info),

@@ -8,7 +8,7 @@ import Prometheus
 enum OpsServer {
     /// Builds the Hummingbird application (a `Service`; run it in the edge's service group).
     static func application(
-        host: String, port: Int, health: EdgeHealth, registry: PrometheusCollectorRegistry,
+        host: String, port: Int, idleTimeout: Duration = .seconds(60), health: EdgeHealth, registry: PrometheusCollectorRegistry,
         rules: RulesController?, alerts: AlertService, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -62,6 +62,7 @@ enum OpsServer {
         }
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(idleTimeout.milliseconds))),
             configuration: .init(address: .hostname(host, port: port), serverName: "haetae-edge"),
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? port)
