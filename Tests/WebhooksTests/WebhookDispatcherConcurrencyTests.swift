@@ -35,7 +35,7 @@ struct WebhookDispatcherConcurrencyTests {
                 task.cancel()
                 try await task.value
                 // The slow receiver holds each request 5 s: returning well before that means it was not waited out.
-                #expect(clock.now - stopping < .seconds(3), "run() returned without waiting out the slow receiver")
+                #expect(clock.now - stopping < .milliseconds(4_500), "run() returned without waiting out the slow receiver")
 
                 // The abandoned attempts are due again, counted, and nothing was lost.
                 let outbox = try WebhookOutbox(path: harness.path)
@@ -56,7 +56,9 @@ struct WebhookDispatcherConcurrencyTests {
                 for (index, id) in ids.enumerated() {
                     try await harness.dispatcher.enqueue(receiver: "oncall", id: id, body: DispatcherHarness.body(index))
                 }
-                #expect(await eventually { (try? WebhookOutbox(path: harness.path).count(state: .delivered)) == ids.count })
+                // Generous: on a loaded machine (the parallel test phase) 40 deliveries to a Python
+                // receiver can take longer than the default 10 s; what matters is exactly once.
+                #expect(await eventually(timeout: .seconds(60)) { (try? WebhookOutbox(path: harness.path).count(state: .delivered)) == ids.count })
             }
             let requests = receiver.requests()
             #expect(requests.count == ids.count)
