@@ -4,12 +4,15 @@
 # (with a leading `!`: the lines that do not match), as they come, and returns the build's own
 # exit status. The status is read from PIPESTATUS right after the pipeline: the filter's end
 # (`|| true` inside the braces, so a filter that matched nothing is not a failure) cannot mask it.
-swift_build() {  # swift_build FILTER ARGS…
-  local filter=$1 invert=
+swift_build() {  # swift_build FILTER ARGS…  (call it as `swift_build … || handle`)
+  local filter=$1 invert= statuses
   shift
   [ "${filter#!}" != "$filter" ] && { invert=-v; filter=${filter#!}; }
-  swift build "$@" 2>&1 | { grep -E $invert -- "$filter" || true; }
-  return "${PIPESTATUS[0]}"
+  # Both statuses are saved on the very next line, before any '||' or other command can replace
+  # PIPESTATUS: the build's decides; grep's (1 when it printed nothing) does not.
+  swift build "$@" 2>&1 | grep -E $invert -- "$filter"
+  statuses=("${PIPESTATUS[@]}")
+  return "${statuses[0]}"
 }
 
 free_port() {
