@@ -31,7 +31,7 @@ public enum EdgeRuntime {
         let template = try TopicTemplate(configuration.topicTemplate, defaultSite: configuration.edge.site)
         let decoder = PayloadDecoder(
             template: template, maxPayloadBytes: configuration.ingest.maxPayloadBytes,
-            maxSeries: configuration.ingest.maxSeries)
+            seriesLimits: configuration.ingest.seriesLimits)
         // A hand-off holds at most this many readings; a few of them may wait for the writer.
         let handoffReadings = max(1_024, min(configuration.spool.batchMaxReadings * 2, 16_384))
         let queue = HandoffQueue(capacity: 8, bufferCapacity: handoffReadings + 256)
@@ -78,7 +78,8 @@ public enum EdgeRuntime {
 
         let handler = IngestHandler(
             decoder: decoder, queue: queue, health: health, metrics: metrics,
-            commitInterval: configuration.ingest.commitInterval, handoffReadings: handoffReadings, rules: ruleStage)
+            commitInterval: configuration.ingest.commitInterval, handoffReadings: handoffReadings,
+            seriesIdle: configuration.ingest.seriesIdle, rules: ruleStage)
         let writer = SpoolWriter(
             spool: spool, queue: queue, metrics: metrics, health: health, logger: logger,
             commitInterval: configuration.ingest.commitInterval,

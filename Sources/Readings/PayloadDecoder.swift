@@ -31,6 +31,29 @@ public struct PayloadDecoder: Sendable {
         self.seriesTable = SeriesTable(maxSeries: maxSeries)
     }
 
+    /// - Parameters:
+    ///   - template: the topic shape of this edge.
+    ///   - maxPayloadBytes: the largest payload accepted.
+    ///   - seriesLimits: how many series, per device and per second, may be learned.
+    public init(template: TopicTemplate, maxPayloadBytes: Int, seriesLimits: SeriesLimits) {
+        self.template = template
+        self.maxPayloadBytes = maxPayloadBytes
+        self.seriesTable = SeriesTable(limits: seriesLimits)
+    }
+
+    /// Forgets series not seen since `cutoffMillis` and renumbers the rest; the renumbering is
+    /// put into `out`, which must be empty (a fresh hand-off), so that the consumer applies it
+    /// before any id given out afterwards.
+    /// - Returns: the number of series forgotten.
+    @discardableResult
+    public mutating func forgetSeries(idleBeforeMillis cutoffMillis: Int64, into out: inout ReadingColumns) -> Int {
+        precondition(out.isEmpty && out.newSeries.isEmpty && out.renumbering == nil,
+                     "forgetSeries needs empty columns: ids before and after would mix")
+        guard let renumbering = seriesTable.forget(idleBeforeMillis: cutoffMillis) else { return 0 }
+        out.renumbering = renumbering
+        return renumbering.forgottenCount
+    }
+
     /// Decodes one message, appending its readings to `out`.
     ///
     /// Nothing is appended to `out` unless the message is accepted, and a rejected message
@@ -60,7 +83,7 @@ public struct PayloadDecoder: Sendable {
         if let problem { return .rejected(problem) }
 
         let knownSeries = seriesTable.count
-        if let problem = intern(match: match, topic: topic) {
+        if let problem = intern(match: match, topic: topic, nowMillis: receivedAtMillis) {
             seriesTable.removeSeries(from: knownSeries)
             return .rejected(problem)
         }
@@ -80,7 +103,7 @@ public struct PayloadDecoder: Sendable {
     /// Interns the series of every pending reading into `scratch.ids`.
     /// - Returns: why the message cannot be taken (the table is full, or a new series has a bad
     ///   name; the caller removes what this message added), or nil.
-    private mutating func intern(match: TopicMatch, topic: UnsafeRawBufferPointer) -> RejectReason? {
+    private mutating func intern(match: TopicMatch, topic: UnsafeRawBufferPointer, nowMillis: Int64) -> RejectReason? {
         // Local references (no copies) so the closures below do not overlap access to `self`.
         let names = scratch.names
         let pending = scratch.pending
@@ -103,10 +126,13 @@ public struct PayloadDecoder: Sendable {
                         let result = seriesTable.intern(
                             site: site, line: line, device: device,
                             sensor: field(reading.sensor, in: names, or: topicSensor),
-                            unit: field(reading.unit, in: names, or: UnsafeRawBufferPointer(start: nil, count: 0)))
+                            unit: field(reading.unit, in: names, or: UnsafeRawBufferPointer(start: nil, count: 0)),
+                            nowMillis: nowMillis)
                         switch result {
                         case .existing(let id), .inserted(let id): ids.append(id)
                         case .full: return .seriesLimit
+                        case .deviceFull: return .deviceSeriesLimit
+                        case .rateLimited: return .seriesRate
                         case .badName: return .badName
                         }
                     }

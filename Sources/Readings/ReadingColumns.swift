@@ -15,6 +15,9 @@ public struct ReadingColumns: Sendable {
     public var seq: [Int64] = []
     /// Series first seen while filling these columns, in id order.
     public var newSeries: [NewSeries] = []
+    /// Set when the decoder forgot idle series just before filling these columns: the consumer
+    /// applies it to what it keeps per id before it reads ``newSeries`` and the readings.
+    public var renumbering: SeriesRenumbering?
 
     /// A position to roll back to: the reading count and the new-series count.
     public struct Checkpoint: Sendable, Equatable {
@@ -51,6 +54,7 @@ public struct ReadingColumns: Sendable {
         value.removeAll(keepingCapacity: keepingCapacity)
         seq.removeAll(keepingCapacity: keepingCapacity)
         newSeries.removeAll(keepingCapacity: keepingCapacity)
+        renumbering = nil
     }
 
     /// Appends one reading.

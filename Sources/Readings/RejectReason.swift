@@ -8,6 +8,8 @@ public enum RejectReason: String, CaseIterable, Sendable {
     case badTimestamp = "bad_timestamp"
     case seriesLimit = "series_limit"
     case badName = "bad_name"
+    case deviceSeriesLimit = "device_series_limit"
+    case seriesRate = "series_rate"
 
     /// One line for logs and the operations page.
     public var explanation: String {
@@ -19,6 +21,8 @@ public enum RejectReason: String, CaseIterable, Sendable {
         case .tooLarge: "payload is larger than the configured maximum"
         case .badTimestamp: "ts is not epoch milliseconds or RFC 3339 between 1970 and 9999"
         case .seriesLimit: "message would create more series than the configured maximum"
+        case .deviceSeriesLimit: "message would give its device more series than ingest.max_series_per_device"
+        case .seriesRate: "new series are arriving faster than ingest.max_new_series_per_second"
         case .badName: "a new series' name is longer than 128 bytes or holds control characters (a sensor name also / + #)"
         }
     }

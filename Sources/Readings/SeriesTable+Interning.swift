@@ -12,27 +12,33 @@ extension SeriesTable {
         case existing(SeriesID)
         case inserted(SeriesID)
         case full
+        /// New, but its device already has ``SeriesLimits/maxSeriesPerDevice`` series.
+        case deviceFull
+        /// New, but new series are arriving faster than ``SeriesLimits/maxNewSeriesPerSecond``.
+        case rateLimited
         /// New, but a name breaks ``SeriesName``'s rules: not inserted.
         case badName
 
         var id: SeriesID? {
             switch self {
             case .existing(let id), .inserted(let id): id
-            case .full, .badName: nil
+            case .full, .deviceFull, .rateLimited, .badName: nil
             }
         }
     }
 
-    /// Looks a series up by the bytes of its fields, inserting it when new and there is room.
+    /// Looks a series up by the bytes of its fields, inserting it when new and the limits allow,
+    /// and notes that it was seen at `nowMillis`.
     /// The fields must be valid UTF-8 (the topic matcher and JSON scanner check that).
     mutating func intern(
         site: UnsafeRawBufferPointer, line: UnsafeRawBufferPointer, device: UnsafeRawBufferPointer,
-        sensor: UnsafeRawBufferPointer, unit: UnsafeRawBufferPointer
+        sensor: UnsafeRawBufferPointer, unit: UnsafeRawBufferPointer, nowMillis: Int64
     ) -> InternResult {
         key.removeAll(keepingCapacity: true)
         appendKeyField(site)
         appendKeyField(line)
         appendKeyField(device)
+        let deviceKeyLength = key.count
         appendKeyField(sensor)
         appendKeyField(unit)
         let hash = Self.fnv1a(key)
@@ -40,14 +46,22 @@ extension SeriesTable {
         var slot = Self.home(hash) & mask
         while slots[slot] != 0 {
             let id = slots[slot] - 1
-            if matches(entries[Int(id)], hash: hash) { return .existing(id) }
+            if matches(entries[Int(id)], hash: hash) {
+                lastSeenSeconds[Int(id)] = Self.seconds(nowMillis)
+                return .existing(id)
+            }
             slot = (slot + 1) & mask
         }
         guard count < maxSeries else { return .full }
-        // Checked only here, once per new series: known series never pay for it.
+        // Checked only here, once per new series: known series never pay for any of it.
         guard SeriesName.isValid(site), SeriesName.isValid(line), SeriesName.isValid(device),
             SeriesName.isValid(sensor, topicLevel: true), SeriesName.isValid(unit)
         else { return .badName }
+        let deviceKey = Array(key[..<deviceKeyLength])
+        let deviceRow = deviceRows[deviceKey]
+        let deviceSeries = deviceRow.map { Int(seriesPerDevice[Int($0)]) } ?? 0
+        guard deviceSeries < limits.maxSeriesPerDevice else { return .deviceFull }
+        guard rateCap.admit(knownDevice: deviceSeries > 0, nowMillis: nowMillis) else { return .rateLimited }
 
         let id = SeriesID(count)
         entries.append(Entry(offset: arena.count, length: key.count, hash: hash))
@@ -56,6 +70,15 @@ extension SeriesTable {
             site: String(decoding: site, as: UTF8.self), line: String(decoding: line, as: UTF8.self),
             device: String(decoding: device, as: UTF8.self), sensor: String(decoding: sensor, as: UTF8.self),
             unit: String(decoding: unit, as: UTF8.self)))
+        lastSeenSeconds.append(Self.seconds(nowMillis))
+        let row = deviceRow ?? {
+            let row = Int32(seriesPerDevice.count)
+            seriesPerDevice.append(0)
+            deviceRows[deviceKey] = row
+            return row
+        }()
+        seriesPerDevice[Int(row)] += 1
+        deviceOfSeries.append(row)
         slots[slot] = id + 1
         if count * 2 > slots.count { rehash(capacity: slots.count * 2) }
         return .inserted(id)
@@ -78,7 +101,16 @@ extension SeriesTable {
             arena.removeSubrange(entries[Int(id)].offset...)
             entries.removeLast()
             allSeries.removeLast()
+            lastSeenSeconds.removeLast()
+            // The device row stays (possibly at 0 series) until the next renumbering.
+            seriesPerDevice[Int(deviceOfSeries.removeLast())] -= 1
         }
+    }
+
+    /// Epoch seconds for `lastSeenSeconds`, clamped into `UInt32` (good until 2106).
+    @inline(__always)
+    static func seconds(_ millis: Int64) -> UInt32 {
+        UInt32(clamping: millis / 1_000)
     }
 
     /// Appends a field as its LEB128 length followed by its bytes.
@@ -94,7 +126,7 @@ extension SeriesTable {
 
     /// The first slot to probe: the high half folded in, as FNV's low bits alone mix weakly.
     @inline(__always)
-    private static func home(_ hash: UInt64) -> Int {
+    static func home(_ hash: UInt64) -> Int {
         Int(truncatingIfNeeded: hash ^ hash >> 32)
     }
 
@@ -107,7 +139,7 @@ extension SeriesTable {
         }
     }
 
-    private mutating func rehash(capacity: Int) {
+    mutating func rehash(capacity: Int) {
         slots = Array(repeating: 0, count: capacity)
         let mask = capacity - 1
         for (index, entry) in entries.enumerated() {
@@ -118,7 +150,7 @@ extension SeriesTable {
     }
 
     /// 64-bit FNV-1a: simple, no tables, and good enough spread for short keys.
-    private static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3

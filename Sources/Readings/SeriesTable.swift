@@ -4,10 +4,16 @@
 /// a lookup hashes and compares bytes and allocates nothing; only a miss creates the ``Series``
 /// strings. A key is the five fields, each prefixed by its length (LEB128) rather than joined
 /// with a 0 byte, so no field content can make two different series share a key.
+///
+/// New series are admitted within ``SeriesLimits`` (whole table, per device, per second), and
+/// series not seen for a while can be forgotten (``forget(idleBeforeMillis:)``), which renumbers
+/// the rest.
 public struct SeriesTable: Sendable {
+    /// What this table admits.
+    public let limits: SeriesLimits
     /// Beyond this many series, new ones are refused (`series_limit`): a runaway device that
     /// puts a counter in its topic must not exhaust the edge's memory.
-    public let maxSeries: Int
+    public var maxSeries: Int { limits.maxSeries }
 
     /// One interned key: where its bytes are in the arena, and its hash.
     struct Entry: Sendable {
@@ -19,15 +25,32 @@ public struct SeriesTable: Sendable {
     var arena: [UInt8] = []
     var entries: [Entry] = []
     var allSeries: [Series] = []
+    /// When each series was last seen (epoch seconds), for forgetting idle ones.
+    var lastSeenSeconds: [UInt32] = []
+    /// The device row of each series.
+    var deviceOfSeries: [Int32] = []
+    /// Device key (the first three length-prefixed fields of a series key) → device row.
+    /// Touched only when a series is new, which allocates anyway.
+    var deviceRows: [[UInt8]: Int32] = [:]
+    /// Series per device row.
+    var seriesPerDevice: [Int32] = []
+    var rateCap: NewSeriesRateCap
     /// `0` is empty; otherwise the id plus one. The count is a power of two.
     var slots: [UInt32]
     /// The key being looked up, rebuilt for every reading without reallocating.
     var key: [UInt8] = []
 
-    /// - Parameter maxSeries: the most series this table will hold (default 100 000).
+    /// - Parameter maxSeries: the most series this table will hold (default 100 000); no
+    ///   per-device or rate limits beyond it.
     public init(maxSeries: Int = 100_000) {
-        precondition(maxSeries > 0 && maxSeries < Int(UInt32.max), "maxSeries out of range")
-        self.maxSeries = maxSeries
+        self.init(limits: SeriesLimits(maxSeries: maxSeries, maxSeriesPerDevice: maxSeries,
+                                       maxNewSeriesPerSecond: maxSeries, warmupMillis: .max))
+    }
+
+    /// - Parameter limits: what this table admits.
+    public init(limits: SeriesLimits) {
+        self.limits = limits
+        self.rateCap = NewSeriesRateCap(perSecond: limits.maxNewSeriesPerSecond, warmupMillis: limits.warmupMillis)
         self.slots = Array(repeating: 0, count: 64)
         key.reserveCapacity(256)
     }
@@ -41,7 +64,7 @@ public struct SeriesTable: Sendable {
     /// The id of a series, interning it if new; `nil` when the table is full or a name breaks
     /// ``SeriesName``'s rules.
     /// Convenient off the hot path (it encodes the key from `String`s).
-    public mutating func intern(_ series: Series) -> SeriesID? {
+    public mutating func intern(_ series: Series, nowMillis: Int64 = 0) -> SeriesID? {
         var site = series.site, line = series.line, device = series.device
         var sensor = series.sensor, unit = series.unit
         return site.withUTF8 { site in
@@ -50,7 +73,7 @@ public struct SeriesTable: Sendable {
                     sensor.withUTF8 { sensor in
                         unit.withUTF8 { unit in
                             intern(site: .init(site), line: .init(line), device: .init(device),
-                                   sensor: .init(sensor), unit: .init(unit)).id
+                                   sensor: .init(sensor), unit: .init(unit), nowMillis: nowMillis).id
                         }
                     }
                 }

@@ -120,11 +120,17 @@ public final class Spool {
             try reloadState()
             needsReload = false
         }
+        // A renumbering is not idempotent: keep the mapping it applies to, so a rolled-back
+        // commit retried with the same hand-offs renumbers once.
+        let mappingBefore = parts.contains { $0.renumbering != nil } ? spoolSeriesByDecoderID : nil
         do {
             try database.transaction {
                 // Under the write lock: no other connection can delete between this and the commit.
                 try recountIfChangedElsewhere()
                 for columns in parts {
+                    if let renumbering = columns.renumbering {
+                        spoolSeriesByDecoderID = renumbering.apply(to: spoolSeriesByDecoderID, missing: -1)
+                    }
                     for record in columns.newSeries {
                         try register(record.series, decoderID: record.id)
                     }
@@ -145,6 +151,7 @@ public final class Spool {
             // The transaction rolled back: bring the in-memory state back to what is on disk
             // before anything else happens, so the caller can retry the same readings.
             needsReload = true
+            if let mappingBefore { spoolSeriesByDecoderID = mappingBefore }
             throw error
         }
         return result

@@ -237,4 +237,32 @@ struct SpoolTests {
         #expect(readings.map(\.series) == [plain, withNul])
         #expect(readings.map(\.value) == [1, 2])
     }
+
+    @Test("a renumbering from the decoder maps later ids to the right series, and a rolled-back commit is retried without renumbering twice")
+    func renumberingAppliesOnce() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) { $0.batchMaxReadings = 10 }
+        let valve = Series(site: "seoul", line: "line3", device: "valve-01", sensor: "position", unit: "%")
+        var first = ReadingColumns()
+        first.newSeries = [NewSeries(id: 0, series: press), NewSeries(id: 1, series: furnace), NewSeries(id: 2, series: valve)]
+        first.append(sid: 0, ts: 1, value: 1, seq: -1)
+        first.append(sid: 1, ts: 2, value: 2, seq: -1)
+        first.append(sid: 2, ts: 3, value: 3, seq: -1)
+        try spool.commit(first, nowMillis: 0)
+        // press forgotten: furnace is now 0, valve 1, and a new series takes id 2.
+        var second = ReadingColumns()
+        second.renumbering = SeriesRenumbering(newIDs: [SeriesRenumbering.forgotten, 0, 1])
+        second.newSeries = [NewSeries(id: 2, series: press)]
+        second.append(sid: 0, ts: 4, value: 4, seq: -1)
+        second.append(sid: 1, ts: 5, value: 5, seq: -1)
+        second.append(sid: 2, ts: 6, value: 6, seq: -1)
+        for _ in 0..<4 { second.append(sid: 1, ts: 7, value: 7, seq: -1) }
+        try spool.database.execute("CREATE TRIGGER fail BEFORE INSERT ON batches BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+        #expect(throws: (any Error).self) { try spool.commit(second, nowMillis: 1) }
+        try spool.database.execute("DROP TRIGGER fail")
+        try spool.commit(second, nowMillis: 2)
+        let readings = try allReadings(directory)
+        #expect(readings.map(\.value) == [1, 2, 3, 4, 5, 6, 7, 7, 7, 7])
+        #expect(readings.map(\.series) == [press, furnace, valve, furnace, valve, press, valve, valve, valve, valve])
+    }
 }

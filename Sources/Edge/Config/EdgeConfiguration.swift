@@ -1,7 +1,7 @@
 import Foundation
 public import ConfigFile
 public import MQTT
-import Readings
+public import Readings
 public import Spool
 import Webhooks
 
@@ -19,6 +19,19 @@ public struct EdgeConfiguration: Sendable {
         public var maxPayloadBytes: Int
         /// Distinct series the gateway accepts before rejecting new ones (`series_limit`).
         public var maxSeries: Int
+        /// Series one device may have (`device_series_limit`).
+        public var maxSeriesPerDevice: Int = 256
+        /// New series admitted per second after the first minute (`series_rate`).
+        public var maxNewSeriesPerSecond: Int = 1_000
+        /// A series without a reading for this long is forgotten (it comes back as new if it
+        /// reappears), so a departed device's series do not hold room for ever.
+        public var seriesIdle: Duration = .seconds(86_400)
+
+        /// The decoder's limits.
+        public var seriesLimits: SeriesLimits {
+            SeriesLimits(maxSeries: maxSeries, maxSeriesPerDevice: maxSeriesPerDevice,
+                         maxNewSeriesPerSecond: maxNewSeriesPerSecond)
+        }
         /// How often accepted readings are group-committed to the spool.
         public var commitInterval: Duration
     }
@@ -142,10 +155,13 @@ extension EdgeConfiguration {
             throw reader.error("topic_template", "\(error)")
         }
 
-        let ingest = Ingest(
+        var ingest = Ingest(
             maxPayloadBytes: Int(try reader.bytes("ingest.max_payload", default: 65_536, minimum: 16)),
             maxSeries: try reader.int("ingest.max_series", default: 100_000, range: 1...10_000_000),
             commitInterval: try reader.duration("spool.commit_interval", default: .milliseconds(50), minimum: .milliseconds(1)))
+        ingest.maxSeriesPerDevice = try reader.int("ingest.max_series_per_device", default: 256, range: 1...1_000_000)
+        ingest.maxNewSeriesPerSecond = try reader.int("ingest.max_new_series_per_second", default: 1_000, range: 1...10_000_000)
+        ingest.seriesIdle = try reader.duration("ingest.series_idle", default: .seconds(86_400), minimum: .seconds(1), maximum: .seconds(366 * 86_400))
 
         let spool = SpoolConfiguration(
             path: resolve(try reader.string("spool.path", default: "./data/spool.db"), against: baseDirectory),

@@ -20,5 +20,6 @@ public struct Handoff: Sendable {
 
     public var isEmpty: Bool {
         columns.isEmpty && messagesReceived == 0 && retainedSkipped == 0 && rejectSamples.isEmpty && columns.newSeries.isEmpty
+            && columns.renumbering == nil
     }
 }

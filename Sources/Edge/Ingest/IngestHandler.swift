@@ -22,14 +22,18 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     private var lastHandoffNanos: UInt64 = 0
     private var sawFirstMessage = false
     private static let maxSamplesPerHandoff = 32
+    private var idleSweep: IdleSeriesSweep
+    /// A new series was refused for room since the last idle sweep check.
+    private var refusedForRoom = false
     /// Hazard rules, evaluated on each message's readings right after decoding; nil without rules.
     let rules: RuleStage?
 
     init(
         decoder: PayloadDecoder, queue: HandoffQueue, health: EdgeHealth, metrics: EdgeMetrics, commitInterval: Duration,
-        handoffReadings: Int, rules: RuleStage? = nil
+        handoffReadings: Int, seriesIdle: Duration = .seconds(86_400), rules: RuleStage? = nil
     ) {
         self.rules = rules
+        self.idleSweep = IdleSeriesSweep(idle: seriesIdle)
         self.decoder = decoder
         self.queue = queue
         self.health = health
@@ -60,6 +64,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
         switch outcome {
         case .rejected(let reason):
             current.rejected[reason] += 1
+            if reason == .seriesLimit || reason == .deviceSeriesLimit { refusedForRoom = true }
             sample(reason, topic: topic, payload: payload)
         case .accepted:
             rules?.evaluate(current.columns, readingsFrom: readingsBefore, newSeriesFrom: seriesBefore, atMillis: now)
@@ -77,6 +82,20 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
         } else {
             handOff(nowNanos: nowNanos)
         }
+        forgetIdleSeries()
+    }
+
+    /// Forgets idle series when ``IdleSeriesSweep`` says so; only between hand-offs (the columns
+    /// are empty), so no hand-off mixes ids from before and after the renumbering.
+    private func forgetIdleSeries() {
+        guard current.isEmpty else { return }
+        let now = WallClock.millis()
+        guard let cutoff = idleSweep.cutoff(nowMillis: now, table: decoder.seriesTable, refusedForRoom: refusedForRoom) else {
+            return
+        }
+        refusedForRoom = false
+        let forgotten = decoder.forgetSeries(idleBeforeMillis: cutoff, into: &current.columns)
+        if forgotten > 0 { rules?.seriesRenumbered(seriesTable: decoder.seriesTable) }
     }
 
     func handleConnectionState(_ state: MQTTConnectionState) {

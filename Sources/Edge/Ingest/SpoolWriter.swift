@@ -120,6 +120,10 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
             accepted += handoff.columns.count
             rejected.add(handoff.rejected)
             newSeries += handoff.columns.newSeries.count
+            if let renumbering = handoff.columns.renumbering {
+                newSeries -= renumbering.forgottenCount
+                metrics.seriesForgotten.increment(by: Int64(renumbering.forgottenCount))
+            }
             logRejects(handoff)
             if let first = handoff.firstMessageAtMillis {
                 metrics.firstMessageTimestamp.record(Double(first) / 1_000)
@@ -131,7 +135,7 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
         for (reason, count) in rejected.nonZero {
             metrics.messagesRejected[reason]?.increment(by: Int64(count))
         }
-        if newSeries > 0 { seriesCount += newSeries; metrics.series.record(seriesCount) }
+        if newSeries != 0 { seriesCount += newSeries; metrics.series.record(seriesCount) }
         if result.readingsSpooled > 0 {
             metrics.readingsSpooled.increment(by: Int64(result.readingsSpooled))
             metrics.lastCommitTimestamp.record(Double(WallClock.millis()) / 1_000)

@@ -24,6 +24,8 @@ public struct EdgeMetrics: Sendable {
     public let mqttConnects: Counter
     public let mqttDisconnects: Counter
     public let series: Gauge
+    /// Series forgotten after `ingest.series_idle` without a reading.
+    public let seriesForgotten: Counter
     public let firstMessageTimestamp: Gauge
     public let lastCommitTimestamp: Gauge
     /// Rule evaluations (one rule for one reading or timer), added in bulk from the MQTT thread.
@@ -86,6 +88,7 @@ public struct EdgeMetrics: Sendable {
         mqttConnects = Counter(label: "haetae_mqtt_connects_total", factory: factory)
         mqttDisconnects = Counter(label: "haetae_mqtt_disconnects_total", factory: factory)
         series = Gauge(label: "haetae_series", factory: factory)
+        seriesForgotten = Counter(label: "haetae_series_forgotten_total", factory: factory)
         firstMessageTimestamp = Gauge(label: "haetae_ingest_first_message_timestamp_seconds", factory: factory)
         lastCommitTimestamp = Gauge(label: "haetae_spool_last_commit_timestamp_seconds", factory: factory)
         ruleEvaluations = Counter(label: "haetae_rule_evaluations_total", factory: factory)

@@ -81,9 +81,20 @@ final class RuleStage {
         }
     }
 
+    /// The decoder forgot idle series and renumbered the rest: the engine is rebuilt on the new
+    /// ids with the same rules, keeping its alerts (as on a reload; windows start again).
+    func seriesRenumbered(seriesTable: SeriesTable) {
+        rebuild(with: engine.rules, seriesTable: seriesTable)
+    }
+
     /// A new rule set: a new engine that knows every series seen so far and keeps the alerts
     /// of rules that are still there (by name), so a reload neither forgets nor re-fires them.
     private func replace(with rules: RuleSet, seriesTable: SeriesTable) {
+        rebuild(with: rules, seriesTable: seriesTable)
+        alerts.rulesReplaced(names: Set(rules.rules.map(\.name)))
+    }
+
+    private func rebuild(with rules: RuleSet, seriesTable: SeriesTable) {
         let active = engine.activeAlerts
         let next = RuleEngine(rules: rules)
         for id in 0..<seriesTable.count {
@@ -92,7 +103,6 @@ final class RuleStage {
         next.restore(active)
         engine = next
         reportedEvaluations = 0
-        alerts.rulesReplaced(names: Set(rules.rules.map(\.name)))
     }
 
     private func dispatch(readingTs: Int64?, seq: Int64?) {
