@@ -14,8 +14,13 @@
 public struct Batch: Sendable, Equatable {
     /// The edge that sealed the batch, e.g. `"seoul-a"`.
     public var edge: String
-    /// The edge's batch counter; with `edge` it is the idempotency key.
+    /// The edge's batch counter, counting from 1 in each spool file.
     public var seq: Int64
+    /// The spool file that sealed the batch: a random positive id chosen when the file was
+    /// created. `(edge, spool, seq)` is the batch's identity (``idempotencyKey``), so a replaced
+    /// or deleted spool, whose numbering starts at 1 again, never collides with batches the core
+    /// stored before. Nil from edges before spool ids: their batches are keyed `(edge, seq)`.
+    public var spool: Int64?
     /// The sender's series dictionary (a random, positive id chosen when its spool was created),
     /// or nil for an inline batch.
     public var dictionary: Int64?
@@ -30,11 +35,12 @@ public struct Batch: Sendable, Equatable {
 
     /// An inline batch.
     public init(
-        edge: String, seq: Int64, series: [Series] = [], sid: [UInt32] = [], ts: [Int64] = [],
+        edge: String, seq: Int64, spool: Int64? = nil, series: [Series] = [], sid: [UInt32] = [], ts: [Int64] = [],
         value: [Double] = [], deviceSeq: [Int64] = []
     ) {
         self.edge = edge
         self.seq = seq
+        self.spool = spool
         self.dictionary = nil
         self.series = series
         self.seriesKeys = []
@@ -46,16 +52,44 @@ public struct Batch: Sendable, Equatable {
 
     /// A batch whose `sid` holds keys of `dictionary`, defining the keys in `definitions`.
     public init(
-        edge: String, seq: Int64, dictionary: Int64, definitions: [SeriesDefinition] = [], sid: [UInt32] = [],
-        ts: [Int64] = [], value: [Double] = [], deviceSeq: [Int64] = []
+        edge: String, seq: Int64, spool: Int64? = nil, dictionary: Int64, definitions: [SeriesDefinition] = [],
+        sid: [UInt32] = [], ts: [Int64] = [], value: [Double] = [], deviceSeq: [Int64] = []
     ) {
-        self.init(edge: edge, seq: seq, series: definitions.map(\.series), sid: sid, ts: ts, value: value, deviceSeq: deviceSeq)
+        self.init(edge: edge, seq: seq, spool: spool, series: definitions.map(\.series), sid: sid, ts: ts, value: value, deviceSeq: deviceSeq)
         self.dictionary = dictionary
         self.seriesKeys = definitions.map(\.key)
     }
 
     /// The number of readings.
     public var count: Int { sid.count }
+
+    /// `edge:spool:seq`, or `edge:seq` without a spool id: the `Idempotency-Key` of the batch.
+    public var idempotencyKey: String { Self.idempotencyKey(edge: edge, spool: spool, seq: seq) }
+
+    /// The one spelling of a batch's key, for the edge that sends it and the core that checks it.
+    public static func idempotencyKey(edge: String, spool: Int64?, seq: Int64) -> String {
+        spool.map { "\(edge):\($0):\(seq)" } ?? "\(edge):\(seq)"
+    }
+
+    /// A 64-bit FNV-1a hash of the readings (`sid`, `ts`, `value` bits, `deviceSeq`): what a resend
+    /// of the same batch keeps, whatever series definitions the sender added. The core keeps it
+    /// with the key and refuses a key that comes again with other readings.
+    public var contentHash: Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ word: UInt64) {
+            var word = word
+            for _ in 0..<8 {
+                hash = (hash ^ (word & 0xff)) &* 0x0000_0100_0000_01B3
+                word >>= 8
+            }
+        }
+        mix(UInt64(count))
+        for s in sid { mix(UInt64(s)) }
+        for t in ts { mix(UInt64(bitPattern: t)) }
+        for v in value { mix(v.bitPattern) }
+        for d in deviceSeq { mix(UInt64(bitPattern: max(d, -1))) }
+        return Int64(bitPattern: hash)
+    }
 
     /// By dictionary: the keys defined here with their series. Inline: empty.
     public var definitions: [SeriesDefinition] {

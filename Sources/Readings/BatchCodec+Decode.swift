@@ -46,7 +46,7 @@ extension BatchCodec {
         if let index = batch.sid.firstIndex(where: { Int($0) >= series.count }) {
             throw BatchDecodingError(.sidOutOfRange, "sid[\(index)] = \(batch.sid[index]) but the batch has \(series.count) series")
         }
-        return Batch(edge: batch.edge, seq: batch.seq, series: series, sid: batch.sid, ts: batch.ts, value: batch.value, deviceSeq: deviceSeq)
+        return Batch(edge: batch.edge, seq: batch.seq, spool: batch.spool, series: series, sid: batch.sid, ts: batch.ts, value: batch.value, deviceSeq: deviceSeq)
     }
 
     private static func dictionaryBatch(_ batch: BatchReader.Columns, dictionary: Int64, deviceSeq: [Int64]) throws(BatchDecodingError) -> Batch {
@@ -66,7 +66,7 @@ extension BatchCodec {
             throw BatchDecodingError(.sidOutOfRange, "sid[\(index)] = \(batch.sid[index]) is not below the dictionary key limit \(dictionaryKeyLimit)")
         }
         return Batch(
-            edge: batch.edge, seq: batch.seq, dictionary: dictionary, definitions: definitions, sid: batch.sid,
+            edge: batch.edge, seq: batch.seq, spool: batch.spool, dictionary: dictionary, definitions: definitions, sid: batch.sid,
             ts: batch.ts, value: batch.value, deviceSeq: deviceSeq)
     }
 }
@@ -79,6 +79,7 @@ private struct BatchReader {
     let limit: Int
     var edge: String?
     var seq: Int64?
+    var spool: Int64?
     var dictionary: Int64?
     var series: [[String]]?
     var definitions: [SeriesDefinition]?
@@ -92,6 +93,7 @@ private struct BatchReader {
     struct Columns {
         var edge: String
         var seq: Int64
+        var spool: Int64?
         var dictionary: Int64?
         var series: [[String]]?
         var definitions: [SeriesDefinition]?
@@ -113,6 +115,7 @@ private struct BatchReader {
                 switch String(decoding: name, as: UTF8.self) {
                 case "edge": edge = try string(at: "edge")
                 case "seq": seq = try integer(at: "seq")
+                case "spool": spool = try integer(at: "spool")
                 case "dict": dictionary = try integer(at: "dict")
                 case "series":
                     guard series == nil else { throw BatchDecodingError(.invalidJSON, "member \"series\" appears twice") }
@@ -138,7 +141,8 @@ private struct BatchReader {
         guard let sid else { throw Self.missing("sid") }
         guard let ts else { throw Self.missing("ts") }
         guard let value else { throw Self.missing("value") }
-        return Columns(edge: edge, seq: seq, dictionary: dictionary, series: series, definitions: definitions, sid: sid, ts: ts, value: value, dseq: dseq)
+        if let spool, spool <= 0 { throw BatchDecodingError(.invalidJSON, "spool must be a positive integer, got \(spool)") }
+        return Columns(edge: edge, seq: seq, spool: spool, dictionary: dictionary, series: series, definitions: definitions, sid: sid, ts: ts, value: value, dseq: dseq)
     }
 
     static func missing(_ name: String) -> BatchDecodingError {

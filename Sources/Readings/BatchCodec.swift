@@ -9,11 +9,12 @@
 /// `dict` and, instead of `series`, `defs` (omitted when empty) with `sid` holding keys:
 ///
 /// ```json
-/// {"edge":"seoul-a","seq":43,"dict":6120344081721,"defs":[[17,"seoul","line-1","press-07","temperature","C"]],
+/// {"edge":"seoul-a","seq":43,"spool":6120344081721,"dict":6120344081721,"defs":[[17,"seoul","line-1","press-07","temperature","C"]],
 ///  "sid":[17,17,3],"ts":[…],"value":[…]}
 /// ```
 ///
-/// `dseq` is written only when some reading carries a device `seq`; when it is absent every
+/// `spool` (the sealing spool file's id; with `edge` and `seq` the batch's identity) is written
+/// when the batch has one. `dseq` is written only when some reading carries a device `seq`; when it is absent every
 /// reading decodes with `-1`.
 public enum BatchCodec {
     /// Dictionary keys are below this (4,194,304): a receiver can keep a dictionary as an array.
@@ -32,6 +33,11 @@ public enum BatchCodec {
         appendString(batch.edge, to: &out)
         out.append(contentsOf: #","seq":"#.utf8)
         appendInteger(batch.seq, to: &out)
+        if let spool = batch.spool {
+            precondition(spool > 0, "spool id must be positive")
+            out.append(contentsOf: #","spool":"#.utf8)
+            appendInteger(spool, to: &out)
+        }
         if let dictionary = batch.dictionary {
             precondition(dictionary > 0 && batch.seriesKeys.count == batch.series.count, "malformed dictionary batch")
             out.append(contentsOf: #","dict":"#.utf8)

@@ -23,6 +23,7 @@ public final class Spool {
     /// Series of a spool series id, loaded only to seal a batch inline (rare: see ``seal(_:nowMillis:)``).
     private var seriesBySpoolID: [Int64: Series] = [:]
     /// This spool's series dictionary (``Readings/Batch/dictionary``); its keys are spool series ids.
+    /// It is also the spool's identity in its batches' keys (``Readings/Batch/spool``).
     public let dictionaryID: Int64
     private var storedReadings: Int64 = 0
     private var storedBatches: Int64 = 0
@@ -65,7 +66,7 @@ public final class Spool {
         insertChunk = try database.prepare(
             "INSERT INTO chunks(n, first_ts, opened_ms, sid, ts, value, dseq) VALUES (?, ?, ?, ?, ?, ?, ?)")
         insertBatch = try database.prepare(
-            "INSERT INTO batches(seq, n, first_ts, last_ts, sealed_ms, body, keys) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO batches(seq, n, first_ts, last_ts, sealed_ms, body, keys, spool) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         insertReject = try database.prepare(
             "INSERT INTO rejects(at_ms, reason, topic, payload_prefix, payload_bytes) VALUES (?, ?, ?, ?, ?)")
         setMeta = try database.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")
@@ -261,7 +262,7 @@ public final class Spool {
         if columns.sid.allSatisfy({ $0 >= 0 && $0 < Int64(BatchCodec.dictionaryKeyLimit) }) {
             let sid = columns.sid.map { UInt32($0) }
             batch = Batch(
-                edge: configuration.edgeID, seq: nextBatchSeq, dictionary: dictionaryID, sid: sid,
+                edge: configuration.edgeID, seq: nextBatchSeq, spool: dictionaryID, dictionary: dictionaryID, sid: sid,
                 ts: columns.ts, value: columns.value, deviceSeq: columns.dseq)
             var distinct: [UInt32] = []
             for key in sid.sorted() where distinct.last != key { distinct.append(key) }
@@ -275,6 +276,7 @@ public final class Spool {
         ])
         try insertBatch.bind(blob: BatchCodec.encode(batch), at: 6)
         if let keys { try insertBatch.bind(blob: ChunkCodec.bytes(keys[...]), at: 7) } else { try insertBatch.bindNull(at: 7) }
+        try insertBatch.bind(dictionaryID, at: 8)
         try insertBatch.run()
         nextBatchSeq += 1
         try setMeta.bind([.text(SpoolSchema.MetaKey.nextBatchSeq), .integer(nextBatchSeq)])
@@ -299,7 +301,7 @@ public final class Spool {
             }
         }
         return Batch(
-            edge: configuration.edgeID, seq: nextBatchSeq, series: seriesList, sid: sid,
+            edge: configuration.edgeID, seq: nextBatchSeq, spool: dictionaryID, series: seriesList, sid: sid,
             ts: columns.ts, value: columns.value, deviceSeq: columns.dseq)
     }
 

@@ -38,7 +38,7 @@ public final class SpoolOutbox {
         // the core already has (it answers 200 to a repeat).
         try database.execute("PRAGMA synchronous=NORMAL")
         listWaiting = try database.prepare(
-            "SELECT seq, n, first_ts, last_ts, sealed_ms FROM batches WHERE seq > ? ORDER BY seq LIMIT ?")
+            "SELECT seq, n, first_ts, last_ts, sealed_ms, spool FROM batches WHERE seq > ? ORDER BY seq LIMIT ?")
         selectBody = try database.prepare("SELECT body, keys FROM batches WHERE seq = ?")
         selectSeries = try database.prepare("SELECT site, line, device, sensor, unit FROM series WHERE id = ?")
         deleteBatch = try database.prepare("DELETE FROM batches WHERE seq = ? RETURNING n")
@@ -52,7 +52,8 @@ public final class SpoolOutbox {
         while try listWaiting.step() {
             batches.append(SealedBatch(
                 seq: listWaiting.int64(at: 0), readings: Int(listWaiting.int64(at: 1)),
-                firstTs: listWaiting.int64(at: 2), lastTs: listWaiting.int64(at: 3), sealedMillis: listWaiting.int64(at: 4)))
+                firstTs: listWaiting.int64(at: 2), lastTs: listWaiting.int64(at: 3), sealedMillis: listWaiting.int64(at: 4),
+                spool: listWaiting.isNull(at: 5) ? nil : listWaiting.int64(at: 5)))
         }
         return batches
     }
@@ -125,7 +126,7 @@ public struct StoredBatch: Sendable, Equatable {
 
 /// A sealed batch as listed by ``SpoolOutbox``, without its body.
 public struct SealedBatch: Sendable, Equatable {
-    /// The batch number (the `seq` in the body and in the `Idempotency-Key`).
+    /// The batch number (the `seq` in the body and in the `Idempotency-Key`), from 1 in each spool file.
     public var seq: Int64
     public var readings: Int
     /// Smallest and largest reading time stamp, epoch milliseconds.
@@ -133,9 +134,13 @@ public struct SealedBatch: Sendable, Equatable {
     public var lastTs: Int64
     /// When it was sealed, epoch milliseconds (forward latency runs from here).
     public var sealedMillis: Int64
+    /// The spool's id written into the body (``Readings/Batch/spool``); nil for a batch sealed
+    /// before spool ids.
+    public var spool: Int64?
 
-    public init(seq: Int64, readings: Int, firstTs: Int64, lastTs: Int64, sealedMillis: Int64) {
+    public init(seq: Int64, readings: Int, firstTs: Int64, lastTs: Int64, sealedMillis: Int64, spool: Int64? = nil) {
         self.seq = seq
+        self.spool = spool
         self.readings = readings
         self.firstTs = firstTs
         self.lastTs = lastTs

@@ -10,8 +10,10 @@ import SQLite
 /// `batches.keys` lists the keys a batch uses (little-endian `UInt32`s), so the forwarder can add
 /// the definitions the core may not know without decoding the body; it is NULL for a batch
 /// sealed inline (by a version-1 spool, or with a key too large for a dictionary).
+/// `batches.spool` is the spool's id (the same random id) written into the batch, which makes
+/// `edge:spool:seq` its key at the core; NULL for a batch sealed before version 3 (keyed `edge:seq`).
 enum SpoolSchema {
-    static let version: Int64 = 2
+    static let version: Int64 = 3
 
     static let statements = """
         CREATE TABLE IF NOT EXISTS meta(
@@ -38,7 +40,8 @@ enum SpoolSchema {
             last_ts INTEGER NOT NULL,
             sealed_ms INTEGER NOT NULL,
             body BLOB NOT NULL,
-            keys BLOB
+            keys BLOB,
+            spool INTEGER
         );
         CREATE TABLE IF NOT EXISTS rejects(
             id INTEGER PRIMARY KEY,
@@ -60,9 +63,13 @@ enum SpoolSchema {
         if try database.scalarInt("SELECT COUNT(*) FROM pragma_table_info('batches') WHERE name = 'keys'") == 0 {
             try database.execute("ALTER TABLE batches ADD COLUMN keys BLOB")
         }
+        if try database.scalarInt("SELECT COUNT(*) FROM pragma_table_info('batches') WHERE name = 'spool'") == 0 {
+            try database.execute("ALTER TABLE batches ADD COLUMN spool INTEGER")
+        }
         try database.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('\(MetaKey.schemaVersion)', \(version))")
-        // Chosen once per spool file: a new spool (a replaced volume) is a new dictionary, so
-        // a core never reads its keys with another spool's meaning.
+        // Chosen once per spool file: a new spool (a replaced volume) is a new dictionary and a
+        // new batch numbering, so a core never reads its keys with another spool's meaning nor
+        // takes its batches for ones it stored before.
         try database.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('\(MetaKey.seriesDictionary)', \(Int64.random(in: 1...Int64.max)))")
     }

@@ -182,7 +182,7 @@ struct PostgresEngineTests {
         let opened = try await Self.open(server, blockReadings: 1_000)
         let store = opened.store
         #expect(try await Self.count(server, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'readings'") == 0)
-        #expect(try await Self.count(server, "SELECT value FROM meta WHERE key = 'schema_version'") == 3)
+        #expect(try await Self.count(server, "SELECT value FROM meta WHERE key = 'schema_version'") == 4)
         // 10,000 readings at 1 Hz over three clock hours, at most 1,000 per block.
         #expect(try await Self.count(server, "SELECT SUM(count) FROM blocks") == 10_000)
         #expect(try await Self.count(server, "SELECT MAX(count) FROM blocks") <= 1_000)

@@ -17,10 +17,10 @@ struct ReadingStoreTests {
             let batch = makeBatch(edge: "seoul-a", seq: 42, (0..<100).map { (Self.press, baseTime + Int64($0) * 1_000, Double($0)) })
             #expect(try await store.ingest(batch, receivedAtMillis: baseTime) == .stored(readings: 100))
             #expect(try await store.ingest(batch, receivedAtMillis: baseTime + 5) == .duplicate)
-            // Same key, different content: still the key decides.
+            // Same key, different content: not a duplicate but a conflict, and nothing changes.
             var changed = batch
             changed.value = changed.value.map { $0 + 1 }
-            #expect(try await store.ingest(changed, receivedAtMillis: baseTime + 9) == .duplicate)
+            await expectStoreError(.batchConflict) { try await store.ingest(changed, receivedAtMillis: baseTime + 9) }
 
             let id = try #require(try await store.series(SeriesFilter()).first?.id)
             let points = try await store.readings(series: id, from: baseTime, to: baseTime + hour, step: nil, aggregation: .avg)

@@ -65,7 +65,7 @@ struct SQLiteStoreMigrationTests {
         }
     }
 
-    @Test("a version 2 database (one block per batch) opens as version 3 with its readings, seqs and store times in one block")
+    @Test("a version 2 database (one block per batch) opens as version 4 with its readings, seqs and store times in one block")
     func upgradesVersionTwo() async throws {
         let directory = try TemporaryDirectory(prefix: "haetae-store-migrate")
         defer { directory.remove() }
@@ -85,12 +85,12 @@ struct SQLiteStoreMigrationTests {
         #expect(try await store.readings(series: info.id, from: baseTime, to: baseTime + hour, step: nil, aggregation: .avg).map(\.value) == [1, 2, 3, 4])
         await store.close()
         let db = try SQLiteConnection(path: path)
-        #expect(try db.scalarInt("SELECT value FROM meta WHERE key = 'schema_version'") == 3)
+        #expect(try db.scalarInt("SELECT value FROM meta WHERE key = 'schema_version'") == 4)
         #expect(try db.scalarInt("SELECT COUNT(*) FROM blocks") == 1)
         #expect(try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE name = 'blocks_v2'") == 0)
     }
 
-    @Test("a version 1 database (blocks without seq and stored_at) upgrades through version 2 to 3")
+    @Test("a version 1 database (blocks without seq and stored_at) upgrades through versions 2 and 3 to 4")
     func upgradesVersionOne() async throws {
         let directory = try TemporaryDirectory(prefix: "haetae-store-migrate")
         defer { directory.remove() }

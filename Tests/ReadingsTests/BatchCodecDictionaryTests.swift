@@ -21,6 +21,28 @@ struct BatchCodecDictionaryTests {
         #expect(try BatchCodec.decode(BatchCodec.encode(bare)) == bare)
     }
 
+    @Test("the spool id is written after seq, read back, keys the batch as edge:spool:seq, and must be positive")
+    func spoolIdentity() throws {
+        let batch = Batch(edge: "seoul-a", seq: 7, spool: 55, dictionary: 55, sid: [1], ts: [1], value: [2], deviceSeq: [-1])
+        #expect(text(BatchCodec.encode(batch)) == #"{"edge":"seoul-a","seq":7,"spool":55,"dict":55,"sid":[1],"ts":[1],"value":[2.0]}"#)
+        #expect(try BatchCodec.decode(BatchCodec.encode(batch)) == batch)
+        #expect(batch.idempotencyKey == "seoul-a:55:7")
+        let inline = Batch(edge: "e", seq: 3, spool: 9, series: [press], sid: [0], ts: [1], value: [1], deviceSeq: [-1])
+        #expect(try BatchCodec.decode(BatchCodec.encode(inline)).spool == 9)
+        #expect(Batch(edge: "e", seq: 3).idempotencyKey == "e:3")
+        #expect(throws: BatchDecodingError(.invalidJSON, "spool must be a positive integer, got -4")) {
+            try BatchCodec.decode(Array(#"{"edge":"e","seq":1,"spool":-4,"dict":5,"sid":[],"ts":[],"value":[]}"#.utf8))
+        }
+        // The hash covers the readings only: definitions added for a resend do not change it.
+        var defined = batch
+        defined.series = [press]
+        defined.seriesKeys = [1]
+        #expect(defined.contentHash == batch.contentHash)
+        var other = batch
+        other.value = [2.000001]
+        #expect(other.contentHash != batch.contentHash)
+    }
+
     @Test("definitions added to a spooled body decode as if encoded with them")
     func addingDefinitions() throws {
         let bare = Batch(edge: "e", seq: 1, dictionary: 9, sid: [3, 4, 3], ts: [1, 2, 3], value: [1, 2, 3], deviceSeq: [-1, -1, -1])

@@ -265,4 +265,24 @@ struct SpoolTests {
         #expect(readings.map(\.value) == [1, 2, 3, 4, 5, 6, 7, 7, 7, 7])
         #expect(readings.map(\.series) == [press, furnace, valve, furnace, valve, press, valve, valve, valve, valve])
     }
+
+    @Test("sealed batches carry the spool's id: in the body, in the outbox listing, and so in the key edge:spool:seq; batches sealed before spool ids have none")
+    func batchesCarrySpoolID() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) { $0.batchMaxReadings = 10 }
+        var builder = ColumnsBuilder()
+        try spool.commit(builder.columns(press, count: 20), nowMillis: 0)
+        let outbox = try SpoolOutbox(path: spool.configuration.path)
+        let waiting = try outbox.waiting(after: 0, limit: 10)
+        #expect(waiting.map(\.seq) == [1, 2])
+        #expect(waiting.allSatisfy { $0.spool == spool.dictionaryID })
+        let body = try #require(try outbox.body(seq: 1))
+        let batch = try BatchCodec.decode(body)
+        #expect(batch.spool == spool.dictionaryID)
+        #expect(batch.idempotencyKey == "seoul-a:\(spool.dictionaryID):1")
+        // A batch sealed by an older edge (no spool column value) is listed without one.
+        try spool.database.execute("UPDATE batches SET spool = NULL WHERE seq = 2")
+        #expect(try outbox.waiting(after: 1, limit: 10).first?.spool == nil)
+        #expect(Batch.idempotencyKey(edge: "seoul-a", spool: nil, seq: 2) == "seoul-a:2")
+    }
 }

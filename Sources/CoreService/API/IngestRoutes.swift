@@ -34,7 +34,8 @@ struct IngestRoutes: Sendable {
     }
 
     /// Stores one batch exactly once: 200 `{"status":"stored","readings":N}` or, for an
-    /// `(edge, seq)` stored before, 200 `{"status":"duplicate"}`.
+    /// `(edge, spool, seq)` stored before with the same readings, 200 `{"status":"duplicate"}`;
+    /// with other readings, 409 `batch_conflict`.
     func postBatch(_ request: Request, context: CoreRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         let edge = try authorizer.edge(of: request)
@@ -51,8 +52,8 @@ struct IngestRoutes: Sendable {
         guard batch.edge == edge else {
             throw APIError.forbidden("this token belongs to edge \(edge), the batch to edge \(batch.edge)")
         }
-        if let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value, key != "\(batch.edge):\(batch.seq)" {
-            throw APIError.badRequest("Idempotency-Key \(key.prefix(80)) does not match the batch (\(batch.edge):\(batch.seq))")
+        if let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value, key != batch.idempotencyKey {
+            throw APIError.badRequest("Idempotency-Key \(key.prefix(80)) does not match the batch (\(batch.idempotencyKey))")
         }
         let outcome = try await store.ingest(batch, receivedAtMillis: WallClock.millis())
         let json: String

@@ -26,6 +26,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .unavailable, .closed: throw APIError.unavailable(error.message)
             // The edge answers a 409 by sending the batch again with every series key defined.
             case .unknownSeries: throw APIError.conflict(code: "unknown_series", error.message)
+            // Not `duplicate`: the edge must keep this batch (it parks it and reports it).
+            case .batchConflict: throw APIError.conflict(code: "batch_conflict", error.message)
             default: throw APIError(status: .internalServerError, code: "store_error", message: error.description)
             }
         }

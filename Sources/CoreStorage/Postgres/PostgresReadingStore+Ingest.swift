@@ -28,6 +28,8 @@ extension PostgresReadingStore {
         let storedAt = WallClock.millis()
         let count = Int32(clamping: batch.count)
 
+        let spool = batch.spool ?? 0
+        let hash = batch.contentHash
         let headID = headIDs.withLock { $0.reserve() }
         // Whatever happens below, the id is settled afterwards (stored and in memory, or not stored).
         defer { headIDs.withLock { $0.finish(headID) } }
@@ -37,8 +39,8 @@ extension PostgresReadingStore {
             // then finds the key and inserts no head row.
             let rows = try await client.query("""
                 WITH claim AS (
-                    INSERT INTO batches(edge, seq, received_at, readings)
-                    VALUES (\(batch.edge), \(batch.seq), \(receivedAtMillis), \(count))
+                    INSERT INTO batches(edge, spool, seq, received_at, readings, hash)
+                    VALUES (\(batch.edge), \(spool), \(batch.seq), \(receivedAtMillis), \(count), \(hash))
                     ON CONFLICT DO NOTHING RETURNING 1)
                 INSERT INTO head(id, stored_at, count, data) SELECT \(headID), \(storedAt), \(count), \(data) FROM claim
                 RETURNING id
@@ -52,15 +54,25 @@ extension PostgresReadingStore {
             guard (try? await headRowStored(headID, batch: batch)) == true else { throw error }
             stored = true
         }
-        if stored { head.add(headID: headID, storedAt: storedAt, row) }
-        return stored ? .stored(readings: batch.count) : .duplicate
+        if stored {
+            head.add(headID: headID, storedAt: storedAt, row)
+            return .stored(readings: batch.count)
+        }
+        // A repeated key is a duplicate only with the readings stored under it (or a key from
+        // before the hash); otherwise it is another batch with a colliding key.
+        let rows = try await client.query(
+            "SELECT hash FROM batches WHERE edge = \(batch.edge) AND spool = \(spool) AND seq = \(batch.seq)", logger: logger)
+        for try await storedHash in rows.decode(Int64?.self) where storedHash != nil && storedHash != hash {
+            throw ReadingStoreError.conflict(batch)
+        }
+        return .duplicate
     }
 
     private func headRowStored(_ id: Int64, batch: Batch) async throws -> Bool {
         var found = false
         let rows = try await client.query("""
             SELECT 1 FROM head WHERE id = \(id) AND count = \(Int32(clamping: batch.count))
-                AND EXISTS (SELECT 1 FROM batches WHERE edge = \(batch.edge) AND seq = \(batch.seq))
+                AND EXISTS (SELECT 1 FROM batches WHERE edge = \(batch.edge) AND spool = \(batch.spool ?? 0) AND seq = \(batch.seq))
             """, logger: logger)
         for try await _ in rows { found = true }
         return found

@@ -239,11 +239,20 @@ public final class PostgresReadingStore: ReadingStore {
             try await connection.query(
                 PostgresQuery(unsafeSQL: PostgresStoreSchema.statements[0]), logger: self.logger
             ).drain()
+            var stored: Int64?
             for try await version in try await connection.query("SELECT value FROM meta WHERE key = \(key)", logger: self.logger)
-                .decode(Int64.self) where version > PostgresStoreSchema.version
+                .decode(Int64.self)
             {
-                throw ReadingStoreError(
-                    .schema, "the database has schema version \(version); this build knows \(PostgresStoreSchema.version)")
+                guard version <= PostgresStoreSchema.version else {
+                    throw ReadingStoreError(
+                        .schema, "the database has schema version \(version); this build knows \(PostgresStoreSchema.version)")
+                }
+                stored = version
+            }
+            if let stored, stored < 4 {
+                for statement in PostgresStoreSchema.batchKeyUpgrade {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger).drain()
+                }
             }
             for statement in PostgresStoreSchema.statements.dropFirst() {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger).drain()

@@ -1,7 +1,7 @@
-/// The PostgreSQL store's tables (schema 3): the same engine as ``SQLiteStoreSchema``.
+/// The PostgreSQL store's tables (schema 4): the same engine as ``SQLiteStoreSchema``.
 ///
 /// Ingest writes O(1) rows per batch whatever the number of series: one statement claims the
-/// `(edge, seq)` key in `batches` and inserts one `head` row with the batch's columns
+/// `(edge, spool, seq)` key in `batches` (with the readings' hash, as in ``SQLiteStoreSchema``) and inserts one `head` row with the batch's columns
 /// (``HeadRowCodec``, in `bytea`). Compaction in the core turns head rows into `blocks` (one
 /// series' readings of one clock hour, ``SeriesBlockCodec``, in `bytea`), adds to `rollup_1h`
 /// and the `series` summaries, deletes the head rows and moves `compacted_through`, in one
@@ -11,7 +11,7 @@
 /// Statements run one by one (the extended protocol takes one per message), under an advisory
 /// lock so that several cores starting at once do not race on `CREATE … IF NOT EXISTS`.
 enum PostgresStoreSchema {
-    static let version: Int64 = 3
+    static let version: Int64 = 4
     /// Key of the transaction-level advisory lock held while creating tables.
     static let migrationLock: Int64 = 0x6861_6574_6165  // "haetae"
     /// Key of the session-level advisory lock the writing core holds while it runs.
@@ -49,8 +49,9 @@ enum PostgresStoreSchema {
         """,
         """
         CREATE TABLE IF NOT EXISTS batches(
-            edge text NOT NULL, seq bigint NOT NULL, received_at bigint NOT NULL, readings integer NOT NULL,
-            PRIMARY KEY(edge, seq))
+            edge text NOT NULL, spool bigint NOT NULL, seq bigint NOT NULL, received_at bigint NOT NULL,
+            readings integer NOT NULL, hash bigint,
+            PRIMARY KEY(edge, spool, seq))
         """,
         """
         CREATE TABLE IF NOT EXISTS series_keys(
@@ -66,6 +67,16 @@ enum PostgresStoreSchema {
             PRIMARY KEY(edge, alert_id, notification, at))
         """,
         "CREATE INDEX IF NOT EXISTS alerts_at ON alerts(at)",
+    ]
+
+    /// Schema 4 keys batches by `(edge, spool, seq)` and keeps the readings' hash; run on a
+    /// database of an older schema before ``statements`` (keys stored before get spool 0).
+    static let batchKeyUpgrade: [String] = [
+        "ALTER TABLE batches ADD COLUMN IF NOT EXISTS spool bigint NOT NULL DEFAULT 0",
+        "ALTER TABLE batches ADD COLUMN IF NOT EXISTS hash bigint",
+        "ALTER TABLE batches ALTER COLUMN spool DROP DEFAULT",
+        "ALTER TABLE batches DROP CONSTRAINT IF EXISTS batches_pkey",
+        "ALTER TABLE batches ADD PRIMARY KEY (edge, spool, seq)",
     ]
 
     /// Schemas 1 and 2 kept one `readings` row per reading (1 without the device seq and store

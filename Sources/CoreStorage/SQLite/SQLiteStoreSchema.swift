@@ -1,6 +1,6 @@
-/// The SQLite store's tables (schema 3).
+/// The SQLite store's tables (schema 4).
 ///
-/// Ingest writes O(1) rows per batch whatever the number of series: the `(edge, seq)` claim in
+/// Ingest writes O(1) rows per batch whatever the number of series: the `(edge, spool, seq)` claim in
 /// `batches` and one `head` row holding the batch's columns (``HeadRowCodec``), plus a `series`
 /// row for a series never seen before. Compaction (``SQLiteStoreWriter/compact(maxReadings:)``)
 /// later turns head rows into `blocks`: one series' readings of one clock hour, compressed
@@ -8,11 +8,14 @@
 /// store time), and in the same transaction adds to the hourly rollups (`rollup_1h`, which
 /// outlive raw blocks under retention) and the per-series summaries in `series`, deletes the
 /// head rows and moves `compacted_through`. Queries merge blocks with the head (in memory,
-/// ``StoreHead``). `batches` is the exactly-once ledger. `series_keys` maps each edge dictionary's keys
+/// ``StoreHead``). `batches` is the exactly-once ledger: the batch's key (`spool` 0 for edges
+/// before spool ids) with the hash of its readings (``Readings/Batch/contentHash``; NULL for keys
+/// stored before schema 4), so a key that comes again with other readings is refused, not
+/// answered `duplicate`. `series_keys` maps each edge dictionary's keys
 /// (``Readings/Batch/dictionary``) to series ids, written with the batch that defined them. Head ids never repeat (AUTOINCREMENT):
 /// `compacted_through` compares them with ids compacted before, even once the table was empty.
 enum SQLiteStoreSchema {
-    static let version: Int64 = 3
+    static let version: Int64 = 4
 
     static let statements = """
         CREATE TABLE IF NOT EXISTS meta(
@@ -58,10 +61,12 @@ enum SQLiteStoreSchema {
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS batches(
             edge TEXT NOT NULL,
+            spool INTEGER NOT NULL,
             seq INTEGER NOT NULL,
             received_at INTEGER NOT NULL,
             readings INTEGER NOT NULL,
-            PRIMARY KEY(edge, seq)
+            hash INTEGER,
+            PRIMARY KEY(edge, spool, seq)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS series_keys(
             edge TEXT NOT NULL,
@@ -98,6 +103,18 @@ enum SQLiteStoreSchema {
         2: """
             DROP INDEX IF EXISTS blocks_series_hour;
             ALTER TABLE blocks RENAME TO blocks_v2;
+            """,
+        // 4: batch keys gain the spool id (0 for every key stored before: those edges send none)
+        // and the readings' hash.
+        3: """
+            CREATE TABLE batches_v4(
+                edge TEXT NOT NULL, spool INTEGER NOT NULL, seq INTEGER NOT NULL,
+                received_at INTEGER NOT NULL, readings INTEGER NOT NULL, hash INTEGER,
+                PRIMARY KEY(edge, spool, seq)
+            ) WITHOUT ROWID;
+            INSERT INTO batches_v4(edge, spool, seq, received_at, readings) SELECT edge, 0, seq, received_at, readings FROM batches;
+            DROP TABLE batches;
+            ALTER TABLE batches_v4 RENAME TO batches;
             """,
     ]
 

@@ -13,13 +13,19 @@ extension SQLiteStoreWriter {
         var row = HeadRow()
         let storedAtMillis = WallClock.millis()
         let outcome = try db.connection.transaction { () throws -> (IngestOutcome, Int64) in
+            let hash = batch.contentHash
             try db.insertBatch.bind(batch.edge, at: 1)
-            try db.insertBatch.bind(batch.seq, at: 2)
-            try db.insertBatch.bind(receivedAtMillis, at: 3)
-            try db.insertBatch.bind(batch.count, at: 4)
+            try db.insertBatch.bind(batch.spool ?? 0, at: 2)
+            try db.insertBatch.bind(batch.seq, at: 3)
+            try db.insertBatch.bind(receivedAtMillis, at: 4)
+            try db.insertBatch.bind(batch.count, at: 5)
+            try db.insertBatch.bind(hash, at: 6)
             // Reset even when step throws: a statement left mid-run refuses new bindings.
             let isNew = try { defer { db.insertBatch.reset() }; return try db.insertBatch.step() }()
-            guard isNew else { return (.duplicate, 0) }
+            guard isNew else {
+                try checkSameReadings(batch, hash: hash, db: db)
+                return (.duplicate, 0)
+            }
 
             if let dictionary = batch.dictionary {
                 let name = DictionaryName(edge: batch.edge, dictionary: dictionary)
@@ -67,6 +73,18 @@ extension SQLiteStoreWriter {
         if let (name, map) = keysAdded { dictionaries[name] = map }
         if case .stored = outcome.0 { head.add(headID: outcome.1, storedAt: storedAtMillis, row) }
         return outcome.0
+    }
+
+    /// A repeated key is a duplicate only when its readings are the ones stored under it (or
+    /// the key predates the hash); otherwise it is another batch with a colliding key.
+    private func checkSameReadings(_ batch: Batch, hash: Int64, db: Open) throws {
+        let select = db.selectBatchHash
+        try select.bind(batch.edge, at: 1)
+        try select.bind(batch.spool ?? 0, at: 2)
+        try select.bind(batch.seq, at: 3)
+        defer { select.reset() }
+        guard try select.step(), !select.isNull(at: 0) else { return }
+        guard select.int64(at: 0) == hash else { throw ReadingStoreError.conflict(batch) }
     }
 
     /// An edge dictionary as stored (committed rows only), kept in memory until the edge uses another.

@@ -12,6 +12,7 @@ actor SQLiteStoreWriter {
     final class Open {
         let connection: SQLiteConnection
         let insertBatch: SQLiteStatement
+        let selectBatchHash: SQLiteStatement
         let insertSeries: SQLiteStatement
         let insertHead: SQLiteStatement
         let insertBlock: SQLiteStatement
@@ -57,8 +58,11 @@ actor SQLiteStoreWriter {
             }
             // RETURNING yields a row only when the key is new: the duplicate check and the
             // claim of the key are one statement inside the ingest transaction.
-            insertBatch = try db.prepare(
-                "INSERT INTO batches(edge, seq, received_at, readings) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING RETURNING 1")
+            insertBatch = try db.prepare("""
+                INSERT INTO batches(edge, spool, seq, received_at, readings, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                ON CONFLICT DO NOTHING RETURNING 1
+                """)
+            selectBatchHash = try db.prepare("SELECT hash FROM batches WHERE edge = ?1 AND spool = ?2 AND seq = ?3")
             insertSeries = try db.prepare(
                 "INSERT INTO series(site, line, device, sensor, unit) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id")
             insertHead = try db.prepare("INSERT INTO head(stored_at, count, data) VALUES (?1, ?2, ?3) RETURNING id")

@@ -1,3 +1,5 @@
+public import Readings
+
 /// A store operation that failed, with what was being done.
 ///
 /// `description` is safe for logs: it names the operation and the offending key or value kind,
@@ -13,6 +15,10 @@ public struct ReadingStoreError: Error, CustomStringConvertible, Sendable, Equat
         /// A dictionary batch uses series keys this store does not know (it lost the edge's
         /// dictionary, e.g. restored from a backup, or never had it): send them defined (HTTP 409).
         public static let unknownSeries = Code("unknown series")
+        /// The batch's key `(edge, spool, seq)` was stored before with other readings: two spools
+        /// share an id, or an edge of an older version restarted its numbering (HTTP 409).
+        /// Nothing is stored; the edge keeps the batch.
+        public static let batchConflict = Code("batch conflict")
         /// The query asks for something impossible (a step ≤ 0, an unknown series).
         public static let invalidQuery = Code("invalid query")
         /// The store's configuration (a database URL, a path) cannot work.
@@ -37,4 +43,13 @@ public struct ReadingStoreError: Error, CustomStringConvertible, Sendable, Equat
     }
 
     public var description: String { "\(code): \(message)" }
+}
+
+extension ReadingStoreError {
+    /// ``Code/batchConflict`` for `batch`, naming its key.
+    public static func conflict(_ batch: Batch) -> ReadingStoreError {
+        ReadingStoreError(
+            .batchConflict,
+            "batch \(batch.idempotencyKey) was stored before with other readings: nothing stored (two spools share an id, or an edge that sends no spool id restarted its numbering)")
+    }
 }

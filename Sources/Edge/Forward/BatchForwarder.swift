@@ -7,7 +7,7 @@ import Spool
 import Webhooks
 
 /// The batch lane: sends sealed batches from the spool to the core (`POST /api/v1/batches`,
-/// gzip, `Idempotency-Key: <edge>:<seq>`), several in flight, and deletes each from the spool
+/// gzip, `Idempotency-Key: <edge>:<spool>:<seq>`), several in flight, and deletes each from the spool
 /// only after the core acknowledged it (2xx). At-least-once sending; the core stores once.
 ///
 /// The decisions are ``BatchWindow``'s; this shell lists batches, compresses each once, runs the
@@ -143,7 +143,7 @@ final class BatchForwarder: Sendable {
                 continue
             }
             let path = "/api/v1/batches"
-            let key = "\(settings.edgeID):\(seq)"
+            let key = Batch.idempotencyKey(edge: settings.edgeID, spool: send.batch.spool, seq: seq)
             group.addTask { [client = loop.client, continuation] in
                 let outcome = await client.post(
                     path: path, urlIndex: send.ticket.url, body: body, gzipped: true, idempotencyKey: key,

@@ -59,4 +59,26 @@ struct FailoverIntegrationTests {
         #expect(await edge.stop() == 0)
         #expect(await core.stop() == 0)
     }
+
+    @Test("the edge's spool deleted and the edge restarted under load: the new spool's batches are stored, not taken for duplicates; only what the deleted spool held is lost")
+    func spoolDeletedUnderLoad() async throws {
+        let (broker, core, edge, sim) = try await Self.underLoad()
+        defer { withExtendedLifetime(broker) {} }
+        #expect(await edge.stop() == 0)
+        // What the operator throws away: readings the old spool had not forwarded yet.
+        let discarded = try #require(try edge.spoolStats()).readings
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: edge.spoolPath + suffix) }
+        // The broker kept the session's messages meanwhile; the new spool numbers batches from 1 again.
+        try await edge.start()
+        let status = await sim.finish(timeout: .seconds(150))
+
+        let result = try sim.core()
+        print("spool deleted under load: \(result["stored"] ?? "?")/\(result["sent"] ?? "?") stored, lost \(result["lost"] ?? "?") (the deleted spool held \(discarded) unsent), duplicated \(result["duplicated"] ?? "?"); core answered duplicate to \(Int(core.metric("haetae_core_batches_total", labels: #"result="duplicate""#) ?? 0)) batches")
+        #expect(result["lost"] as? Int == Int(discarded), "\(sim.process.output())")
+        #expect(result["duplicated"] as? Int == 0)
+        #expect(core.metric("haetae_core_batches_total", labels: #"result="duplicate""#) ?? 0 == 0)
+        #expect(status == 0 || discarded > 0, "\(sim.process.output())")
+        #expect(await edge.stop() == 0)
+        #expect(await core.stop() == 0)
+    }
 }

@@ -10,7 +10,7 @@ import TestSupport
 /// A stand-in for haetae-core's ingest API, honest to the batch contract (DESIGN §3.4, §3.5):
 /// a real HTTP server (Hummingbird) on a loopback port that checks the bearer token (401),
 /// gunzips, decodes with `BatchCodec.decode` (400 when it cannot), checks the
-/// `Idempotency-Key`, stores each (edge, seq) once and answers 200 to a repeat. Batches that
+/// `Idempotency-Key`, stores each (edge, spool, seq) once and answers 200 to a repeat. Batches that
 /// name series by the edge's dictionary are resolved with ``SeriesDictionary`` (kept per edge
 /// and dictionary; 409 for unknown keys, as the core answers) and stored inline. Alerts
 /// (`POST /api/v1/alerts`) are stored once by (edge, alert_id, notification, at).
@@ -169,7 +169,7 @@ final class TestCore: Sendable {
         } catch {
             return bad("not a batch: \(error)")
         }
-        let key = "\(batch.edge):\(batch.seq)"
+        let key = batch.idempotencyKey
         guard request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value == key else {
             return bad("Idempotency-Key does not match the batch (\(key))")
         }
