@@ -122,9 +122,10 @@ public struct ConfigReader {
         }
     }
 
-    public mutating func bytes(_ key: String, default defaultValue: Int64, minimum: Int64 = 0) throws(ConfigError) -> Int64 {
-        try value(key, default: defaultValue, expected: "a size like 65536, 64KiB, 512MiB, 1GiB (at least \(minimum) bytes)") {
-            ConfigUnits.bytes($0).flatMap { $0 >= minimum ? $0 : nil }
+    public mutating func bytes(_ key: String, default defaultValue: Int64, minimum: Int64 = 0, maximum: Int64 = .max) throws(ConfigError) -> Int64 {
+        let bound = maximum == .max ? "at least \(minimum) bytes" : "\(minimum) to \(maximum) bytes"
+        return try value(key, default: defaultValue, expected: "a size like 65536, 64KiB, 512MiB, 1GiB (\(bound))") {
+            ConfigUnits.bytes($0).flatMap { (minimum...maximum).contains($0) ? $0 : nil }
         }
     }
 

@@ -37,21 +37,22 @@ public enum EdgeRuntime {
         let queue = HandoffQueue(capacity: 8, bufferCapacity: handoffReadings + 256)
 
         // Alerts: durable state and webhook outbox in their own file, delivered by the dispatcher.
-        let alertStore = try AlertStore(path: configuration.alerts.path)
+        let alertStore = try AlertStore(path: configuration.alerts.path, reserve: configuration.alerts.reserveBytes)
         let receivers = try configuration.webhooks.map { webhook in
             WebhookReceiver(
                 name: webhook.name, url: webhook.url, secret: try WebhookSecret(parsing: webhook.secret),
                 timeout: webhook.timeout, maxAge: webhook.maxAge)
         }
         let dispatcher = receivers.isEmpty ? nil : WebhookDispatcher(
-            outbox: try WebhookOutbox(path: configuration.alerts.path, synchronous: .normal), receivers: receivers,
+            outbox: try WebhookOutbox(path: configuration.alerts.path), receivers: receivers,
             configuration: WebhookDispatcherConfiguration(
                 userAgent: "haetae-edge/\(HaetaeVersion.current)", retention: configuration.alerts.historyRetention),
             logger: logger, metricsFactory: factory)
         let alertRecorded = WakeSignal()
         let alerts = try AlertService(
             store: alertStore, dispatcher: dispatcher, edge: configuration.edge.id, metrics: metrics, logger: logger,
-            recorded: alertRecorded, forwardsToCore: configuration.forward != nil, logRetention: configuration.alerts.historyRetention)
+            recorded: alertRecorded, forwardsToCore: configuration.forward != nil, logRetention: configuration.alerts.historyRetention,
+            site: configuration.edge.site, systemReceivers: configuration.webhooks.map(\.name))
 
         // Forwarding to the core: off without a `forward:` section.
         let forwarder = configuration.forward.map { settings in
@@ -83,7 +84,8 @@ public enum EdgeRuntime {
         let writer = SpoolWriter(
             spool: spool, queue: queue, metrics: metrics, health: health, logger: logger,
             commitInterval: configuration.ingest.commitInterval,
-            onSealed: { [batches = forwarder?.batches] in batches?.notifySealed() })
+            onSealed: { [batches = forwarder?.batches] in batches?.notifySealed() },
+            onStorageFault: { [alerts] failing, detail in alerts.system(.spoolStorage, firing: failing, detail: detail) })
         let client = try MQTTClient(configuration: configuration.mqtt, logger: logger)
         ruleStage?.client = client  // stop commands go out on the ingest connection, from its thread
 

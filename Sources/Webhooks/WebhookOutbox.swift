@@ -37,6 +37,9 @@ public final class WebhookOutbox {
     private let selectOne: SQLiteStatement
     private let nextDue: SQLiteStatement
 
+    /// WAL pages after which each connection to an alert file checkpoints (256 KiB at 4 KiB pages).
+    public static let walAutocheckpointPages = 64
+
     /// Opens (creating if needed) the outbox at `path`; its directory is created too.
     /// - Parameter synchronous: `.full` by default: alerts are few, and each should survive power loss.
     public init(path: String, synchronous: Synchronous = .full) throws {
@@ -49,6 +52,9 @@ public final class WebhookOutbox {
         self.database = database
         try database.execute("PRAGMA journal_mode=WAL")
         try database.execute("PRAGMA synchronous=\(synchronous == .full ? "FULL" : "NORMAL")")
+        // Checkpoint small and often: the edge keeps space reserved inside this file and its
+        // WAL (`alerts.reserve`), which is only reused if the WAL restarts before outgrowing it.
+        try database.execute("PRAGMA wal_autocheckpoint=\(Self.walAutocheckpointPages)")
         try database.execute(WebhookOutboxSchema.statements)
         try database.execute("PRAGMA user_version=\(WebhookOutboxSchema.version)")
 

@@ -27,13 +27,14 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
     ///   - webhooks: receivers written as `webhooks:`.
     init(
         brokerPort: Int, clientID: String = "haetae-test-\(UUID().uuidString.prefix(6))", topics: [String] = ["factory/#"],
-        mqtt: String = "", spool: String = "",
+        mqtt: String = "", spool: String = "", spoolFile: String? = nil,
         rules: String? = nil, rulesSettings: [String] = ["watch_interval: 200ms"], webhooks: [Webhook] = [], extra: String = ""
     ) throws {
         directory = try TemporaryDirectory(prefix: "haetae-edge")
         configPath = directory.file("edge.yaml")
         httpPort = FreePort.allocate()
         binary = try BuiltProducts.executable("haetae-edge")
+        spoolPath = spoolFile ?? directory.file("spool.db")
         var sections: [String] = []
         if let rules {
             try rules.write(toFile: directory.file("rules.yaml"), atomically: true, encoding: .utf8)
@@ -62,7 +63,7 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
               reconnect: {initial: 50ms, max: 500ms}
             \(mqtt.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             spool:
-              path: spool.db
+              path: \(spoolPath)
               synchronous: normal
             \(spool.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             http: {listen: "127.0.0.1:\(httpPort)"}
@@ -72,7 +73,8 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    var spoolPath: String { directory.file("spool.db") }
+    /// The spool file (in the edge's directory unless the test put it elsewhere).
+    let spoolPath: String
     /// The rule file (when the edge was given `rules`).
     var rulesPath: String { directory.file("rules.yaml") }
 

@@ -22,7 +22,10 @@ public enum AlertMatcher {
             return (alert.startedAtMillis * 1_000, "timer")
         }
         var seen = Set<String>()
-        let unique = alerts.filter { seen.insert($0.webhookID).inserted }
+        let delivered = alerts.filter { seen.insert($0.webhookID).inserted }
+        // The edge's alerts about itself answer no hazard: reported apart.
+        let system = delivered.filter { $0.rule.hasPrefix("edge:") }
+        let unique = delivered.filter { !$0.rule.hasPrefix("edge:") }
         // The first firing notification of each alert.
         var firing: [String: AlertVerification.Alert] = [:]
         var resolved: [String: Int64] = [:]
@@ -85,10 +88,11 @@ public enum AlertMatcher {
             resolvedAlerts: resolved.count, matchedAlerts: fired.count - falseAlerts.count, falseAlerts: falseAlerts,
             recall: hazards.isEmpty ? 1 : Double(detected) / Double(hazards.count),
             precision: fired.isEmpty ? 1 : Double(fired.count - falseAlerts.count) / Double(fired.count),
-            fired: firedList, webhooksReceived: unique.count, badSignatures: badSignatures, stopCommands: commands.count,
+            fired: firedList, webhooksReceived: delivered.count, badSignatures: badSignatures, stopCommands: commands.count,
             webhookLatency: latency(webhookLatencies), timerWebhookLatency: latency(timerLatencies),
             stopCommandLatency: latency(commandLatencies))
         verification.afterRun = all.count - fired.count
+        verification.systemAlerts = system.map { "\($0.rule) \($0.notification)" }
         return verification
     }
 }

@@ -160,6 +160,9 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
     /// Alerts that started after publishing ended (devices falling silent at the end of a run
     /// trip `absent` rules): neither matched nor false, only counted.
     public var afterRun: Int = 0
+    /// The edge's alerts about itself (rule `edge:…`, e.g. `edge:spool-storage`): not hazards,
+    /// neither matched nor false; their notifications (`rule firing|resolved`), in arrival order.
+    public var systemAlerts: [String] = []
     /// Reading published → firing webhook received, for alerts a reading raised.
     public var webhookLatency: Latency?
     /// Due → firing webhook received, for alerts a timer raised (`for` running out after the
@@ -179,6 +182,7 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
         case badSignatures = "bad_signatures"
         case stopCommands = "stop_commands"
         case afterRun = "after_run"
+        case systemAlerts = "system_alerts"
         case webhookLatency = "publish_to_webhook_ms"
         case timerWebhookLatency = "due_to_webhook_ms"
         case stopCommandLatency = "publish_to_stop_command_ms"

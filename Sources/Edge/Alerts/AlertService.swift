@@ -18,7 +18,21 @@ final class AlertService: Service, Sendable {
         case alert(EdgeAlert)
         /// New rules are live: alerts of rules no longer present are resolved here.
         case rulesReplaced(names: Set<String>, atMillis: Int64)
+        /// Once a second: retry what could not be written.
+        case tick
     }
+
+    /// A notification that could not be recorded yet (the disk is full or failing), kept in
+    /// memory in order and retried every second; what follows it waits behind it.
+    struct Unrecorded: Sendable {
+        var alert: EdgeAlert
+        var body: [UInt8]
+        var receivers: [String]
+    }
+
+    /// Most notifications kept in memory while `alerts.db` cannot be written; beyond it new
+    /// ones are counted in `haetae_alerts_dropped_total` and logged.
+    static let maxUnrecorded = 10_000
 
     let inputs: AsyncStream<Input>
     let continuation: AsyncStream<Input>.Continuation
@@ -36,21 +50,37 @@ final class AlertService: Service, Sendable {
     private let logRetentionMillis: Int64
     private let forwardsToCore: Bool
     private let lastPurgeMillis = Atomic<Int64>(0)
+    private let unrecorded = Mutex<[Unrecorded]>([])
+    /// Set when handing a recorded notification to the outbox failed: retried on the tick.
+    private let enqueueFailed = Atomic<Bool>(false)
+    /// The site and receivers of the edge's own alerts (``SystemAlert``).
+    private let site: String
+    private let systemReceivers: [String]
+    /// Firing system alerts and when they started (the same alert id when they resolve).
+    private let systemFiring: Mutex<[SystemAlert: Int64]>
 
     /// - Parameters:
     ///   - recorded: signalled after each notification is recorded (the forwarder's alert lane).
     ///   - forwardsToCore: whether a forwarder sends the log to the core (then only forwarded rows are purged).
     init(
         store: sending AlertStore, dispatcher: WebhookDispatcher?, edge: String, metrics: EdgeMetrics, logger: Logger,
-        recorded: WakeSignal? = nil, forwardsToCore: Bool = false, logRetention: Duration = .seconds(7 * 86_400)
+        recorded: WakeSignal? = nil, forwardsToCore: Bool = false, logRetention: Duration = .seconds(7 * 86_400),
+        site: String = "", systemReceivers: [String] = []
     ) throws {
+        self.site = site
+        self.systemReceivers = systemReceivers
         self.recorded = recorded
         self.forwardsToCore = forwardsToCore
         logRetentionMillis = logRetention.components.seconds * 1_000
         (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
         var initial: [String: (body: [UInt8], severity: String)] = [:]
-        for row in try store.active() { initial[row.alertID] = (row.body, row.severity) }
+        var system: [SystemAlert: Int64] = [:]
+        for row in try store.active() {
+            initial[row.alertID] = (row.body, row.severity)
+            if let kind = SystemAlert(rawValue: row.alert.rule) { system[kind] = row.alert.sinceMillis }
+        }
         snapshot = Mutex(initial)
+        systemFiring = Mutex(system)
         self.store = Mutex(store)
         self.dispatcher = dispatcher
         self.edge = edge
@@ -58,9 +88,31 @@ final class AlertService: Service, Sendable {
         self.logger = logger
     }
 
-    /// Firing alerts to give back to a new rule engine.
+    /// Firing alerts to give back to a new rule engine (not the edge's own, ``SystemAlert``).
     func activeAlerts() throws -> [ActiveAlert] {
-        try store.withLock { try $0.active().map(\.alert) }
+        try store.withLock { try $0.active().map(\.alert) }.filter { !SystemAlert.isSystem(rule: $0.rule) }
+    }
+
+    /// Fires or resolves one of the edge's own alerts when its state changes; from any thread,
+    /// never blocks. Repeating the current state does nothing.
+    func system(_ kind: SystemAlert, firing: Bool, detail: String) {
+        let now = WallClock.millis()
+        let started: Int64? = systemFiring.withLock { current in
+            switch (current[kind], firing) {
+            case (nil, true):
+                current[kind] = now
+                return now
+            case (let since?, false):
+                current[kind] = nil
+                return since
+            default:
+                return nil
+            }
+        }
+        guard let started else { return }
+        let event = kind.event(
+            firing: firing, edge: edge, site: site, startedAtMillis: started, atMillis: now, detail: detail, receivers: systemReceivers)
+        continuation.yield(.alert(EdgeAlert(event: event, readingTs: nil, seq: nil)))
     }
 
     /// Called on the MQTT thread: never blocks.
@@ -89,14 +141,42 @@ final class AlertService: Service, Sendable {
         for row in leftovers { await enqueue(id: row.id, webhookID: row.webhookID, body: row.body, receivers: row.receivers) }
         updateGauges()
         await withGracefulShutdownHandler {
-            for await input in inputs {
-                switch input {
-                case .alert(let alert): await handle(alert)
-                case .rulesReplaced(let names, let atMillis): await resolveRemoved(keeping: names, atMillis: atMillis)
+            await withDiscardingTaskGroup { group in
+                group.addTask { [continuation] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        if case .terminated = continuation.yield(.tick) { return }
+                    }
                 }
+                for await input in inputs {
+                    switch input {
+                    case .alert(let alert): await handle(alert)
+                    case .rulesReplaced(let names, let atMillis): await resolveRemoved(keeping: names, atMillis: atMillis)
+                    case .tick: await retryUnwritten()
+                    }
+                }
+                group.cancelAll()
             }
         } onGracefulShutdown: { [continuation] in
             continuation.finish()  // what was yielded before is still handled
+        }
+        let left = unrecorded.withLock { $0.count }
+        if left > 0 {
+            logger.error("alert notifications could not be written before shutdown (alerts.db not writable)", metadata: ["count": "\(left)"])
+            metrics.alertsDropped.increment(by: Int64(left))
+        }
+    }
+
+    /// Retries, in order, what could not be recorded or handed to the outbox.
+    private func retryUnwritten() async {
+        while let first = unrecorded.withLock({ $0.first }) {
+            guard await record(first) else { return }
+            unrecorded.withLock { _ = $0.removeFirst() }
+            if unrecorded.withLock({ $0.isEmpty }) { logger.notice("alerts.db writable again: the alert notifications kept in memory are recorded") }
+        }
+        if enqueueFailed.exchange(false, ordering: .relaxed) {
+            let leftovers = (try? store.withLock { try $0.unenqueued() }) ?? []
+            for row in leftovers { await enqueue(id: row.id, webhookID: row.webhookID, body: row.body, receivers: row.receivers) }
         }
     }
 
@@ -105,16 +185,7 @@ final class AlertService: Service, Sendable {
         let body = AlertNotification(alert, edge: edge).encoded()
         var receivers: [String] = []
         for case .webhook(let receiver) in event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
-        let id: Int64
-        do {
-            id = try store.withLock { try $0.record(alert, body: body, receivers: receivers) }
-        } catch {
-            logger.error("cannot record an alert", metadata: ["alert": "\(event.alertID)", "error": "\(error)"])
-            metrics.alertStoreErrors.increment()
-            return
-        }
-        recorded?.signal()
-        purgeLogIfDue()
+        // The in-memory view and the log line come first: they need no disk.
         snapshot.withLock {
             if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = (body, event.severity.rawValue) }
         }
@@ -125,7 +196,39 @@ final class AlertService: Service, Sendable {
             "where": "\(event.site)/\(event.line)/\(event.device)\(event.sensor.isEmpty ? "" : "/" + event.sensor)",
             "value": "\(event.value)", "alert": "\(event.alertID)",
         ])
-        await enqueue(id: id, webhookID: AlertNotification.webhookID(event), body: body, receivers: receivers)
+        let item = Unrecorded(alert: alert, body: body, receivers: receivers)
+        // Behind earlier notifications that are still waiting: order is kept per alert.
+        if unrecorded.withLock({ $0.isEmpty }), await record(item) { return }
+        let kept = unrecorded.withLock { waiting in
+            guard waiting.count < Self.maxUnrecorded else { return false }
+            waiting.append(item)
+            return true
+        }
+        if !kept {
+            metrics.alertsDropped.increment()
+            logger.critical("alert notification dropped: alerts.db is not writable and \(Self.maxUnrecorded) are already waiting in memory",
+                            metadata: ["alert": "\(event.alertID)", "rule": "\(event.rule)"])
+        }
+    }
+
+    /// Records one notification and hands it to the outbox; false (logged, counted) when
+    /// `alerts.db` cannot be written.
+    private func record(_ item: Unrecorded) async -> Bool {
+        let id: Int64
+        do {
+            id = try store.withLock { try $0.record(item.alert, body: item.body, receivers: item.receivers) }
+        } catch {
+            if unrecorded.withLock({ $0.isEmpty }) {
+                logger.error("cannot record an alert: kept in memory and retried every second",
+                             metadata: ["alert": "\(item.alert.event.alertID)", "error": "\(error)"])
+            }
+            metrics.alertStoreErrors.increment()
+            return false
+        }
+        recorded?.signal()
+        purgeLogIfDue()
+        await enqueue(id: id, webhookID: AlertNotification.webhookID(item.alert.event), body: item.body, receivers: item.receivers)
+        return true
     }
 
     /// At most hourly, on a new notification: old rows leave the log so `alerts.db` stays small.
@@ -153,15 +256,18 @@ final class AlertService: Service, Sendable {
             }
             try store.withLock { try $0.markEnqueued(id) }
         } catch {
-            // Left unenqueued in the log: the next start queues it again.
-            logger.error("cannot queue an alert webhook", metadata: ["webhook_id": "\(webhookID)", "error": "\(error)"])
+            // Left unenqueued in the log: queued again on the next tick (or start).
+            logger.error("cannot queue an alert webhook; retried", metadata: ["webhook_id": "\(webhookID)", "error": "\(error)"])
             metrics.alertStoreErrors.increment()
+            enqueueFailed.store(true, ordering: .relaxed)
         }
     }
 
     /// Resolves firing alerts whose rule is gone after a reload, so nothing stays firing forever.
     private func resolveRemoved(keeping names: Set<String>, atMillis: Int64) async {
-        let orphans = ((try? store.withLock { try $0.active() }) ?? []).filter { !names.contains($0.alert.rule) }
+        let orphans = ((try? store.withLock { try $0.active() }) ?? []).filter {
+            !names.contains($0.alert.rule) && !SystemAlert.isSystem(rule: $0.alert.rule)
+        }
         for orphan in orphans {
             guard var notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(orphan.body)) else { continue }
             notification.type = "alert.resolved"

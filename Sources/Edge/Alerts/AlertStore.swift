@@ -1,6 +1,7 @@
 import Foundation
 import Rules
 import SQLite
+import Webhooks
 
 /// The edge's durable alert state (SQLite, WAL), in its own file next to the spool:
 ///
@@ -35,7 +36,8 @@ final class AlertStore {
     let path: String
     let connection: SQLiteConnection
 
-    init(path: String) throws {
+    /// - Parameter reserve: bytes kept allocated in the file and its WAL (see ``reserveSpace(_:)``).
+    init(path: String, reserve: Int = 4 << 20) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -45,6 +47,7 @@ final class AlertStore {
         try connection.execute("""
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=FULL;
+            PRAGMA wal_autocheckpoint=\(WebhookOutbox.walAutocheckpointPages);
             CREATE TABLE IF NOT EXISTS active_alerts(
                 rule TEXT NOT NULL, site TEXT NOT NULL, line TEXT NOT NULL, device TEXT NOT NULL, sensor TEXT NOT NULL,
                 since INTEGER NOT NULL, value REAL, last_notified INTEGER, alert_id TEXT NOT NULL, severity TEXT NOT NULL,
@@ -57,6 +60,28 @@ final class AlertStore {
             CREATE INDEX IF NOT EXISTS alert_log_pending ON alert_log(enqueued) WHERE enqueued = 0;
             CREATE INDEX IF NOT EXISTS alert_log_unforwarded ON alert_log(id) WHERE forwarded = 0;
             """)
+        try reserveSpace(reserve)
+    }
+
+    /// Makes sure `bytes` are allocated to this file and its WAL, so alert state, the webhook
+    /// outbox and the forwarder's marks can still be written when the disk (shared with the
+    /// spool, by default) is full: a blob of that size is written and deleted once, which leaves
+    /// free pages in the database and a WAL of at least that size, both reused rather than grown
+    /// (no auto-vacuum; the WAL is never truncated, `journal_size_limit` is -1 on every
+    /// connection to this file, and every connection checkpoints after 64 pages, so the WAL
+    /// restarts from its beginning long before it would outgrow the reserve). Done at every
+    /// start: closing the last connection removes the WAL.
+    func reserveSpace(_ bytes: Int) throws {
+        guard bytes > 0 else { return }
+        let pageSize = try connection.scalarInt("PRAGMA page_size")
+        let free = try connection.scalarInt("PRAGMA freelist_count") * pageSize
+        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        guard free < bytes || wal < bytes else { return }
+        try connection.transaction {
+            try connection.execute("CREATE TABLE IF NOT EXISTS space_reserve(data BLOB)")
+            try connection.execute("INSERT INTO space_reserve VALUES (zeroblob(\(bytes)))")
+        }
+        try connection.execute("DELETE FROM space_reserve")
     }
 
     /// Records one notification and its effect on the active set; returns the log row id.

@@ -74,6 +74,9 @@ public struct EdgeConfiguration: Sendable {
         public var path: String
         /// Delivered and dead webhook messages are kept this long for inspection.
         public var historyRetention: Duration
+        /// Space kept allocated inside `alerts.db` and its WAL (about twice this on disk), so
+        /// alerts are still recorded and sent when the disk they share with the spool is full.
+        public var reserveBytes: Int = 4 << 20
     }
 
     /// One named webhook receiver (`webhooks.NAME:`).
@@ -192,9 +195,10 @@ extension EdgeConfiguration {
             throw reader.error("rules.path", "cannot read \(path)")
         }
         let spoolDirectory = (spool.path as NSString).deletingLastPathComponent
-        let alerts = AlertSettings(
+        var alerts = AlertSettings(
             path: resolve(try reader.string("alerts.path", default: (spoolDirectory as NSString).appendingPathComponent("alerts.db")), against: baseDirectory),
             historyRetention: try reader.duration("alerts.history_retention", default: .seconds(7 * 86_400), minimum: .seconds(60)))
+        alerts.reserveBytes = Int(try reader.bytes("alerts.reserve", default: 4 << 20, minimum: 0, maximum: 1 << 30))
         let webhooks = try readWebhooks(&reader, baseDirectory: baseDirectory, environment: environment)
         let forward = try readForward(&reader, baseDirectory: baseDirectory, environment: environment)
 

@@ -1,4 +1,5 @@
 import SQLite
+import Webhooks
 
 /// The alert lane's view of `alerts.db`: notifications not yet forwarded to the core, oldest
 /// first, and marking them forwarded. Its own connection (WAL), apart from the alert service's,
@@ -18,6 +19,8 @@ final class AlertForwardLog {
     /// Opens `path`, which ``AlertStore`` has created (with its `alert_log` table).
     init(path: String) throws {
         connection = try SQLiteConnection(path: path, mode: .readWrite)
+        // As every connection to alerts.db: see ``AlertStore/reserveSpace(_:)``.
+        try connection.execute("PRAGMA wal_autocheckpoint=\(WebhookOutbox.walAutocheckpointPages)")
         selectPending = try connection.prepare("SELECT id, body FROM alert_log WHERE forwarded = 0 ORDER BY id LIMIT ?")
         markForwarded = try connection.prepare("UPDATE alert_log SET forwarded = 1 WHERE id = ?")
     }

@@ -22,4 +22,15 @@ public struct Handoff: Sendable {
         columns.isEmpty && messagesReceived == 0 && retainedSkipped == 0 && rejectSamples.isEmpty && columns.newSeries.isEmpty
             && columns.renumbering == nil
     }
+
+    /// Adds what `other`, a later hand-off, counted and announced (not its readings, nor its
+    /// renumbering: the caller handles those).
+    mutating func absorb(_ other: Handoff) {
+        messagesReceived += other.messagesReceived
+        retainedSkipped += other.retainedSkipped
+        rejected.add(other.rejected)
+        rejectSamples.append(contentsOf: other.rejectSamples.prefix(max(0, 32 - rejectSamples.count)))
+        firstMessageAtMillis = firstMessageAtMillis ?? other.firstMessageAtMillis
+        columns.newSeries.append(contentsOf: other.columns.newSeries)
+    }
 }

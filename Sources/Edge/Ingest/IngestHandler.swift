@@ -88,7 +88,9 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     /// Forgets idle series when ``IdleSeriesSweep`` says so; only between hand-offs (the columns
     /// are empty), so no hand-off mixes ids from before and after the renumbering.
     private func forgetIdleSeries() {
-        guard current.isEmpty else { return }
+        // Not while the spool writer fails: the queue may merge shed hand-offs, which cannot
+        // span a renumbering.
+        guard current.isEmpty, !queue.isWriterFailing else { return }
         let now = WallClock.millis()
         guard let cutoff = idleSweep.cutoff(nowMillis: now, table: decoder.seriesTable, refusedForRoom: refusedForRoom) else {
             return
@@ -118,10 +120,25 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     }
 
     private func handOff(nowNanos: UInt64) {
+        countHandoff()
         let next = Handoff(columns: queue.emptyColumns())
         queue.put(current)  // blocks while the writer is behind: backpressure to the broker
         current = next
         lastHandoffNanos = nowNanos
+    }
+
+    /// Counts what this hand-off received, once per hand-off (not per message), here rather
+    /// than after the commit, so the figures stay live while the spool cannot be written.
+    private func countHandoff() {
+        if current.messagesReceived > 0 { metrics.messagesReceived.increment(by: Int64(current.messagesReceived)) }
+        if current.retainedSkipped > 0 { metrics.retainedSkipped.increment(by: Int64(current.retainedSkipped)) }
+        if !current.columns.isEmpty { metrics.readingsAccepted.increment(by: Int64(current.columns.count)) }
+        for (reason, count) in current.rejected.nonZero {
+            metrics.messagesRejected[reason]?.increment(by: Int64(count))
+        }
+        if let first = current.firstMessageAtMillis {
+            metrics.firstMessageTimestamp.record(Double(first) / 1_000)
+        }
     }
 
     private func sample(_ reason: RejectReason, topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) {

@@ -7,8 +7,11 @@ public import Spool
 /// The spool writer thread: takes hand-offs from the receive thread and group-commits them.
 ///
 /// All SQLite work happens here, never on the MQTT thread. A commit that fails (disk full, I/O
-/// error) is retried with the same readings until it succeeds; meanwhile the queue fills and
-/// the receive thread stops reading, so the broker holds the data and nothing is lost silently.
+/// error) is retried with the same readings until it succeeds. Meanwhile the queue fills, and
+/// then sheds the readings of new hand-offs (``HandoffQueue/setWriterFailing(_:)``) rather than
+/// stop the receive thread, which would stop the rules, stop commands and the MQTT keepalive:
+/// every shed reading is counted (`haetae_spool_dropped_total{reason="storage"}`), the edge
+/// raises its `edge:spool-storage` alert, and `/readyz` says why. Ingest resumes by itself.
 public final class SpoolWriter: @unchecked Sendable {  // used by its own thread only, after start
     private let spool: Spool
     private let queue: HandoffQueue
@@ -22,12 +25,17 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
     private var lastFullCheck = ContinuousClock.now
     /// Told after a commit that sealed batches (the forwarder wakes); must not block.
     private let onSealed: @Sendable () -> Void
+    /// Told when commits start failing (true, with the error) and succeed again (false); must not block.
+    private let onStorageFault: @Sendable (_ failing: Bool, _ detail: String) -> Void
+    private var failing = false
 
     public init(
         spool: Spool, queue: HandoffQueue, metrics: EdgeMetrics, health: EdgeHealth, logger: Logger, commitInterval: Duration,
-        onSealed: @escaping @Sendable () -> Void = {}
+        onSealed: @escaping @Sendable () -> Void = {},
+        onStorageFault: @escaping @Sendable (_ failing: Bool, _ detail: String) -> Void = { _, _ in }
     ) {
         self.onSealed = onSealed
+        self.onStorageFault = onStorageFault
         self.spool = spool
         self.queue = queue
         self.metrics = metrics
@@ -50,7 +58,9 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
                 commitOrRetry(tickOnly: false)
             }
             metrics.handoffQueueDepth.record(queue.depth)
+            countShedReadings()
         }
+        countShedReadings()
         logger.info("spool writer stopped; everything accepted is committed",
                     metadata: ["spool_readings": "\(spool.readingCount)"])
     }
@@ -89,9 +99,12 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
                 result = try spool.commit(pending.map(\.columns), rejects: pending.flatMap(\.rejectSamples), nowMillis: now)
             }
             record(result, duration: ContinuousClock.now - started)
-            if !health.snapshot.spoolWritable {
+            if failing {
+                failing = false
+                queue.setWriterFailing(false)
                 health.update { $0.spoolWritable = true; $0.spoolDetail = "" }
-                logger.info("spool writable again")
+                logger.notice("spool writable again: ingest resumes")
+                onStorageFault(false, "")
             }
             retryDelay = .milliseconds(50)
             while let handoff = pending.popLast() {
@@ -100,6 +113,13 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
         } catch {
             metrics.spoolCommitErrors.increment()
             health.update { $0.spoolWritable = false; $0.spoolDetail = "\(error)" }
+            if !failing {
+                failing = true
+                queue.setWriterFailing(true)
+                onStorageFault(true, "\(error)")
+            }
+            countShedReadings()
+            if abandonAtShutdown() { return }
             logger.error("spool commit failed; retrying with the same readings",
                          metadata: ["error": "\(error)", "readings": "\(pending.reduce(0) { $0 + $1.columns.count })",
                                     "retry_in": "\(retryDelay)"])
@@ -108,32 +128,53 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
         }
     }
 
+    /// At shutdown a spool that still cannot be written after ``shutdownPatience`` will not
+    /// take what is pending: it is counted as dropped (storage) and logged, so the process can
+    /// exit instead of retrying for ever. True when it gave up.
+    private func abandonAtShutdown() -> Bool {
+        guard queue.isDraining else { return false }
+        let since = drainFailingSince ?? ContinuousClock.now
+        drainFailingSince = since
+        guard ContinuousClock.now - since >= Self.shutdownPatience else { return false }
+        let lost = pending.reduce(0) { $0 + $1.columns.count }
+        metrics.spoolDroppedStorage.increment(by: Int64(lost))
+        logger.critical("shutting down with the spool still not writable: readings dropped (counted in haetae_spool_dropped_total{reason=\"storage\"})",
+                        metadata: ["readings": "\(lost)"])
+        pending.removeAll()
+        return true
+    }
+
+    /// How long a shutdown keeps retrying a spool that cannot be written.
+    static let shutdownPatience: Duration = .seconds(10)
+    private var drainFailingSince: ContinuousClock.Instant?
+
+    /// Counts the readings the queue shed while commits failed, and logs them (rate-limited).
+    private func countShedReadings() {
+        let dropped = queue.takeDroppedReadings()
+        guard dropped > 0 else { return }
+        metrics.spoolDroppedStorage.increment(by: Int64(dropped))
+        droppedSinceLog += dropped
+        if ContinuousClock.now - droppedLoggedAt >= .seconds(10) {
+            logger.error("spool not writable: readings dropped (counted in haetae_spool_dropped_total{reason=\"storage\"})",
+                         metadata: ["readings": "\(droppedSinceLog)"])
+            droppedSinceLog = 0
+            droppedLoggedAt = ContinuousClock.now
+        }
+    }
+
+    private var droppedSinceLog = 0
+    private var droppedLoggedAt = ContinuousClock.now - .seconds(60)
+
     private func record(_ result: SpoolCommit, duration: Duration) {
-        var received = 0
-        var retained = 0
-        var accepted = 0
-        var rejected = RejectCounts()
+        // Messages, readings accepted and rejects are counted by the receive thread at hand-off.
         var newSeries = 0
         for handoff in pending {
-            received += handoff.messagesReceived
-            retained += handoff.retainedSkipped
-            accepted += handoff.columns.count
-            rejected.add(handoff.rejected)
             newSeries += handoff.columns.newSeries.count
             if let renumbering = handoff.columns.renumbering {
                 newSeries -= renumbering.forgottenCount
                 metrics.seriesForgotten.increment(by: Int64(renumbering.forgottenCount))
             }
             logRejects(handoff)
-            if let first = handoff.firstMessageAtMillis {
-                metrics.firstMessageTimestamp.record(Double(first) / 1_000)
-            }
-        }
-        if received > 0 { metrics.messagesReceived.increment(by: Int64(received)) }
-        if retained > 0 { metrics.retainedSkipped.increment(by: Int64(retained)) }
-        if accepted > 0 { metrics.readingsAccepted.increment(by: Int64(accepted)) }
-        for (reason, count) in rejected.nonZero {
-            metrics.messagesRejected[reason]?.increment(by: Int64(count))
         }
         if newSeries != 0 { seriesCount += newSeries; metrics.series.record(seriesCount) }
         if result.readingsSpooled > 0 {

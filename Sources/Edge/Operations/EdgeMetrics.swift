@@ -11,7 +11,10 @@ public struct EdgeMetrics: Sendable {
     public let retainedSkipped: Counter
     public let readingsSpooled: Counter
     public let batchesSealed: Counter
+    /// Readings deleted by `on_full: drop-oldest` (`reason="max_bytes"`) and readings that could
+    /// not be written at all (`reason="storage"`: disk full or failing).
     public let spoolDropped: Counter
+    public let spoolDroppedStorage: Counter
     public let spoolBytes: Gauge
     public let spoolReadings: Gauge
     public let spoolBatches: Gauge
@@ -38,6 +41,8 @@ public struct EdgeMetrics: Sendable {
     public let alertsFiring: [Severity: Gauge]
     public let alertsPending: Gauge
     public let alertStoreErrors: Counter
+    /// Alert notifications that could not be kept (alerts.db unwritable and the memory bound reached).
+    public let alertsDropped: Counter
     public let mqttActionsSent: Counter
     public let mqttActionErrors: Counter
     /// The forwarder (edge → core): batches and readings the core acknowledged.
@@ -75,7 +80,8 @@ public struct EdgeMetrics: Sendable {
         retainedSkipped = Counter(label: "haetae_messages_retained_skipped_total", factory: factory)
         readingsSpooled = Counter(label: "haetae_readings_spooled_total", factory: factory)
         batchesSealed = Counter(label: "haetae_spool_batches_sealed_total", factory: factory)
-        spoolDropped = Counter(label: "haetae_spool_dropped_total", factory: factory)
+        spoolDropped = Counter(label: "haetae_spool_dropped_total", dimensions: [("reason", "max_bytes")], factory: factory)
+        spoolDroppedStorage = Counter(label: "haetae_spool_dropped_total", dimensions: [("reason", "storage")], factory: factory)
         spoolBytes = Gauge(label: "haetae_spool_bytes", factory: factory)
         spoolReadings = Gauge(label: "haetae_spool_readings", factory: factory)
         spoolBatches = Gauge(label: "haetae_spool_batches", factory: factory)
@@ -111,6 +117,7 @@ public struct EdgeMetrics: Sendable {
         alertsFiring = firing
         alertsPending = Gauge(label: "haetae_alerts_pending", factory: factory)
         alertStoreErrors = Counter(label: "haetae_alert_store_errors_total", factory: factory)
+        alertsDropped = Counter(label: "haetae_alerts_dropped_total", factory: factory)
         mqttActionsSent = Counter(label: "haetae_mqtt_actions_sent_total", factory: factory)
         mqttActionErrors = Counter(label: "haetae_mqtt_action_errors_total", factory: factory)
         forwardBatchesSent = Counter(label: "haetae_forward_batches_sent_total", factory: factory)

@@ -45,8 +45,11 @@ enum OpsServer {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
         }
         router.get("/healthz") { _, _ in
-            // Alive: the process answers. Readiness (MQTT, spool) is /readyz.
-            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+            // Alive: the process answers (always 200: restarting the pod would not free a disk).
+            // A failing spool is named as "degraded"; readiness (MQTT, spool) is /readyz.
+            let snapshot = health.snapshot
+            let body = snapshot.spoolWritable ? "ok\n" : "degraded\n- spool not writable: \(snapshot.spoolDetail)\n"
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.get("/readyz") { _, _ in
             let snapshot = health.snapshot

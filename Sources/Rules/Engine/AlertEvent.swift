@@ -31,4 +31,27 @@ public struct AlertEvent: Sendable, Hashable {
     public var labels: [String: String]
     public var annotations: [String: String]
     public var actions: [RenderedAction]
+
+    public init(
+        kind: Kind, alertID: String, ruleIndex: Int, rule: String, severity: Severity, site: String, line: String,
+        device: String, sensor: String, value: Double, startedAtMillis: Int64, endedAtMillis: Int64?, atMillis: Int64,
+        labels: [String: String], annotations: [String: String], actions: [RenderedAction]
+    ) {
+        self.kind = kind
+        self.alertID = alertID
+        self.ruleIndex = ruleIndex
+        self.rule = rule
+        self.severity = severity
+        self.site = site
+        self.line = line
+        self.device = device
+        self.sensor = sensor
+        self.value = value
+        self.startedAtMillis = startedAtMillis
+        self.endedAtMillis = endedAtMillis
+        self.atMillis = atMillis
+        self.labels = labels
+        self.annotations = annotations
+        self.actions = actions
+    }
 }

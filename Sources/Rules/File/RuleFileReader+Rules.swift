@@ -43,6 +43,8 @@ extension RuleFileReader {
         if let node = field("name"), let text = string(node, "a rule name") {
             name = text
             if text.isEmpty || Self.isNull(node) { error(at: node, "the rule name is empty") }
+            // The edge's own alerts (a failing spool) are named `edge:…`.
+            if text.hasPrefix("edge:") { error(at: node, "rule names starting with 'edge:' are reserved for the edge's own alerts") }
         } else if field("name") == nil {
             error(at: node, "rule has no 'name'")
         }
