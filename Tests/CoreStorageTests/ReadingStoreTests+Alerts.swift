@@ -58,4 +58,24 @@ extension ReadingStoreTests {
             #expect(try await store.alerts(AlertFilter(status: "resolved")).count == 1)
         }
     }
+
+    @Test("severity order lists critical alerts first, then warnings, each newest first, so a flood of warnings cannot hide a critical one", arguments: StoreBackend.all)
+    func severityFirst(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            var notifications = [Self.alert("crit-old", "firing", at: baseTime + 1)]
+            for index in 0..<50 {
+                var warning = Self.alert("warn-\(index)", "firing", at: baseTime + 100 + Int64(index))
+                warning.severity = "warning"
+                notifications.append(warning)
+            }
+            var info = Self.alert("info", "firing", at: baseTime + 10_000)
+            info.severity = "info"
+            notifications.append(info)
+            _ = try await store.ingest(alerts: notifications)
+            let byTime = try await store.alerts(AlertFilter(status: "firing", limit: 10))
+            #expect(!byTime.contains { $0.alertID == "crit-old" })
+            let bySeverity = try await store.alerts(AlertFilter(status: "firing", limit: 10, severityFirst: true))
+            #expect(bySeverity.map(\.alertID) == ["crit-old"] + (41..<50).reversed().map { "warn-\($0)" })
+        }
+    }
 }

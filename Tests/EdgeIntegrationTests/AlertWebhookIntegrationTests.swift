@@ -226,4 +226,40 @@ struct AlertWebhookIntegrationTests {
         #expect(await edge.stop() == 0, "\(edge.output())")
         await receiver.stop()
     }
+
+    @Test("a rule tripped by 200 devices at once sends 20 alerts and one flood alert, every stop command still goes out, and the flood resolves with its count")
+    func floodIsAggregated() async throws {
+        let broker = try await MosquittoBroker()
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret)
+        let rules = """
+            rules:
+              - name: overpressure
+                match: {sensor: pressure}
+                when: value > 10
+                severity: warning
+                actions:
+                  - webhook: default
+                  - mqtt: {topic: "factory/{site}/{line}/{device}/cmd", payload: '{"cmd":"stop"}', qos: 1}
+            """
+        let edge = try EdgeProcess(
+            brokerPort: broker.port, rules: rules, rulesSettings: ["watch_interval: 200ms", "max_alerts_per_minute: 20"],
+            webhooks: [.init(url: receiver.url, secret: AlertTest.secret)])
+        try await edge.start()
+        // 200 devices, one message each, every value above 10 (publishBulk writes seq.5).
+        try await Publisher.publishBulk(
+            port: broker.port, count: 200, qos: 1, topics: (0..<200).map { "factory/seoul/line1/press-\($0)/pressure" }, firstSeq: 100)
+        #expect(await eventually { edge.metric("haetae_mqtt_actions_sent_total") == 200 }, "\(edge.output().suffix(2_000))")
+        #expect(await eventually { edge.metric("haetae_alerts_suppressed_total") == 180 })
+        #expect(await eventually { receiver.requests().count == 21 })
+        try await Task.sleep(for: .milliseconds(500))
+        let requests = receiver.requests()
+        #expect(requests.count == 21)
+        let floods = requests.filter { ($0.data["labels"] as? [String: String])?["flood"] == "true" }
+        #expect(floods.count == 1)
+        #expect(floods.first?.data["device"] as? String == "")
+        #expect((floods.first?.data["annotations"] as? [String: String])?["summary"]?.contains("alert flood: rule overpressure") == true)
+        // The edge's API lists the 20 alerts and the flood, not 200.
+        #expect(edge.alerts().count == 21)
+        #expect(await edge.stop() == 0)
+    }
 }

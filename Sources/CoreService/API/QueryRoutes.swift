@@ -149,9 +149,11 @@ struct QueryRoutes: Sendable {
             let query = request.uri.queryParameters
             let status = query.get("status")
             if let status, !["firing", "resolved"].contains(status) { throw APIError.badRequest("status: expected firing or resolved") }
+            let order = query.get("order") ?? "time"
+            guard order == "time" || order == "severity" else { throw APIError.badRequest("order: expected time or severity") }
             let filter = AlertFilter(
                 status: status, site: query.get("site"), sinceMillis: try Self.time(query.get("since"), name: "since"),
-                limit: min(max(query.get("limit", as: Int.self) ?? 500, 1), 5_000))
+                limit: min(max(query.get("limit", as: Int.self) ?? 500, 1), 5_000), severityFirst: order == "severity")
             let alerts = try await store.alerts(filter)
             var out = ByteBuffer(string: #"{"alerts":["#)
             for (index, alert) in alerts.enumerated() {

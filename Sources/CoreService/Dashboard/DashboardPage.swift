@@ -190,7 +190,7 @@ function openLineKey(key) { openLine = key; localStorage.setItem("haetae.line", 
 async function refresh() {
   try {
     const [sites, active, recent] = await Promise.all([
-      api("/api/v1/sites"), api("/api/v1/alerts?status=firing"), api("/api/v1/alerts?limit=20")]);
+      api("/api/v1/sites"), api("/api/v1/alerts?status=firing&order=severity"), api("/api/v1/alerts?limit=20")]);
     const severityOf = {}, lineSeverity = {}, lineAlerts = {};
     for (const a of active.alerts) {
       const key = a.site + "/" + a.line + "/" + a.device, lineKey = a.site + "/" + a.line;

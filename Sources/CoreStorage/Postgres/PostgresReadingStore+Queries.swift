@@ -89,7 +89,7 @@ extension PostgresReadingStore {
             WHERE latest = 1
                 AND (\(filter.status)::text IS NULL OR (\(filter.status) = 'resolved') = (notification = 'resolved'))
                 AND (\(filter.sinceMillis)::bigint IS NULL OR at >= \(filter.sinceMillis))
-            ORDER BY at DESC, edge, alert_id
+            ORDER BY CASE WHEN \(filter.severityFirst) THEN (CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) ELSE 0 END, at DESC, edge, alert_id
             LIMIT \(Int64(filter.limit))
             """, logger: logger)
         var result: [AlertRecord] = []

@@ -17,7 +17,7 @@ extension SQLiteStoreReader {
             WHERE latest = 1
                 AND (?2 IS NULL OR (?2 = 'resolved') = (notification = 'resolved'))
                 AND (?3 IS NULL OR at >= ?3)
-            ORDER BY at DESC, edge, alert_id
+            ORDER BY \(filter.severityFirst ? AlertFilter.severityRank + "," : "") at DESC, edge, alert_id
             LIMIT ?4
             """)
         if let site = filter.site { try rows.bind(site, at: 1) } else { try rows.bindNull(at: 1) }

@@ -200,13 +200,20 @@ public struct AlertFilter: Sendable, Equatable {
     public var site: String?
     public var sinceMillis: Int64?
     public var limit: Int
+    /// Critical first, then warning, then the rest, each newest first (instead of newest first):
+    /// what the page asks for, so a flood of warnings never pushes a critical alert off the list.
+    public var severityFirst: Bool
 
-    public init(status: String? = nil, site: String? = nil, sinceMillis: Int64? = nil, limit: Int = 500) {
+    public init(status: String? = nil, site: String? = nil, sinceMillis: Int64? = nil, limit: Int = 500, severityFirst: Bool = false) {
         self.status = status
         self.site = site
         self.sinceMillis = sinceMillis
         self.limit = limit
+        self.severityFirst = severityFirst
     }
+
+    /// The SQL rank of a severity for ``severityFirst`` (the same in both stores).
+    static let severityRank = "CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"
 }
 
 /// Totals for metrics.

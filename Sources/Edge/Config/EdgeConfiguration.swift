@@ -65,6 +65,9 @@ public struct EdgeConfiguration: Sendable {
         public var watchInterval: Duration
         /// How often timers run: `for` promotions, `absent`, `repeat`.
         public var tickInterval: Duration
+        /// Firing notifications one rule may send per minute before they are aggregated into
+        /// one flood alert (0: no limit).
+        public var maxAlertsPerMinute: Int = 60
     }
 
     /// The alert store (`alerts:`): active alerts, the alert log for the core, the webhook outbox.
@@ -187,10 +190,11 @@ extension EdgeConfiguration {
             format: try reader.choice("log.format", default: LogFormat.text))
 
         let rulesPath = try reader.string("rules.path", default: "")
-        let rules = RulesSettings(
+        var rules = RulesSettings(
             path: rulesPath.isEmpty ? nil : resolve(rulesPath, against: baseDirectory),
             watchInterval: try reader.duration("rules.watch_interval", default: .seconds(2), minimum: .milliseconds(100)),
             tickInterval: try reader.duration("rules.tick_interval", default: .milliseconds(5), minimum: .milliseconds(1), maximum: .seconds(10)))
+        rules.maxAlertsPerMinute = try reader.int("rules.max_alerts_per_minute", default: 60, range: 0...1_000_000)
         if let path = rules.path, !FileManager.default.isReadableFile(atPath: path) {
             throw reader.error("rules.path", "cannot read \(path)")
         }

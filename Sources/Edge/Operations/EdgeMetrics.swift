@@ -43,6 +43,8 @@ public struct EdgeMetrics: Sendable {
     public let alertStoreErrors: Counter
     /// Alert notifications that could not be kept (alerts.db unwritable and the memory bound reached).
     public let alertsDropped: Counter
+    /// Notifications not sent because their rule flooded (``AlertFloodGate``).
+    public let alertsSuppressed: Counter
     public let mqttActionsSent: Counter
     public let mqttActionErrors: Counter
     /// The forwarder (edge → core): batches and readings the core acknowledged.
@@ -118,6 +120,7 @@ public struct EdgeMetrics: Sendable {
         alertsPending = Gauge(label: "haetae_alerts_pending", factory: factory)
         alertStoreErrors = Counter(label: "haetae_alert_store_errors_total", factory: factory)
         alertsDropped = Counter(label: "haetae_alerts_dropped_total", factory: factory)
+        alertsSuppressed = Counter(label: "haetae_alerts_suppressed_total", factory: factory)
         mqttActionsSent = Counter(label: "haetae_mqtt_actions_sent_total", factory: factory)
         mqttActionErrors = Counter(label: "haetae_mqtt_action_errors_total", factory: factory)
         forwardBatchesSent = Counter(label: "haetae_forward_batches_sent_total", factory: factory)

@@ -24,8 +24,15 @@ final class RuleStage {
     private var reportedEvaluations = 0
     private var messagesUntilSample = 0
     private var lastPendingGaugeMillis: Int64 = 0
+    private var floodGate: AlertFloodGate
 
-    init(rules: RuleSet, restoring active: [ActiveAlert], updates: RuleUpdateSlot, alerts: AlertService, metrics: EdgeMetrics, tickInterval: Duration) {
+    /// - Parameter maxAlertsPerMinute: firing notifications one rule may send per minute before
+    ///   ``AlertFloodGate`` aggregates them (0: no limit).
+    init(
+        rules: RuleSet, restoring active: [ActiveAlert], updates: RuleUpdateSlot, alerts: AlertService, metrics: EdgeMetrics,
+        tickInterval: Duration, maxAlertsPerMinute: Int = 60
+    ) {
+        floodGate = AlertFloodGate(maxPerMinute: maxAlertsPerMinute)
         engine = RuleEngine(rules: rules)
         engine.restore(active)
         self.updates = updates
@@ -70,6 +77,9 @@ final class RuleStage {
         lastTickMillis = nowMillis
         engine.advance(toMillis: nowMillis, into: &events)
         if !events.isEmpty { dispatch(readingTs: nil, seq: nil) }
+        if floodGate.isFlooding {
+            for ended in floodGate.advance(toMillis: nowMillis) { alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil)) }
+        }
         let evaluations = engine.evaluations
         if evaluations > reportedEvaluations {
             metrics.ruleEvaluations.increment(by: Int64(evaluations - reportedEvaluations))
@@ -107,12 +117,21 @@ final class RuleStage {
 
     private func dispatch(readingTs: Int64?, seq: Int64?) {
         for event in events {
+            // Stop commands go out whatever the flood gate decides about the notification.
             if event.kind == .firing {
                 for case .mqtt(let topic, let payload, let qos) in event.actions {
                     publish(topic: topic, payload: payload, qos: qos)
                 }
             }
-            alerts.submit(EdgeAlert(event: event, readingTs: readingTs, seq: seq))
+            switch floodGate.admit(event, nowMillis: event.atMillis) {
+            case .pass:
+                alerts.submit(EdgeAlert(event: event, readingTs: readingTs, seq: seq))
+            case .suppress:
+                metrics.alertsSuppressed.increment()
+            case .suppressAndRaise(let flood):
+                metrics.alertsSuppressed.increment()
+                alerts.submit(EdgeAlert(event: flood, readingTs: readingTs, seq: seq))
+            }
         }
         events.removeAll(keepingCapacity: true)
     }

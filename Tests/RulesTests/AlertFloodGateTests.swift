@@ -1,0 +1,56 @@
+import Rules
+import Testing
+
+@Suite("AlertFloodGate")
+struct AlertFloodGateTests {
+    func event(_ kind: AlertEvent.Kind, rule: String = "silent", device: Int, at: Int64) -> AlertEvent {
+        AlertEvent(
+            kind: kind, alertID: "\(rule)-\(device)", ruleIndex: 0, rule: rule, severity: .warning, site: "seoul", line: "l1",
+            device: "d\(device)", sensor: "t", value: 1, startedAtMillis: at, endedAtMillis: kind == .resolved ? at : nil, atMillis: at,
+            labels: [:], annotations: [:], actions: [.webhook(receiver: "default"), .mqtt(topic: "x/cmd", payload: "{}", qos: 1)])
+    }
+
+    @Test("up to the limit per minute every notification passes; past it one flood alert is raised and the rest are counted, not sent")
+    func floodBecomesOneAlert() throws {
+        var gate = AlertFloodGate(maxPerMinute: 3)
+        var decisions: [AlertFloodGate.Decision] = []
+        for device in 0..<1_000 { decisions.append(gate.admit(event(.firing, device: device, at: 1_000 + Int64(device)), nowMillis: 1_000 + Int64(device))) }
+        #expect(decisions.prefix(3).allSatisfy { $0 == .pass })
+        guard case .suppressAndRaise(let flood) = decisions[3] else { Issue.record("no flood alert: \(decisions[3])"); return }
+        #expect(decisions.dropFirst(4).allSatisfy { $0 == .suppress })
+        #expect(gate.suppressedTotal == 997)
+        #expect(flood.rule == "silent" && flood.kind == .firing && flood.device == "" && flood.site == "seoul")
+        #expect(flood.labels["flood"] == "true")
+        #expect(flood.actions == [.webhook(receiver: "default")], "the flood alert itself sends no stop command")
+        // Another rule is not affected.
+        #expect(gate.admit(event(.firing, rule: "overheat", device: 1, at: 2_000), nowMillis: 2_000) == .pass)
+        // A suppressed alert's resolve is suppressed; a sent one's resolve is sent.
+        #expect(gate.admit(event(.resolved, device: 500, at: 3_000), nowMillis: 3_000) == .suppress)
+        #expect(gate.admit(event(.resolved, device: 1, at: 3_000), nowMillis: 3_000) == .pass)
+        #expect(gate.admit(event(.repeat, device: 600, at: 3_000), nowMillis: 3_000) == .suppress)
+    }
+
+    @Test("the flood alert resolves with the count once a whole minute passes within the limit")
+    func floodEnds() throws {
+        var gate = AlertFloodGate(maxPerMinute: 2)
+        for device in 0..<10 { _ = gate.admit(event(.firing, device: device, at: 0), nowMillis: 0) }
+        #expect(gate.isFlooding)
+        #expect(gate.advance(toMillis: 30_000).isEmpty)
+        // The next minute is over the limit again: still flooding after it.
+        for device in 10..<15 { _ = gate.admit(event(.firing, device: device, at: 61_000), nowMillis: 61_000) }
+        #expect(gate.advance(toMillis: 100_000).isEmpty)
+        #expect(gate.advance(toMillis: 121_500).isEmpty)  // the over-limit minute ended 500 ms ago: wait for a calm one
+        let ended = gate.advance(toMillis: 181_001)
+        #expect(ended.count == 1)
+        #expect(ended.first?.kind == .resolved && ended.first?.annotations["suppressed"] == "13")
+        #expect(!gate.isFlooding)
+        // Calm again: notifications pass.
+        #expect(gate.admit(event(.firing, device: 99, at: 200_000), nowMillis: 200_000) == .pass)
+    }
+
+    @Test("a limit of 0 turns the gate off")
+    func off() {
+        var gate = AlertFloodGate(maxPerMinute: 0)
+        for device in 0..<500 { #expect(gate.admit(event(.firing, device: device, at: 0), nowMillis: 0) == .pass) }
+    }
+}
