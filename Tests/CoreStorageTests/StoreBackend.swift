@@ -117,11 +117,11 @@ struct CompactingAfterEachBatch: ReadingStore {
     func ingest(alerts: [AlertRecord]) async throws -> Int { try await store.ingest(alerts: alerts) }
     func sites() async throws -> [SiteSummary] { try await store.sites() }
     func series(_ filter: SeriesFilter) async throws -> [SeriesInfo] { try await store.series(filter) }
-    func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point] {
-        try await store.readings(series: series, from: from, to: to, step: step, aggregation: aggregation)
+    func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation, limit: Int) async throws -> ReadingsPage {
+        try await store.readings(series: series, from: from, to: to, step: step, aggregation: aggregation, limit: limit)
     }
-    func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery {
-        try await store.delivery(series: series, from: from, to: to, storedSince: storedSince)
+    func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64, limit: Int) async throws -> Delivery {
+        try await store.delivery(series: series, from: from, to: to, storedSince: storedSince, limit: limit)
     }
     func alerts(_ filter: AlertFilter) async throws -> [AlertRecord] { try await store.alerts(filter) }
     func applyRetention(rawBefore: Int64, rollupBefore: Int64) async throws {

@@ -17,7 +17,21 @@ struct QueryRoutes: Sendable {
     func add(to router: Router<CoreRequestContext>) {
         router.get("/api/v1/sites") { request, context in
             try authorizer.authorizeRead(request, context: context)
-            let sites = try await store.sites()
+            let query = request.uri.queryParameters
+            var limit = Self.maxSeriesPage
+            if let text = query.get("limit") {
+                guard let asked = Int(text), (1...Self.maxSeriesPage).contains(asked) else {
+                    throw APIError.badRequest("limit: expected 1 to \(Self.maxSeriesPage) devices")
+                }
+                limit = asked
+            }
+            var after: SitesPage.DeviceKey?
+            if let cursor = query.get("cursor") {
+                guard let key = SitesPage.decode(cursor) else { throw APIError.badRequest("cursor: not a cursor from a next_cursor of this API") }
+                after = key
+            }
+            let page = SitesPage(try await store.sites(), after: after, limit: limit)
+            let sites = page.sites
             // Written by hand: a plant of 10,000 devices through JSONSerialization is slow.
             var out: [UInt8] = []
             out.append(contentsOf: #"{"sites":["#.utf8)
@@ -45,7 +59,12 @@ struct QueryRoutes: Sendable {
                 }
                 out.append(contentsOf: "]}".utf8)
             }
-            out.append(contentsOf: "]}".utf8)
+            out.append(UInt8(ascii: "]"))
+            if let next = page.nextCursor {
+                out.append(contentsOf: #","next_cursor":"#.utf8)
+                BatchCodec.appendString(next, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
         }
         router.get("/api/v1/series") { request, context in
@@ -117,13 +136,16 @@ struct QueryRoutes: Sendable {
             let aggregationText = query.get("agg") ?? "avg"
             guard let aggregation = Aggregation(rawValue: aggregationText) else { throw APIError.badRequest("agg: expected avg, min, max or last") }
             if let step, (to - from) / step > Int64(Self.maxPoints) { throw APIError.badRequest("step too small: more than \(Self.maxPoints) points") }
-            let points = try await store.readings(series: series, from: from, to: to, step: step, aggregation: aggregation)
+            // Raw points come a page at a time; with a step the bucket count is bounded above.
+            let page = try await store.readings(series: series, from: from, to: to, step: step, aggregation: aggregation, limit: Self.maxPoints)
             var out = ByteBuffer(string: #"{"series":\#(series),"points":["#)
-            for (index, point) in points.enumerated() {
+            for (index, point) in page.points.enumerated() {
                 if index > 0 { out.writeString(",") }
                 out.writeString("[\(point.ts),\(point.value)]")
             }
-            out.writeString("]}")
+            out.writeString("]")
+            if let next = page.nextFrom { out.writeString(#","next_from":\#(next)"#) }
+            out.writeString("}")
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
         }
         router.get("/api/v1/delivery") { request, context in
@@ -134,14 +156,16 @@ struct QueryRoutes: Sendable {
             guard let to = try Self.time(query.get("to"), name: "to") else { throw APIError.badRequest("to: required, epoch milliseconds or RFC 3339") }
             guard from < to else { throw APIError.badRequest("from must be before to") }
             let storedSince = try Self.time(query.get("stored_since"), name: "stored_since") ?? 0
-            let delivery = try await store.delivery(series: series, from: from, to: to, storedSince: storedSince)
+            let delivery = try await store.delivery(series: series, from: from, to: to, storedSince: storedSince, limit: Self.maxPoints)
             var out = ByteBuffer(string: #"{"series":\#(series),"count":\#(delivery.count),"ts":["#)
             Self.writeIntegers(delivery.ts, to: &out)
             out.writeString(#"],"seq":["#)
             Self.writeIntegers(delivery.seq, to: &out)
             out.writeString(#"],"stored_at":["#)
             Self.writeIntegers(delivery.storedAt, to: &out)
-            out.writeString("]}")
+            out.writeString("]")
+            if let next = delivery.nextFrom { out.writeString(#","next_from":\#(next)"#) }
+            out.writeString("}")
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
         }
         router.get("/api/v1/alerts") { request, context in

@@ -176,6 +176,24 @@ async function drawCharts(series) {
   }));
   charts.replaceChildren(...nodes);
 }
+// Every site, line and device, page by page, merged by name.
+async function allSites() {
+  const sites = [], byName = {};
+  let cursor = null;
+  do {
+    const page = await api("/api/v1/sites" + (cursor === null ? "" : "?cursor=" + encodeURIComponent(cursor)));
+    for (const site of page.sites) {
+      let known = byName[site.name];
+      if (!known) { known = byName[site.name] = { name: site.name, last_ts: site.last_ts, lines: [] }; sites.push(known); }
+      for (const line of site.lines) {
+        const same = known.lines.find(l => l.name === line.name);
+        if (same) same.devices = same.devices.concat(line.devices); else known.lines.push(line);
+      }
+    }
+    cursor = page.next_cursor ?? null;
+  } while (cursor !== null);
+  return { sites };
+}
 // Every series of one line, page by page.
 async function lineSeries(site, line) {
   let out = [], after = null;
@@ -190,7 +208,7 @@ function openLineKey(key) { openLine = key; localStorage.setItem("haetae.line", 
 async function refresh() {
   try {
     const [sites, active, recent] = await Promise.all([
-      api("/api/v1/sites"), api("/api/v1/alerts?status=firing&order=severity"), api("/api/v1/alerts?limit=20")]);
+      allSites(), api("/api/v1/alerts?status=firing&order=severity"), api("/api/v1/alerts?limit=20")]);
     const severityOf = {}, lineSeverity = {}, lineAlerts = {};
     for (const a of active.alerts) {
       const key = a.site + "/" + a.line + "/" + a.device, lineKey = a.site + "/" + a.line;

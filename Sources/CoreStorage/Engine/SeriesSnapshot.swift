@@ -18,10 +18,14 @@ struct SeriesSnapshot {
     /// Uncompacted readings, sorted by ts.
     var head = SeriesBlock()
 
-    /// `GET /api/v1/readings`: raw points, or with `step` one aggregated point per bucket.
-    func points(from: Int64, step: Int64?, aggregation: Aggregation, plan: QueryPlan) -> [Point] {
+    /// `GET /api/v1/readings`: a page of at most `limit` raw points, or with `step` one
+    /// aggregated point per bucket.
+    func points(from: Int64, step: Int64?, aggregation: Aggregation, plan: QueryPlan, limit: Int = .max) -> ReadingsPage {
         let raw = rawPoints(in: plan.raw)
-        guard let step else { return raw }
+        guard let step else {
+            let (count, next) = PageCut.cut(raw.map(\.ts), limit: limit)
+            return ReadingsPage(points: count < raw.count ? Array(raw.prefix(count)) : raw, nextFrom: next)
+        }
         var downsampler = Downsampler(origin: from, step: step, aggregation: aggregation)
         if !plan.rollupHours.isEmpty {
             var hours = HourPartials()
@@ -39,7 +43,7 @@ struct SeriesSnapshot {
         for point in raw {
             downsampler.add(ts: point.ts, value: point.value)
         }
-        return downsampler.finish()
+        return ReadingsPage(points: downsampler.finish())
     }
 
     /// Raw points in `range` from blocks and head, ascending by ts; equal ts keep the order they
@@ -63,7 +67,7 @@ struct SeriesSnapshot {
     }
 
     /// `GET /api/v1/delivery`: every reading in `[from, to)` stored at or after `storedSince`.
-    func delivery(from: Int64, to: Int64, storedSince: Int64) -> Delivery {
+    func delivery(from: Int64, to: Int64, storedSince: Int64, limit: Int = .max) -> Delivery {
         var delivery = Delivery()
         for block in blocks + [head] {
             for i in 0..<block.count where block.ts[i] >= from && block.ts[i] < to && block.storedAt[i] >= storedSince {
@@ -73,6 +77,7 @@ struct SeriesSnapshot {
             }
         }
         delivery.sortByTime()
+        delivery.cut(limit: limit)
         return delivery
     }
 }

@@ -61,17 +61,25 @@ extension PostgresReadingStore {
     }
 
     /// The blocks of `series` that may hold readings in `range`, decoded, in storage order.
-    func blocks(_ connection: PostgresConnection, series: Int64, range: Range<Int64>) async throws -> [SeriesBlock] {
+    /// Each block of `series` that may hold readings in `range`, decoded, in storage order;
+    /// with a `budget`, only as far as its page needs.
+    func blocks(_ connection: PostgresConnection, series: Int64, range: Range<Int64>, budget: BlockBudget? = nil) async throws -> [SeriesBlock] {
         guard !range.isEmpty else { return [] }
+        var budget = budget
         let rows = try await connection.query("""
-            SELECT id, data FROM blocks
+            SELECT id, data, hour FROM blocks
             WHERE series_id = \(series) AND hour >= \(TimeMath.hourStart(range.lowerBound)) AND hour < \(range.upperBound)
                 AND max_ts >= \(range.lowerBound) AND min_ts < \(range.upperBound)
             ORDER BY hour, id
             """, logger: logger)
         var out: [SeriesBlock] = []
-        for try await (id, data) in rows.decode((Int64, ByteBuffer).self) {
-            out.append(try data.withUnsafeReadableBytes { try SeriesBlockCodec.decode($0, what: "block \(id) of series \(series)") })
+        for try await (id, data, hour) in rows.decode((Int64, ByteBuffer, Int64).self) {
+            // Rows past the budget are still read off the connection (a query's rows must be
+            // consumed), but not decoded.
+            if let budget, !budget.wants(hour: hour) { continue }
+            let block = try data.withUnsafeReadableBytes { try SeriesBlockCodec.decode($0, what: "block \(id) of series \(series)") }
+            budget?.took(block, hour: hour)
+            out.append(block)
         }
         return out
     }

@@ -13,9 +13,9 @@ extension PostgresReadingStore {
         return head.series(filter)
     }
 
-    public func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point] {
+    public func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation, limit: Int) async throws -> ReadingsPage {
         if let step, step <= 0 { throw ReadingStoreError(.invalidQuery, "step \(step) ms is not positive") }
-        guard from < to else { return [] }
+        guard from < to else { return ReadingsPage(points: []) }
         try checkOpen()
         // The head copy comes before the snapshot, as on SQLite: a compaction that commits in
         // between is seen by the snapshot, and its readings come from blocks, not twice.
@@ -26,7 +26,8 @@ extension PostgresReadingStore {
             var read = SeriesSnapshot()
             read.head = recent?.after(try await self.metaValue(connection, PostgresStoreSchema.MetaKey.compactedThrough) ?? 0)
                 ?? SeriesBlock()
-            read.blocks = try await self.blocks(connection, series: series, range: plan.raw)
+            read.blocks = try await self.blocks(
+                connection, series: series, range: plan.raw, budget: step == nil ? BlockBudget(limit: limit, range: plan.raw) : nil)
             if step != nil && !plan.rollupHours.isEmpty {
                 let rows = try await connection.query("""
                     SELECT hour, count, sum, min, max, last, last_ts FROM rollup_1h
@@ -40,11 +41,11 @@ extension PostgresReadingStore {
                         hour: hour, partial: Downsampler.Partial(count: count, sum: sum, min: min, max: max, last: last), lastTs: lastTs))
                 }
             }
-            return read.points(from: from, step: step, aggregation: aggregation, plan: plan)
+            return read.points(from: from, step: step, aggregation: aggregation, plan: plan, limit: limit)
         }
     }
 
-    public func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery {
+    public func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64, limit: Int) async throws -> Delivery {
         guard from < to else { return Delivery() }
         try checkOpen()
         let recent = head.recent(series)  // before the snapshot, as for readings
@@ -52,8 +53,8 @@ extension PostgresReadingStore {
             var read = SeriesSnapshot()
             read.head = recent?.after(try await self.metaValue(connection, PostgresStoreSchema.MetaKey.compactedThrough) ?? 0)
                 ?? SeriesBlock()
-            read.blocks = try await self.blocks(connection, series: series, range: from..<to)
-            return read.delivery(from: from, to: to, storedSince: storedSince)
+            read.blocks = try await self.blocks(connection, series: series, range: from..<to, budget: BlockBudget(limit: limit, range: from..<to))
+            return read.delivery(from: from, to: to, storedSince: storedSince, limit: limit)
         }
     }
 

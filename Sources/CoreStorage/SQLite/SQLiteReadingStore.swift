@@ -91,13 +91,13 @@ public final class SQLiteReadingStore: ReadingStore {
         head.series(filter)
     }
 
-    public func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point] {
+    public func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation, limit: Int) async throws -> ReadingsPage {
         if let step, step <= 0 { throw ReadingStoreError(.invalidQuery, "step \(step) ms is not positive") }
-        return try await reader.readings(series: series, from: from, to: to, step: step, aggregation: aggregation)
+        return try await reader.readings(series: series, from: from, to: to, step: step, aggregation: aggregation, limit: limit)
     }
 
-    public func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery {
-        try await reader.delivery(series: series, from: from, to: to, storedSince: storedSince)
+    public func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64, limit: Int) async throws -> Delivery {
+        try await reader.delivery(series: series, from: from, to: to, storedSince: storedSince, limit: limit)
     }
 
     public func alerts(_ filter: AlertFilter) async throws -> [AlertRecord] {

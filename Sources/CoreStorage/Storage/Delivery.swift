@@ -10,6 +10,8 @@ public struct Delivery: Sendable, Equatable {
     public var seq: [Int64] = []
     /// When the core stored each reading (epoch ms; 0 for readings stored before it kept this).
     public var storedAt: [Int64] = []
+    /// Where the next page starts (ask again with `from` = this); nil when the range is done.
+    public var nextFrom: Int64?
 
     public init(ts: [Int64] = [], seq: [Int64] = [], storedAt: [Int64] = []) {
         self.ts = ts
@@ -18,6 +20,17 @@ public struct Delivery: Sendable, Equatable {
     }
 
     public var count: Int { ts.count }
+
+    /// Keeps the first rows of a page (see ``PageCut``).
+    mutating func cut(limit: Int) {
+        let (count, next) = PageCut.cut(ts, limit: limit)
+        if count < ts.count {
+            ts.removeSubrange(count...)
+            seq.removeSubrange(count...)
+            storedAt.removeSubrange(count...)
+        }
+        nextFrom = next
+    }
 
     /// Orders the rows by `ts`, keeping the given order among equal timestamps.
     mutating func sortByTime() {

@@ -31,12 +31,15 @@ public protocol ReadingStore: Sendable {
     /// raw-retention horizon from rollups with hour-accurate bucket edges; finer steps and raw
     /// points show only what raw retention kept. An unknown series gives no points.
     /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for `step ≤ 0`.
-    func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point]
+    ///
+    /// Raw points (no `step`) come a page at a time: at most `limit` (see ``ReadingsPage``).
+    func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation, limit: Int) async throws -> ReadingsPage
 
     /// Every raw reading of one series with `ts` in `[from, to)` that the core stored at or after
     /// `storedSince` (epoch ms): its device `seq` and store time, ascending by `ts`. For end-to-end
     /// checks (`haetae-sim --verify-core`); raw retention applies. An unknown series gives none.
-    func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery
+    /// At most `limit` rows; ``Delivery/nextFrom`` says where the next page starts.
+    func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64, limit: Int) async throws -> Delivery
 
     /// Alerts, one per `(edge, alert_id)` as its latest notification, newest first.
     /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for a status other than firing/resolved.
@@ -68,6 +71,31 @@ public enum Aggregation: String, Sendable, CaseIterable {
 }
 
 /// One point of a series.
+/// One page of ``ReadingStore/readings(series:from:to:step:aggregation:limit:)``.
+public struct ReadingsPage: Sendable, Equatable {
+    public var points: [Point]
+    /// Raw points only: where the next page starts (ask again with `from` = this), nil when
+    /// the range is done. Rows of one time stamp are never split between pages.
+    public var nextFrom: Int64?
+
+    public init(points: [Point], nextFrom: Int64? = nil) {
+        self.points = points
+        self.nextFrom = nextFrom
+    }
+}
+
+extension ReadingStore {
+    /// Every point in the range at once (no page limit): for callers that bound the range themselves.
+    public func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point] {
+        try await readings(series: series, from: from, to: to, step: step, aggregation: aggregation, limit: .max).points
+    }
+
+    /// Every delivery row in the range at once (no page limit).
+    public func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64) async throws -> Delivery {
+        try await delivery(series: series, from: from, to: to, storedSince: storedSince, limit: .max)
+    }
+}
+
 public struct Point: Sendable, Equatable {
     public var ts: Int64
     public var value: Double
