@@ -208,7 +208,7 @@ let package = Package(
         .target(name: "TestSupport", exclude: ["Receiver", "WANProxy"], swiftSettings: swiftSettings),
 
         .testTarget(name: "ClocksTests", dependencies: ["Clocks"], swiftSettings: swiftSettings),
-        .testTarget(name: "CoreServiceTests", dependencies: ["CoreService"], swiftSettings: swiftSettings),
+        .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"],
                     resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),

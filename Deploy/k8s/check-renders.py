@@ -147,7 +147,18 @@ def check_site(overlay, docs):
 
 def check_core(overlay, docs, edges):
     auth = secret_data(docs, "haetae-core-auth-") or {}
-    core_tokens = {k: str(v).strip() for k, v in (yaml.safe_load(auth.get("edge-tokens.yaml", "")) or {}).items()}
+    entries = yaml.safe_load(auth.get("edge-tokens.yaml", "")) or {}
+    # Each entry is {token: …, sites: [site]} (an edge may write its own site only) or, the older
+    # form, a bare token (any site): refused here, the shipped manifests must restrict every edge.
+    core_tokens = {}
+    for edge_id, entry in entries.items():
+        if not isinstance(entry, dict):
+            fail(overlay, f"edge-tokens.yaml {edge_id}: give it its sites ({{token: …, sites: [site]}}), not a bare token")
+            continue
+        core_tokens[edge_id] = str(entry.get("token", "")).strip()
+        site = edge_id.split("-")[2] if edge_id.count("-") >= 3 else None
+        if site and entry.get("sites") != [site]:
+            fail(overlay, f"edge-tokens.yaml {edge_id}: sites must be [{site}], got {entry.get('sites')}")
     check_token(overlay, "read-token", auth.get("read-token", ""))
     for edge_id, token in core_tokens.items():
         check_token(overlay, f"edge-tokens.yaml {edge_id}", token)

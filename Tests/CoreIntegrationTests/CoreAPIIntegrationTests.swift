@@ -208,4 +208,42 @@ struct CoreAPIIntegrationTests {
         #expect(rejected.body.contains("alerts[0]"))
         #expect(await core.stop() == 0)
     }
+
+    @Test("an edge token writes only its sites: a batch or alert of another site is 403 and stores nothing; the older token form may write any site; a key past max_series_per_edge is 409 series_quota")
+    func tokenSitesAndSeriesQuota() async throws {
+        let core = try CoreProcess(http: "max_series_per_edge: 1000")
+        try await core.start()
+        let gwangju = Series(site: "gwangju", line: "line1", device: "gas-01", sensor: "ppm", unit: "ppm")
+        let foreign = Batch(edge: "seoul-a", seq: 1, series: [Self.series[0], gwangju], sid: [0, 1], ts: [1_795_000_000_000, 1_795_000_000_000], value: [1, 2], deviceSeq: [-1, -1])
+        let refused = try #require(try core.post(foreign))
+        #expect(refused.status == 403 && refused.body.contains("may not write site gwangju"), "\(refused.body)")
+        // A dictionary batch defining a key of another site is refused the same way.
+        let defined = Batch(edge: "seoul-a", seq: 2, spool: 7, dictionary: 7, definitions: [SeriesDefinition(key: 1, series: gwangju)], sid: [1], ts: [1_795_000_000_000], value: [1], deviceSeq: [-1])
+        #expect(try core.post(defined)?.status == 403)
+        // gwangju-b has the older any-site token.
+        let legacy = Batch(edge: "gwangju-b", seq: 1, series: [Self.series[0], gwangju], sid: [0, 1], ts: [1_795_000_000_000, 1_795_000_000_000], value: [1, 2], deviceSeq: [-1, -1])
+        #expect(try core.post(legacy, token: CoreProcess.tokens["gwangju-b"])?.status == 200)
+        #expect(core.output().contains("edge tokens without a site list") && core.output().contains("gwangju-b"))
+
+        // Alerts: another site is 403.
+        let alert: [String: Any] = [
+            "alert_id": "10a13c6618028b1e", "rule": "gas", "severity": "critical", "status": "firing", "notification": "firing",
+            "site": "gwangju", "line": "line1", "device": "gas-01", "sensor": "ppm", "value": 12.5,
+            "started_at": "2026-11-29T23:21:04.120Z", "labels": [String: String](), "annotations": [String: String](), "edge": "seoul-a",
+            "at": "2026-11-29T23:21:04.120Z",
+        ]
+        let body = try JSONSerialization.data(withJSONObject: ["edge": "seoul-a", "alerts": [alert]])
+        let headers = [("Authorization", "Bearer \(CoreProcess.tokens["seoul-a"]!)"), ("Content-Type", "application/json")]
+        #expect(HTTPRequest.send(port: core.port, path: "/api/v1/alerts", headers: headers, body: Array(body))?.status == 403)
+
+        // Series quota: keys below 1,000 are fine, key 1,000 is not.
+        let inQuota = Batch(edge: "seoul-a", seq: 3, spool: 7, dictionary: 7, definitions: [SeriesDefinition(key: 999, series: Self.series[0])], sid: [999], ts: [1_795_000_000_000], value: [1], deviceSeq: [-1])
+        #expect(try core.post(inQuota)?.status == 200)
+        let overQuota = Batch(edge: "seoul-a", seq: 4, spool: 7, dictionary: 7, definitions: [SeriesDefinition(key: 1_000, series: Self.series[1])], sid: [1_000], ts: [1_795_000_000_000], value: [1], deviceSeq: [-1])
+        let quota = try #require(try core.post(overQuota))
+        #expect(quota.status == 409 && quota.body.contains(#""code":"series_quota""#), "\(quota.body)")
+        let stored = try core.json("/api/v1/series")["series"] as? [[String: Any]] ?? []
+        #expect(stored.count == 2, "only the legacy edge's two series and the in-quota one (the same as one of them)")
+        #expect(await core.stop() == 0)
+    }
 }

@@ -21,8 +21,10 @@ final class CoreProcess: @unchecked Sendable {  // used from one test task at a 
         configPath = directory.file("core.yaml")
         port = FreePort.allocate()
         binary = try BuiltProducts.executable("haetae-core")
-        try Self.tokens.map { "\($0.key): \"\($0.value)\"" }.joined(separator: "\n")
-            .write(toFile: directory.file("edge-tokens.yaml"), atomically: true, encoding: .utf8)
+        // seoul-a and gwangju-a may write their own site; gwangju-b has the older, any-site form.
+        try Self.tokens.sorted { $0.key < $1.key }.map { edge, token in
+            edge == "gwangju-b" ? "\(edge): \"\(token)\"" : "\(edge): {token: \"\(token)\", sites: [\(edge.split(separator: "-")[0])]}"
+        }.joined(separator: "\n").write(toFile: directory.file("edge-tokens.yaml"), atomically: true, encoding: .utf8)
         let config = """
             http:
               listen: "127.0.0.1:\(port)"
@@ -71,7 +73,7 @@ final class CoreProcess: @unchecked Sendable {  // used from one test task at a 
         let json = BatchCodec.encode(batch)
         let body = gzip ? try Gzip.compress(json) : json
         var all: [(String, String)] = [("Content-Type", "application/json")]
-        if !headers.contains(where: { $0.0.lowercased() == "idempotency-key" }) { all.append(("Idempotency-Key", "\(batch.edge):\(batch.seq)")) }
+        if !headers.contains(where: { $0.0.lowercased() == "idempotency-key" }) { all.append(("Idempotency-Key", batch.idempotencyKey)) }
         if gzip { all.append(("Content-Encoding", "gzip")) }
         if let token = token ?? Self.tokens[batch.edge] { all.append(("Authorization", "Bearer \(token)")) }
         return HTTPRequest.send(port: port, path: "/api/v1/batches", headers: all + headers, body: body)

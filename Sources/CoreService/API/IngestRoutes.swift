@@ -55,6 +55,19 @@ struct IngestRoutes: Sendable {
         if let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value, key != batch.idempotencyKey {
             throw APIError.badRequest("Idempotency-Key \(key.prefix(80)) does not match the batch (\(batch.idempotencyKey))")
         }
+        // Series a batch names are checked where they are named: inline, or defined by key (a
+        // key keeps its series for the dictionary's life, so later batches using it passed here).
+        for series in batch.series where !authorizer.edgeTokens.allows(edge: edge, site: series.site) {
+            throw APIError.forbidden("edge \(edge) may not write site \(series.site.prefix(128)) (its sites are listed in the edge token file)")
+        }
+        // Keys are spool series ids, dense from 1: a key past the quota is an edge with too many
+        // series (or a hostile one), and would grow the core's per-edge dictionary.
+        let largest = batch.dictionary == nil ? 0 : max(batch.seriesKeys.max() ?? 0, batch.sid.max() ?? 0)
+        if Int(largest) >= limits.maxSeriesPerEdge {
+            throw APIError.conflict(
+                code: "series_quota",
+                "batch \(batch.idempotencyKey) names series key \(largest): edge \(edge) may have at most \(limits.maxSeriesPerEdge) series (http.max_series_per_edge); nothing stored")
+        }
         let outcome = try await store.ingest(batch, receivedAtMillis: WallClock.millis())
         let json: String
         switch outcome {
@@ -81,7 +94,11 @@ struct IngestRoutes: Sendable {
         guard let items = object["alerts"] as? [[String: Any]] else { throw APIError.badRequest("alerts: expected a list of objects") }
         var records: [AlertRecord] = []
         for (index, item) in items.enumerated() {
-            records.append(try AlertRecordParser.parse(item, edge: edge, index: index))
+            let record = try AlertRecordParser.parse(item, edge: edge, index: index)
+            guard authorizer.edgeTokens.allows(edge: edge, site: record.site) else {
+                throw APIError.forbidden("alerts[\(index)]: edge \(edge) may not write site \(record.site.prefix(128)) (its sites are listed in the edge token file)")
+            }
+            records.append(record)
         }
         let stored = try await store.ingest(alerts: records)
         metrics.alertsStored.increment(by: Int64(stored))

@@ -1,4 +1,5 @@
 import CoreStorage
+import Readings
 public import ConfigFile
 import Foundation
 
@@ -13,6 +14,9 @@ public struct CoreConfiguration: Sendable {
         public var maxDecompressed: Int
         /// Most readings in one batch: 413 beyond.
         public var maxBatchReadings: Int
+        /// Series keys one edge's dictionary may use (a batch naming a larger key gets 409
+        /// `series_quota`); also bounds the core's memory per edge dictionary (8 bytes a key).
+        public var maxSeriesPerEdge: Int = 1_000_000
         /// A connection with no traffic for this long is closed (a client that connects and says
         /// nothing cannot hold a file descriptor for ever).
         public var idleTimeout: Duration = .seconds(60)
@@ -92,12 +96,14 @@ extension CoreConfiguration {
         guard let address = ConfigValues.hostPort(listen) else {
             throw reader.error("http.listen", "expected host:port, e.g. 127.0.0.1:8080 or [::1]:8080, got \"\(listen)\"")
         }
-        let http = HTTP(
+        var http = HTTP(
             host: address.host, port: address.port,
             maxBody: Int(try reader.bytes("http.max_body", default: 16 << 20, minimum: 1_024)),
             maxDecompressed: Int(try reader.bytes("http.max_decompressed", default: 32 << 20, minimum: 1_024)),
             maxBatchReadings: try reader.int("http.max_batch_readings", default: 100_000, range: 1...10_000_000),
             idleTimeout: try reader.duration("http.idle_timeout", default: .seconds(60), minimum: .milliseconds(100), maximum: .seconds(3_600)))
+        http.maxSeriesPerEdge = try reader.int(
+            "http.max_series_per_edge", default: 1_000_000, range: 1...Int(BatchCodec.dictionaryKeyLimit))
 
         let backend = try reader.choice("storage.backend", default: Backend.sqlite)
         let storage = Storage(

@@ -21,6 +21,11 @@ public enum CoreRuntime {
             "listen": "\(configuration.http.host):\(configuration.http.port)", "storage": "\(configuration.storage.backend.rawValue)",
             "edges": "\(configuration.auth.edgeTokens.edges.joined(separator: ","))",
         ])
+        let unrestricted = configuration.auth.edgeTokens.unrestricted
+        if !unrestricted.isEmpty {
+            logger.warning("edge tokens without a site list may write readings and alerts of any site; give each its sites ({token: …, sites: [seoul]})",
+                           metadata: ["edges": "\(unrestricted.joined(separator: ","))"])
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let runner = opened.runner { services.append(.init(service: runner)) }
         services.append(.init(service: RetentionService(store: opened.store, retention: configuration.retention, metrics: metrics, logger: logger)))
