@@ -6,7 +6,7 @@ public enum HTTPRequest {
     /// Sends `method path` with `headers` and `body` to 127.0.0.1:`port`; nil when nothing answers.
     public static func send(
         port: Int, method: String = "POST", path: String, headers: [(String, String)] = [], body: [UInt8] = [],
-        timeoutSeconds: Int = 10
+        timeoutSeconds: Int = 10, host: String = "127.0.0.1"
     ) -> HTTPGet.Response? {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { return nil }
@@ -22,7 +22,7 @@ public enum HTTPRequest {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return nil }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
         if method != "GET" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"

@@ -246,4 +246,20 @@ struct CoreAPIIntegrationTests {
         #expect(stored.count == 2, "only the legacy edge's two series and the in-quota one (the same as one of them)")
         #expect(await core.stop() == 0)
     }
+
+    @Test("without a read token, loopback reads need a loopback Host: a rebound name is 403")
+    func dnsRebinding() async throws {
+        let core = try CoreProcess()
+        try await core.start()
+        for host in ["127.0.0.1", "localhost:\(core.port)", "127.0.0.1:\(core.port)", "[::1]:\(core.port)", "LOCALHOST"] {
+            #expect(HTTPRequest.send(port: core.port, method: "GET", path: "/api/v1/sites", host: host)?.status == 200, "\(host)")
+        }
+        for host in ["evil.example", "evil.example:\(core.port)", "127.0.0.1.evil.example", "localhost.evil:80", "[::2]:1", "127.0.0.1:x"] {
+            let answer = HTTPRequest.send(port: core.port, method: "GET", path: "/api/v1/sites", host: host)
+            #expect(answer?.status == 403 && answer?.body.contains("loopback Host") == true, "\(host): \(answer?.body ?? "")")
+        }
+        // Probes and metrics do not read plant data and stay open.
+        #expect(HTTPRequest.send(port: core.port, method: "GET", path: "/healthz", host: "evil.example")?.status == 200)
+        #expect(await core.stop() == 0)
+    }
 }

@@ -43,4 +43,31 @@ struct CoreIdleConnectionsTests {
         #expect(core.get("/healthz")?.status == 200)
         #expect(await core.stop() == 0)
     }
+
+    @Test("past http.max_connections a new connection waits until one closes; the core never runs out of descriptors")
+    func connectionLimit() async throws {
+        let core = try CoreProcess(http: "max_connections: 16\nidle_timeout: 60s")
+        try await core.start()
+        let script = """
+            import socket, time, urllib.request
+            port = \(core.port)
+            held = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+            time.sleep(0.5)
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1.5).read()
+                print("over-limit answered")
+            except Exception:
+                print("over-limit waited")
+            held.pop().close()
+            began = time.monotonic()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
+            print(f"after-close {time.monotonic() - began:.3f}")
+            """
+        let output = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", script], timeout: .seconds(30))
+        print("connection limit 16: \(output.split(separator: "\n").joined(separator: "; "))")
+        #expect(output.contains("over-limit waited"), "\(output)")
+        #expect(output.contains("after-close"), "\(output)")
+        #expect(core.get("/healthz")?.status == 200)
+        #expect(await core.stop() == 0)
+    }
 }

@@ -23,7 +23,29 @@ struct Authorizer: Sendable {
             }
         } else if !context.isLoopback {
             throw APIError.forbidden("reads are allowed from loopback only (configure auth.read_token_file for remote reads)")
+        } else if !Self.isLoopbackHost(request.head.authority) {
+            // A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) reaches
+            // a local core from the browser; its requests carry that name in Host.
+            throw APIError.forbidden("reads without a token need a loopback Host (localhost, 127.0.0.1, [::1]), not \((request.head.authority ?? "none").prefix(80))")
         }
+    }
+
+    /// Whether a Host header (with or without a port) names this machine's loopback.
+    static func isLoopbackHost(_ authority: String?) -> Bool {
+        guard let authority = authority?.lowercased() else { return false }
+        var host = Substring(authority)
+        if host.hasPrefix("[") {
+            guard let end = host.firstIndex(of: "]") else { return false }
+            let rest = host[host.index(after: end)...]
+            guard rest.isEmpty || (rest.first == ":" && rest.dropFirst().allSatisfy(\.isNumber)) else { return false }
+            host = host[host.index(after: host.startIndex)..<end]
+            return host == "::1"
+        }
+        if let colon = host.firstIndex(of: ":") {
+            guard host[host.index(after: colon)...].allSatisfy(\.isNumber) else { return false }
+            host = host[..<colon]
+        }
+        return host == "localhost" || host == "127.0.0.1"
     }
 
     static func bearer(_ request: Request) -> String? {

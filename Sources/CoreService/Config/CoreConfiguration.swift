@@ -20,6 +20,9 @@ public struct CoreConfiguration: Sendable {
         /// A connection with no traffic for this long is closed (a client that connects and says
         /// nothing cannot hold a file descriptor for ever).
         public var idleTimeout: Duration = .seconds(60)
+        /// Open connections at most; more wait in the listen backlog until one closes, so no
+        /// number of clients can take every file descriptor of the process.
+        public var maxConnections: Int = 4_096
     }
 
     public enum Backend: String, Sendable, CaseIterable {
@@ -102,6 +105,7 @@ extension CoreConfiguration {
             maxDecompressed: Int(try reader.bytes("http.max_decompressed", default: 32 << 20, minimum: 1_024)),
             maxBatchReadings: try reader.int("http.max_batch_readings", default: 100_000, range: 1...10_000_000),
             idleTimeout: try reader.duration("http.idle_timeout", default: .seconds(60), minimum: .milliseconds(100), maximum: .seconds(3_600)))
+        http.maxConnections = try reader.int("http.max_connections", default: 4_096, range: 16...1_000_000)
         http.maxSeriesPerEdge = try reader.int(
             "http.max_series_per_edge", default: 1_000_000, range: 1...Int(BatchCodec.dictionaryKeyLimit))
 

@@ -65,7 +65,9 @@ public enum CoreServer {
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .milliseconds(configuration.http.idleTimeout.milliseconds))),
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "haetae-core"),
+            configuration: .init(
+                address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "haetae-core",
+                availableConnectionsDelegate: .maximum(configuration.http.maxConnections, logger: logger)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.http.port) },
             logger: logger)
     }

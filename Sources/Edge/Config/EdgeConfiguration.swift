@@ -42,6 +42,8 @@ public struct EdgeConfiguration: Sendable {
         /// A connection with no traffic for this long is closed (a client that connects and says
         /// nothing cannot hold a file descriptor for ever).
         public var idleTimeout: Duration = .seconds(60)
+        /// Open connections to the ops port at most (more wait in the listen backlog).
+        public var maxConnections: Int = 256
     }
 
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -184,6 +186,7 @@ extension EdgeConfiguration {
             throw reader.error("http.listen", "expected host:port, e.g. 127.0.0.1:9100 or [::1]:9100, got \"\(listen)\"")
         }
         http.idleTimeout = try reader.duration("http.idle_timeout", default: .seconds(60), minimum: .milliseconds(100), maximum: .seconds(3_600))
+        http.maxConnections = try reader.int("http.max_connections", default: 256, range: 4...100_000)
 
         let log = Log(
             level: try reader.choice("log.level", default: LogLevel.info),

@@ -8,7 +8,7 @@ import Prometheus
 enum OpsServer {
     /// Builds the Hummingbird application (a `Service`; run it in the edge's service group).
     static func application(
-        host: String, port: Int, idleTimeout: Duration = .seconds(60), health: EdgeHealth, registry: PrometheusCollectorRegistry,
+        host: String, port: Int, idleTimeout: Duration = .seconds(60), maxConnections: Int = 256, health: EdgeHealth, registry: PrometheusCollectorRegistry,
         rules: RulesController?, alerts: AlertService, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -66,7 +66,9 @@ enum OpsServer {
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .milliseconds(idleTimeout.milliseconds))),
-            configuration: .init(address: .hostname(host, port: port), serverName: "haetae-edge"),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "haetae-edge",
+                availableConnectionsDelegate: .maximum(maxConnections, logger: logger)),
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? port)
             },
