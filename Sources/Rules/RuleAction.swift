@@ -15,4 +15,8 @@ public enum RuleAction: Sendable, Hashable {
 public enum RenderedAction: Sendable, Hashable {
     case webhook(receiver: String)
     case mqtt(topic: String, payload: String, qos: Int)
+    /// An MQTT action that must not be published: a value put into its topic is not one valid
+    /// topic level (empty, or with `/`, `+`, `#` or NUL), so the topic would be another
+    /// device's, a wildcard, or refused by the broker. `topic` is the template as written.
+    case unpublishable(topic: String, reason: String)
 }

@@ -91,6 +91,33 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
+    /// The template rendered as an MQTT topic: each placeholder's value must be one topic level
+    /// (not empty, no `/`, `+`, `#` or NUL), so a name can neither move the command to another
+    /// device's topic nor turn it into a wildcard.
+    /// - Returns: the topic, or why it cannot be made (naming the placeholder).
+    public func renderTopic(_ values: (Placeholder) -> String) -> Result<String, TopicLevelError> {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let text): out += text
+            case .placeholder(let placeholder):
+                let value = values(placeholder)
+                if let bad = value.unicodeScalars.first(where: { $0 == "/" || $0 == "+" || $0 == "#" || $0 == "\u{0}" }) {
+                    return .failure(TopicLevelError(message: "{\(placeholder.rawValue)} is \"\(value.prefix(64))\", which holds '\(bad == "\u{0}" ? "NUL" : String(bad))': not one topic level"))
+                }
+                if value.isEmpty { return .failure(TopicLevelError(message: "{\(placeholder.rawValue)} is empty: not one topic level")) }
+                out += value
+            }
+        }
+        return .success(out)
+    }
+
+    /// Why ``renderTopic(_:)`` refused.
+    public struct TopicLevelError: Error, Sendable, Hashable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
     /// Whether the template is a JSON text (its placeholders sit in JSON strings or values).
     var isJSON: Bool {
         let visible = source.unicodeScalars.filter { !$0.properties.isWhitespace }

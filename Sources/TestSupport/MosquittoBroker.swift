@@ -130,7 +130,8 @@ public final class MosquittoBroker: Sendable {
         try (lines.joined(separator: "\n") + "\n").write(toFile: configurationPath, atomically: true, encoding: .utf8)
     }
 
-    private func start() async throws {
+    /// Starts (again, after ``stop()``) on the same ports with the same configuration and persistence.
+    public func start() async throws {
         let run = starts.withLock { count in
             count += 1
             return count

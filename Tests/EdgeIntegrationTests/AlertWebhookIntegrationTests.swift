@@ -262,4 +262,42 @@ struct AlertWebhookIntegrationTests {
         #expect(edge.alerts().count == 21)
         #expect(await edge.stop() == 0)
     }
+
+    @Test("a stop command that cannot be published while the broker is down is recorded and retried while its alert fires, and goes out when the broker is back")
+    func failedCommandRetried() async throws {
+        let broker = try await MosquittoBroker()
+        let rules = """
+            rules:
+              - name: overheat
+                match: {sensor: temperature}
+                when: value > 100
+                for: 2s
+                actions:
+                  - mqtt: {topic: "factory/{site}/{line}/{device}/cmd", payload: '{"cmd":"stop"}', qos: 0}
+            """
+        let edge = try EdgeProcess(brokerPort: broker.port, rules: rules)
+        try await edge.start()
+        try await AlertTest.publish(broker, value: 150)
+        #expect(await eventually { (edge.metric("haetae_alerts_pending") ?? 0) == 1 })
+        // The alert fires by its timer while the broker is down: the QoS 0 publish fails.
+        await broker.stop()
+        func commands() -> [[String: Any]] { edge.api("/api/v1/commands")?["commands"] as? [[String: Any]] ?? [] }
+        #expect(await eventually(timeout: .seconds(10)) { commands().contains { ($0["result"] as? String)?.hasPrefix("failed") == true } },
+                "\(commands())")
+        try await Task.sleep(for: .seconds(2))
+        try await broker.start()
+        #expect(await eventually(timeout: .seconds(40)) { commands().contains { $0["result"] as? String == "sent" } }, "\(commands())")
+        let records = commands().reversed()
+        let sent = try #require(records.first { $0["result"] as? String == "sent" })
+        #expect((sent["attempt"] as? Int ?? 0) >= 2)
+        #expect(sent["topic"] as? String == "factory/seoul/line1/furnace-01/cmd")
+        #expect(sent["alert_id"] as? String == records.first?["alert_id"] as? String)
+        #expect(edge.metric("haetae_mqtt_actions_sent_total") == 1)
+        #expect((edge.metric("haetae_mqtt_action_errors_total") ?? 0) >= 1)
+        // Sent once: no more retries.
+        let count = commands().count
+        try await Task.sleep(for: .seconds(3))
+        #expect(commands().count == count)
+        #expect(await edge.stop() == 0)
+    }
 }

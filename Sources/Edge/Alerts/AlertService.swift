@@ -20,6 +20,8 @@ final class AlertService: Service, Sendable {
         case rulesReplaced(names: Set<String>, atMillis: Int64)
         /// Once a second: retry what could not be written.
         case tick
+        /// A rule's MQTT action was published, failed or refused.
+        case command(CommandRecord)
     }
 
     /// A notification that could not be recorded yet (the disk is full or failing), kept in
@@ -120,6 +122,30 @@ final class AlertService: Service, Sendable {
         continuation.yield(.alert(alert))
     }
 
+    /// Called on the MQTT thread: never blocks.
+    func record(command: CommandRecord) {
+        continuation.yield(.command(command))
+    }
+
+    /// The newest command attempts, newest first (for `/api/v1/commands`).
+    func recentCommands(limit: Int) -> [CommandRecord] {
+        (try? store.withLock { try $0.commands(limit: limit) }) ?? []
+    }
+
+    private func recordCommand(_ record: CommandRecord) {
+        let level: Logger.Level = record.result == "sent" ? .info : .error
+        logger.log(level: level, "stop command \(record.result == "sent" ? "sent" : "not sent")", metadata: [
+            "alert": "\(record.alertID)", "rule": "\(record.rule)", "topic": "\(record.topic)", "attempt": "\(record.attempt)",
+            "result": "\(record.result)",
+        ])
+        do {
+            try store.withLock { try $0.record(command: record) }
+        } catch {
+            // The command itself went (or not) already; only its record is missing.
+            metrics.alertStoreErrors.increment()
+        }
+    }
+
     func rulesReplaced(names: Set<String>) {
         continuation.yield(.rulesReplaced(names: names, atMillis: WallClock.millis()))
     }
@@ -153,6 +179,7 @@ final class AlertService: Service, Sendable {
                     case .alert(let alert): await handle(alert)
                     case .rulesReplaced(let names, let atMillis): await resolveRemoved(keeping: names, atMillis: atMillis)
                     case .tick: await retryUnwritten()
+                    case .command(let record): recordCommand(record)
                     }
                 }
                 group.cancelAll()

@@ -59,6 +59,9 @@ final class AlertStore {
                 enqueued INTEGER NOT NULL DEFAULT 0, forwarded INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS alert_log_pending ON alert_log(enqueued) WHERE enqueued = 0;
             CREATE INDEX IF NOT EXISTS alert_log_unforwarded ON alert_log(id) WHERE forwarded = 0;
+            CREATE TABLE IF NOT EXISTS commands(
+                id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, rule TEXT NOT NULL, topic TEXT NOT NULL,
+                payload TEXT NOT NULL, qos INTEGER NOT NULL, attempt INTEGER NOT NULL, at INTEGER NOT NULL, result TEXT NOT NULL);
             """)
         try reserveSpace(reserve)
     }
@@ -166,6 +169,35 @@ final class AlertStore {
         return rows
     }
 
+    /// Records one publish attempt of a rule's MQTT action.
+    func record(command: CommandRecord) throws {
+        let insert = try connection.prepare(
+            "INSERT INTO commands(alert_id, rule, topic, payload, qos, attempt, at, result) VALUES (?,?,?,?,?,?,?,?)")
+        try insert.bind(command.alertID, at: 1)
+        try insert.bind(command.rule, at: 2)
+        try insert.bind(command.topic, at: 3)
+        try insert.bind(command.payload, at: 4)
+        try insert.bind(command.qos, at: 5)
+        try insert.bind(command.attempt, at: 6)
+        try insert.bind(command.atMillis, at: 7)
+        try insert.bind(command.result, at: 8)
+        try insert.run()
+    }
+
+    /// The newest command attempts, newest first.
+    func commands(limit: Int) throws -> [CommandRecord] {
+        let query = try connection.prepare(
+            "SELECT alert_id, rule, topic, payload, qos, attempt, at, result FROM commands ORDER BY id DESC LIMIT ?")
+        try query.bind(limit, at: 1)
+        var out: [CommandRecord] = []
+        while try query.step() {
+            out.append(CommandRecord(
+                alertID: query.string(at: 0), rule: query.string(at: 1), topic: query.string(at: 2), payload: query.string(at: 3),
+                qos: Int(query.int64(at: 4)), attempt: Int(query.int64(at: 5)), atMillis: query.int64(at: 6), result: query.string(at: 7)))
+        }
+        return out
+    }
+
     /// Every firing alert, oldest first.
     func active() throws -> [StoredActive] {
         let query = try connection.prepare("""
@@ -203,7 +235,11 @@ final class AlertStore {
             "DELETE FROM alert_log WHERE created_at < ? AND enqueued = 1\(requireForwarded ? " AND forwarded = 1" : "")")
         try delete.bind(millis, at: 1)
         try delete.run()
-        return connection.changes
+        let purged = connection.changes
+        let commands = try connection.prepare("DELETE FROM commands WHERE at < ?")
+        try commands.bind(millis, at: 1)
+        try commands.run()
+        return purged
     }
 
     private func bindKey(_ statement: SQLiteStatement, rule: String, site: String, line: String, device: String, sensor: String) throws {

@@ -17,6 +17,14 @@ enum OpsServer {
             let status = rules?.status ?? RulesStatus(path: nil, loadedAt: nil, rules: [], reloads: 0, failedReloads: 0, lastError: nil)
             return Self.json(status)
         }
+        router.get("/api/v1/commands") { request, _ in
+            // Every publish attempt of a rule's MQTT action (stop commands), newest first.
+            let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1_000)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let body = (try? encoder.encode(["commands": alerts.recentCommands(limit: limit)])) ?? Data(#"{"commands":[]}"#.utf8)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
         router.get("/api/v1/alerts") { request, _ in
             // Firing alerts by default; `?status=all` lists the newest notifications of any kind.
             let status = request.uri.queryParameters.get("status") ?? "firing"

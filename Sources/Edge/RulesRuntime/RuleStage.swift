@@ -25,6 +25,7 @@ final class RuleStage {
     private var messagesUntilSample = 0
     private var lastPendingGaugeMillis: Int64 = 0
     private var floodGate: AlertFloodGate
+    private var commandRetries = CommandRetries()
 
     /// - Parameter maxAlertsPerMinute: firing notifications one rule may send per minute before
     ///   ``AlertFloodGate`` aggregates them (0: no limit).
@@ -77,6 +78,9 @@ final class RuleStage {
         lastTickMillis = nowMillis
         engine.advance(toMillis: nowMillis, into: &events)
         if !events.isEmpty { dispatch(readingTs: nil, seq: nil) }
+        if let due = commandRetries.nextDueMillis, nowMillis >= due {
+            for command in commandRetries.takeDue(nowMillis: nowMillis) { send(command, nowMillis: nowMillis) }
+        }
         if floodGate.isFlooding {
             for ended in floodGate.advance(toMillis: nowMillis) { alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil)) }
         }
@@ -101,6 +105,7 @@ final class RuleStage {
     /// of rules that are still there (by name), so a reload neither forgets nor re-fires them.
     private func replace(with rules: RuleSet, seriesTable: SeriesTable) {
         rebuild(with: rules, seriesTable: seriesTable)
+        commandRetries.keep(rules: Set(rules.rules.map(\.name)))
         alerts.rulesReplaced(names: Set(rules.rules.map(\.name)))
     }
 
@@ -119,9 +124,23 @@ final class RuleStage {
         for event in events {
             // Stop commands go out whatever the flood gate decides about the notification.
             if event.kind == .firing {
-                for case .mqtt(let topic, let payload, let qos) in event.actions {
-                    publish(topic: topic, payload: payload, qos: qos)
+                for action in event.actions {
+                    switch action {
+                    case .mqtt(let topic, let payload, let qos):
+                        send(CommandRetries.Command(
+                            alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempts: 1,
+                            nextAtMillis: 0), nowMillis: event.atMillis)
+                    case .unpublishable(let topic, let reason):
+                        metrics.mqttActionErrors.increment()
+                        alerts.record(command: CommandRecord(
+                            alertID: event.alertID, rule: event.rule, topic: topic, payload: "", qos: 0, attempt: 1,
+                            atMillis: event.atMillis, result: "refused: \(reason)"))
+                    case .webhook:
+                        break
+                    }
                 }
+            } else if event.kind == .resolved {
+                commandRetries.cancel(alertID: event.alertID)
             }
             switch floodGate.admit(event, nowMillis: event.atMillis) {
             case .pass:
@@ -136,14 +155,21 @@ final class RuleStage {
         events.removeAll(keepingCapacity: true)
     }
 
-    private func publish(topic: String, payload: String, qos: Int) {
-        guard let client else { return }
+    /// Publishes one command, records the attempt, and schedules a retry when it failed.
+    private func send(_ command: CommandRetries.Command, nowMillis: Int64) {
+        var result = "sent"
         do {
-            try client.publish(topic: topic, payload: Array(payload.utf8), qos: qos)
+            guard let client else { throw MQTTError(call: "publish", code: -1, message: "the MQTT client is not running") }
+            try client.publish(topic: command.topic, payload: Array(command.payload.utf8), qos: command.qos)
             metrics.mqttActionsSent.increment()
         } catch {
             // A QoS 0 command while disconnected fails here; QoS ≥ 1 is queued by libmosquitto.
             metrics.mqttActionErrors.increment()
+            commandRetries.failed(command, nowMillis: nowMillis)
+            result = "failed, retried while the alert fires: \(error)"
         }
+        alerts.record(command: CommandRecord(
+            alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
+            attempt: command.attempts, atMillis: nowMillis, result: result))
     }
 }

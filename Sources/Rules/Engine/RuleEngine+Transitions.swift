@@ -81,7 +81,11 @@ extension RuleEngine {
             actions: rule.actions.map { action in
                 switch action {
                 case .webhook(let receiver): .webhook(receiver: receiver)
-                case .mqtt(let topic, let payload, let qos): .mqtt(topic: topic.render(fill), payload: payload.render(fill), qos: qos)
+                case .mqtt(let topic, let payload, let qos):
+                    switch topic.renderTopic(fill) {
+                    case .success(let rendered): .mqtt(topic: rendered, payload: payload.render(fill), qos: qos)
+                    case .failure(let error): .unpublishable(topic: topic.source, reason: error.message)
+                    }
                 }
             })
     }

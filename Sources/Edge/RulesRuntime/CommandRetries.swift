@@ -1,0 +1,59 @@
+import Webhooks
+
+/// Stop commands whose publish failed, retried while their alert fires.
+///
+/// A command that could not be published (the broker connection is down and QoS 0 cannot be
+/// queued, or the client refused it) is tried again after 1 s, 2 s, 4 s … at most 30 s apart,
+/// until it goes out or its alert resolves. Bounded: beyond ``capacity`` the oldest is given up
+/// (counted). Pure: the caller passes the time.
+struct CommandRetries {
+    struct Command: Sendable, Equatable {
+        var alertID: String
+        var rule: String
+        var topic: String
+        var payload: String
+        var qos: Int
+        /// Publishes tried so far (the first one included).
+        var attempts: Int
+        var nextAtMillis: Int64
+    }
+
+    static let capacity = 1_000
+    static let policy = RetryPolicy(initialBackoff: .seconds(1), maximumBackoff: .seconds(30))
+
+    private(set) var pending: [Command] = []
+    /// Commands given up because more than ``capacity`` waited.
+    private(set) var givenUp = 0
+
+    /// The earliest retry, if any.
+    var nextDueMillis: Int64? { pending.map(\.nextAtMillis).min() }
+
+    /// A publish of `command` failed (its `attempts` counts that one): schedule the next.
+    mutating func failed(_ command: Command, nowMillis: Int64) {
+        var command = command
+        command.nextAtMillis = nowMillis + Self.policy.ceilingMillis(afterFailedAttempts: command.attempts)
+        if pending.count >= Self.capacity {
+            pending.removeFirst()
+            givenUp += 1
+        }
+        pending.append(command)
+    }
+
+    /// Takes the commands due now (the caller publishes them and reports failures again).
+    mutating func takeDue(nowMillis: Int64) -> [Command] {
+        guard pending.contains(where: { $0.nextAtMillis <= nowMillis }) else { return [] }
+        let due = pending.filter { $0.nextAtMillis <= nowMillis }
+        pending.removeAll { $0.nextAtMillis <= nowMillis }
+        return due.map { var command = $0; command.attempts += 1; return command }
+    }
+
+    /// The alert resolved: its commands are no longer wanted.
+    mutating func cancel(alertID: String) {
+        pending.removeAll { $0.alertID == alertID }
+    }
+
+    /// Rules were replaced: commands of rules that are gone are dropped.
+    mutating func keep(rules: Set<String>) {
+        pending.removeAll { !rules.contains($0.rule) }
+    }
+}
