@@ -1,9 +1,9 @@
 /// Token buckets that pace how fast new series are admitted.
 ///
-/// Two buckets of the same rate and a one-second burst: one pays for series of devices the
-/// table does not know yet, the other for new sensors of known devices. A device inventing
-/// device names (a counter in the topic) drains only the first, so the plant's real devices can
-/// still add a sensor while it floods. For `warmupMillis` after the first new series there is
+/// Two buckets of the same rate and a one-second burst: one pays for series of devices that are
+/// new (or younger than the warm-up), the other for new sensors of established devices. A device
+/// inventing device names (a counter in the topic) drains only the first, so the plant's real
+/// devices can still add a sensor while it floods. For `warmupMillis` after the first new series there is
 /// no cap at all (an edge that starts sees every sensor of the plant as new).
 ///
 /// Pure: time is only what the caller passes in.

@@ -13,7 +13,8 @@ public struct SeriesLimits: Sendable, Equatable {
     /// New series admitted per second once warmed up (`series_rate`); see ``NewSeriesRateCap``.
     public var maxNewSeriesPerSecond: Int
     /// After the first series is learned, this long without a rate cap: when an edge starts,
-    /// every sensor of the plant is new to it within seconds, and refusing them would lose readings.
+    /// every sensor of the plant is new to it within seconds, and refusing them would lose
+    /// readings. Also the age at which a device counts as established (see ``NewSeriesRateCap``).
     public var warmupMillis: Int64
 
     public init(maxSeries: Int = 100_000, maxSeriesPerDevice: Int = 256, maxNewSeriesPerSecond: Int = 1_000,

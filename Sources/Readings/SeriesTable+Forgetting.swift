@@ -46,10 +46,12 @@ extension SeriesTable {
     private mutating func renumberDevices(_ oldRows: [Int32]) {
         var rowForOld = [Int32](repeating: -1, count: seriesPerDevice.count)
         var counts: [Int32] = []
+        var firstSeen: [Int64] = []
         deviceOfSeries = oldRows.map { old in
             if rowForOld[Int(old)] < 0 {
                 rowForOld[Int(old)] = Int32(counts.count)
                 counts.append(0)
+                firstSeen.append(deviceFirstSeen[Int(old)])
             }
             let row = rowForOld[Int(old)]
             counts[Int(row)] += 1
@@ -60,6 +62,7 @@ extension SeriesTable {
             if row >= 0 { rows[pair.key] = row }
         }
         seriesPerDevice = counts
+        deviceFirstSeen = firstSeen
     }
 }
 

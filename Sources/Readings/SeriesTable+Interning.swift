@@ -61,7 +61,10 @@ extension SeriesTable {
         let deviceRow = deviceRows[deviceKey]
         let deviceSeries = deviceRow.map { Int(seriesPerDevice[Int($0)]) } ?? 0
         guard deviceSeries < limits.maxSeriesPerDevice else { return .deviceFull }
-        guard rateCap.admit(knownDevice: deviceSeries > 0, nowMillis: nowMillis) else { return .rateLimited }
+        // A device invented a moment ago (by a device putting a counter in its topic) must not
+        // draw on the budget that lets the plant's established devices add a sensor.
+        let established = deviceRow.map { deviceSeries > 0 && nowMillis - deviceFirstSeen[Int($0)] >= limits.warmupMillis } ?? false
+        guard rateCap.admit(knownDevice: established, nowMillis: nowMillis) else { return .rateLimited }
 
         let id = SeriesID(count)
         entries.append(Entry(offset: arena.count, length: key.count, hash: hash))
@@ -74,6 +77,7 @@ extension SeriesTable {
         let row = deviceRow ?? {
             let row = Int32(seriesPerDevice.count)
             seriesPerDevice.append(0)
+            deviceFirstSeen.append(nowMillis)
             deviceRows[deviceKey] = row
             return row
         }()

@@ -34,6 +34,9 @@ public struct SeriesTable: Sendable {
     var deviceRows: [[UInt8]: Int32] = [:]
     /// Series per device row.
     var seriesPerDevice: [Int32] = []
+    /// When each device row was first seen (epoch ms): a device is *established* once it is
+    /// older than the warm-up, and only established devices use the known-device budget.
+    var deviceFirstSeen: [Int64] = []
     var rateCap: NewSeriesRateCap
     /// `0` is empty; otherwise the id plus one. The count is a power of two.
     var slots: [UInt32]

@@ -32,7 +32,7 @@ struct SeriesLimitsTests {
         #expect(decoder.decode(topic: topic("pump-02") + "/p0", #"{"value":1,"unit":"C"}"#, into: &out) == .rejected(.deviceSeriesLimit))
     }
 
-    @Test("after warm-up new series are paced; a flood of new device names does not take the budget of known devices' new sensors")
+    @Test("after warm-up new series are paced; a flood of new device names does not take the budget of established devices' new sensors")
     func rateCap() throws {
         var decoder = PayloadDecoder(
             template: try TopicTemplate(), maxPayloadBytes: 1 << 20,
@@ -53,7 +53,10 @@ struct SeriesLimitsTests {
             }
         }
         #expect(accepted == 100 && paced == 900)
-        // Meanwhile a known device adds a sensor: its own budget is untouched.
+        // A device invented during the flood is not established: its next sensor pays from the
+        // drained new-device budget, so inventing devices cannot reach the other budget.
+        #expect(decoder.decode(topic: topic("rogue-0"), #"{"t":1,"more":2}"#, receivedAtMillis: now, into: &out) == .rejected(.seriesRate))
+        // Meanwhile an established device adds a sensor: its own budget is untouched.
         #expect(decoder.decode(topic: topic("dev-7"), #"{"pressure":2}"#, receivedAtMillis: now, into: &out) == .accepted(1))
         // Known series never pay.
         #expect(decoder.decode(topic: topic("rogue-5"), #"{"t":2}"#, receivedAtMillis: now, into: &out) == .accepted(1))

@@ -26,11 +26,14 @@ public struct EdgeConfiguration: Sendable {
         /// A series without a reading for this long is forgotten (it comes back as new if it
         /// reappears), so a departed device's series do not hold room for ever.
         public var seriesIdle: Duration = .seconds(86_400)
+        /// After the first new series, this long without the new-series rate cap; also the age
+        /// at which a device is established.
+        public var seriesWarmup: Duration = .seconds(60)
 
         /// The decoder's limits.
         public var seriesLimits: SeriesLimits {
             SeriesLimits(maxSeries: maxSeries, maxSeriesPerDevice: maxSeriesPerDevice,
-                         maxNewSeriesPerSecond: maxNewSeriesPerSecond)
+                         maxNewSeriesPerSecond: maxNewSeriesPerSecond, warmupMillis: seriesWarmup.milliseconds)
         }
         /// How often accepted readings are group-committed to the spool.
         public var commitInterval: Duration
@@ -169,6 +172,7 @@ extension EdgeConfiguration {
             commitInterval: try reader.duration("spool.commit_interval", default: .milliseconds(50), minimum: .milliseconds(1)))
         ingest.maxSeriesPerDevice = try reader.int("ingest.max_series_per_device", default: 256, range: 1...1_000_000)
         ingest.maxNewSeriesPerSecond = try reader.int("ingest.max_new_series_per_second", default: 1_000, range: 1...10_000_000)
+        ingest.seriesWarmup = try reader.duration("ingest.series_warmup", default: .seconds(60), minimum: .zero, maximum: .seconds(3_600))
         ingest.seriesIdle = try reader.duration("ingest.series_idle", default: .seconds(86_400), minimum: .seconds(1), maximum: .seconds(366 * 86_400))
 
         let spool = SpoolConfiguration(
