@@ -1,58 +1,68 @@
 /// Token buckets that pace how fast new series are admitted.
 ///
-/// Two buckets of the same rate and a one-second burst: one pays for series of devices that are
-/// new (or younger than the warm-up), the other for new sensors of established devices. A device
-/// inventing device names (a counter in the topic) drains only the first, so the plant's real
-/// devices can still add a sensor while it floods. For `warmupMillis` after the first new series there is
-/// no cap at all (an edge that starts sees every sensor of the plant as new).
+/// New series of a *young* device (one first seen less than the warm-up ago, or not at all)
+/// share one bucket: `perSecond` a second, a one-second burst. A device that invents device
+/// names (a counter in its topic) only ever has young devices, so that is all it can use.
+/// An *established* device pays from a bucket of its own (``DeviceBudget``: 64 at once, then one
+/// a second), so whatever floods the shared bucket, the plant's real devices can still add a
+/// sensor. For `warmupMillis` after the first new series there is no cap at all: an edge that
+/// starts sees every sensor of the plant as new.
 ///
 /// Pure: time is only what the caller passes in.
 public struct NewSeriesRateCap: Sendable, Equatable {
     public let perSecond: Int
     public let warmupMillis: Int64
     private var warmupEndsAtMillis: Int64?
-    private var newDeviceTokens: Double
-    private var knownDeviceTokens: Double
-    private var refilledAtMillis: Int64 = .min
+    private var shared: DeviceBudget
 
     public init(perSecond: Int, warmupMillis: Int64) {
         precondition(perSecond > 0 && warmupMillis >= 0)
         self.perSecond = perSecond
         self.warmupMillis = warmupMillis
-        newDeviceTokens = Double(perSecond)
-        knownDeviceTokens = Double(perSecond)
+        shared = DeviceBudget(burst: Double(perSecond), perSecond: Double(perSecond), nowMillis: .min)
     }
 
-    /// True (and one token taken) when a new series may be admitted now.
-    /// - Parameter knownDevice: whether the series' device already has series in the table.
-    public mutating func admit(knownDevice: Bool, nowMillis: Int64) -> Bool {
+    /// True (and a token taken) when a new series may be admitted now.
+    /// - Parameter device: the budget of an established device; nil for a young one.
+    public mutating func admit(device: inout DeviceBudget?, nowMillis: Int64) -> Bool {
         guard let warmupEnds = warmupEndsAtMillis else {
             warmupEndsAtMillis = nowMillis.addingReportingOverflow(warmupMillis).overflow ? .max : nowMillis + warmupMillis
             return true
         }
         if nowMillis < warmupEnds { return true }
-        refill(nowMillis: nowMillis)
-        if knownDevice {
-            guard knownDeviceTokens >= 1 else { return false }
-            knownDeviceTokens -= 1
-        } else {
-            guard newDeviceTokens >= 1 else { return false }
-            newDeviceTokens -= 1
-        }
-        return true
+        if device != nil { return device!.take(nowMillis: nowMillis) }
+        return shared.take(nowMillis: nowMillis)
+    }
+}
+
+/// One token bucket: `burst` at once, refilled at `perSecond`.
+public struct DeviceBudget: Sendable, Equatable {
+    /// What an established device may add: 64 series at once, then one a second.
+    public static func established(nowMillis: Int64) -> DeviceBudget {
+        DeviceBudget(burst: 64, perSecond: 1, nowMillis: nowMillis)
     }
 
-    private mutating func refill(nowMillis: Int64) {
-        let burst = Double(perSecond)
+    let burst: Double
+    let perSecond: Double
+    private var tokens: Double
+    private var refilledAtMillis: Int64
+
+    init(burst: Double, perSecond: Double, nowMillis: Int64) {
+        self.burst = burst
+        self.perSecond = perSecond
+        tokens = burst
+        refilledAtMillis = nowMillis
+    }
+
+    mutating func take(nowMillis: Int64) -> Bool {
         if refilledAtMillis == .min || nowMillis < refilledAtMillis {
-            // First use after warm-up, or the wall clock stepped back: start from a full burst.
-            newDeviceTokens = burst
-            knownDeviceTokens = burst
+            tokens = burst  // first use, or the wall clock stepped back: a fresh burst
         } else {
-            let added = Double(nowMillis - refilledAtMillis) * burst / 1_000
-            newDeviceTokens = min(burst, newDeviceTokens + added)
-            knownDeviceTokens = min(burst, knownDeviceTokens + added)
+            tokens = min(burst, tokens + Double(nowMillis - refilledAtMillis) * perSecond / 1_000)
         }
         refilledAtMillis = nowMillis
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
     }
 }

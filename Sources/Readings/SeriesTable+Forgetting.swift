@@ -47,11 +47,13 @@ extension SeriesTable {
         var rowForOld = [Int32](repeating: -1, count: seriesPerDevice.count)
         var counts: [Int32] = []
         var firstSeen: [Int64] = []
+        var budgets: [DeviceBudget?] = []
         deviceOfSeries = oldRows.map { old in
             if rowForOld[Int(old)] < 0 {
                 rowForOld[Int(old)] = Int32(counts.count)
                 counts.append(0)
                 firstSeen.append(deviceFirstSeen[Int(old)])
+                budgets.append(deviceBudgets[Int(old)])
             }
             let row = rowForOld[Int(old)]
             counts[Int(row)] += 1
@@ -63,6 +65,7 @@ extension SeriesTable {
         }
         seriesPerDevice = counts
         deviceFirstSeen = firstSeen
+        deviceBudgets = budgets
     }
 }
 

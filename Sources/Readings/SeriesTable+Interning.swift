@@ -61,10 +61,15 @@ extension SeriesTable {
         let deviceRow = deviceRows[deviceKey]
         let deviceSeries = deviceRow.map { Int(seriesPerDevice[Int($0)]) } ?? 0
         guard deviceSeries < limits.maxSeriesPerDevice else { return .deviceFull }
-        // A device invented a moment ago (by a device putting a counter in its topic) must not
-        // draw on the budget that lets the plant's established devices add a sensor.
-        let established = deviceRow.map { deviceSeries > 0 && nowMillis - deviceFirstSeen[Int($0)] >= limits.warmupMillis } ?? false
-        guard rateCap.admit(knownDevice: established, nowMillis: nowMillis) else { return .rateLimited }
+        // A device invented a moment ago (by a device putting a counter in its topic) shares one
+        // budget with every other young device; an established device has its own.
+        var budget: DeviceBudget?
+        if let row = deviceRow.map(Int.init), deviceSeries > 0, nowMillis - deviceFirstSeen[row] >= limits.warmupMillis {
+            budget = deviceBudgets[row] ?? .established(nowMillis: nowMillis)
+        }
+        let admitted = rateCap.admit(device: &budget, nowMillis: nowMillis)
+        if let row = deviceRow.map(Int.init), budget != nil { deviceBudgets[row] = budget }
+        guard admitted else { return .rateLimited }
 
         let id = SeriesID(count)
         entries.append(Entry(offset: arena.count, length: key.count, hash: hash))
@@ -78,6 +83,7 @@ extension SeriesTable {
             let row = Int32(seriesPerDevice.count)
             seriesPerDevice.append(0)
             deviceFirstSeen.append(nowMillis)
+            deviceBudgets.append(nil)
             deviceRows[deviceKey] = row
             return row
         }()

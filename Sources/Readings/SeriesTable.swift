@@ -37,6 +37,8 @@ public struct SeriesTable: Sendable {
     /// When each device row was first seen (epoch ms): a device is *established* once it is
     /// older than the warm-up, and only established devices use the known-device budget.
     var deviceFirstSeen: [Int64] = []
+    /// The new-series budget of each established device (nil while it is young).
+    var deviceBudgets: [DeviceBudget?] = []
     var rateCap: NewSeriesRateCap
     /// `0` is empty; otherwise the id plus one. The count is a power of two.
     var slots: [UInt32]

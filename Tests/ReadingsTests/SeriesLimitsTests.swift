@@ -54,10 +54,12 @@ struct SeriesLimitsTests {
         }
         #expect(accepted == 100 && paced == 900)
         // A device invented during the flood is not established: its next sensor pays from the
-        // drained new-device budget, so inventing devices cannot reach the other budget.
+        // drained shared budget, so inventing devices cannot reach an established device's budget.
         #expect(decoder.decode(topic: topic("rogue-0"), #"{"t":1,"more":2}"#, receivedAtMillis: now, into: &out) == .rejected(.seriesRate))
-        // Meanwhile an established device adds a sensor: its own budget is untouched.
+        // Meanwhile an established device adds sensors from its own budget (64 at once).
         #expect(decoder.decode(topic: topic("dev-7"), #"{"pressure":2}"#, receivedAtMillis: now, into: &out) == .accepted(1))
+        #expect(decoder.decode(topic: topic("dev-8"), object(64, prefix: "p"), receivedAtMillis: now, into: &out) == .accepted(64))
+        #expect(decoder.decode(topic: topic("dev-8"), #"{"one_more":1}"#, receivedAtMillis: now, into: &out) == .rejected(.seriesRate))
         // Known series never pay.
         #expect(decoder.decode(topic: topic("rogue-5"), #"{"t":2}"#, receivedAtMillis: now, into: &out) == .accepted(1))
         // Half a second later half a burst has come back.
@@ -68,23 +70,28 @@ struct SeriesLimitsTests {
         #expect(later == 50)
     }
 
-    @Test("the rate cap's buckets refill with time, never beyond one second's burst, and survive a clock stepping back")
+    @Test("the shared bucket refills with time, never beyond one second's burst, and survives a clock stepping back; an established device has its own 64")
     func rateCapBuckets() {
         var cap = NewSeriesRateCap(perSecond: 10, warmupMillis: 0)
-        let first = cap.admit(knownDevice: false, nowMillis: 0)  // starts the (empty) warm-up
+        var young: DeviceBudget? = nil
+        let first = cap.admit(device: &young, nowMillis: 0)  // starts the (empty) warm-up
         #expect(first)
         var admitted = 0
-        for _ in 0..<50 where cap.admit(knownDevice: false, nowMillis: 1) { admitted += 1 }
+        for _ in 0..<50 where cap.admit(device: &young, nowMillis: 1) { admitted += 1 }
         #expect(admitted == 10)
-        let drained = cap.admit(knownDevice: false, nowMillis: 50)
+        let drained = cap.admit(device: &young, nowMillis: 50)
         #expect(!drained)
-        let refilled = cap.admit(knownDevice: false, nowMillis: 201)  // 2 tokens back after 200 ms
+        let refilled = cap.admit(device: &young, nowMillis: 201)  // 2 tokens back after 200 ms
         #expect(refilled)
+        var established: DeviceBudget? = .established(nowMillis: 300)
         admitted = 0
-        for _ in 0..<50 where cap.admit(knownDevice: true, nowMillis: 10_000_000) { admitted += 1 }
-        #expect(admitted == 10)
-        let steppedBack = cap.admit(knownDevice: true, nowMillis: 5)  // clock stepped back: a fresh burst
-        #expect(steppedBack)
+        for _ in 0..<100 where cap.admit(device: &established, nowMillis: 300) { admitted += 1 }
+        #expect(admitted == 64, "its own burst, whatever the shared bucket holds")
+        let nextSecond = cap.admit(device: &established, nowMillis: 1_300)
+        #expect(nextSecond)
+        var steppedBack: DeviceBudget? = nil
+        let afterStep = cap.admit(device: &steppedBack, nowMillis: 5)  // clock stepped back: a fresh burst
+        #expect(afterStep)
     }
 
     @Test("idle series are forgotten and the rest renumbered in order; the columns carry the renumbering; a forgotten series comes back as new")
