@@ -175,3 +175,15 @@ struct StoreHeadTests {
         #expect(head.series(SeriesFilter()).map(\.id) == [1, 2, 4, 5, 7, 9])
     }
 }
+
+@Suite("Downsampler mean")
+struct DownsamplerMeanTests {
+    @Test("an average whose sum overflows stays finite, within the values' range")
+    func overflow() {
+        let huge = Double.greatestFiniteMagnitude
+        #expect(Downsampler.Partial.mean(sum: huge + huge, count: 2, min: huge, max: huge) == huge)
+        #expect(Downsampler.Partial.mean(sum: -.infinity, count: 2, min: -huge, max: -huge) == -huge)
+        #expect(Downsampler.Partial.mean(sum: .nan, count: 4, min: -huge, max: huge) == 0)
+        #expect(Downsampler.Partial.mean(sum: 6, count: 3, min: 1, max: 3) == 2)
+    }
+}

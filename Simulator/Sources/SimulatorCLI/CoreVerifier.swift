@@ -104,16 +104,30 @@ struct CoreVerifier: Sendable {
     struct SeriesDelivery: Decodable {
         var seq: [Int64]
         var storedAt: [Int64]
+        /// Where the next page starts, when the core answered in pages.
+        var nextFrom: Int64?
 
         enum CodingKeys: String, CodingKey {
             case seq
             case storedAt = "stored_at"
+            case nextFrom = "next_from"
         }
     }
 
-    /// What the core stored since `storedSince` for each series, with ts in `[from, to)`.
+    /// What the core stored since `storedSince` for each series, with ts in `[from, to)`,
+    /// following the core's pages (at most 100,000 rows each) to the end of the range.
     func delivery(series: StoredSeries, from: Int64, to: Int64, storedSince: Int64) async throws -> SeriesDelivery {
-        try await get("/api/v1/delivery?series=\(series.id)&from=\(from)&to=\(to)&stored_since=\(storedSince)")
+        var all = SeriesDelivery(seq: [], storedAt: [], nextFrom: nil)
+        var pageFrom = from
+        for _ in 0..<100_000 {  // bounded: each page moves `from` forward
+            let page: SeriesDelivery = try await get(
+                "/api/v1/delivery?series=\(series.id)&from=\(pageFrom)&to=\(to)&stored_since=\(storedSince)")
+            all.seq += page.seq
+            all.storedAt += page.storedAt
+            guard let next = page.nextFrom, next > pageFrom else { break }
+            pageFrom = next
+        }
+        return all
     }
 
     private func get<T: Decodable>(_ path: String) async throws -> T {

@@ -109,7 +109,10 @@ struct IngestRoutes: Sendable {
 
     /// The body, within `http.max_body` as sent and `http.max_decompressed` once decompressed.
     private func body(of request: Request, context: CoreRequestContext) async throws -> ByteBuffer {
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+        // The media type itself, parameters (`; charset=utf-8`) aside: not a prefix match.
+        if let type = request.headers[.contentType],
+            type.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() != "application/json"
+        {
             throw APIError.unsupportedMediaType("Content-Type must be application/json, got \(type.prefix(60))")
         }
         var buffer: ByteBuffer
@@ -123,7 +126,10 @@ struct IngestRoutes: Sendable {
             return buffer
         case "gzip":
             do {
-                return try buffer.decompress(with: .gzip(), maxSize: limits.maxDecompressed)
+                let inflated = try buffer.decompress(with: .gzip(), maxSize: limits.maxDecompressed)
+                // The decompressor may fill a buffer rounded up past `maxSize`: the limit is ours to hold.
+                guard inflated.readableBytes <= limits.maxDecompressed else { throw CompressNIOError.bufferOverflow }
+                return inflated
             } catch let error as CompressNIOError where error == .bufferOverflow {
                 throw APIError.tooLarge("the body decompresses to more than \(limits.maxDecompressed) bytes")
             } catch {

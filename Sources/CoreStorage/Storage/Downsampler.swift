@@ -33,9 +33,18 @@ struct Downsampler {
             last = other.last
         }
 
+        /// The mean lies between the smallest and largest value; a sum that overflowed (values
+        /// near ±1.8e308) is clamped back into that range rather than answered as ±infinity,
+        /// which JSON cannot carry, and opposite infinities (NaN) give the midpoint.
+        static func mean(sum: Double, count: Int64, min: Double, max: Double) -> Double {
+            let mean = sum / Double(count)
+            if mean.isNaN { return min / 2 + max / 2 }
+            return Swift.min(Swift.max(mean, min), max)
+        }
+
         func value(_ aggregation: Aggregation) -> Double {
             switch aggregation {
-            case .avg: sum / Double(count)
+            case .avg: Self.mean(sum: sum, count: count, min: min, max: max)
             case .min: min
             case .max: max
             case .last: last
