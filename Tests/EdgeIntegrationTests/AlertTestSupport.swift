@@ -35,6 +35,26 @@ enum AlertTest {
         return child
     }
 
+    /// An edge with the shipped factory rules (Deploy/rules/factory.yaml) sending signed webhooks
+    /// to `hookPort` (the simulator's receiver); `config` adds YAML. Start it with
+    /// `environment: ["SIM_WEBHOOK_SECRET": secret]`.
+    static func factoryEdge(broker: MosquittoBroker, hookPort: Int, spool: String = "", spoolFile: String? = nil, config: String = "") throws -> EdgeProcess {
+        let edge = try EdgeProcess(brokerPort: broker.port, spool: spool, spoolFile: spoolFile, extra: """
+            rules: {path: rules.yaml}
+            webhooks:
+              default: {url: "http://127.0.0.1:\(hookPort)/hooks", secret_env: SIM_WEBHOOK_SECRET, timeout: 2s}
+            \(config)
+            """)
+        try FileManager.default.copyItem(atPath: repositoryFile("Deploy/rules/factory.yaml"), toPath: edge.directory.file("rules.yaml"))
+        return edge
+    }
+
+    /// A file of this repository, by its path from the root.
+    static func repositoryFile(_ path: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(path).path
+    }
+
     /// Milliseconds since the epoch, now.
     static func nowMillis() -> Int64 {
         Int64(Date().timeIntervalSince1970 * 1_000)

@@ -24,14 +24,7 @@ struct HostileDeviceIntegrationTests {
         let broker = try await MosquittoBroker()
         let hookPort = FreePort.allocate()
         let secret = AlertTest.secret
-        let edge = try EdgeProcess(brokerPort: broker.port, extra: """
-            rules: {path: rules.yaml}
-            ingest: {series_warmup: 10s}
-            webhooks:
-              default: {url: "http://127.0.0.1:\(hookPort)/hooks", secret_env: SIM_WEBHOOK_SECRET, timeout: 2s}
-            """)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        try FileManager.default.copyItem(atPath: root.appendingPathComponent("Deploy/rules/factory.yaml").path, toPath: edge.directory.file("rules.yaml"))
+        let edge = try AlertTest.factoryEdge(broker: broker, hookPort: hookPort, config: "ingest: {series_warmup: 10s}")
         try await edge.start(environment: ["SIM_WEBHOOK_SECRET": secret])
         let pid = try #require(edge.child?.processIdentifier)
         let sampler = RSSSampler()
@@ -52,7 +45,7 @@ struct HostileDeviceIntegrationTests {
         // silent later cannot flood that rule before its real hazard alerts).
         try await Task.sleep(for: .seconds(15))
         let hostile = try ChildProcess(
-            "python3", [root.appendingPathComponent("Deploy/local/hostile-device").path, "--port", "\(broker.port)", "--duration", "20", "--rate", "5000"],
+            "python3", [AlertTest.repositoryFile("Deploy/local/hostile-device"), "--port", "\(broker.port)", "--duration", "20", "--rate", "5000"],
             outputDirectory: edge.directory.path)
         // Meanwhile a real device gets a new sensor.
         try await Task.sleep(for: .seconds(5))

@@ -13,14 +13,7 @@ struct SeoulAlertsEndToEndTests {
         let broker = try await MosquittoBroker()
         let hookPort = FreePort.allocate()
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-        let edge = try EdgeProcess(brokerPort: broker.port, extra: """
-            rules: {path: rules.yaml}
-            webhooks:
-              default: {url: "http://127.0.0.1:\(hookPort)/hooks", secret_env: SIM_WEBHOOK_SECRET, timeout: 2s}
-            """)
-        let rulesFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Deploy/rules/factory.yaml").path
-        try FileManager.default.copyItem(atPath: rulesFile, toPath: edge.directory.file("rules.yaml"))
+        let edge = try AlertTest.factoryEdge(broker: broker, hookPort: hookPort)
         try await edge.start(environment: ["SIM_WEBHOOK_SECRET": secret])
 
         let sim = try BuiltProducts.executable("haetae-sim")

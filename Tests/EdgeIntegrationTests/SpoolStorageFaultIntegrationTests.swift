@@ -56,15 +56,9 @@ struct SpoolStorageFaultIntegrationTests {
         let broker = try await MosquittoBroker()
         let hookPort = FreePort.allocate()
         let secret = AlertTest.secret
-        let edge = try EdgeProcess(brokerPort: broker.port, spool: "batch_max_readings: 1000", spoolFile: disk.path + "/spool.db", extra: """
-            rules: {path: rules.yaml}
-            alerts: {path: \(disk.path)/alerts.db, reserve: 1MiB}
-            webhooks:
-              default: {url: "http://127.0.0.1:\(hookPort)/hooks", secret_env: SIM_WEBHOOK_SECRET, timeout: 2s}
-            """)
-        let rulesFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Deploy/rules/factory.yaml").path
-        try FileManager.default.copyItem(atPath: rulesFile, toPath: edge.directory.file("rules.yaml"))
+        let edge = try AlertTest.factoryEdge(
+            broker: broker, hookPort: hookPort, spool: "batch_max_readings: 1000", spoolFile: disk.path + "/spool.db",
+            config: "alerts: {path: \(disk.path)/alerts.db, reserve: 1MiB}")
         try await edge.start(environment: ["SIM_WEBHOOK_SECRET": secret])
         // Leave the spool about 1 MiB: a few seconds of the scenario's readings.
         try disk.fill(leaving: 1 << 20)

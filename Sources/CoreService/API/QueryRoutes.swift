@@ -18,13 +18,7 @@ struct QueryRoutes: Sendable {
         router.get("/api/v1/sites") { request, context in
             try authorizer.authorizeRead(request, context: context)
             let query = request.uri.queryParameters
-            var limit = Self.maxSeriesPage
-            if let text = query.get("limit") {
-                guard let asked = Int(text), (1...Self.maxSeriesPage).contains(asked) else {
-                    throw APIError.badRequest("limit: expected 1 to \(Self.maxSeriesPage) devices")
-                }
-                limit = asked
-            }
+            let limit = try Self.pageLimit(query.get("limit"), of: "devices")
             var after: SitesPage.DeviceKey?
             if let cursor = query.get("cursor") {
                 guard let key = SitesPage.decode(cursor) else { throw APIError.badRequest("cursor: not a cursor from a next_cursor of this API") }
@@ -70,13 +64,7 @@ struct QueryRoutes: Sendable {
         router.get("/api/v1/series") { request, context in
             try authorizer.authorizeRead(request, context: context)
             let query = request.uri.queryParameters
-            var limit = Self.maxSeriesPage
-            if let text = query.get("limit") {
-                guard let asked = Int(text), (1...Self.maxSeriesPage).contains(asked) else {
-                    throw APIError.badRequest("limit: expected 1 to \(Self.maxSeriesPage)")
-                }
-                limit = asked
-            }
+            let limit = try Self.pageLimit(query.get("limit"), of: "series")
             var after: Int64?
             if let text = query.get("after") {
                 guard let id = Int64(text) else { throw APIError.badRequest("after: expected a series id (the page before's next_after)") }
@@ -199,6 +187,15 @@ struct QueryRoutes: Sendable {
             if index > 0 { out.writeString(",") }
             out.writeString(String(value))
         }
+    }
+
+    /// A page's `limit`: 1 to ``maxSeriesPage``, that many when absent.
+    static func pageLimit(_ text: String?, of what: String) throws -> Int {
+        guard let text else { return maxSeriesPage }
+        guard let asked = Int(text), (1...maxSeriesPage).contains(asked) else {
+            throw APIError.badRequest("limit: expected 1 to \(maxSeriesPage) \(what)")
+        }
+        return asked
     }
 
     /// Epoch milliseconds or RFC 3339.
