@@ -19,8 +19,9 @@ struct DashboardBrowserTests {
             Series(site: "gwangju", line: "melt1", device: "furnace-01", sensor: "temperature", unit: "C"),
         ]
         let count = 600
+        // gwangju-b's token may write any site (the older token form): one batch for both sites.
         let batch = Batch(
-            edge: "seoul-a", seq: 1, series: series, sid: (0..<count).map { UInt32($0 % 3) },
+            edge: "gwangju-b", seq: 1, series: series, sid: (0..<count).map { UInt32($0 % 3) },
             ts: (0..<count).map { now - Int64(count - $0) * 1_000 }, value: (0..<count).map { 60 + Double($0 % 17) },
             deviceSeq: Array(repeating: -1, count: count))
         #expect(try core.post(batch)?.status == 200)
@@ -82,7 +83,7 @@ struct DashboardLargePlantTests {
         for part in 0..<8 {
             let slice = Array(all[(part * 5_000)..<((part + 1) * 5_000)])
             let batch = Batch(
-                edge: "seoul-a", seq: Int64(part + 1), series: slice, sid: (0..<5_000).map(UInt32.init),
+                edge: "gwangju-b", seq: Int64(part + 1), series: slice, sid: (0..<5_000).map(UInt32.init),
                 ts: Array(repeating: now - 1_000, count: 5_000), value: (0..<5_000).map { Double($0 % 100) / 4 },
                 deviceSeq: Array(repeating: -1, count: 5_000))
             #expect(try core.post(batch)?.status == 200)
