@@ -44,7 +44,11 @@ public enum EdgeRuntime {
                 timeout: webhook.timeout, maxAge: webhook.maxAge)
         }
         let dispatcher = receivers.isEmpty ? nil : WebhookDispatcher(
-            outbox: try WebhookOutbox(path: configuration.alerts.path), receivers: receivers,
+            // NORMAL is durable here: the outbox shares alerts.db's WAL with the alert store, whose
+            // FULL commit marking a notification enqueued comes after the outbox rows and fsyncs
+            // them too; a power cut before it leaves the notification unenqueued, and the next
+            // start queues it again. The fsync saved is on every alert's way to its webhook.
+            outbox: try WebhookOutbox(path: configuration.alerts.path, synchronous: .normal), receivers: receivers,
             configuration: WebhookDispatcherConfiguration(
                 userAgent: "haetae-edge/\(HaetaeVersion.current)", retention: configuration.alerts.historyRetention),
             logger: logger, metricsFactory: factory)

@@ -44,7 +44,7 @@ struct SpoolFullIntegrationTests {
         let (broker, edge) = try await Self.overfill(onFull: "drop-oldest")
         _ = broker
         #expect(await eventually(timeout: .seconds(30)) { edge.metric("haetae_readings_spooled_total") == Double(Self.total) })
-        let dropped = edge.metric("haetae_spool_dropped_total") ?? 0
+        let dropped = edge.metric("haetae_spool_dropped_total", labels: #"reason="max_bytes""#) ?? 0
         #expect(await edge.stop() == 0)
         let stats = try #require(try edge.spoolStats())
         print("on_full: drop-oldest: \(Int(dropped)) dropped and counted, \(stats.readings) kept, \(stats.bytes) bytes")

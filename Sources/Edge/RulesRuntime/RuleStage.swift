@@ -26,6 +26,9 @@ final class RuleStage {
     private var lastPendingGaugeMillis: Int64 = 0
     private var floodGate: AlertFloodGate
     private var commandRetries = CommandRetries()
+    /// Command attempts of the events being dispatched, recorded after their alerts so that
+    /// writing the record never delays the alert's own notification.
+    private var commandRecords: [CommandRecord] = []
 
     /// - Parameter maxAlertsPerMinute: firing notifications one rule may send per minute before
     ///   ``AlertFloodGate`` aggregates them (0: no limit).
@@ -80,6 +83,8 @@ final class RuleStage {
         if !events.isEmpty { dispatch(readingTs: nil, seq: nil) }
         if let due = commandRetries.nextDueMillis, nowMillis >= due {
             for command in commandRetries.takeDue(nowMillis: nowMillis) { send(command, nowMillis: nowMillis) }
+            for record in commandRecords { alerts.record(command: record) }
+            commandRecords.removeAll(keepingCapacity: true)
         }
         if floodGate.isFlooding {
             for ended in floodGate.advance(toMillis: nowMillis) { alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil)) }
@@ -132,7 +137,7 @@ final class RuleStage {
                             nextAtMillis: 0), nowMillis: event.atMillis)
                     case .unpublishable(let topic, let reason):
                         metrics.mqttActionErrors.increment()
-                        alerts.record(command: CommandRecord(
+                        commandRecords.append(CommandRecord(
                             alertID: event.alertID, rule: event.rule, topic: topic, payload: "", qos: 0, attempt: 1,
                             atMillis: event.atMillis, result: "refused: \(reason)"))
                     case .webhook:
@@ -153,6 +158,8 @@ final class RuleStage {
             }
         }
         events.removeAll(keepingCapacity: true)
+        for record in commandRecords { alerts.record(command: record) }
+        commandRecords.removeAll(keepingCapacity: true)
     }
 
     /// Publishes one command, records the attempt, and schedules a retry when it failed.
@@ -168,7 +175,7 @@ final class RuleStage {
             commandRetries.failed(command, nowMillis: nowMillis)
             result = "failed, retried while the alert fires: \(error)"
         }
-        alerts.record(command: CommandRecord(
+        commandRecords.append(CommandRecord(
             alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
             attempt: command.attempts, atMillis: nowMillis, result: result))
     }
