@@ -40,14 +40,15 @@ struct AlertServiceStorageTests {
 
         service.system(.spoolStorage, firing: true, detail: "disk full")
         service.system(.spoolStorage, firing: true, detail: "still full")  // no second firing
-        #expect(await eventually { service.firingBodies().count == 1 })
+        // Generous timeouts: in the parallel phase the service's task can wait long for a thread.
+        #expect(await eventually(timeout: .seconds(60)) { service.firingBodies().count == 1 })
         service.system(.spoolStorage, firing: false, detail: "")
-        #expect(await eventually { service.firingBodies().isEmpty })
+        #expect(await eventually(timeout: .seconds(60)) { service.firingBodies().isEmpty })
         try await Task.sleep(for: .milliseconds(300))
         #expect(try probe.recent(limit: 10).isEmpty)
 
         try probe.connection.execute("DROP TRIGGER full")
-        #expect(await eventually(timeout: .seconds(5)) { (try? probe.recent(limit: 10).count) == 2 })
+        #expect(await eventually(timeout: .seconds(60)) { (try? probe.recent(limit: 10).count) == 2 })
         let kinds = try probe.connection.prepare("SELECT kind, alert_id FROM alert_log ORDER BY id")
         var rows: [(String, String)] = []
         while try kinds.step() { rows.append((kinds.string(at: 0), kinds.string(at: 1))) }
