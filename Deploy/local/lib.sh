@@ -2,8 +2,9 @@
 
 # Runs `swift build ARGS…`, shows the lines of its output that match the extended regex FILTER
 # (with a leading `!`: the lines that do not match), as they come, and returns the build's own
-# exit status. The status is read from PIPESTATUS right after the pipeline: the filter's end
-# (`|| true` inside the braces, so a filter that matched nothing is not a failure) cannot mask it.
+# exit status. The pipeline has no `||` after it: both statuses are saved from PIPESTATUS on the
+# next line, and the build's is returned, so neither grep's (1 when it printed nothing) nor any
+# later command can mask a failed build.
 swift_build() {  # swift_build FILTER ARGS…  (call it as `swift_build … || handle`)
   local filter=$1 invert= statuses
   shift
