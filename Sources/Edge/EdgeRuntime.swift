@@ -50,7 +50,8 @@ public enum EdgeRuntime {
             // start queues it again. The fsync saved is on every alert's way to its webhook.
             outbox: try WebhookOutbox(path: configuration.alerts.path, synchronous: .normal), receivers: receivers,
             configuration: WebhookDispatcherConfiguration(
-                userAgent: "haetae-edge/\(HaetaeVersion.current)", retention: configuration.alerts.historyRetention),
+                userAgent: "haetae-edge/\(HaetaeVersion.current)", retention: configuration.alerts.historyRetention,
+                warmUpURL: configuration.http.loopbackURL(path: "/healthz")),
             logger: logger, metricsFactory: factory)
         let alertRecorded = WakeSignal()
         let alerts = try AlertService(

@@ -16,6 +16,22 @@ extension WebhookDispatcher {
     /// Response bodies are read (so the connection can be reused) up to this size, then dropped.
     static let responseBodyLimit = 64 * 1024
 
+    /// Runs the code a first delivery would run cold (signing, a request and its response) against
+    /// `url`, this process's own endpoint, a few times until it answers; the result is ignored.
+    static func warmUp(url: String, client: HTTPClient, signer: WebhookSigner?) async {
+        _ = signer?.headers(id: "msg_warm_up", timestamp: Int64(Date().timeIntervalSince1970), body: Array("{}".utf8))
+        for _ in 0..<5 where !Task.isCancelled {
+            var request = HTTPClientRequest(url: url)
+            request.method = .GET
+            if let response = try? await client.execute(request, timeout: .seconds(2)) {
+                _ = try? await response.body.collect(upTo: responseBodyLimit)
+                return
+            }
+            // The server may not listen yet (it starts beside the dispatcher).
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     /// Sends one signed POST. `webhook-timestamp` is this attempt's time; the id is the message's.
     static func attempt(_ job: Job, client: HTTPClient, userAgent: String) async -> AttemptResult {
         guard let url = URL(string: job.receiver.url), let scheme = url.scheme?.lowercased(),

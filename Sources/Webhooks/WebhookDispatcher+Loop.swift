@@ -11,6 +11,9 @@ extension WebhookDispatcher {
         var createdAtMillis: Int64
         /// This attempt's number, from 1.
         var attempt: Int
+        /// Started by ``WebhookDispatcher/express(receivers:id:body:createdAtMillis:)``, perhaps
+        /// before the outbox held it: its row is made (if needed) and claimed when the attempt ends.
+        var express = false
     }
 
     /// Claims due messages of every enabled receiver, up to its free slots.
@@ -28,23 +31,26 @@ extension WebhookDispatcher {
                     }
                     continue
                 }
-                let busy = inFlight[name, default: []]
+                let busy = slots.withLock { $0.busy(name) }
                 let free = receiver.maxConcurrentDeliveries - busy.count
                 guard free > 0 else { continue }
-                var claimed: [Job] = []
+                var candidates: [WebhookOutboxMessage] = []
                 for message in try outbox.due(receiver: name, nowMillis: now, limit: free + busy.count)
-                where !busy.contains(message.id) && claimed.count < free {
+                where !busy.contains(message.id) && candidates.count < free {
                     if now - message.createdAtMillis >= receiver.maxAge.milliseconds {
                         try expire(receiver: name, id: message.id, status: nil, lastFailure: message.lastError, nowMillis: now)
                         continue
                     }
-                    claimed.append(Job(
-                        receiver: receiver, signer: signer, id: message.id, body: message.body,
-                        createdAtMillis: message.createdAtMillis, attempt: message.attempts + 1))
+                    candidates.append(message)
+                }
+                // An express attempt may have taken one of them since `busy` was read.
+                let taken = slots.withLock { $0.claim(name, from: candidates.map(\.id), limit: free) }
+                let claimed = candidates.filter { taken.contains($0.id) }.map { message in
+                    Job(receiver: receiver, signer: signer, id: message.id, body: message.body,
+                        createdAtMillis: message.createdAtMillis, attempt: message.attempts + 1)
                 }
                 let lease = now + receiver.timeout.milliseconds + configuration.leaseGrace.milliseconds
                 try outbox.claim(receiver: name, ids: claimed.map(\.id), leaseUntilMillis: lease)
-                inFlight[name, default: []].formUnion(claimed.map(\.id))
                 jobs += claimed
             } catch {
                 logger.error("webhook outbox query failed", metadata: ["receiver": "\(name)", "error": "\(error)"])
@@ -56,7 +62,7 @@ extension WebhookDispatcher {
     /// Records what an attempt came to.
     func complete(_ job: Job, _ result: AttemptResult, duration: Duration) {
         let name = job.receiver.name
-        inFlight[name]?.remove(job.id)
+        slots.withLock { $0.finish(name, id: job.id) }
         notify()  // a slot is free
         var logger = self.logger
         logger[metadataKey: "receiver"] = "\(name)"
@@ -64,6 +70,12 @@ extension WebhookDispatcher {
         logger[metadataKey: "attempt"] = "\(job.attempt)"
         let now = Self.nowMillis()
         do {
+            if job.express {
+                // The row may not be there yet (the caller records it after its own fsync):
+                // make it, count this attempt, then record the outcome as for any attempt.
+                try outbox.enqueue(receiver: name, id: job.id, body: job.body, createdAtMillis: job.createdAtMillis)
+                try outbox.claim(receiver: name, ids: [job.id], leaseUntilMillis: now)
+            }
             switch result {
             case .cancelled:
                 try outbox.release(receiver: name, id: job.id, nowMillis: now)
@@ -139,6 +151,7 @@ extension WebhookDispatcher {
         // A 410 from an endpoint that has since been reconfigured says nothing about the new one.
         guard let current = receivers[receiver.name], current.sameEndpoint(as: receiver) else { return }
         if gone.insert(receiver.name).inserted {
+            publishEligible()
             logger.warning(
                 "webhook receiver answered 410 Gone; disabled until restart or a configuration change, its messages kept",
                 metadata: ["pending_all_receivers": "\((try? outbox.depth()) ?? -1)"])
@@ -151,7 +164,7 @@ extension WebhookDispatcher {
     func nextWakeDelayMillis(nowMillis now: Int64) -> Int64 {
         var earliest: Int64?
         for (name, receiver) in receivers
-        where !gone.contains(name) && inFlight[name, default: []].count < receiver.maxConcurrentDeliveries {
+        where !gone.contains(name) && slots.withLock({ $0.busy(name).count }) < receiver.maxConcurrentDeliveries {
             if let next = try? outbox.nextAttemptMillis(receiver: name) {
                 earliest = min(earliest ?? next, next)
             }

@@ -3,6 +3,8 @@ public import AsyncHTTPClient
 public import CoreMetrics
 import Foundation
 public import Logging
+import SQLite
+import Synchronization
 
 /// Delivers the outbox's messages to their receivers, signed, with retries.
 ///
@@ -23,15 +25,17 @@ public import Logging
 /// try await dispatcher.enqueue(receiver: "oncall", id: id, body: body)
 /// ```
 ///
-/// The outbox's SQLite calls run on the actor; they are short single-row statements in WAL mode.
+/// The outbox's SQLite calls run on the actor, which runs on a thread of its own
+/// (``SQLite/SQLiteWorkThread``): they are short single-row statements in WAL mode, but a commit
+/// may wait for another connection's. Attempts run on the concurrency pool.
 public actor WebhookDispatcher {
     let outbox: WebhookOutbox
     var receivers: [String: WebhookReceiver] = [:]
     var signers: [String: WebhookSigner] = [:]
     /// Receivers that answered 410, disabled until restart or a change of their configuration.
     var gone: Set<String> = []
-    /// Message ids with an attempt in flight, per receiver.
-    var inFlight: [String: Set<String>] = [:]
+    /// Message ids in flight and the receivers express attempts may use (shared with `express`).
+    nonisolated let slots = Mutex(DeliverySlots())
     let configuration: WebhookDispatcherConfiguration
     private let providedClient: HTTPClient?
     let logger: Logger
@@ -40,6 +44,13 @@ public actor WebhookDispatcher {
     var random = SystemRandomNumberGenerator()
     var lastPurgeMillis: Int64 = 0
     private var running = false
+    /// The thread this actor runs on: its outbox calls block in SQLite (and wait for other
+    /// connections' commits), which must not take one of the concurrency pool's few threads.
+    private let workThread: SQLiteWorkThread
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        workThread.asUnownedSerialExecutor()
+    }
 
     /// - Parameters:
     ///   - outbox: the outbox this dispatcher owns from now on.
@@ -52,6 +63,7 @@ public actor WebhookDispatcher {
         configuration: WebhookDispatcherConfiguration = WebhookDispatcherConfiguration(),
         httpClient: HTTPClient? = nil, logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.workThread = SQLiteWorkThread(name: "haetae-webhooks")
         self.outbox = outbox
         self.configuration = configuration
         self.providedClient = httpClient
@@ -61,6 +73,29 @@ public actor WebhookDispatcher {
             self.receivers[receiver.name] = receiver
             self.signers[receiver.name] = WebhookSigner(secret: receiver.secret)
         }
+        let eligible = Self.eligible(receivers: self.receivers, signers: self.signers, gone: [])
+        slots.withLock { $0.eligible = eligible }
+    }
+
+    deinit {
+        workThread.shutdown()
+    }
+
+    /// The receivers an express attempt may go to: configured, with a signer, not gone.
+    static func eligible(
+        receivers: [String: WebhookReceiver], signers: [String: WebhookSigner], gone: Set<String>
+    ) -> [String: DeliverySlots.Eligible] {
+        var eligible: [String: DeliverySlots.Eligible] = [:]
+        for (name, receiver) in receivers where !gone.contains(name) {
+            if let signer = signers[name] { eligible[name] = DeliverySlots.Eligible(receiver: receiver, signer: signer) }
+        }
+        return eligible
+    }
+
+    /// Brings the express attempts' view of the receivers up to date (after a change or a 410).
+    func publishEligible() {
+        let eligible = Self.eligible(receivers: receivers, signers: signers, gone: gone)
+        slots.withLock { $0.eligible = eligible }
     }
 
     /// Wakes the loop to look for due messages; call it after enqueuing through another
@@ -82,6 +117,29 @@ public actor WebhookDispatcher {
         return added
     }
 
+    /// Starts the first attempt of a message before it is in the outbox, so its POST does not
+    /// wait for the caller's `fsync` nor for this actor: an alert notification goes out while it
+    /// is being recorded. Callable from any task; never blocks.
+    ///
+    /// The caller still enqueues the message durably (before or after; the insert is
+    /// idempotent); when this attempt ends its outcome is written to the outbox as any other's,
+    /// and a message that failed is retried from there. While the dispatcher is not running, and
+    /// for a receiver that is not configured, gone or without a free slot, nothing starts here:
+    /// the message waits in the outbox as usual.
+    ///
+    /// If the process dies after the POST and before the caller's record, the receiver has the
+    /// message and no row says so; a receiver may get a message twice (same `webhook-id`) when
+    /// the caller's enqueue was written and this attempt's outcome was not.
+    public nonisolated func express(receivers names: [String], id: String, body: [UInt8], createdAtMillis: Int64) {
+        slots.withLock { slots in
+            for name in names {
+                if let job = slots.admitExpress(name, id: id, body: body, createdAtMillis: createdAtMillis) {
+                    slots.expressSink?.yield(job)
+                }
+            }
+        }
+    }
+
     /// Replaces the receivers. A receiver that answered 410 is enabled again when its URL or
     /// secret changed (or it was removed), and its kept messages are sent then.
     public func configure(receivers newReceivers: [WebhookReceiver]) {
@@ -96,6 +154,7 @@ public actor WebhookDispatcher {
         }
         receivers = updated
         signers = updated.mapValues { WebhookSigner(secret: $0.secret) }
+        publishEligible()
         wake.signal()
     }
 
@@ -110,21 +169,35 @@ public actor WebhookDispatcher {
         let client = providedClient ?? HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: Self.clientConfiguration(for: receivers.values))
         logger.info("webhook dispatcher started", metadata: ["receivers": "\(receivers.keys.sorted().joined(separator: ","))"])
+        // Express attempts start off this actor: its outbox writes may wait for another
+        // connection's fsync, and a hazard's first POST should not.
+        let (expressJobs, expressSink) = AsyncStream.makeStream(of: Job.self)
+        slots.withLock { $0.expressSink = expressSink }
+        let userAgent = configuration.userAgent
         await withDiscardingTaskGroup { group in
+            group.addTask {
+                await withDiscardingTaskGroup { attempts in
+                    for await job in expressJobs {
+                        attempts.addTask { await self.perform(job, client: client, userAgent: userAgent) }
+                    }
+                }
+            }
+            if let url = configuration.warmUpURL {
+                group.addTask { [signer = signers.values.first] in await Self.warmUp(url: url, client: client, signer: signer) }
+            }
             while !Task.isCancelled {
                 let now = Self.nowMillis()
                 for job in claimDue(nowMillis: now) {
-                    group.addTask { [userAgent = configuration.userAgent] in
-                        let started = ContinuousClock.now
-                        let result = await Self.attempt(job, client: client, userAgent: userAgent)
-                        await self.complete(job, result, duration: ContinuousClock.now - started)
-                    }
+                    group.addTask { await self.perform(job, client: client, userAgent: userAgent) }
                 }
                 refreshGauges(nowMillis: now)
                 purgeIfDue(nowMillis: now)
                 await wake.wait(for: .milliseconds(nextWakeDelayMillis(nowMillis: now)))
             }
         }
+        expressSink.finish()
+        // Express jobs admitted but not started wait in the outbox (their caller enqueues them).
+        slots.withLock { $0.reset() }
         // The attempts in flight have completed: leave the gauges at the final state rather than
         // at the last loop turn's (which may predate the last delivery).
         refreshGauges(nowMillis: Self.nowMillis())
@@ -134,6 +207,13 @@ public actor WebhookDispatcher {
             }
         }
         logger.info("webhook dispatcher stopped")
+    }
+
+    /// One attempt and its outcome's record.
+    nonisolated func perform(_ job: Job, client: HTTPClient, userAgent: String) async {
+        let started = ContinuousClock.now
+        let result = await Self.attempt(job, client: client, userAgent: userAgent)
+        await complete(job, result, duration: ContinuousClock.now - started)
     }
 
     static func nowMillis() -> Int64 {

@@ -16,12 +16,17 @@ public struct WebhookDispatcherConfiguration: Sendable {
     /// How long past a receiver's timeout a claimed message stays leased; after a crash it is
     /// retried once the lease runs out.
     public var leaseGrace: Duration
+    /// A URL of this process's own (its health endpoint), fetched once when the dispatcher
+    /// starts, so the first alert does not pay for the HTTP client's cold code paths (about
+    /// 5–10 ms measured). Never a receiver's: they get only real messages.
+    public var warmUpURL: String?
 
     public init(
         retryPolicy: RetryPolicy = RetryPolicy(), userAgent: String = "haetae-edge",
         idlePoll: Duration = .seconds(5), retention: Duration = .seconds(7 * 24 * 3600), keepFinished: Int = 10_000,
-        purgeInterval: Duration = .seconds(60), leaseGrace: Duration = .seconds(5)
+        purgeInterval: Duration = .seconds(60), leaseGrace: Duration = .seconds(5), warmUpURL: String? = nil
     ) {
+        self.warmUpURL = warmUpURL
         self.retryPolicy = retryPolicy
         self.userAgent = userAgent
         self.idlePoll = idlePoll

@@ -51,6 +51,15 @@ struct EdgeConfigurationTests {
         #expect(config.spool.onFull == .dropOldest)
     }
 
+    @Test("the process reaches its own ops port over loopback when it listens on every address", arguments: [
+        ("0.0.0.0:9100", "http://127.0.0.1:9100/healthz"), ("\"[::]:9100\"", "http://[::1]:9100/healthz"),
+        ("127.0.0.1:9200", "http://127.0.0.1:9200/healthz"), ("\"[::1]:9100\"", "http://[::1]:9100/healthz"),
+    ])
+    func ownURL(listen: String, expected: String) throws {
+        let config = try EdgeConfiguration.parse("edge: {id: a, site: s}\nhttp: {listen: \(listen)}\n", path: "edge.yaml")
+        #expect(config.http.loopbackURL(path: "/healthz") == expected)
+    }
+
     @Test("environment variables override file values", arguments: [
         ("HAETAE_MQTT_HOST", "10.0.0.7"), ("HAETAE_SPOOL_PATH", "/data/spool.db"), ("HAETAE_MQTT_PORT", "8883"),
         ("HAETAE_MQTT_TOPICS", "a/#, b/+/c"), ("HAETAE_SPOOL_ON_FULL", "block"),

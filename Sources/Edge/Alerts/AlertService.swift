@@ -3,13 +3,16 @@ import Foundation
 import Readings
 import Logging
 import Rules
+import SQLite
 import ServiceLifecycle
 import Synchronization
 import Webhooks
 
 /// Takes alert transitions off the MQTT thread and makes them durable and delivered: each is
 /// recorded in the ``AlertStore`` (active set + log), then queued in the webhook outbox for every
-/// receiver its rule names. Also keeps the snapshot `/api/v1/alerts` serves.
+/// receiver its rule names. Its first webhook attempt starts before the record (an express
+/// attempt), so the disk's `fsync` is not on the hazard → webhook path; the outbox keeps the
+/// retries. Also keeps the snapshot `/api/v1/alerts` serves.
 ///
 /// The MQTT thread only yields into an unbounded `AsyncStream` (transitions are rare, a yield is
 /// cheap), so a slow disk or receiver never holds back ingest.
@@ -60,6 +63,9 @@ final class AlertService: Service, Sendable {
     private let systemReceivers: [String]
     /// Firing system alerts and when they started (the same alert id when they resolve).
     private let systemFiring: Mutex<[SystemAlert: Int64]>
+    /// Where the recording stage runs: its commits block (fsync), which must not take one of
+    /// the concurrency pool's few threads from the tasks sending webhooks.
+    private let workThread = SQLiteWorkThread(name: "haetae-alerts")
 
     /// - Parameters:
     ///   - recorded: signalled after each notification is recorded (the forwarder's alert lane).
@@ -88,6 +94,10 @@ final class AlertService: Service, Sendable {
         self.edge = edge
         self.metrics = metrics
         self.logger = logger
+    }
+
+    deinit {
+        workThread.shutdown()
     }
 
     /// Firing alerts to give back to a new rule engine (not the edge's own, ``SystemAlert``).
@@ -166,23 +176,42 @@ final class AlertService: Service, Sendable {
         let leftovers = (try? store.withLock { try $0.unenqueued() }) ?? []
         for row in leftovers { await enqueue(id: row.id, webhookID: row.webhookID, body: row.body, receivers: row.receivers) }
         updateGauges()
+        // Two stages: the first announces each alert at once (its snapshot, log line and first
+        // webhook attempt), the second records it; so an alert never waits for the fsync of the
+        // one before it. The second keeps the order of everything it is given.
+        let (steps, stepSink) = AsyncStream.makeStream(of: RecordStep.self)
         await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                group.addTask { [continuation] in
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(1))
-                        if case .terminated = continuation.yield(.tick) { return }
+            await withDiscardingTaskGroup { stages in
+                stages.addTask { [workThread] in
+                    await withTaskExecutorPreference(workThread) {
+                        for await step in steps {
+                            switch step {
+                            case .record(let item): await self.keep(item)
+                            case .rulesReplaced(let names, let atMillis): await self.resolveRemoved(keeping: names, atMillis: atMillis)
+                            case .retry: await self.retryUnwritten()
+                            case .command(let record): self.recordCommand(record)
+                            }
+                        }
                     }
                 }
-                for await input in inputs {
-                    switch input {
-                    case .alert(let alert): await handle(alert)
-                    case .rulesReplaced(let names, let atMillis): await resolveRemoved(keeping: names, atMillis: atMillis)
-                    case .tick: await retryUnwritten()
-                    case .command(let record): recordCommand(record)
+                await withDiscardingTaskGroup { group in
+                    group.addTask { [continuation] in
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .seconds(1))
+                            if case .terminated = continuation.yield(.tick) { return }
+                        }
                     }
+                    for await input in inputs {
+                        switch input {
+                        case .alert(let alert): stepSink.yield(.record(announce(alert)))
+                        case .rulesReplaced(let names, let atMillis): stepSink.yield(.rulesReplaced(names: names, atMillis: atMillis))
+                        case .tick: stepSink.yield(.retry)
+                        case .command(let record): stepSink.yield(.command(record))
+                        }
+                    }
+                    group.cancelAll()
                 }
-                group.cancelAll()
+                stepSink.finish()  // the recording stage ends once it has done everything before this
             }
         } onGracefulShutdown: { [continuation] in
             continuation.finish()  // what was yielded before is still handled
@@ -207,12 +236,22 @@ final class AlertService: Service, Sendable {
         }
     }
 
-    private func handle(_ alert: EdgeAlert) async {
+    /// The recording stage's work, in the order the inputs came.
+    private enum RecordStep: Sendable {
+        case record(Unrecorded)
+        case rulesReplaced(names: Set<String>, atMillis: Int64)
+        case retry
+        case command(CommandRecord)
+    }
+
+    /// What needs no disk, done as the alert arrives: the in-memory view, the metrics, the log
+    /// line and the first webhook attempt, which starts beside the record's fsync rather than
+    /// after it (the outbox row written next is what retries).
+    private func announce(_ alert: EdgeAlert) -> Unrecorded {
         let event = alert.event
         let body = AlertNotification(alert, edge: edge).encoded()
         var receivers: [String] = []
         for case .webhook(let receiver) in event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
-        // The in-memory view and the log line come first: they need no disk.
         snapshot.withLock {
             if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = (body, event.severity.rawValue) }
         }
@@ -223,7 +262,16 @@ final class AlertService: Service, Sendable {
             "where": "\(event.site)/\(event.line)/\(event.device)\(event.sensor.isEmpty ? "" : "/" + event.sensor)",
             "value": "\(event.value)", "alert": "\(event.alertID)",
         ])
-        let item = Unrecorded(alert: alert, body: body, receivers: receivers)
+        if let dispatcher, !receivers.isEmpty {
+            dispatcher.express(
+                receivers: receivers, id: AlertNotification.webhookID(event), body: body, createdAtMillis: WallClock.millis())
+        }
+        return Unrecorded(alert: alert, body: body, receivers: receivers)
+    }
+
+    /// Records an announced alert, or keeps it in memory (in order) while `alerts.db` cannot be written.
+    private func keep(_ item: Unrecorded) async {
+        let event = item.alert.event
         // Behind earlier notifications that are still waiting: order is kept per alert.
         if unrecorded.withLock({ $0.isEmpty }), await record(item) { return }
         let kept = unrecorded.withLock { waiting in

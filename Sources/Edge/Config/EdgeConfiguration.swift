@@ -47,6 +47,17 @@ public struct EdgeConfiguration: Sendable {
         public var idleTimeout: Duration = .seconds(60)
         /// Open connections to the ops port at most (more wait in the listen backlog).
         public var maxConnections: Int = 256
+
+        /// `path` on this port as the process itself reaches it: over loopback when it listens on
+        /// every address (`0.0.0.0`, `::`).
+        public func loopbackURL(path: String) -> String {
+            let reachable = switch host {
+            case "0.0.0.0", "": "127.0.0.1"
+            case "::": "::1"
+            default: host
+            }
+            return "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)\(path)"
+        }
     }
 
     public enum LogFormat: String, Sendable, CaseIterable {
