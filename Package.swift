@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, wrapped once.
@@ -173,6 +175,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Simulator/Sources/SimulatorCLI",
             swiftSettings: swiftSettings),
@@ -249,5 +253,14 @@ let package = Package(
         .testTarget(
             name: "SimulatorEngineTests", dependencies: ["SimulatorEngine", "TestSupport"],
             path: "Simulator/Tests/SimulatorEngineTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimulatorCLITests",
+            dependencies: [
+                "SimulatorCLI",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Simulator/Tests/SimulatorCLITests", swiftSettings: swiftSettings),
     ]
 )

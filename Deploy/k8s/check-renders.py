@@ -19,7 +19,7 @@ REGION = {"seoul": "seoul", "gwangju": "gwangju", "daejeon": "daejeon", "daejeon
 # The mosquitto settings that keep the gateway's queue (DESIGN §4): they must stay as in
 # Deploy/mosquitto/mosquitto.conf. persistence_location and max_queued_bytes are sized for the pod.
 BROKER_KEYS = ["listener", "persistence", "autosave_interval", "max_queued_messages",
-               "max_inflight_messages", "queue_qos0_messages", "persistent_client_expiration"]
+               "max_inflight_messages", "queue_qos0_messages", "set_tcp_nodelay", "persistent_client_expiration"]
 
 problems, warnings = [], []
 

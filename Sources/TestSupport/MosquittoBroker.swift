@@ -5,7 +5,8 @@ import Synchronization
 /// password file). Stopped when the object goes away.
 ///
 /// The defaults are the safe settings of DESIGN §4: persistence on, `max_queued_messages 0`,
-/// `max_inflight_messages 0` (no broker-side loss for a persistent QoS 1 session).
+/// `max_inflight_messages 0` (no broker-side loss for a persistent QoS 1 session),
+/// `set_tcp_nodelay true` (no Nagle delay on what it forwards).
 ///
 /// ```swift
 /// let broker = try await MosquittoBroker()
@@ -90,6 +91,7 @@ public final class MosquittoBroker: Sendable {
         "persistence": "true",
         "max_queued_messages": "0",
         "max_inflight_messages": "0",
+        "set_tcp_nodelay": "true",  // as Deploy/mosquitto/mosquitto.conf: no Nagle delay on forwarded messages
         "log_dest": "stderr",
         "log_type": "all",
     ]

@@ -24,7 +24,8 @@ final class AlertReceiver: Sendable {
         let router = Router()
         router.post("**") { request, _ -> Response in
             let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
-            let now = Self.wallMicros()
+            // When the request reached this process (ArrivalStampHandler), not when this task ran.
+            let now = request.headers[ArrivalStampHandler.headerName].flatMap { Int64($0) } ?? Self.wallMicros()
             do {
                 try self.verifier.verify(headers: request.headers.map { (name: $0.name.rawName, value: $0.value) }, body: body)
             } catch {
@@ -43,7 +44,8 @@ final class AlertReceiver: Sendable {
         // listen is thrown (and reported) anyway.
         logger.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "haetae-sim"),
+            router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ArrivalStampHandler()])),
+            configuration: .init(address: .hostname(host, port: port), serverName: "haetae-sim"),
             onServerRunning: { _ in onListening() }, logger: logger)
         try await app.runService(gracefulShutdownSignals: [])
     }
