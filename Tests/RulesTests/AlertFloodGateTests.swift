@@ -3,11 +3,12 @@ import Testing
 
 @Suite("AlertFloodGate")
 struct AlertFloodGateTests {
-    func event(_ kind: AlertEvent.Kind, rule: String = "silent", device: Int, at: Int64) -> AlertEvent {
+    func event(_ kind: AlertEvent.Kind, rule: String = "silent", device: Int, at: Int64, history: Int64 = 0) -> AlertEvent {
         AlertEvent(
             kind: kind, alertID: "\(rule)-\(device)", ruleIndex: 0, rule: rule, severity: .warning, site: "seoul", line: "l1",
             device: "d\(device)", sensor: "t", value: 1, startedAtMillis: at, endedAtMillis: kind == .resolved ? at : nil, atMillis: at,
-            labels: [:], annotations: [:], actions: [.webhook(receiver: "default"), .mqtt(topic: "x/cmd", payload: "{}", qos: 1)])
+            labels: [:], annotations: [:], actions: [.webhook(receiver: "default"), .mqtt(topic: "x/cmd", payload: "{}", qos: 1)],
+            seriesHistoryMillis: history)
     }
 
     @Test("up to the limit per minute every notification passes; past it one flood alert is raised and the rest are counted, not sent")
@@ -52,5 +53,33 @@ struct AlertFloodGateTests {
     func off() {
         var gate = AlertFloodGate(maxPerMinute: 0)
         for device in 0..<500 { #expect(gate.admit(event(.firing, device: device, at: 0), nowMillis: 0) == .pass) }
+    }
+
+    @Test("a flood of one-shot series going silent does not hold back the silent alert of a sensor with a history, nor count against its lane")
+    func newcomerFloodKeepsEstablishedAlerts() throws {
+        var gate = AlertFloodGate(maxPerMinute: 3, newcomerHistoryMillis: 5_000)
+        var decisions: [AlertFloodGate.Decision] = []
+        for device in 0..<1_000 {
+            decisions.append(gate.admit(event(.firing, device: device, at: 30_000 + Int64(device), history: 0), nowMillis: 30_000 + Int64(device)))
+        }
+        guard case .suppressAndRaise(let flood) = decisions[3] else { Issue.record("no flood alert: \(decisions[3])"); return }
+        #expect(flood.labels["flood_of"] == "new_series")
+        #expect(flood.annotations["summary"]?.contains("first seen moments before") == true)
+        // In the same minute, a press that had reported for 10 s falls silent: its alert is sent.
+        #expect(gate.admit(event(.firing, device: 5_000, at: 31_500, history: 10_000), nowMillis: 31_500) == .pass)
+        // ...and so are the next two of its kind; the fourth floods that lane with its own flood alert.
+        #expect(gate.admit(event(.firing, device: 5_001, at: 31_600, history: 60_000), nowMillis: 31_600) == .pass)
+        #expect(gate.admit(event(.firing, device: 5_002, at: 31_700, history: 5_000), nowMillis: 31_700) == .pass)
+        guard case .suppressAndRaise(let second) = gate.admit(event(.firing, device: 5_003, at: 31_800, history: 7_000), nowMillis: 31_800)
+        else { Issue.record("the lane with a history did not flood on its own"); return }
+        #expect(second.labels["flood_of"] == "series")
+        #expect(second.alertID != flood.alertID)
+        // A suppressed newcomer's resolve stays suppressed; the sent press's resolve is sent.
+        #expect(gate.admit(event(.resolved, device: 999, at: 40_000, history: 9_000), nowMillis: 40_000) == .suppress)
+        #expect(gate.admit(event(.resolved, device: 5_000, at: 40_000, history: 20_000), nowMillis: 40_000) == .pass)
+        #expect(gate.suppressedTotal == 997 + 1 + 1)
+        // Both floods end, each with its own count.
+        let ended = gate.advance(toMillis: 152_000)
+        #expect(Set(ended.map { $0.annotations["suppressed"] ?? "" }) == ["998", "1"])
     }
 }

@@ -99,6 +99,19 @@ struct RuleEngineLifecycleTests {
         #expect(summary(h.advance(to: 231_000)) == ["firing silent d1/temperature @231000"])
     }
 
+    @Test("an event carries how long its series had reported: a one-shot series none, a silent sensor its readings' span")
+    func eventsCarrySeriesHistory() throws {
+        let h = try EngineHarness("rules:\n  - {name: silent, when: \"absent(30s)\"}\n  - {name: hot, when: value > 90}\n")
+        h.add("d1", "temperature")
+        h.add("dev-1", "temperature")
+        _ = h.read("d1/temperature", 20, at: 1_000)
+        _ = h.read("d1/temperature", 21, at: 11_000)
+        #expect(h.read("d1/temperature", 95, at: 12_000).map(\.seriesHistoryMillis) == [11_000])
+        _ = h.read("dev-1/temperature", 95, at: 12_500).map(\.seriesHistoryMillis)
+        let silent = h.advance(to: 50_000).filter { $0.rule == "silent" }
+        #expect(Set(silent.map { "\($0.device) \($0.seriesHistoryMillis)" }) == ["d1 11000", "dev-1 0"])
+    }
+
     @Test("absent with for: the silence must last d + for")
     func absentWithFor() throws {
         let h = try EngineHarness("rules:\n  - {name: silent, when: \"absent(30s)\", for: 5s}\n")

@@ -31,11 +31,16 @@ public struct AlertEvent: Sendable, Hashable {
     public var labels: [String: String]
     public var annotations: [String: String]
     public var actions: [RenderedAction]
+    /// How long the alert's series had been reporting when the event was made: its last reading
+    /// minus its first, as this engine saw them (0 for a series seen once, or whose readings all
+    /// came before the engine was built). Not sent anywhere: ``AlertFloodGate`` uses it to keep a
+    /// flood from invented one-shot names apart from the alerts of the plant's real sensors.
+    public var seriesHistoryMillis: Int64
 
     public init(
         kind: Kind, alertID: String, ruleIndex: Int, rule: String, severity: Severity, site: String, line: String,
         device: String, sensor: String, value: Double, startedAtMillis: Int64, endedAtMillis: Int64?, atMillis: Int64,
-        labels: [String: String], annotations: [String: String], actions: [RenderedAction]
+        labels: [String: String], annotations: [String: String], actions: [RenderedAction], seriesHistoryMillis: Int64 = 0
     ) {
         self.kind = kind
         self.alertID = alertID
@@ -53,5 +58,6 @@ public struct AlertEvent: Sendable, Hashable {
         self.labels = labels
         self.annotations = annotations
         self.actions = actions
+        self.seriesHistoryMillis = seriesHistoryMillis
     }
 }

@@ -16,6 +16,9 @@ struct SeriesRecord: BitwiseCopyable {
     var bufferCount: Int32 = 0
     /// Time of the last reading; `Int64.min` until the first.
     var lastSeen = Int64.min
+    /// Time of the first reading this engine saw; `Int64.min` until then. With `lastSeen` it
+    /// gives the series' history, which tells an invented one-shot name from a real sensor.
+    var firstSeen = Int64.min
     var lastValue = Double.nan
 }
 

@@ -17,6 +17,7 @@ extension RuleEngine {
             return
         }
         let recordPointer = tables.series + index
+        if recordPointer.pointee.firstSeen == .min { recordPointer.pointee.firstSeen = now }
         recordPointer.pointee.lastSeen = now
         recordPointer.pointee.lastValue = value
         let record = recordPointer.pointee

@@ -57,6 +57,8 @@ extension RuleEngine {
     private func event(_ kind: AlertEvent.Kind, _ index: Int32, at now: Int64) -> AlertEvent {
         let alert = alerts[Int(index)]
         let (rule, series, sensor) = identity(of: index)
+        let record = seriesRecords[Int(alert.series)]
+        let history = record.firstSeen == .min ? 0 : record.lastSeen &- record.firstSeen
         let valueText = Self.format(alert.value)
         let fill: (Template.Placeholder) -> String = { placeholder in
             switch placeholder {
@@ -87,7 +89,8 @@ extension RuleEngine {
                     case .failure(let error): .unpublishable(topic: topic.source, reason: error.message)
                     }
                 }
-            })
+            },
+            seriesHistoryMillis: max(0, history))
     }
 
     /// `851` rather than `851.0` for whole numbers; Swift's shortest round-trip form otherwise.
