@@ -68,6 +68,8 @@ public enum AlertMatcher {
                 where_: "\(alert.site)/\(alert.line)/\(alert.device)" + (alert.sensor.isEmpty ? "" : "/\(alert.sensor)"),
                 startedAtMillis: alert.startedAtMillis, timedFrom: reference(alert).source,
                 webhookMillis: Double((alert.receivedAtMicros - reference(alert).micros) / 10) / 100,
+                toEdgeMillis: reference(alert).source == "reading"
+                    ? Double((alert.startedAtMillis &* 1_000 &- reference(alert).micros) / 10) / 100 : nil,
                 hazard: hazards.contains { explains($0, alert) })
         }
         // A stop command is timed from the reading behind the firing alert it answers: the

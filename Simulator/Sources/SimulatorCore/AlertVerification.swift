@@ -53,6 +53,11 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
         /// that reading's millisecond `ts`), or `timer` (from when its `for`/`absent` ran out).
         public var timedFrom: String
         public var webhookMillis: Double
+        /// Of `webhook_ms`, the part until the edge evaluated the reading (its `started_at`, by the
+        /// edge's clock, to the millisecond): the broker's hop and the edge's receive queue. The
+        /// rest is the edge's POST and the receiver. Only for alerts raised by a reading, and only
+        /// meaningful when the edge's clock agrees with the simulator's (one machine).
+        public var toEdgeMillis: Double?
         public var hazard: Bool
 
         enum CodingKeys: String, CodingKey {
@@ -61,6 +66,7 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
             case startedAtMillis = "started_at_ms"
             case timedFrom = "timed_from"
             case webhookMillis = "webhook_ms"
+            case toEdgeMillis = "to_edge_ms"
         }
     }
 

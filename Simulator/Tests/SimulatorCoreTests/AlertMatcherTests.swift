@@ -86,6 +86,9 @@ struct AlertMatcherTests {
         // The stop command answers the firing alert raised before it: 12_002_500 − 12_001_000.
         #expect(result.stopCommandLatency?.max == 1.5)
         #expect(result.fired.map(\.timedFrom) == ["reading", "reading_ts", "timer"])
+        // The share until the edge's evaluation (its started_at): only for a reading with a known
+        // publish; here the edge's clock said 12 000 ms, 1 ms before the made-up publish.
+        #expect(result.fired.map(\.toEdgeMillis) == [-1, nil, nil])
     }
 }
 
