@@ -42,14 +42,17 @@ struct DeliverySlots: Sendable {
     }
 
     /// An express attempt of `id` to `receiver`, marked in flight; nil when the dispatcher is not
-    /// running, the receiver is not eligible, it has no free slot, or `id` is in flight already.
-    mutating func admitExpress(_ receiver: String, id: String, body: [UInt8], createdAtMillis: Int64) -> WebhookDispatcher.Job? {
+    /// running, the receiver is not eligible, it has no free slot (for a low-priority message: none
+    /// but its last), or `id` is in flight already.
+    mutating func admitExpress(
+        _ receiver: String, id: String, body: [UInt8], createdAtMillis: Int64, priority: WebhookPriority = .normal
+    ) -> WebhookDispatcher.Job? {
         guard expressSink != nil, let eligible = eligible[receiver] else { return nil }
         let busy = inFlight[receiver, default: []]
-        guard busy.count < eligible.receiver.maxConcurrentDeliveries, !busy.contains(id) else { return nil }
+        guard busy.count < priority.slotLimit(of: eligible.receiver.maxConcurrentDeliveries), !busy.contains(id) else { return nil }
         inFlight[receiver, default: []].insert(id)
         return WebhookDispatcher.Job(
             receiver: eligible.receiver, signer: eligible.signer, id: id, body: body, createdAtMillis: createdAtMillis,
-            attempt: 1, express: true)
+            attempt: 1, priority: priority, express: true)
     }
 }

@@ -11,6 +11,7 @@ extension WebhookDispatcher {
         var createdAtMillis: Int64
         /// This attempt's number, from 1.
         var attempt: Int
+        var priority: WebhookPriority = .normal
         /// Started by ``WebhookDispatcher/express(receivers:id:body:createdAtMillis:)``, perhaps
         /// before the outbox held it: its row is made (if needed) and claimed when the attempt ends.
         var express = false
@@ -34,6 +35,7 @@ extension WebhookDispatcher {
                 let busy = slots.withLock { $0.busy(name) }
                 let free = receiver.maxConcurrentDeliveries - busy.count
                 guard free > 0 else { continue }
+                // Normal messages come first in `due`; a low one may not take the last free slot.
                 var candidates: [WebhookOutboxMessage] = []
                 for message in try outbox.due(receiver: name, nowMillis: now, limit: free + busy.count)
                 where !busy.contains(message.id) && candidates.count < free {
@@ -41,13 +43,14 @@ extension WebhookDispatcher {
                         try expire(receiver: name, id: message.id, status: nil, lastFailure: message.lastError, nowMillis: now)
                         continue
                     }
+                    guard busy.count + candidates.count < message.priority.slotLimit(of: receiver.maxConcurrentDeliveries) else { break }
                     candidates.append(message)
                 }
                 // An express attempt may have taken one of them since `busy` was read.
                 let taken = slots.withLock { $0.claim(name, from: candidates.map(\.id), limit: free) }
                 let claimed = candidates.filter { taken.contains($0.id) }.map { message in
                     Job(receiver: receiver, signer: signer, id: message.id, body: message.body,
-                        createdAtMillis: message.createdAtMillis, attempt: message.attempts + 1)
+                        createdAtMillis: message.createdAtMillis, attempt: message.attempts + 1, priority: message.priority)
                 }
                 let lease = now + receiver.timeout.milliseconds + configuration.leaseGrace.milliseconds
                 try outbox.claim(receiver: name, ids: claimed.map(\.id), leaseUntilMillis: lease)
@@ -73,7 +76,8 @@ extension WebhookDispatcher {
             if job.express {
                 // The row may not be there yet (the caller records it after its own fsync):
                 // make it, count this attempt, then record the outcome as for any attempt.
-                try outbox.enqueue(receiver: name, id: job.id, body: job.body, createdAtMillis: job.createdAtMillis)
+                try outbox.enqueue(
+                    receiver: name, id: job.id, body: job.body, createdAtMillis: job.createdAtMillis, priority: job.priority)
                 try outbox.claim(receiver: name, ids: [job.id], leaseUntilMillis: now)
             }
             switch result {

@@ -105,11 +105,14 @@ public actor WebhookDispatcher {
     }
 
     /// Adds a message to the outbox (idempotent on receiver and id) and wakes the loop.
+    /// - Parameter priority: where it goes among due messages (``WebhookPriority``).
     /// - Returns: whether it was new.
     @discardableResult
-    public func enqueue(receiver: String, id: String, body: [UInt8], createdAtMillis: Int64? = nil) throws -> Bool {
+    public func enqueue(
+        receiver: String, id: String, body: [UInt8], createdAtMillis: Int64? = nil, priority: WebhookPriority = .normal
+    ) throws -> Bool {
         let added = try outbox.enqueue(
-            receiver: receiver, id: id, body: body, createdAtMillis: createdAtMillis ?? Self.nowMillis())
+            receiver: receiver, id: id, body: body, createdAtMillis: createdAtMillis ?? Self.nowMillis(), priority: priority)
         if receivers[receiver] == nil {
             logger.warning("webhook enqueued for a receiver that is not configured; it waits", metadata: ["receiver": "\(receiver)"])
         }
@@ -130,10 +133,14 @@ public actor WebhookDispatcher {
     /// If the process dies after the POST and before the caller's record, the receiver has the
     /// message and no row says so; a receiver may get a message twice (same `webhook-id`) when
     /// the caller's enqueue was written and this attempt's outcome was not.
-    public nonisolated func express(receivers names: [String], id: String, body: [UInt8], createdAtMillis: Int64) {
+    ///
+    /// A low-priority message starts here only while its receiver has more than one free slot.
+    public nonisolated func express(
+        receivers names: [String], id: String, body: [UInt8], createdAtMillis: Int64, priority: WebhookPriority = .normal
+    ) {
         slots.withLock { slots in
             for name in names {
-                if let job = slots.admitExpress(name, id: id, body: body, createdAtMillis: createdAtMillis) {
+                if let job = slots.admitExpress(name, id: id, body: body, createdAtMillis: createdAtMillis, priority: priority) {
                     slots.expressSink?.yield(job)
                 }
             }

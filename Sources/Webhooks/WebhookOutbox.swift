@@ -56,12 +56,15 @@ public final class WebhookOutbox {
         // WAL (`alerts.reserve`), which is only reused if the WAL restarts before outgrowing it.
         try database.execute("PRAGMA wal_autocheckpoint=\(Self.walAutocheckpointPages)")
         try database.execute(WebhookOutboxSchema.statements)
+        if try database.scalarInt("SELECT count(*) FROM pragma_table_info('webhook_messages') WHERE name = 'priority'") == 0 {
+            try database.execute(WebhookOutboxSchema.addPriority)
+        }
         try database.execute("PRAGMA user_version=\(WebhookOutboxSchema.version)")
 
         insert = try database.prepare(
-            "INSERT OR IGNORE INTO webhook_messages(id, receiver, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)")
+            "INSERT OR IGNORE INTO webhook_messages(id, receiver, body, created_at, next_attempt_at, priority) VALUES (?, ?, ?, ?, ?, ?)")
         selectDue = try database.prepare(
-            "SELECT \(WebhookOutboxSchema.columns) FROM webhook_messages WHERE state = 'pending' AND receiver = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?")
+            "SELECT \(WebhookOutboxSchema.columns) FROM webhook_messages WHERE state = 'pending' AND receiver = ? AND next_attempt_at <= ? ORDER BY priority, next_attempt_at, seq LIMIT ?")
         claimOne = try database.prepare(
             "UPDATE webhook_messages SET attempts = attempts + 1, next_attempt_at = ? WHERE receiver = ? AND id = ? AND state = 'pending'")
         finish = try database.prepare(
@@ -82,19 +85,24 @@ public final class WebhookOutbox {
     /// id again for the same receiver changes nothing (the first body wins), so a caller that is
     /// unsure whether its enqueue committed can simply repeat it. The same id may go to several
     /// receivers, as the spec intends (each receiver deduplicates on its own).
+    /// - Parameter priority: where it goes among due messages (``WebhookPriority``).
     /// - Returns: whether a new row was added.
     @discardableResult
-    public func enqueue(receiver: String, id: String, body: [UInt8], createdAtMillis: Int64) throws -> Bool {
+    public func enqueue(
+        receiver: String, id: String, body: [UInt8], createdAtMillis: Int64, priority: WebhookPriority = .normal
+    ) throws -> Bool {
         try insert.bind(id, at: 1)
         try insert.bind(receiver, at: 2)
         try insert.bind(blob: body, at: 3)
         try insert.bind(createdAtMillis, at: 4)
         try insert.bind(createdAtMillis, at: 5)
+        try insert.bind(priority.rawValue, at: 6)
         try insert.run()
         return changedRows() > 0
     }
 
-    /// Pending messages of `receiver` whose next attempt is due, oldest due first.
+    /// Pending messages of `receiver` whose next attempt is due: normal before low priority, each
+    /// oldest due first.
     public func due(receiver: String, nowMillis: Int64, limit: Int) throws -> [WebhookOutboxMessage] {
         guard limit > 0 else { return [] }
         defer { selectDue.reset() }
@@ -215,7 +223,8 @@ public final class WebhookOutbox {
             state: WebhookOutboxMessage.State(rawValue: row.string(at: 6)) ?? .pending,
             lastStatus: row.isNull(at: 7) ? nil : Int(row.int64(at: 7)),
             lastError: row.isNull(at: 8) ? nil : row.string(at: 8),
-            finishedAtMillis: row.isNull(at: 9) ? nil : row.int64(at: 9))
+            finishedAtMillis: row.isNull(at: 9) ? nil : row.int64(at: 9),
+            priority: WebhookPriority(rawValue: Int(row.int64(at: 10))) ?? .normal)
     }
 
     private func changedRows() -> Int {

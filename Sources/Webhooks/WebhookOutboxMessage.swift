@@ -29,11 +29,12 @@ public struct WebhookOutboxMessage: Sendable, Equatable {
     public var lastError: String?
     /// When it left `pending`.
     public var finishedAtMillis: Int64?
+    public var priority: WebhookPriority
 
     public init(
         id: String, receiver: String, body: [UInt8], createdAtMillis: Int64, attempts: Int = 0,
         nextAttemptAtMillis: Int64, state: State = .pending, lastStatus: Int? = nil, lastError: String? = nil,
-        finishedAtMillis: Int64? = nil
+        finishedAtMillis: Int64? = nil, priority: WebhookPriority = .normal
     ) {
         self.id = id
         self.receiver = receiver
@@ -45,5 +46,6 @@ public struct WebhookOutboxMessage: Sendable, Equatable {
         self.lastStatus = lastStatus
         self.lastError = lastError
         self.finishedAtMillis = finishedAtMillis
+        self.priority = priority
     }
 }

@@ -263,6 +263,38 @@ struct AlertWebhookIntegrationTests {
         #expect(await edge.stop() == 0)
     }
 
+    @Test("40 alerts of one-shot series to a slow receiver do not hold back a real sensor's alert: its webhook is sent while theirs still wait")
+    func newcomerBurstDoesNotHoldBackARealAlert() async throws {
+        let broker = try await MosquittoBroker()
+        // Each request takes 0.5 s: 40 low-priority webhooks at 3 at a time take about 7 s.
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret, then: "sleep:0.5")
+        let rules = """
+            rules:
+              - name: overpressure
+                match: {sensor: pressure}
+                when: value > 10
+                severity: critical
+                actions: [{webhook: default}]
+            """
+        let edge = try EdgeProcess(brokerPort: broker.port, rules: rules, webhooks: [.init(url: receiver.url, secret: AlertTest.secret)])
+        try await edge.start()
+        // A real press has reported for more than 5 s when it trips.
+        try await AlertTest.publish(broker, device: "press-real", sensor: "pressure", value: 1)
+        try await Task.sleep(for: .milliseconds(5_500))
+        try await AlertTest.publish(broker, device: "press-real", sensor: "pressure", value: 2)
+        try await Publisher.publishBulk(
+            port: broker.port, count: 40, qos: 1, topics: (0..<40).map { "factory/seoul/line9/dev-\($0)/pressure" }, firstSeq: 100)
+        #expect(await eventually { receiver.requests().count >= 1 }, "\(edge.output().suffix(2_000))")
+        try await AlertTest.publish(broker, device: "press-real", sensor: "pressure", value: 50)
+        #expect(await eventually(timeout: .seconds(3)) { receiver.requests().contains { $0.json?["data"].flatMap { $0 as? [String: Any] }?["device"] as? String == "press-real" } },
+                "the real alert waited behind the burst: \(receiver.requests().map { ($0.json?["data"] as? [String: Any])?["device"] ?? "?" })")
+        let before = receiver.requests().count
+        #expect(before < 20, "\(before) requests went before the real alert's")
+        #expect(await eventually(timeout: .seconds(20)) { receiver.requests().count == 41 }, "every alert is still delivered")
+        #expect(await edge.stop() == 0)
+        await receiver.stop()
+    }
+
     @Test("a stop command that cannot be published while the broker is down is recorded and retried while its alert fires, and goes out when the broker is back")
     func failedCommandRetried() async throws {
         let broker = try await MosquittoBroker()

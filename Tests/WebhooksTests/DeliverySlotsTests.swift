@@ -40,4 +40,15 @@ struct DeliverySlotsTests {
         running.reset()
         #expect(running.busy("oncall").isEmpty && running.expressSink == nil)
     }
+
+    @Test("low-priority express attempts leave a receiver's last free slot to a normal one; with one slot it is theirs too")
+    func lowPriorityLeavesTheLastSlot() throws {
+        var slots = try Self.slots(maxConcurrent: 3)
+        #expect(slots.admitExpress("oncall", id: "junk1", body: [], createdAtMillis: 1, priority: .low)?.priority == .low)
+        #expect(slots.admitExpress("oncall", id: "junk2", body: [], createdAtMillis: 1, priority: .low) != nil)
+        #expect(slots.admitExpress("oncall", id: "junk3", body: [], createdAtMillis: 1, priority: .low) == nil, "the last slot")
+        #expect(slots.admitExpress("oncall", id: "hazard", body: [], createdAtMillis: 1)?.priority == .normal)
+        var single = try Self.slots(maxConcurrent: 1)
+        #expect(single.admitExpress("oncall", id: "junk1", body: [], createdAtMillis: 1, priority: .low) != nil)
+    }
 }

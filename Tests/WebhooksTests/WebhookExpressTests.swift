@@ -14,7 +14,7 @@ struct WebhookExpressTests {
             let harness = try DispatcherHarness(receivers: [try DispatcherHarness.receiver("oncall", url: receiver.url)])
             try await harness.running {
                 #expect(await harness.expressReady())
-                await harness.dispatcher.express(
+                harness.dispatcher.express(
                     receivers: ["oncall"], id: "msg_express", body: DispatcherHarness.body(), createdAtMillis: WallClock.millis())
                 #expect(await eventually { receiver.requests().count == 1 }, "\(receiver.output())")
                 // The caller's durable enqueue comes after the POST: it neither resends nor undoes it.
@@ -40,7 +40,7 @@ struct WebhookExpressTests {
                 // The caller enqueues first here (its fsync was quick): the loop must not claim
                 // the row while the express attempt holds it.
                 try await harness.dispatcher.enqueue(receiver: "oncall", id: "msg_retry", body: DispatcherHarness.body())
-                await harness.dispatcher.express(
+                harness.dispatcher.express(
                     receivers: ["oncall"], id: "msg_retry", body: DispatcherHarness.body(), createdAtMillis: WallClock.millis())
                 #expect(await harness.waitFor(.delivered, "oncall", "msg_retry"))
             }
@@ -56,7 +56,7 @@ struct WebhookExpressTests {
             let harness = try DispatcherHarness(receivers: [try DispatcherHarness.receiver("oncall", url: receiver.url)])
             try await harness.running {
                 #expect(await harness.expressReady())
-                await harness.dispatcher.express(
+                harness.dispatcher.express(
                     receivers: ["nobody"], id: "msg_nobody", body: DispatcherHarness.body(), createdAtMillis: WallClock.millis())
                 try await harness.dispatcher.enqueue(receiver: "nobody", id: "msg_nobody", body: DispatcherHarness.body())
                 try await Task.sleep(for: .milliseconds(300))
@@ -64,6 +64,37 @@ struct WebhookExpressTests {
             #expect(receiver.requests().isEmpty)
             #expect(try harness.stored("nobody", "msg_nobody")?.state == .pending)
             #expect(try harness.stored("nobody", "msg_nobody")?.attempts == 0)
+        }
+    }
+
+    @Test("a burst of low-priority messages to a slow receiver leaves it a slot: a normal message's express attempt starts at once, and queued normal messages go before the low ones")
+    func lowPriorityBurstDoesNotHoldBackANormalMessage() async throws {
+        try await ReceiverProcess.with(then: "sleep:0.4") { receiver in
+            let harness = try DispatcherHarness(
+                receivers: [try DispatcherHarness.receiver("oncall", url: receiver.url, maxConcurrentDeliveries: 2)])
+            try await harness.running {
+                #expect(await harness.expressReady())
+                for index in 1...6 {
+                    let id = "msg_junk\(index)"
+                    harness.dispatcher.express(
+                        receivers: ["oncall"], id: id, body: DispatcherHarness.body(index), createdAtMillis: WallClock.millis(), priority: .low)
+                    try await harness.dispatcher.enqueue(receiver: "oncall", id: id, body: DispatcherHarness.body(index), priority: .low)
+                }
+                #expect(await eventually { receiver.requests().count == 1 }, "\(receiver.output())")
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(receiver.requests().count == 1, "a low-priority message took the last slot")
+                harness.dispatcher.express(
+                    receivers: ["oncall"], id: "msg_hazard", body: DispatcherHarness.body(), createdAtMillis: WallClock.millis())
+                try await harness.dispatcher.enqueue(receiver: "oncall", id: "msg_hazard", body: DispatcherHarness.body())
+                try await harness.dispatcher.enqueue(receiver: "oncall", id: "msg_hazard2", body: DispatcherHarness.body(2))
+                #expect(await eventually { receiver.requests().count == 2 })
+                #expect(await harness.waitFor(.delivered, "oncall", "msg_junk6", timeout: .seconds(15)))
+            }
+            let order = receiver.requests().map(\.id)
+            #expect(order.count == 8)
+            #expect(order.prefix(2) == ["msg_junk1", "msg_hazard"], "\(order)")
+            // The second normal message waited only for a slot, not behind the five queued low ones.
+            #expect(order.firstIndex(of: "msg_hazard2").map { $0 <= 3 } == true, "\(order)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import TestSupport
 import Testing
 @testable import Webhooks
@@ -35,6 +36,35 @@ struct WebhookOutboxTests {
         #expect(try outbox.due(receiver: "a", nowMillis: 5_000, limit: 10).map(\.id) == ["msg_a1", "msg_a2", "msg_a3", "msg_a4", "msg_a0"])
         #expect(try outbox.due(nowMillis: 2_000, limit: 2).map(\.id) == ["msg_b", "msg_a1"])
         #expect(try outbox.nextAttemptMillis(receiver: "a") == 1_001)
+    }
+
+    @Test("due messages come normal before low priority, each oldest first; the priority is stored")
+    func dueByPriority() throws {
+        let outbox = try WebhookOutbox(path: path)
+        try outbox.enqueue(receiver: "a", id: "msg_junk1", body: [], createdAtMillis: 1_000, priority: .low)
+        try outbox.enqueue(receiver: "a", id: "msg_junk2", body: [], createdAtMillis: 1_001, priority: .low)
+        try outbox.enqueue(receiver: "a", id: "msg_hazard", body: [], createdAtMillis: 1_500)
+        let due = try outbox.due(receiver: "a", nowMillis: 2_000, limit: 10)
+        #expect(due.map(\.id) == ["msg_hazard", "msg_junk1", "msg_junk2"])
+        #expect(due.map(\.priority) == [.normal, .low, .low])
+    }
+
+    @Test("an outbox file from before priorities opens with its messages kept, all normal")
+    func opensVersion1File() throws {
+        let database = try SQLiteConnection(path: path)
+        try database.execute("""
+            CREATE TABLE webhook_messages(
+                seq INTEGER PRIMARY KEY, id TEXT NOT NULL, receiver TEXT NOT NULL, body BLOB NOT NULL,
+                created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead', 'gone')),
+                last_status INTEGER, last_error TEXT, finished_at INTEGER, UNIQUE(receiver, id));
+            INSERT INTO webhook_messages(id, receiver, body, created_at, next_attempt_at) VALUES ('msg_old', 'a', x'01', 1000, 1000);
+            PRAGMA user_version=1;
+            """)
+        let outbox = try WebhookOutbox(path: path)
+        try outbox.enqueue(receiver: "a", id: "msg_new", body: [2], createdAtMillis: 1_100, priority: .low)
+        #expect(try outbox.due(receiver: "a", nowMillis: 2_000, limit: 10).map { "\($0.id) \($0.priority)" } == ["msg_old normal", "msg_new low"])
+        #expect(try WebhookOutbox(path: path).depth() == 2, "opening it again changes nothing")
     }
 
     @Test("claiming counts the attempt and leases the message")

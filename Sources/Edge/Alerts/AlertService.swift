@@ -264,7 +264,8 @@ final class AlertService: Service, Sendable {
         ])
         if let dispatcher, !receivers.isEmpty {
             dispatcher.express(
-                receivers: receivers, id: AlertNotification.webhookID(event), body: body, createdAtMillis: WallClock.millis())
+                receivers: receivers, id: AlertNotification.webhookID(event), body: body, createdAtMillis: WallClock.millis(),
+                priority: alert.priority)
         }
         return Unrecorded(alert: alert, body: body, receivers: receivers)
     }
@@ -302,7 +303,9 @@ final class AlertService: Service, Sendable {
         }
         recorded?.signal()
         purgeLogIfDue()
-        await enqueue(id: id, webhookID: AlertNotification.webhookID(item.alert.event), body: item.body, receivers: item.receivers)
+        await enqueue(
+            id: id, webhookID: AlertNotification.webhookID(item.alert.event), body: item.body, receivers: item.receivers,
+            priority: item.alert.priority)
         return true
     }
 
@@ -319,7 +322,8 @@ final class AlertService: Service, Sendable {
         }
     }
 
-    private func enqueue(id: Int64, webhookID: String, body: [UInt8], receivers: [String]) async {
+    /// - Parameter priority: normal for what a crash left (its priority was not recorded).
+    private func enqueue(id: Int64, webhookID: String, body: [UInt8], receivers: [String], priority: WebhookPriority = .normal) async {
         guard let dispatcher, !receivers.isEmpty else {
             // Nothing to queue: it counts as handed over, so the log may purge it later.
             _ = try? store.withLock { try $0.markEnqueued(id) }
@@ -327,7 +331,7 @@ final class AlertService: Service, Sendable {
         }
         do {
             for receiver in receivers {
-                try await dispatcher.enqueue(receiver: receiver, id: webhookID, body: body)
+                try await dispatcher.enqueue(receiver: receiver, id: webhookID, body: body, priority: priority)
             }
             try store.withLock { try $0.markEnqueued(id) }
         } catch {

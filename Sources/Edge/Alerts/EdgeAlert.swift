@@ -1,4 +1,5 @@
 import Rules
+import Webhooks
 
 /// One alert transition from the rule engine, with what the edge knows of the reading that
 /// caused it (its own `ts` and the device `seq`), so consumers can measure latency from the
@@ -9,4 +10,7 @@ struct EdgeAlert: Sendable {
     var readingTs: Int64?
     /// The causing reading's device `seq`, when it carried one.
     var seq: Int64?
+    /// `.low` for an alert of a series first seen moments before (``AlertFloodGate/isNewcomer(_:)``):
+    /// its webhooks go after the others' and leave a receiver's last slot to them.
+    var priority: WebhookPriority = .normal
 }

@@ -2,6 +2,7 @@ import Foundation
 import MQTT
 import Readings
 import Rules
+import Webhooks
 
 /// The rule engine on the MQTT receive thread: every accepted reading is evaluated right after
 /// it is decoded, before it is handed to the spool, so a hazard is seen within the same
@@ -149,7 +150,8 @@ final class RuleStage {
             }
             switch floodGate.admit(event, nowMillis: event.atMillis) {
             case .pass:
-                alerts.submit(EdgeAlert(event: event, readingTs: readingTs, seq: seq))
+                // A newcomer's notification must not hold back a real sensor's in the receiver's queue.
+                alerts.submit(EdgeAlert(event: event, readingTs: readingTs, seq: seq, priority: floodGate.isNewcomer(event) ? .low : .normal))
             case .suppress:
                 metrics.alertsSuppressed.increment()
             case .suppressAndRaise(let flood):

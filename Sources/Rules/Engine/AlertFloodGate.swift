@@ -64,6 +64,11 @@ public struct AlertFloodGate: Sendable {
         self.newcomerHistoryMillis = newcomerHistoryMillis
     }
 
+    /// Whether the event's series is a newcomer (reported for less than ``newcomerHistoryMillis``).
+    public func isNewcomer(_ event: AlertEvent) -> Bool {
+        event.seriesHistoryMillis < newcomerHistoryMillis
+    }
+
     /// Whether any rule is flooding (``advance(toMillis:)`` has work to do).
     public var isFlooding: Bool { lanes.values.contains { $0.flood != nil } }
 
@@ -76,7 +81,7 @@ public struct AlertFloodGate: Sendable {
             if event.kind == .resolved { suppressedAlerts[event.alertID] = nil }
             return suppress(lane)
         case .firing:
-            let lane = Lane(rule: event.rule, newcomers: event.seriesHistoryMillis < newcomerHistoryMillis)
+            let lane = Lane(rule: event.rule, newcomers: isNewcomer(event))
             var window = lanes[lane] ?? RuleWindow(windowStart: nowMillis, firings: 0)
             if nowMillis - window.windowStart >= Self.windowMillis || nowMillis < window.windowStart {
                 window.windowStart = nowMillis
