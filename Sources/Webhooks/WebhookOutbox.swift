@@ -33,7 +33,6 @@ public final class WebhookOutbox {
     private let finish: SQLiteStatement
     private let retry: SQLiteStatement
     private let release: SQLiteStatement
-    private let goneAll: SQLiteStatement
     private let selectOne: SQLiteStatement
     private let nextDue: SQLiteStatement
 
@@ -73,8 +72,6 @@ public final class WebhookOutbox {
             "UPDATE webhook_messages SET next_attempt_at = ?, last_status = ?, last_error = ? WHERE receiver = ? AND id = ? AND state = 'pending'")
         release = try database.prepare(
             "UPDATE webhook_messages SET next_attempt_at = ? WHERE receiver = ? AND id = ? AND state = 'pending'")
-        goneAll = try database.prepare(
-            "UPDATE webhook_messages SET state = 'gone', last_status = 410, last_error = ?, finished_at = ? WHERE receiver = ? AND state = 'pending'")
         selectOne = try database.prepare(
             "SELECT \(WebhookOutboxSchema.columns) FROM webhook_messages WHERE receiver = ? AND id = ?")
         nextDue = try database.prepare(
@@ -174,17 +171,6 @@ public final class WebhookOutbox {
     @discardableResult
     public func markDead(receiver: String, id: String, reason: String, status: Int?, nowMillis: Int64) throws -> Bool {
         try finish(receiver: receiver, id: id, state: .dead, status: status, error: reason, nowMillis: nowMillis)
-    }
-
-    /// Marks every pending message of `receiver` gone (it answered 410).
-    /// - Returns: how many messages were marked.
-    @discardableResult
-    public func markGone(receiver: String, nowMillis: Int64) throws -> Int {
-        try goneAll.bind("receiver answered 410 Gone", at: 1)
-        try goneAll.bind(nowMillis, at: 2)
-        try goneAll.bind(receiver, at: 3)
-        try goneAll.run()
-        return changedRows()
     }
 
     /// One message, in any state.

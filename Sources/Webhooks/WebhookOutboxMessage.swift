@@ -8,7 +8,7 @@ public struct WebhookOutboxMessage: Sendable, Equatable {
         case delivered
         /// Given up: a non-retryable answer, or older than the receiver's maximum age ("expired").
         case dead
-        /// Its receiver answered 410 Gone.
+        /// Its receiver answered 410 Gone, in files written before a 410 kept messages for a later re-enable.
         case gone
     }
 

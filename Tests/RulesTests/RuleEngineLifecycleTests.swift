@@ -1,4 +1,5 @@
 import Testing
+import Readings
 @testable import Rules
 
 @Suite("Rule engine: alert lifecycle on explicit times")
@@ -110,6 +111,24 @@ struct RuleEngineLifecycleTests {
         _ = h.read("dev-1/temperature", 95, at: 12_500).map(\.seriesHistoryMillis)
         let silent = h.advance(to: 50_000).filter { $0.rule == "silent" }
         #expect(Set(silent.map { "\($0.device) \($0.seriesHistoryMillis)" }) == ["d1 11000", "dev-1 0"])
+    }
+
+    @Test("a series' first reading carried to the engine that replaces it keeps its history; one never seen stays new")
+    func historySurvivesARebuild() throws {
+        let yaml = "rules:\n  - {name: hot, when: value > 90}\n"
+        let old = try EngineHarness(yaml)
+        old.add("d1", "temperature")
+        old.add("d2", "temperature")
+        _ = old.read("d1/temperature", 20, at: 1_000)
+        let next = try EngineHarness(yaml)
+        next.add("d1", "temperature")
+        next.add("d2", "temperature")
+        for id in 0..<2 {
+            if let first = old.engine.firstSeenMillis(of: SeriesID(id)) { next.engine.restoreFirstSeen(first, of: SeriesID(id)) }
+        }
+        #expect(next.engine.firstSeenMillis(of: 1) == nil)
+        #expect(next.read("d1/temperature", 95, at: 9_000).map(\.seriesHistoryMillis) == [8_000])
+        #expect(next.read("d2/temperature", 95, at: 9_000).map(\.seriesHistoryMillis) == [0])
     }
 
     @Test("absent with for: the silence must last d + for")

@@ -97,7 +97,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
         }
         refusedForRoom = false
         let forgotten = decoder.forgetSeries(idleBeforeMillis: cutoff, into: &current.columns)
-        if forgotten > 0 { rules?.seriesRenumbered(seriesTable: decoder.seriesTable) }
+        if forgotten > 0 { rules?.seriesRenumbered(seriesTable: decoder.seriesTable, renumbering: current.columns.renumbering) }
     }
 
     func handleConnectionState(_ state: MQTTConnectionState) {

@@ -103,8 +103,8 @@ final class RuleStage {
 
     /// The decoder forgot idle series and renumbered the rest: the engine is rebuilt on the new
     /// ids with the same rules, keeping its alerts (as on a reload; windows start again).
-    func seriesRenumbered(seriesTable: SeriesTable) {
-        rebuild(with: engine.rules, seriesTable: seriesTable)
+    func seriesRenumbered(seriesTable: SeriesTable, renumbering: SeriesRenumbering?) {
+        rebuild(with: engine.rules, seriesTable: seriesTable, renumbering: renumbering)
     }
 
     /// A new rule set: a new engine that knows every series seen so far and keeps the alerts
@@ -115,11 +115,19 @@ final class RuleStage {
         alerts.rulesReplaced(names: Set(rules.rules.map(\.name)))
     }
 
-    private func rebuild(with rules: RuleSet, seriesTable: SeriesTable) {
+    /// - Parameter renumbering: old id → new id when the table was renumbered; nil when ids stayed.
+    private func rebuild(with rules: RuleSet, seriesTable: SeriesTable, renumbering: SeriesRenumbering? = nil) {
         let active = engine.activeAlerts
         let next = RuleEngine(rules: rules)
         for id in 0..<seriesTable.count {
             next.register(series: SeriesID(id), seriesTable.series(SeriesID(id)))
+        }
+        // Each series keeps its history, so the flood gate does not take the plant for newcomers.
+        let oldCount = renumbering?.newIDs.count ?? seriesTable.count
+        for old in 0..<oldCount {
+            guard let first = engine.firstSeenMillis(of: SeriesID(old)) else { continue }
+            let new = renumbering.map { $0.newIDs[old] } ?? SeriesID(old)
+            if new != SeriesRenumbering.forgotten { next.restoreFirstSeen(first, of: new) }
         }
         next.restore(active)
         engine = next

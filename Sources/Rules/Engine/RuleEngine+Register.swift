@@ -90,4 +90,20 @@ extension RuleEngine {
         }
         return index
     }
+
+    /// When this engine first saw a reading of the series; nil before its first.
+    public func firstSeenMillis(of id: SeriesID) -> Int64? {
+        let index = Int(id)
+        guard index < seriesRecords.count, seriesRecords[index].firstSeen != .min else { return nil }
+        return seriesRecords[index].firstSeen
+    }
+
+    /// Carries a registered series' first reading over from the engine this one replaces (a rule
+    /// reload, a renumbering), so its history (``AlertEvent/seriesHistoryMillis``) goes on: else
+    /// every sensor of the plant would be a newcomer to the flood gate for a while after each one.
+    public func restoreFirstSeen(_ millis: Int64, of id: SeriesID) {
+        let index = Int(id)
+        guard index < seriesRecords.count, seriesRecords[index].registered else { return }
+        seriesRecords.base[index].firstSeen = millis
+    }
 }
