@@ -55,8 +55,11 @@ public final class WebhookOutbox {
         // WAL (`alerts.reserve`), which is only reused if the WAL restarts before outgrowing it.
         try database.execute("PRAGMA wal_autocheckpoint=\(Self.walAutocheckpointPages)")
         try database.execute(WebhookOutboxSchema.statements)
-        if try database.scalarInt("SELECT count(*) FROM pragma_table_info('webhook_messages') WHERE name = 'priority'") == 0 {
-            try database.execute(WebhookOutboxSchema.addPriority)
+        // Under the write lock, so two connections opening a version-1 file at once add it once.
+        try database.transaction {
+            if try database.scalarInt("SELECT count(*) FROM pragma_table_info('webhook_messages') WHERE name = 'priority'") == 0 {
+                try database.execute(WebhookOutboxSchema.addPriority)
+            }
         }
         try database.execute("PRAGMA user_version=\(WebhookOutboxSchema.version)")
 

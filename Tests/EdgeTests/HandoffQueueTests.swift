@@ -60,4 +60,48 @@ struct HandoffQueueTests {
         #expect(taken.map(\.columns.newSeries.first?.id) == [4, 5, 6])
         #expect(taken.map(\.columns.count) == [5, 0, 5])
     }
+
+    @Test("a writer stalled past the patience does not hold up put: readings wait merged in memory, in order, and none is lost")
+    func stalledWriterDoesNotBlock() {
+        let queue = HandoffQueue(capacity: 2, bufferCapacity: 16, stallPatience: .milliseconds(50), overflowReadings: 1_000)
+        let clock = ContinuousClock()
+        let started = clock.now
+        // Nobody takes anything (a disk whose writes hang): 2 fit, then one patience, then no waiting.
+        for index in 0..<20 { queue.put(handoff(readings: 3, newSeries: [SeriesID(index)])) }
+        #expect(clock.now - started < .seconds(2), "put waited for a stalled writer")
+        #expect(queue.isBacklogged)
+        #expect(queue.takeDroppedReadings() == 0)
+        let taken = queue.takeAll(timeout: .milliseconds(1)) ?? []
+        #expect(taken.count == 2)
+        #expect(taken.reduce(0) { $0 + $1.columns.count } == 60)
+        #expect(taken.flatMap(\.columns.newSeries).map(\.id) == (0..<20).map { SeriesID($0) })
+        #expect(taken.reduce(0) { $0 + $1.messagesReceived } == 60)
+        #expect(!queue.isBacklogged, "the writer took them: no longer stalled")
+    }
+
+    @Test("past the memory budget a stalled writer's readings are shed and counted, their new series kept")
+    func stalledWriterBudget() {
+        let queue = HandoffQueue(capacity: 1, bufferCapacity: 16, stallPatience: .milliseconds(10), overflowReadings: 10)
+        for index in 0..<5 { queue.put(handoff(readings: 4, newSeries: [SeriesID(index)])) }
+        // 4 queued, 8 merged (two hand-offs within the budget of 10), 8 shed.
+        #expect(queue.takeDroppedReadings() == 8)
+        let taken = queue.takeAll(timeout: .milliseconds(1)) ?? []
+        #expect(taken.reduce(0) { $0 + $1.columns.count } == 12)
+        #expect(taken.flatMap(\.columns.newSeries).map(\.id) == [0, 1, 2, 3, 4])
+    }
+
+    @Test("a writer paused on purpose (spool full, on_full: block) makes put wait until it takes")
+    func pausedWriterBlocks() async {
+        let queue = HandoffQueue(capacity: 1, bufferCapacity: 16, stallPatience: .milliseconds(10))
+        queue.setWriterPaused(true)
+        queue.put(handoff(readings: 1, newSeries: [0]))
+        let putter = Task.detached { queue.put(handoff(readings: 1, newSeries: [1])) }
+        try? await Task.sleep(for: .milliseconds(300))
+        #expect(queue.depth == 1, "put went past a paused writer")
+        queue.setWriterPaused(false)
+        _ = queue.takeAll(timeout: .milliseconds(1))
+        _ = await putter.value
+        #expect(queue.depth == 1)
+        #expect(queue.takeDroppedReadings() == 0)
+    }
 }

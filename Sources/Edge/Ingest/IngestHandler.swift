@@ -88,9 +88,9 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     /// Forgets idle series when ``IdleSeriesSweep`` says so; only between hand-offs (the columns
     /// are empty), so no hand-off mixes ids from before and after the renumbering.
     private func forgetIdleSeries() {
-        // Not while the spool writer fails: the queue may merge shed hand-offs, which cannot
-        // span a renumbering.
-        guard current.isEmpty, !queue.isWriterFailing else { return }
+        // Not while the spool writer fails or stalls: the queue merges hand-offs then, which
+        // cannot span a renumbering.
+        guard current.isEmpty, !queue.isBacklogged else { return }
         let now = WallClock.millis()
         guard let cutoff = idleSweep.cutoff(nowMillis: now, table: decoder.seriesTable, refusedForRoom: refusedForRoom) else {
             return

@@ -72,6 +72,7 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
         guard spool.configuration.onFull == .block else { return true }
         let full = (try? spool.isFull()) ?? false
         if full != health.snapshot.spoolFull {
+            queue.setWriterPaused(full)
             health.update { $0.spoolFull = full }
             metrics.spoolFull.record(full ? 1 : 0)
             if full {
