@@ -104,4 +104,19 @@ struct HandoffQueueTests {
         #expect(queue.depth == 1)
         #expect(queue.takeDroppedReadings() == 0)
     }
+
+    @Test("a buffer that grew while the writer stalled is not kept for reuse; a normal one is")
+    func oversizedBuffersAreLetGo() {
+        let queue = HandoffQueue(capacity: 2, bufferCapacity: 16)
+        var big = ReadingColumns()
+        big.reserveCapacity(10_000)
+        queue.recycle(big)
+        #expect(queue.emptyColumns().sid.capacity < 1_000)
+        var normal = ReadingColumns()
+        normal.reserveCapacity(16)
+        for index in 0..<5 { normal.append(sid: 0, ts: Int64(index), value: 1, seq: -1) }
+        queue.recycle(normal)
+        let reused = queue.emptyColumns()
+        #expect(reused.isEmpty && reused.sid.capacity >= 16)
+    }
 }

@@ -198,8 +198,10 @@ public final class HandoffQueue: @unchecked Sendable {  // all state is guarded 
         return columns
     }
 
-    /// Gives a buffer back after its readings were committed.
+    /// Gives a buffer back after its readings were committed. One that grew while the writer
+    /// stalled (merged hand-offs) is let go, so its memory goes back instead of waiting for reuse.
     public func recycle(_ columns: consuming ReadingColumns) {
+        guard columns.sid.capacity <= bufferCapacity * 2 else { return }
         condition.lock()
         if spare.count < capacity + 2 { spare.append(columns) }
         condition.unlock()
