@@ -28,14 +28,13 @@ wait_for_port() {  # wait_for_port PORT [SECONDS]
   done
 }
 
-# Starts mosquitto with the site config from Deploy/mosquitto, on PORT, state under DIR.
+# Starts mosquitto with the site config from Deploy/mosquitto made plain (anonymous, no TLS:
+# Deploy/local/site-broker-config --plain) on PORT, state under DIR. The benchmarks' broker, so
+# their figures stay comparable from run to run; bench-security measures the secure one beside it.
 start_broker() {  # start_broker PORT DIR
   local port=$1 dir=$2
-  sed -e "s|^listener 1883 0.0.0.0|listener $port 127.0.0.1|" \
-      -e "s|^persistence_location .*|persistence_location $dir/|" \
-      -e "s|^log_dest stdout|log_dest file $dir/mosquitto.log|" \
-      Deploy/mosquitto/mosquitto.conf > "$dir/mosquitto.conf"
-  [ "$(id -u)" = 0 ] && echo "user root" >> "$dir/mosquitto.conf"
+  mkdir -p "$dir"
+  Deploy/local/site-broker-config "$dir/mosquitto.conf" --state "$dir" --port "$port" --plain
   mosquitto -c "$dir/mosquitto.conf" >/dev/null 2>&1 &
   BROKER_PID=$!
   wait_for_port "$port"

@@ -46,6 +46,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "CA file to verify the broker (TLS).") var caFile: String?
     @Option(help: "Client certificate (TLS).") var certFile: String?
     @Option(help: "Client key (TLS).") var keyFile: String?
+    @Option(help: "Publish each device as the broker identity that covers it (identity,role,subtree CSV from Deploy/security/make-identities): one connection per device or line identity, instead of --connections.")
+    var identities: String?
+    @Option(help: "With --identities: the make-certs folder with IDENTITY.crt/.key per identity (and ca.crt): each connection presents its identity's certificate (mqtts).")
+    var identityCerts: String?
+    @Option(help: "With --identities: the folder with a password file per identity (make-identities' passwords/): each connection logs in with its identity's name and password.")
+    var identityPasswords: String?
     @Option(help: "Receive the edge's alert webhooks here (host:port), verify them and match them to the hazards.")
     var webhookListen: String?
     @Option(help: "The whsec_… secret the edge signs webhooks with (or --webhook-secret-file).") var webhookSecret: String?
@@ -70,6 +76,10 @@ struct RunCommand: AsyncParsableCommand {
         guard window > 0 else { throw ValidationError("--window must be > 0") }
         if replay != nil && scenario != nil { throw ValidationError("--replay and --scenario exclude each other") }
         guard speed > 0 && speed.isFinite else { throw ValidationError("--speed must be > 0") }
+        if identities != nil && replay != nil { throw ValidationError("--identities works with scenarios, not --replay") }
+        if identities != nil && (identityCerts == nil) == (identityPasswords == nil) {
+            throw ValidationError("--identities needs one of --identity-certs or --identity-passwords")
+        }
     }
 
     func run() async throws {
@@ -133,7 +143,8 @@ struct RunCommand: AsyncParsableCommand {
                 name: scenario.name, seed: plan.seed, targetRate: plan.totalRate,
                 devices: plan.devices.map { "\($0.site)/\($0.line)/\($0.name)" }, hazards: plan.groundTruth,
                 sensors: plan.devices.map { $0.sensors.map(\.name) })
-            let connections = min(self.connections, max(1, plan.devices.count))
+            let shares = try identities.map { try identityShares(path: $0, plan: plan) }
+            let connections = shares?.count ?? min(self.connections, max(1, plan.devices.count))
             var scenarioSettings = SimulationSettings(
                 mqtt: mqtt, connections: connections, qos: qos, window: window, messageRate: plan.messagesPerSecond,
                 readingLimit: count ?? .max, duration: .nanoseconds(Int64(seconds * 1e9)),
@@ -141,12 +152,14 @@ struct RunCommand: AsyncParsableCommand {
             // Alerts are timed from the publish of the reading that raised them: keep those of hazard devices.
             if verifier != nil { scenarioSettings.watchedDevices = Set(plan.groundTruth.map(\.deviceIndex)) }
             scenarioSettings.tracksDelivery = coreVerifier != nil
+            if let shares { scenarioSettings.identities = try shares.map { try identityConfiguration($0.identity, base: mqtt) } }
             settings = scenarioSettings
             skewMillis = Int64(scenario.faults.skewBy * 1_000)
             baseline = await coreVerifier?.storedCount(of: Set(source.devices))
-            FileHandle.standardError.write(Data("haetae-sim: \(scenario.name) → \(url.host):\(url.port), \(plan.devices.count) devices, \(connections) connections, QoS \(qos), target \(Int(plan.totalRate)) readings/s, \(count.map { "\($0) readings or " } ?? "")\(seconds)s\n".utf8))
+            FileHandle.standardError.write(Data("haetae-sim: \(scenario.name) → \(url.host):\(url.port), \(plan.devices.count) devices, \(connections) connections\(shares == nil ? "" : " (one per identity)"), QoS \(qos), target \(Int(plan.totalRate)) readings/s, \(count.map { "\($0) readings or " } ?? "")\(seconds)s\n".utf8))
             (tally, interrupted) = try await publish(settings: settings, devices: plan.devices.count, seconds: seconds, logger: logger) { index, count in
-                ScenarioSource(plan: plan, connection: index, connections: count)
+                if let shares { ScenarioSource(plan: plan, devices: shares[index].devices) }
+                else { ScenarioSource(plan: plan, connection: index, connections: count) }
             }
         }
 
@@ -296,6 +309,52 @@ struct RunCommand: AsyncParsableCommand {
         sigint.cancel()
         if !quiet { progress.finish() }
         return (tally, interrupted.isSet)
+    }
+
+    /// At most this many identity connections (each is a thread).
+    static let maxIdentityConnections = 1_024
+
+    /// Which identity publishes which devices of `plan`.
+    private func identityShares(path: String, plan: ScenarioPlan) throws -> [(identity: BrokerIdentities.Identity, devices: [Int])] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SimFailure(message: "--identities \(path): cannot read it")
+        }
+        do {
+            let shares = try BrokerIdentities(csv: text, file: path).assign(plan.devices)
+            guard shares.count <= Self.maxIdentityConnections else {
+                throw SimFailure(message: "--identities \(path): \(shares.count) identities publish for this scenario, at most \(Self.maxIdentityConnections) connections (use line identities)")
+            }
+            return shares
+        } catch let error as IdentityListError {
+            throw SimFailure(message: error.file.isEmpty ? "--identities \(path): \(error)" : "\(error)")
+        }
+    }
+
+    /// The broker login of one identity: its certificate, or its name and password.
+    private func identityConfiguration(_ identity: BrokerIdentities.Identity, base: MQTTConfiguration) throws -> MQTTConfiguration {
+        var mqtt = base
+        mqtt.clientID = identity.name
+        if let directory = identityCerts {
+            let certificate = "\(directory)/\(identity.name).crt"
+            let key = "\(directory)/\(identity.name).key"
+            for file in [certificate, key] where !FileManager.default.isReadableFile(atPath: file) {
+                throw SimFailure(message: "--identity-certs: no readable \(file) for identity \(identity.name) (make-certs \(directory) client \(identity.name))")
+            }
+            mqtt.username = nil
+            mqtt.password = nil
+            mqtt.tls = .init(caFile: caFile ?? "\(directory)/ca.crt", certFile: certificate, keyFile: key)
+        } else if let directory = identityPasswords {
+            let file = "\(directory)/\(identity.name)"
+            guard let password = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !password.isEmpty else {
+                throw SimFailure(message: "--identity-passwords: no password in \(file) for identity \(identity.name)")
+            }
+            mqtt.username = identity.name
+            mqtt.password = password
+        }
+        return mqtt
     }
 
     private func durationSeconds(default seconds: Double) throws -> Double {

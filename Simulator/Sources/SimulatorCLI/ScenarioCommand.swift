@@ -4,7 +4,7 @@ import SimulatorCore
 struct ScenarioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scenario", abstract: "Check a scenario file or print a built-in one.",
-        subcommands: [Check.self, Show.self])
+        subcommands: [Check.self, Show.self, Identities.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -32,6 +32,32 @@ struct ScenarioCommand: ParsableCommand {
                 throw SimFailure(message: "no built-in scenario \"\(name)\" (built in: \(BuiltinScenarios.names.joined(separator: ", ")))")
             }
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        }
+    }
+
+    struct Identities: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the broker identities a scenario's devices publish as (identity,role,subtree CSV for Deploy/security/make-identities).")
+        @Argument(help: "A built-in scenario or a scenario YAML file.") var scenario: String
+        @Option(help: "One identity per device or per line (a line gateway).") var per: String = "line"
+        @Option(help: "Only the devices of this site.") var site: String?
+
+        func run() throws {
+            guard let role = BrokerIdentities.Role(rawValue: per), role == .device || role == .line else {
+                throw SimFailure(message: "--per \(per): use device or line")
+            }
+            do {
+                let plan = ScenarioPlan(scenario: try Scenario.resolve(scenario))
+                let devices = plan.devices.filter { site == nil || $0.site == site }
+                guard !devices.isEmpty else {
+                    throw SimFailure(message: "scenario \(scenario) has no devices\(site.map { " at site \($0)" } ?? "")")
+                }
+                print(try BrokerIdentities.forDevices(devices, per: role).csv, terminator: "")
+            } catch let error as SimFailure {
+                throw error
+            } catch {
+                throw SimFailure(message: "\(error)")
+            }
         }
     }
 }

@@ -3,7 +3,8 @@ import SimulatorEngine
 
 /// One connection's share of a scenario: its devices ticked in turn, each tick's messages
 /// handed out one by one. Devices are dealt round-robin over the connections, so every
-/// device is published by exactly one connection and its `seq` stays in order there.
+/// device is published by exactly one connection and its `seq` stays in order there. With broker
+/// identities, each connection gets the devices its identity covers instead.
 struct ScenarioSource: MessageSource {
     private var streams: [DeviceStream]
     private var messagesPerTick: [Double]
@@ -19,7 +20,11 @@ struct ScenarioSource: MessageSource {
     let shareOfReadings: Double?
 
     init(plan: ScenarioPlan, connection: Int, connections: Int) {
-        let mine = plan.devices.indices.filter { $0 % connections == connection }
+        self.init(plan: plan, devices: plan.devices.indices.filter { $0 % connections == connection })
+    }
+
+    /// The share of exactly these devices (indices into the plan), e.g. those one broker identity covers.
+    init(plan: ScenarioPlan, devices mine: [Int]) {
         streams = mine.map { DeviceStream(plan: plan, device: $0) }
         messagesPerTick = mine.map { plan.devices[$0].messagesPerTick }
         seqInPayload = plan.devices.map { $0.payload != .number }

@@ -20,6 +20,9 @@ public struct SimulationSettings: Sendable {
     public var watchedDevices: Set<Int> = []
     /// Keep a ``DeliveryLedger`` per device (``ConnectionTally/delivery``), for `--verify-core`.
     public var tracksDelivery = false
+    /// One broker login per connection (a device's or a line gateway's identity), used as given
+    /// (client id included) instead of `mqtt` with `-N` appended; `connections` must match.
+    public var identities: [MQTTConfiguration]?
 
     public init(
         mqtt: MQTTConfiguration, connections: Int, qos: Int, window: Int = 1_000, messageRate: Double, readingLimit: Int64,
@@ -53,6 +56,7 @@ public final class SimulationRunner<Source: MessageSource>: Sendable {
         for (index, share) in shares.enumerated() {
             var mqtt = settings.mqtt
             mqtt.clientID = "\(settings.mqtt.clientID)-\(index)"
+            if let identities = settings.identities, index < identities.count { mqtt = identities[index] }
             mqtt.subscriptions = []
             mqtt.maxInflightPublishes = settings.window
             // Each connection is paced at its own devices' rate, so shares of unequal size
