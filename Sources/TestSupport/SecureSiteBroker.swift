@@ -33,14 +33,14 @@ public final class SecureSiteBroker: Sendable {
         identitiesDirectory = directory.file("identities")
         tlsPort = FreePort.allocate()
         port = FreePort.allocate()
-        let makeCerts = Self.repositoryFile("Deploy/security/make-certs")
+        let makeCerts = Self.repositoryPath("Deploy/security/make-certs")
         try await ChildProcess.run(makeCerts, [certificates, "ca"])
         try await ChildProcess.run(makeCerts, [certificates, "server", "broker", "127.0.0.1,localhost"])
         let list = directory.file("identities.csv")
         try identities.write(toFile: list, atomically: true, encoding: .utf8)
         try await ChildProcess.run(
-            Self.repositoryFile("Deploy/security/make-identities"), [list, identitiesDirectory, "--certs", certificates], timeout: .seconds(120))
-        try await ChildProcess.run(Self.repositoryFile("Deploy/local/site-broker-config"), [
+            Self.repositoryPath("Deploy/security/make-identities"), [list, identitiesDirectory, "--certs", certificates], timeout: .seconds(120))
+        try await ChildProcess.run(Self.repositoryPath("Deploy/local/site-broker-config"), [
             directory.file("mosquitto.conf"), "--state", directory.path, "--port", "\(port)", "--tls-port", "\(tlsPort)",
             "--certs", certificates, "--identities", identitiesDirectory,
         ])
@@ -100,7 +100,8 @@ public final class SecureSiteBroker: Sendable {
         (try? String(contentsOfFile: directory.file("mosquitto.log"), encoding: .utf8)) ?? ""
     }
 
-    static func repositoryFile(_ path: String) -> String {
+    /// A file of this repository (the Deploy scripts), from the source location.
+    public static func repositoryPath(_ path: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(path).path
     }

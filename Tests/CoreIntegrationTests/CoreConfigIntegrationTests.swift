@@ -27,6 +27,9 @@ struct CoreConfigIntegrationTests {
         ("auth: {edge_tokens_file: edge-tokens.yaml}\nhttp: {lisen: \":80\"}\n", "core.yaml:2: http.lisen: unknown key"),
         ("storage: {backend: sqlite}\n", "auth.edge_tokens_file: required"),
         ("auth: {edge_tokens_file: missing.yaml}\n", "cannot read"),
+        ("auth: {edge_tokens_file: edge-tokens.yaml}\nhttp: {tls: {key_file: core.key}}\n", "core.yaml:2: http.tls.cert_file: required with http.tls"),
+        ("auth: {edge_tokens_file: edge-tokens.yaml}\nhttp: {tls: {cert_file: core.crt}}\n", "core.yaml:2: http.tls.key_file: required with http.tls"),
+        ("auth: {edge_tokens_file: edge-tokens.yaml}\nhttp:\n  tls: {cert_file: nope.crt, key_file: nope.key}\n", "core.yaml:3: http.tls.cert_file: cannot read"),
     ])
     func bad(config: String, expected: String) async throws {
         let (status, output) = try await Self.check(config)

@@ -88,6 +88,10 @@ struct ForwardConfigurationTests {
         ("forward: {urls: [\"http://core\"], token_file: edge.token, in_flight: 0}\n", ":2: forward.in_flight: expected an integer from 1 to 64"),
         ("forward: {urls: [\"http://core\"], token_file: edge.token, backoff: {initial: 5s, max: 1s}}\n", ":2: forward.backoff.max: must be at least"),
         ("forward: {urls: [\"http://core\"], token_file: edge.token, retries: 3}\n", ":2: forward.retries: unknown key"),
+        ("forward: {urls: [\"https://core\"], token_file: edge.token, tls: {cert_file: edge.token, key_file: edge.token}}\n", ":2: forward.tls.ca_file: TLS needs a ca_file"),
+        ("forward: {urls: [\"https://core\"], token_file: edge.token, tls: {ca_file: missing-ca.crt}}\n", ":2: forward.tls.ca_file: cannot read"),
+        ("forward: {urls: [\"https://core\"], token_file: edge.token, tls: {ca_file: edge.token, cert_file: edge.token}}\n", ":2: forward.tls.key_file: a client certificate needs both"),
+        ("forward: {urls: [\"http://core\"], token_file: edge.token, tls: {ca_file: edge.token}}\n", ":2: forward.tls: TLS files are set but no forward.urls is https://"),
     ])
     func badSettings(yaml: String, expected: String) throws {
         let (directory, path) = try Self.write(yaml)

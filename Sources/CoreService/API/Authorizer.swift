@@ -6,11 +6,28 @@ import Hummingbird
 struct Authorizer: Sendable {
     let edgeTokens: EdgeTokens
     let readToken: String?
+    /// Mutual TLS (`http.tls.client_ca_file`): edge requests also need a client certificate whose
+    /// common name is the edge's name.
+    var requiresClientCertificate = false
 
     /// The edge a request's bearer token belongs to; 401 without one or with an unknown one.
     func edge(of request: Request) throws -> String {
         guard let token = Self.bearer(request) else { throw APIError.unauthorized("missing bearer token (Authorization: Bearer <edge token>)") }
         guard let edge = edgeTokens.edge(for: token) else { throw APIError.unauthorized("unknown token") }
+        return edge
+    }
+
+    /// The edge of an ingest request: its bearer token, and under mutual TLS its client
+    /// certificate too, which must name the same edge (a stolen token alone is not enough).
+    func edge(of request: Request, context: CoreRequestContext) async throws -> String {
+        let edge = try edge(of: request)
+        guard requiresClientCertificate else { return edge }
+        guard let name = await context.clientCertificateCommonName() else {
+            throw APIError.unauthorized("a client certificate is required (mutual TLS): present the edge's certificate (forward.tls.cert_file)")
+        }
+        guard name == edge else {
+            throw APIError.forbidden("the client certificate is for \"\(name.prefix(64))\", the token for edge \"\(edge)\"")
+        }
         return edge
     }
 

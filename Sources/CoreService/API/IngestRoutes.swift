@@ -38,7 +38,7 @@ struct IngestRoutes: Sendable {
     /// with other readings, 409 `batch_conflict`.
     func postBatch(_ request: Request, context: CoreRequestContext) async throws -> Response {
         let started = ContinuousClock.now
-        let edge = try authorizer.edge(of: request)
+        let edge = try await authorizer.edge(of: request, context: context)
         let bytes = try await body(of: request, context: context)
         let batch: Batch
         do {
@@ -85,7 +85,7 @@ struct IngestRoutes: Sendable {
 
     /// Stores alert notifications: `{"edge":"seoul-a","alerts":[{…webhook data…, "notification", "at"}]}`.
     func postAlerts(_ request: Request, context: CoreRequestContext) async throws -> Response {
-        let edge = try authorizer.edge(of: request)
+        let edge = try await authorizer.edge(of: request, context: context)
         let bytes = try await body(of: request, context: context)
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] else {
             throw APIError.badRequest("expected a JSON object {\"edge\":…, \"alerts\":[…]}")

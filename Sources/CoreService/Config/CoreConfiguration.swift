@@ -23,6 +23,20 @@ public struct CoreConfiguration: Sendable {
         /// Open connections at most; more wait in the listen backlog until one closes, so no
         /// number of clients can take every file descriptor of the process.
         public var maxConnections: Int = 4_096
+        /// HTTPS (`http.tls`); nil serves plain HTTP.
+        public var tls: TLSFiles?
+    }
+
+    /// `http.tls`: the core's certificate and, for mutual TLS, the CA that signs the edges'.
+    public struct TLSFiles: Sendable, Equatable {
+        /// PEM certificate chain the core presents (`cert_file`).
+        public var certificateFile: String
+        /// Its PEM private key (`key_file`).
+        public var keyFile: String
+        /// PEM CA(s) the edges' client certificates must chain to (`client_ca_file`). When set,
+        /// a batch or alert POST needs a client certificate whose common name is the edge's name
+        /// in the edge tokens file, beside its bearer token; browsers and readers need none.
+        public var clientCAFile: String?
     }
 
     public enum Backend: String, Sendable, CaseIterable {
@@ -108,6 +122,7 @@ extension CoreConfiguration {
         http.maxConnections = try reader.int("http.max_connections", default: 4_096, range: 16...1_000_000)
         http.maxSeriesPerEdge = try reader.int(
             "http.max_series_per_edge", default: 1_000_000, range: 1...Int(BatchCodec.dictionaryKeyLimit))
+        http.tls = try Self.tlsFiles(&reader, base: base)
 
         let backend = try reader.choice("storage.backend", default: Backend.sqlite)
         let storage = Storage(

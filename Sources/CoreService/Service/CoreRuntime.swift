@@ -15,7 +15,7 @@ public enum CoreRuntime {
         factory.durationHistogramBuckets["haetae_core_batch_ingest_seconds"] = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 100_000, 1_000_000].map { .microseconds($0) }
         let metrics = CoreMetrics(factory: factory)
         let opened = try await StoreFactory.open(configuration.storage, logger: logger)
-        let http = CoreServer.application(
+        let http = try CoreServer.application(
             configuration: configuration, store: opened.store, metrics: metrics, registry: registry, logger: logger, onListening: onListening)
         logger.info("haetae-core starting", metadata: [
             "listen": "\(configuration.http.host):\(configuration.http.port)", "storage": "\(configuration.storage.backend.rawValue)",

@@ -1,19 +1,22 @@
 public import CoreStorage
 import Foundation
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 public import Prometheus
 
-/// The core's HTTP surface on `http.listen`: the API (DESIGN §3.5), `/healthz`, `/readyz`, `/metrics`.
+/// The core's HTTP surface on `http.listen` (HTTPS with `http.tls`): the API (DESIGN §3.5), `/healthz`, `/readyz`, `/metrics`.
 public enum CoreServer {
     /// Builds the Hummingbird application (a `Service` for the core's service group).
     public static func application(
         configuration: CoreConfiguration, store: any ReadingStore, metrics: CoreMetrics, registry: PrometheusCollectorRegistry,
         logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let router = Router(context: CoreRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
-        let authorizer = Authorizer(edgeTokens: configuration.auth.edgeTokens, readToken: configuration.auth.readToken)
+        var authorizer = Authorizer(edgeTokens: configuration.auth.edgeTokens, readToken: configuration.auth.readToken)
+        authorizer.requiresClientCertificate = configuration.http.tls?.clientCAFile != nil
         IngestRoutes(store: store, authorizer: authorizer, limits: configuration.http, metrics: metrics).add(to: router)
         QueryRoutes(store: store, authorizer: authorizer).add(to: router)
         router.get("/") { _, _ in
@@ -62,9 +65,11 @@ public enum CoreServer {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
+        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .milliseconds(configuration.http.idleTimeout.milliseconds)))
+        let server = try configuration.http.tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: CoreTLS.serverConfiguration($0)) } ?? http1
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(configuration.http.idleTimeout.milliseconds))),
+            server: server,
             configuration: .init(
                 address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "haetae-core",
                 availableConnectionsDelegate: .maximum(configuration.http.maxConnections, logger: logger)),

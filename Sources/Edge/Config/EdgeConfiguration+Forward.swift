@@ -70,12 +70,16 @@ extension EdgeConfiguration {
         guard maximum >= initial else {
             throw reader.error("forward.backoff.max", "must be at least forward.backoff.initial (\(initial))")
         }
+        let tls = try reader.clientTLSFiles("forward.tls", base: baseDirectory)
+        if tls != nil && !normalized.contains(where: { $0.hasPrefix("https://") }) {
+            throw reader.error("forward.tls", "TLS files are set but no forward.urls is https://")
+        }
         return ForwardSettings(
             urls: normalized, token: token,
             inFlight: try reader.int("forward.in_flight", default: 4, range: 1...64),
             timeout: try reader.duration("forward.timeout", default: .seconds(10), minimum: .milliseconds(10), maximum: .seconds(600)),
             maxRate: try reader.int("forward.max_rate", default: 0, range: 0...100_000_000),
-            backoffInitial: initial, backoffMax: maximum)
+            backoffInitial: initial, backoffMax: maximum, tls: tls)
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -125,6 +125,9 @@ public struct EdgeConfiguration: Sendable {
         /// Capped exponential backoff with full jitter after failures.
         public var backoffInitial: Duration
         public var backoffMax: Duration
+        /// `forward.tls`: the CA that signs the core (for `https://` URLs) and this edge's
+        /// client certificate when the core asks for mutual TLS.
+        public var tls: ClientTLSFiles?
     }
 
     public var edge: Identity

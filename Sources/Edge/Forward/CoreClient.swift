@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import CompressNIO
+import NIOSSL
 import Foundation
 import NIOCore
+import Webhooks
 
 /// POSTs to the core for one lane. Each lane has its own `HTTPClient`, so its own connection
 /// pool: alerts never queue for a connection behind batches in flight.
@@ -17,8 +19,11 @@ struct CoreClient: Sendable {
 
     /// A client with up to `connections` connections per core and no redirects (a redirect
     /// would carry the token elsewhere).
-    static func makeHTTPClient(connections: Int, timeout: Duration) -> HTTPClient {
+    /// - Parameter tls: for https:// to a core signed by a private CA (``HTTPClientTLS``); with
+    ///   a client certificate the core can check which edge this is (mutual TLS).
+    static func makeHTTPClient(connections: Int, timeout: Duration, tls: TLSConfiguration?) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = tls
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .milliseconds(min(timeout.milliseconds, 5_000)))
         configuration.connectionPool = .init(

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import Webhooks
 
@@ -32,8 +33,14 @@ final class ForwardService: Service, Sendable {
     func run() async throws {
         // Made here, not in init: a client must be shut down, and a start that fails before the
         // service group runs would never do it.
-        let batchClient = CoreClient.makeHTTPClient(connections: settings.inFlight, timeout: settings.timeout)
-        let alertClient = CoreClient.makeHTTPClient(connections: 1, timeout: settings.timeout)
+        let tls: TLSConfiguration?
+        do {
+            tls = try settings.tls.map { try HTTPClientTLS.configuration($0) }
+        } catch {
+            throw ForwardStartError(message: "forward.tls: \(error)")
+        }
+        let batchClient = CoreClient.makeHTTPClient(connections: settings.inFlight, timeout: settings.timeout, tls: tls)
+        let alertClient = CoreClient.makeHTTPClient(connections: 1, timeout: settings.timeout, tls: tls)
         func core(_ client: HTTPClient) -> CoreClient {
             CoreClient(
                 client: client, urls: settings.urls, token: settings.token, timeout: settings.timeout,
@@ -64,4 +71,10 @@ extension Result where Failure == any Error {
     init(catching body: () async throws -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }
     }
+}
+
+/// The forwarder cannot start (its TLS files cannot be used); names the config key.
+struct ForwardStartError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
