@@ -173,7 +173,7 @@ let package = Package(
         .target(
             name: "SimulatorCLI",
             dependencies: [
-                "SimulatorCore", "SimulatorEngine", "MQTT", "Readings", "Webhooks",
+                "SimulatorCore", "SimulatorEngine", "MQTT", "Readings", "Webhooks", "ConfigFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
+import ConfigFile
 import Foundation
 import NIOCore
 import SimulatorEngine
+import Webhooks
 
 /// `--verify-core URL`: once publishing is done, waits until the core has caught up, then holds
 /// what it stored (`GET /api/v1/delivery`, per reading its device seq and store time) against
@@ -13,9 +15,12 @@ import SimulatorEngine
 struct CoreVerifier: Sendable {
     let baseURL: String
     let token: String?
-    let client = HTTPClient.shared
+    let client: HTTPClient
+    /// Whether `client` is this verifier's own (a core behind a private CA), to shut down.
+    private let ownsClient: Bool
 
-    init(url: String, tokenFile: String?) throws {
+    /// - Parameter caFile: the CA that signed an https:// core (`--core-ca-file`); the system's otherwise.
+    init(url: String, tokenFile: String?, caFile: String? = nil) throws {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw SimFailure(message: "--verify-core \(url): use http://host:port or https://host:port")
         }
@@ -28,6 +33,21 @@ struct CoreVerifier: Sendable {
         } else {
             token = ProcessInfo.processInfo.environment["HAETAE_SIM_CORE_TOKEN"]
         }
+        if let caFile {
+            guard FileManager.default.isReadableFile(atPath: caFile) else { throw SimFailure(message: "--core-ca-file \(caFile): cannot read it") }
+            var configuration = HTTPClient.Configuration()
+            configuration.tlsConfiguration = try HTTPClientTLS.configuration(ClientTLSFiles(caFile: caFile))
+            client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            ownsClient = true
+        } else {
+            client = HTTPClient.shared
+            ownsClient = false
+        }
+    }
+
+    /// Closes the verifier's own client (call once, when done).
+    func shutdown() async {
+        if ownsClient { try? await client.shutdown() }
     }
 
     /// Most pages of 10,000 series read per site (10 million series).

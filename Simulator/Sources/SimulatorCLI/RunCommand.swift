@@ -64,6 +64,8 @@ struct RunCommand: AsyncParsableCommand {
     var verifyCore: String?
     @Option(help: "File holding the core's read token (or set HAETAE_SIM_CORE_TOKEN); none for a core that allows loopback reads.")
     var coreTokenFile: String?
+    @Option(help: "With --verify-core https://…: the CA that signed the core's certificate.")
+    var coreCaFile: String?
     @Option(help: "With --verify-core: wait this long at most for the core to catch up.") var verifyWait: String = "120s"
     @Option(help: "With --verify-core: stop waiting once the core's count has not moved for this long.") var verifyIdle: String = "15s"
     @Flag(help: "No progress line.") var quiet = false
@@ -91,7 +93,20 @@ struct RunCommand: AsyncParsableCommand {
         let startWallMillis = Int64(started.timeIntervalSince1970 * 1_000)
 
         let verifier = try await startAlertVerification(mqtt: mqtt, logger: logger)
-        let coreVerifier = try verifyCore.map { try CoreVerifier(url: $0, tokenFile: coreTokenFile) }
+        let coreVerifier = try verifyCore.map { try CoreVerifier(url: $0, tokenFile: coreTokenFile, caFile: coreCaFile) }
+        do {
+            try await run(verifier: verifier, coreVerifier: coreVerifier, mqtt: mqtt, url: url, logger: logger, started: started, startWallMillis: startWallMillis)
+        } catch {
+            await coreVerifier?.shutdown()
+            throw error
+        }
+        await coreVerifier?.shutdown()
+    }
+
+    private func run(
+        verifier: AlertVerifier?, coreVerifier: CoreVerifier?, mqtt: MQTTConfiguration, url: BrokerURL, logger: Logger, started: Date,
+        startWallMillis: Int64
+    ) async throws {
         let verifyWaitSeconds = try optionSeconds(verifyWait, "--verify-wait")
         let verifyIdleSeconds = try optionSeconds(verifyIdle, "--verify-idle")
 
