@@ -41,7 +41,12 @@ public enum EdgeRuntime {
         let receivers = try configuration.webhooks.map { webhook in
             WebhookReceiver(
                 name: webhook.name, url: webhook.url, secret: try WebhookSecret(parsing: webhook.secret),
-                timeout: webhook.timeout, maxAge: webhook.maxAge)
+                timeout: webhook.timeout, maxAge: webhook.maxAge,
+                tls: try webhook.tls.map { files in
+                    do { return try HTTPClientTLS.configuration(files) } catch {
+                        throw EdgeStartError(message: "webhooks.\(webhook.name).tls: \(error)")
+                    }
+                })
         }
         let dispatcher = receivers.isEmpty ? nil : WebhookDispatcher(
             // NORMAL is durable here: the outbox shares alerts.db's WAL with the alert store, whose

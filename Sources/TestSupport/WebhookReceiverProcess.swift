@@ -52,9 +52,12 @@ public final class WebhookReceiverProcess: Sendable {
     ///   - port: a fixed port (to stand in for an earlier receiver); a free one when nil.
     ///   - logPath: where to append requests (to share one record across receivers); a file of
     ///     its own when nil.
+    ///   - tls: serve HTTPS with this certificate and key (``url`` is then `https://`).
     public init(
-        secret: String, responses: [String] = [], then: String = "200", port: Int? = nil, logPath: String? = nil
+        secret: String, responses: [String] = [], then: String = "200", port: Int? = nil, logPath: String? = nil,
+        tls: (certificate: String, key: String)? = nil
     ) async throws {
+        scheme = tls == nil ? "http" : "https"
         directory = try TemporaryDirectory(prefix: "haetae-webhook-receiver")
         self.logPath = logPath ?? directory.file("requests.jsonl")
         if !FileManager.default.fileExists(atPath: self.logPath) {
@@ -64,7 +67,8 @@ public final class WebhookReceiverProcess: Sendable {
         process = try ChildProcess(
             "python3",
             [Self.script, "--port", "\(self.port)", "--secret", secret, "--log", self.logPath,
-             "--responses", responses.joined(separator: ","), "--then", then],
+             "--responses", responses.joined(separator: ","), "--then", then]
+                + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? []),
             outputDirectory: directory.path)
         let port = self.port
         let process = process
@@ -75,8 +79,9 @@ public final class WebhookReceiverProcess: Sendable {
         }
     }
 
-    /// `http://127.0.0.1:PORT/hooks`.
-    public var url: String { "http://127.0.0.1:\(port)/hooks" }
+    /// `http://127.0.0.1:PORT/hooks` (`https://` when serving TLS).
+    public var url: String { "\(scheme)://127.0.0.1:\(port)/hooks" }
+    private let scheme: String
 
     /// Every request recorded so far, in arrival order.
     public func requests() -> [Request] {

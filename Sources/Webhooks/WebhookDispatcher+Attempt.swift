@@ -41,6 +41,7 @@ extension WebhookDispatcher {
         }
         let timestamp = Int64(Date().timeIntervalSince1970)
         var request = HTTPClientRequest(url: job.receiver.url)
+        request.tlsConfiguration = job.receiver.tls
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "user-agent", value: userAgent)

@@ -1,3 +1,5 @@
+public import NIOSSL
+
 /// A consumer of webhooks, as configured: where to send, how to sign, how long to wait.
 public struct WebhookReceiver: Sendable {
     /// The name messages are enqueued under (`webhook: oncall` in a rule).
@@ -12,11 +14,15 @@ public struct WebhookReceiver: Sendable {
     public var maxAge: Duration
     /// Attempts in flight at once for this receiver, so one slow receiver never uses up the rest.
     public var maxConcurrentDeliveries: Int
+    /// For an `https://` receiver behind a private CA: trust that CA (and present a client
+    /// certificate when it asks for one); nil trusts the system's CAs.
+    public var tls: TLSConfiguration?
 
     public init(
         name: String, url: String, secret: WebhookSecret, timeout: Duration = .seconds(10),
-        maxAge: Duration = .seconds(24 * 3600), maxConcurrentDeliveries: Int = 4
+        maxAge: Duration = .seconds(24 * 3600), maxConcurrentDeliveries: Int = 4, tls: TLSConfiguration? = nil
     ) {
+        self.tls = tls
         self.name = name
         self.url = url
         self.secret = secret

@@ -1,3 +1,4 @@
+import ConfigFile
 @testable import Edge
 import Foundation
 import TestSupport
@@ -113,6 +114,36 @@ struct ForwardConfigurationTests {
             try EdgeConfiguration.load(path: path, environment: [:])
         } throws: { error in
             "\(error)".contains("printable ASCII") && !"\(error)".contains("secret")
+        }
+    }
+}
+
+@Suite("Edge configuration: webhook TLS")
+struct WebhookTLSConfigurationTests {
+    @Test("a receiver's tls files are read relative to the config; tls on an http:// url or without a readable CA is refused, naming the key")
+    func webhookTLS() throws {
+        let directory = try TemporaryDirectory(prefix: "haetae-webhook-tls-config")
+        defer { directory.remove() }
+        try "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n".write(toFile: directory.file("hook.whsec"), atomically: true, encoding: .utf8)
+        try "not really a CA, but readable\n".write(toFile: directory.file("ca.crt"), atomically: true, encoding: .utf8)
+        func load(_ webhook: String) throws -> EdgeConfiguration {
+            let path = directory.file("edge.yaml")
+            try ("edge: {id: seoul-a, site: seoul}\nwebhooks:\n  oncall: {secret_file: hook.whsec, " + webhook + "}\n")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return try EdgeConfiguration.load(path: path, environment: [:])
+        }
+        let config = try load("url: \"https://hooks.example:9443/x\", tls: {ca_file: ca.crt}")
+        #expect(config.webhooks.first?.tls == ClientTLSFiles(caFile: directory.file("ca.crt")))
+        for (webhook, expected) in [
+            ("url: \"http://hooks.example/x\", tls: {ca_file: ca.crt}", ":3: webhooks.oncall.tls: TLS files are set but the url is not https://"),
+            ("url: \"https://hooks.example/x\", tls: {ca_file: missing.crt}", ":3: webhooks.oncall.tls.ca_file: cannot read"),
+        ] {
+            do {
+                _ = try load(webhook)
+                Issue.record("accepted: \(webhook)")
+            } catch {
+                #expect("\(error)".contains(directory.file("edge.yaml") + expected), "\(error)")
+            }
         }
     }
 }

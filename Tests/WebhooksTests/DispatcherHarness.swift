@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MetricsTestKit
+import NIOSSL
 import TestSupport
 @testable import Webhooks
 
@@ -31,11 +32,11 @@ struct DispatcherHarness {
 
     static func receiver(
         _ name: String, url: String, timeout: Duration = .seconds(5), maxAge: Duration = .seconds(60),
-        maxConcurrentDeliveries: Int = 4
+        maxConcurrentDeliveries: Int = 4, tls: TLSConfiguration? = nil
     ) throws -> WebhookReceiver {
         WebhookReceiver(
             name: name, url: url, secret: try WebhookSecret(parsing: secret), timeout: timeout, maxAge: maxAge,
-            maxConcurrentDeliveries: maxConcurrentDeliveries)
+            maxConcurrentDeliveries: maxConcurrentDeliveries, tls: tls)
     }
 
     /// Runs the dispatcher around `body`, then cancels it and waits for `run()` to return.

@@ -107,6 +107,9 @@ public struct EdgeConfiguration: Sendable {
         public var timeout: Duration
         /// Undelivered messages older than this are dead-lettered as expired.
         public var maxAge: Duration
+        /// `tls:` for an https:// receiver behind a private CA (its `ca_file`, and a client
+        /// certificate if the receiver asks for one).
+        public var tls: ClientTLSFiles?
     }
 
     /// Forwarding to the core (`forward:`); absent: the edge only spools (nothing is sent).
@@ -350,10 +353,14 @@ extension EdgeConfiguration {
             } catch {
                 throw reader.error(secretFile.isEmpty ? "\(key).secret_env" : "\(key).secret_file", error.description)
             }
+            let tls = try reader.clientTLSFiles("\(key).tls", base: baseDirectory)
+            if tls != nil && parsed.scheme != "https" {
+                throw reader.error("\(key).tls", "TLS files are set but the url is not https://")
+            }
             webhooks.append(WebhookSettings(
                 name: name, url: url, secret: secret,
                 timeout: try reader.duration("\(key).timeout", default: .seconds(5), minimum: .milliseconds(10), maximum: .seconds(300)),
-                maxAge: try reader.duration("\(key).max_age", default: .seconds(86_400), minimum: .seconds(1))))
+                maxAge: try reader.duration("\(key).max_age", default: .seconds(86_400), minimum: .seconds(1)), tls: tls))
         }
         return webhooks
     }

@@ -37,7 +37,7 @@ final class ForwardService: Service, Sendable {
         do {
             tls = try settings.tls.map { try HTTPClientTLS.configuration($0) }
         } catch {
-            throw ForwardStartError(message: "forward.tls: \(error)")
+            throw EdgeStartError(message: "forward.tls: \(error)")
         }
         let batchClient = CoreClient.makeHTTPClient(connections: settings.inFlight, timeout: settings.timeout, tls: tls)
         let alertClient = CoreClient.makeHTTPClient(connections: 1, timeout: settings.timeout, tls: tls)
@@ -71,10 +71,4 @@ extension Result where Failure == any Error {
     init(catching body: () async throws -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }
     }
-}
-
-/// The forwarder cannot start (its TLS files cannot be used); names the config key.
-struct ForwardStartError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

@@ -10,10 +10,12 @@ recorded too). Responses follow --responses in order, then --then for every late
   sleep:3             wait 3 seconds, then answer 200 (longer than the sender's timeout)
 
 Usage: receiver.py --port 8080 --secret whsec_... --log requests.jsonl [--responses 500,200] [--then 200]
+                   [--tls-cert server.crt --tls-key server.key]   (HTTPS)
 """
 
 import argparse
 import json
+import ssl
 import sys
 import threading
 import time
@@ -29,6 +31,8 @@ def main() -> None:
     parser.add_argument("--log", required=True)
     parser.add_argument("--responses", default="")
     parser.add_argument("--then", default="200")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate")
+    parser.add_argument("--tls-key", help="the certificate's key")
     args = parser.parse_args()
 
     webhook = Webhook(args.secret)
@@ -93,6 +97,10 @@ def main() -> None:
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
     try:
         server.serve_forever()
