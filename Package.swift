@@ -57,6 +57,9 @@ let package = Package(
         // Domain: readings, topics, payload decoders, batch codec. No C, no I/O.
         .target(name: "Readings", swiftSettings: swiftSettings),
 
+        // Who may ask: bearer tokens, loopback peers and hosts, constant-time comparison. No dependencies.
+        .target(name: "AccessControl", swiftSettings: swiftSettings),
+
         // Clocks and durations: the wall clock, milliseconds of a Duration, Retry-After. No dependencies.
         .target(name: "Clocks", swiftSettings: swiftSettings),
 
@@ -82,7 +85,7 @@ let package = Package(
         .target(
             name: "Webhooks",
             dependencies: [
-                "SQLite", "Clocks", "ConfigFile",
+                "SQLite", "Clocks", "ConfigFile", "AccessControl",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -95,7 +98,7 @@ let package = Package(
         .target(
             name: "Edge",
             dependencies: [
-                "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks", "ConfigFile", "Clocks",
+                "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks", "ConfigFile", "Clocks", "AccessControl",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -124,7 +127,7 @@ let package = Package(
         .target(
             name: "CoreService",
             dependencies: [
-                "CoreStorage", "Readings", "ConfigFile", "Clocks",
+                "CoreStorage", "Readings", "ConfigFile", "Clocks", "AccessControl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -218,7 +221,8 @@ let package = Package(
         .target(name: "TestSupport", exclude: ["Receiver", "WANProxy"], swiftSettings: swiftSettings),
 
         .testTarget(name: "ClocksTests", dependencies: ["Clocks"], swiftSettings: swiftSettings),
-        .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "TestSupport", "AccessControl"], swiftSettings: swiftSettings),
+        .testTarget(name: "AccessControlTests", dependencies: ["AccessControl"], swiftSettings: swiftSettings),
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"],
                     resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),

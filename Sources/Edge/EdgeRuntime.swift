@@ -104,7 +104,7 @@ public enum EdgeRuntime {
         let ingest = IngestService(client: client, handler: handler, writer: writer, queue: queue, pollInterval: pollInterval, logger: logger)
         let http = OpsServer.application(
             host: configuration.http.host, port: configuration.http.port, idleTimeout: configuration.http.idleTimeout,
-            maxConnections: configuration.http.maxConnections,
+            maxConnections: configuration.http.maxConnections, apiToken: configuration.http.apiToken,
             health: health, registry: registry,
             rules: rulesController, alerts: alerts, logger: logger, onListening: onListening)
 

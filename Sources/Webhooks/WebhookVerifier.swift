@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 
 /// Checks Standard Webhooks signatures, as a receiver does (the simulator uses it to check what
@@ -52,7 +53,7 @@ public struct WebhookVerifier: Sendable {
                 let given = Data(base64Encoded: String(candidate[candidate.index(after: comma)...]))
             else { continue }
             // Keep looking after a match so the time taken does not depend on which one matched.
-            matched = Self.constantTimeEquals(Array(given), expected) || matched
+            matched = ConstantTime.equals(Array(given), expected) || matched
         }
         guard matched else { throw WebhookVerificationError(code: .noMatchingSignature, header: WebhookHeaders.signature) }
     }
@@ -81,13 +82,5 @@ public struct WebhookVerifier: Sendable {
             }
         }
         try verify(id: id, timestamp: timestamp, signature: signature, body: body, nowSeconds: nowSeconds)
-    }
-
-    /// Compares without an early exit on the first differing byte (lengths are not secret).
-    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 }

@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import TestSupport
 @testable import CoreService
@@ -8,10 +9,10 @@ struct EdgeTokensTests {
     @Test("a token matches only itself: not a prefix, not itself followed by NUL bytes (lengths compared in full)")
     func comparesWholeTokens() {
         let token = Array("seoul-a-token-0123456789".utf8)
-        #expect(EdgeTokens.constantTimeEquals(token, token))
-        #expect(!EdgeTokens.constantTimeEquals(token, Array(token.dropLast())))
-        #expect(!EdgeTokens.constantTimeEquals(token, token + [UInt8](repeating: 0, count: 256)))
-        #expect(!EdgeTokens.constantTimeEquals([], [UInt8](repeating: 0, count: 512)))
+        #expect(ConstantTime.equals(token, token))
+        #expect(!ConstantTime.equals(token, Array(token.dropLast())))
+        #expect(!ConstantTime.equals(token, token + [UInt8](repeating: 0, count: 256)))
+        #expect(!ConstantTime.equals([], [UInt8](repeating: 0, count: 512)))
         let tokens = EdgeTokens(["seoul-a": "seoul-a-token-0123456789", "gwangju-a": "gwangju-a-token-0123456789"])
         #expect(tokens.edge(for: "gwangju-a-token-0123456789") == "gwangju-a")
         #expect(tokens.edge(for: "seoul-a-token-0123456789" + String(repeating: "\0", count: 256)) == nil)

@@ -28,7 +28,8 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
     init(
         brokerPort: Int, clientID: String = "haetae-test-\(UUID().uuidString.prefix(6))", topics: [String] = ["factory/#"],
         mqtt: String = "", spool: String = "", spoolFile: String? = nil,
-        rules: String? = nil, rulesSettings: [String] = ["watch_interval: 200ms"], webhooks: [Webhook] = [], extra: String = ""
+        rules: String? = nil, rulesSettings: [String] = ["watch_interval: 200ms"], webhooks: [Webhook] = [], extra: String = "",
+        httpHost: String = "127.0.0.1", http: String = ""
     ) throws {
         directory = try TemporaryDirectory(prefix: "haetae-edge")
         configPath = directory.file("edge.yaml")
@@ -66,7 +67,9 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
               path: \(spoolPath)
               synchronous: normal
             \(spool.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-            http: {listen: "127.0.0.1:\(httpPort)"}
+            http:
+              listen: "\(httpHost):\(httpPort)"
+            \(http.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             log: {level: info, format: text}
             \(sections.joined(separator: "\n"))
             """

@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import Hummingbird
 
@@ -12,7 +13,7 @@ struct Authorizer: Sendable {
 
     /// The edge a request's bearer token belongs to; 401 without one or with an unknown one.
     func edge(of request: Request) throws -> String {
-        guard let token = Self.bearer(request) else { throw APIError.unauthorized("missing bearer token (Authorization: Bearer <edge token>)") }
+        guard let token = HTTPAccess.bearerToken(authorization: request.headers[.authorization]) else { throw APIError.unauthorized("missing bearer token (Authorization: Bearer <edge token>)") }
         guard let edge = edgeTokens.edge(for: token) else { throw APIError.unauthorized("unknown token") }
         return edge
     }
@@ -34,42 +35,17 @@ struct Authorizer: Sendable {
     /// Allows a read, or throws 401/403.
     func authorizeRead(_ request: Request, context: CoreRequestContext) throws {
         if let readToken {
-            guard let token = Self.bearer(request) else { throw APIError.unauthorized("missing bearer token (the read token)") }
-            guard EdgeTokens.constantTimeEquals(Array(token.utf8), Array(readToken.utf8)) else {
+            guard let token = HTTPAccess.bearerToken(authorization: request.headers[.authorization]) else { throw APIError.unauthorized("missing bearer token (the read token)") }
+            guard ConstantTime.equals(token, readToken) else {
                 throw APIError.unauthorized("wrong read token")
             }
         } else if !context.isLoopback {
             throw APIError.forbidden("reads are allowed from loopback only (configure auth.read_token_file for remote reads)")
-        } else if !Self.isLoopbackHost(request.head.authority) {
+        } else if !HTTPAccess.isLoopbackHost(request.head.authority) {
             // A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) reaches
             // a local core from the browser; its requests carry that name in Host.
             throw APIError.forbidden("reads without a token need a loopback Host (localhost, 127.0.0.1, [::1]), not \((request.head.authority ?? "none").prefix(80))")
         }
     }
 
-    /// Whether a Host header (with or without a port) names this machine's loopback.
-    static func isLoopbackHost(_ authority: String?) -> Bool {
-        guard let authority = authority?.lowercased() else { return false }
-        var host = Substring(authority)
-        if host.hasPrefix("[") {
-            guard let end = host.firstIndex(of: "]") else { return false }
-            let rest = host[host.index(after: end)...]
-            guard rest.isEmpty || (rest.first == ":" && rest.dropFirst().allSatisfy(\.isNumber)) else { return false }
-            host = host[host.index(after: host.startIndex)..<end]
-            return host == "::1"
-        }
-        if let colon = host.firstIndex(of: ":") {
-            guard host[host.index(after: colon)...].allSatisfy(\.isNumber) else { return false }
-            host = host[..<colon]
-        }
-        return host == "localhost" || host == "127.0.0.1"
-    }
-
-    static func bearer(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
-    }
 }

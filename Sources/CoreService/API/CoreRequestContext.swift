@@ -1,3 +1,4 @@
+import AccessControl
 import Hummingbird
 import NIOCore
 import NIOSSL
@@ -28,7 +29,6 @@ struct CoreRequestContext: RequestContext, RemoteAddressRequestContext {
 
     /// Whether the peer is on this machine (127.0.0.0/8 or ::1).
     var isLoopback: Bool {
-        guard let ip = remoteAddress?.ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+        HTTPAccess.isLoopbackAddress(remoteAddress?.ipAddress)
     }
 }

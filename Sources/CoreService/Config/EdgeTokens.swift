@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import ConfigFile
 import Yams
@@ -93,21 +94,10 @@ public struct EdgeTokens: Sendable {
     public func edge(for presented: String) -> String? {
         let bytes = Array(presented.utf8)
         var found: String?
-        for entry in entries where Self.constantTimeEquals(entry.token, bytes) && found == nil {
+        for entry in entries where ConstantTime.equals(entry.token, bytes) && found == nil {
             found = entry.edge
         }
         return found
     }
 
-    /// Equal bytes and equal lengths, in time that depends only on the longer length. The
-    /// lengths are compared in full: a token followed by 256 NUL bytes is a different token.
-    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt(bitPattern: a.count ^ b.count)
-        for index in 0..<max(a.count, b.count) {
-            let x = index < a.count ? a[index] : 0
-            let y = index < b.count ? b[index] : 0
-            difference |= UInt(x ^ y)
-        }
-        return difference == 0
-    }
 }

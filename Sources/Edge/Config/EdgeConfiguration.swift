@@ -47,6 +47,10 @@ public struct EdgeConfiguration: Sendable {
         public var idleTimeout: Duration = .seconds(60)
         /// Open connections to the ops port at most (more wait in the listen backlog).
         public var maxConnections: Int = 256
+        /// The token (`http.api_token_file`) that lets other machines read `/api/v1/…` (alerts,
+        /// rules, commands) with `Authorization: Bearer`; without one those answer loopback only.
+        /// `/metrics`, `/healthz` and `/readyz` stay open for probes and Prometheus.
+        public var apiToken: String?
 
         /// `path` on this port as the process itself reaches it: over loopback when it listens on
         /// every address (`0.0.0.0`, `::`).
@@ -208,6 +212,21 @@ extension EdgeConfiguration {
         }
         http.idleTimeout = try reader.duration("http.idle_timeout", default: .seconds(60), minimum: .milliseconds(100), maximum: .seconds(3_600))
         http.maxConnections = try reader.int("http.max_connections", default: 256, range: 4...100_000)
+        let apiTokenFile = try reader.string("http.api_token_file", default: "")
+        if !apiTokenFile.isEmpty {
+            let file = resolve(apiTokenFile, against: baseDirectory)
+            let token: String
+            do {
+                token = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            } catch {
+                throw reader.error("http.api_token_file", "cannot read \(file) (\(Self.reason(error)))")
+            }
+            if let problem = ConfigValues.placeholderProblem(token) { throw reader.error("http.api_token_file", "\(file) \(problem)") }
+            guard token.utf8.count >= 16, token.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else {
+                throw reader.error("http.api_token_file", "the token must be at least 16 printable ASCII characters without spaces (\(token.count) read)")
+            }
+            http.apiToken = token
+        }
 
         let log = Log(
             level: try reader.choice("log.level", default: LogLevel.info),

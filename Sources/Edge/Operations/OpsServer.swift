@@ -3,16 +3,19 @@ import Hummingbird
 import Logging
 import Prometheus
 
-/// The operations HTTP surface on `http.listen`: `/healthz`, `/readyz`, `/metrics`,
-/// `/api/v1/rules` and `/api/v1/alerts`.
+/// The operations HTTP surface on `http.listen`: `/healthz`, `/readyz`, `/metrics` for anyone
+/// (probes, Prometheus); `/api/v1/rules`, `/api/v1/commands` and `/api/v1/alerts` for loopback or
+/// the API token (``OpsAPIAccess``).
 enum OpsServer {
     /// Builds the Hummingbird application (a `Service`; run it in the edge's service group).
     static func application(
-        host: String, port: Int, idleTimeout: Duration = .seconds(60), maxConnections: Int = 256, health: EdgeHealth, registry: PrometheusCollectorRegistry,
+        host: String, port: Int, idleTimeout: Duration = .seconds(60), maxConnections: Int = 256, apiToken: String? = nil,
+        health: EdgeHealth, registry: PrometheusCollectorRegistry,
         rules: RulesController?, alerts: AlertService, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: OpsRequestContext.self)
+        router.add(middleware: OpsAPIAccess(token: apiToken))
         router.get("/api/v1/rules") { _, _ in
             let status = rules?.status ?? RulesStatus(path: nil, loadedAt: nil, rules: [], reloads: 0, failedReloads: 0, lastError: nil)
             return Self.json(status)
