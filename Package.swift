@@ -121,6 +121,7 @@ let package = Package(
                 "Readings", "SQLite", "Clocks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings),
         // The Daejeon core service: config, batch ingest and query API, dashboard, metrics.
@@ -231,7 +232,9 @@ let package = Package(
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CoreStorageTests", dependencies: ["CoreStorage", "Readings", "SQLite", "TestSupport"],
+            name: "CoreStorageTests", dependencies: [
+                "CoreStorage", "Readings", "SQLite", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "RulesTests", dependencies: ["Rules", "Readings"],

@@ -46,6 +46,14 @@ public final class PostgresServer: Sendable {
 
     /// `postgres://haetae@127.0.0.1:PORT/DATABASE`.
     public var url: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(database)" }
+    /// The database over TLS, verifying the server against the test CA (`sslmode=verify-full`);
+    /// only for a server started with `tls`.
+    public var tlsURL: String {
+        "postgres://\(Self.user)@127.0.0.1:\(port)/\(database)?sslmode=verify-full&sslrootcert=\(caFile ?? "")"
+    }
+    /// The CA of a server started with `tls`.
+    public let caFile: String?
+
     /// The same database over the Unix socket in ``directory``.
     public var socketURL: String { "postgres://\(Self.user)@/\(database)?host=\(directory.path)&port=\(port)" }
 
@@ -54,7 +62,9 @@ public final class PostgresServer: Sendable {
     ///   (`fsync=off`); pass `["fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"]`
     ///   for a durable server.
     /// - Parameter port: the port to listen on (default: a free one).
-    public init(database: String = "haetae_test", port: Int? = nil, settings: [String: String] = [:]) async throws {
+    /// - Parameter tls: serve TLS with this authority's server certificate and refuse plain TCP
+    ///   connections (`hostssl` only; the Unix socket stays open to the test's tools).
+    public init(database: String = "haetae_test", port: Int? = nil, settings: [String: String] = [:], tls: TestCertificateAuthority? = nil) async throws {
         guard Self.isAvailable else {
             throw TestSupportError("PostgreSQL server binaries not found in \(Self.binDirectory) (apt postgresql-15)")
         }
@@ -69,6 +79,28 @@ public final class PostgresServer: Sendable {
             "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
             "shared_buffers": "32MB", "max_connections": "50", "logging_collector": "off",
         ]
+        if let tls {
+            // The server reads its key only if it is private to the server's user.
+            for (source, name) in [(tls.serverCertificate, "server.crt"), (tls.serverKey, "server.key")] {
+                try FileManager.default.copyItem(atPath: source, toPath: directory.file(name))
+                chmod(directory.file(name), 0o600)
+                try Self.giveAway(directory.file(name))
+            }
+            try """
+                local all all trust
+                hostssl all all 127.0.0.1/32 trust
+                host all all 127.0.0.1/32 reject
+
+                """.write(toFile: directory.file("pg_hba_tls.conf"), atomically: true, encoding: .utf8)
+            try Self.giveAway(directory.file("pg_hba_tls.conf"))
+            merged["ssl"] = "on"
+            merged["ssl_cert_file"] = directory.file("server.crt")
+            merged["ssl_key_file"] = directory.file("server.key")
+            merged["hba_file"] = directory.file("pg_hba_tls.conf")
+        }
+        // The CA goes with the server, so the URL works for as long as the server runs.
+        if let tls { try FileManager.default.copyItem(atPath: tls.caCertificate, toPath: directory.file("ca.crt")) }
+        caFile = tls == nil ? nil : directory.file("ca.crt")
         merged.merge(settings) { _, new in new }
         let arguments = ["-D", directory.file("data")] + merged.sorted { $0.key < $1.key }.flatMap { ["-c", "\($0.key)=\($0.value)"] }
         let child = try ChildProcess(

@@ -40,16 +40,17 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
         }
     }
 
-    /// PostgreSQL as the core runs it (queries answered from the head).
-    static let postgres = StoreBackend(name: "PostgreSQL") { try await openPostgres(compactingAfterEachBatch: false) }
+    /// PostgreSQL as the core runs it (queries answered from the head), over TLS with the server
+    /// verified (`sslmode=verify-full`) against a test CA; the server refuses plain TCP.
+    static let postgres = StoreBackend(name: "PostgreSQL over TLS") { try await openPostgres(compactingAfterEachBatch: false, tls: true) }
 
     /// PostgreSQL compacting after every batch (queries answered from blocks), as for SQLite.
     static let postgresCompacted = StoreBackend(name: "PostgreSQL, compacted") { try await openPostgres(compactingAfterEachBatch: true) }
 
-    private static func openPostgres(compactingAfterEachBatch: Bool) async throws -> OpenStore {
-        let server = try await PostgresServer()
+    private static func openPostgres(compactingAfterEachBatch: Bool, tls: Bool = false) async throws -> OpenStore {
+        let server = try await PostgresServer(tls: tls ? try await TestCertificateAuthority() : nil)
         let store = try PostgresReadingStore(
-            url: server.url, compaction: CompactionPolicy(blockReadings: 64, inBackground: false), logger: testLogger)
+            url: tls ? server.tlsURL : server.url, compaction: CompactionPolicy(blockReadings: 64, inBackground: false), logger: testLogger)
         let running = Task { await store.run() }
         let teardown: @Sendable () async -> Void = {
             await store.close()

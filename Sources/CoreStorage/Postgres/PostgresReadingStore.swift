@@ -48,6 +48,8 @@ public final class PostgresReadingStore: ReadingStore {
     /// The task that holds the writer lock, and its generation (bumped to stop it).
     private let holderTask = Mutex<Task<Void, Never>?>(nil)
     private let holderGeneration = Mutex(0)
+    /// Whether the holder has the writer lock (until then it only waits for a connection).
+    private let writerLockHeld = Mutex(false)
     private let closing: AsyncStream<Void>
     private let closer: AsyncStream<Void>.Continuation
 
@@ -188,6 +190,7 @@ public final class PostgresReadingStore: ReadingStore {
                         throw ReadingStoreError(.unavailable, "another haetae-core holds this database's writer lock")
                     }
                     held = true
+                    writerLockHeld.withLock { $0 = true }
                     report.yield(.success(()))
                     // Watched, not pinged: a query on a connection the server closed waits
                     // forever in postgres-nio, while `isClosed` turns true at once. (A silent
@@ -228,7 +231,13 @@ public final class PostgresReadingStore: ReadingStore {
     /// Stops the lock holder (it unlocks and returns its connection) and waits for it.
     private func releaseWriterLock() async {
         holderGeneration.withLock { $0 += 1 }
-        await holderTask.withLock { $0 }?.value
+        let holder = holderTask.withLock { $0 }
+        // A holder still waiting for its first connection (a server that refuses us: a wrong CA,
+        // a TLS mismatch) would wait for the pool's circuit breaker, a minute; it holds nothing
+        // yet, so it is cancelled. One holding the lock is not: it must unlock first.
+        if !writerLockHeld.withLock({ $0 }) { holder?.cancel() }
+        await holder?.value
+        writerLockHeld.withLock { $0 = false }
     }
 
     private func createTables() async throws {
