@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import SimulatorCore
 import Synchronization
 import Webhooks
@@ -20,7 +23,7 @@ final class AlertReceiver: Sendable {
     var badSignatures: Int { received.withLock { $0.badSignatures } }
 
     /// Serves until the task is cancelled.
-    func serve(host: String, port: Int, onListening: @escaping @Sendable () -> Void) async throws {
+    func serve(host: String, port: Int, tls: TLSConfiguration? = nil, onListening: @escaping @Sendable () -> Void) async throws {
         let router = Router()
         router.post("**") { request, _ -> Response in
             let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
@@ -43,8 +46,9 @@ final class AlertReceiver: Sendable {
         // The run ends by cancelling this task, which Hummingbird logs as errors; a failure to
         // listen is thrown (and reported) anyway.
         logger.logLevel = .critical
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ArrivalStampHandler()]))
         let app = Application(
-            router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ArrivalStampHandler()])),
+            router: router, server: try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1,
             configuration: .init(address: .hostname(host, port: port), serverName: "haetae-sim"),
             onServerRunning: { _ in onListening() }, logger: logger)
         try await app.runService(gracefulShutdownSignals: [])

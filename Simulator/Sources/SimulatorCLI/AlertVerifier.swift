@@ -3,6 +3,7 @@ import Foundation
 import Histogram
 import Logging
 import MQTT
+import NIOSSL
 import SimulatorCore
 import Synchronization
 import Webhooks
@@ -21,10 +22,14 @@ final class AlertVerifier: Sendable {
     }
 
     /// Starts listening (and watching commands) and returns once both are ready (at most 10 s).
-    static func start(host: String, port: Int, secret: WebhookSecret, commandFilter: String?, mqtt: MQTTConfiguration, logger: Logger) async throws -> AlertVerifier {
+    /// - Parameter tls: serve the webhooks over HTTPS (the edge then needs the CA in `webhooks.NAME.tls`).
+    static func start(
+        host: String, port: Int, secret: WebhookSecret, commandFilter: String?, mqtt: MQTTConfiguration, tls: TLSConfiguration? = nil,
+        logger: Logger
+    ) async throws -> AlertVerifier {
         let receiver = AlertReceiver(secret: secret)
         let listening = Atomic<Bool>(false)
-        let server = Task { try await receiver.serve(host: host, port: port, onListening: { listening.store(true, ordering: .relaxed) }) }
+        let server = Task { try await receiver.serve(host: host, port: port, tls: tls, onListening: { listening.store(true, ordering: .relaxed) }) }
         var watcher: CommandWatcher?
         if let commandFilter {
             let commands = try CommandWatcher(configuration: mqtt, filter: commandFilter, logger: logger)
@@ -44,7 +49,9 @@ final class AlertVerifier: Sendable {
         while let watcher, !watcher.isConnected, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        await warmUp(host: host, port: port)
+        // Over TLS the edge's first webhook pays its handshake either way; the warm-up is for
+        // this process's own first request path only.
+        if tls == nil { await warmUp(host: host, port: port) }
         return AlertVerifier(receiver: receiver, server: server, watcher: watcher)
     }
 

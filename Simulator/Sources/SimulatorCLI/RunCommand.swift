@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import MQTT
+import NIOSSL
 import Readings
 import Webhooks
 import SimulatorCore
@@ -56,6 +57,8 @@ struct RunCommand: AsyncParsableCommand {
     var webhookListen: String?
     @Option(help: "The whsec_… secret the edge signs webhooks with (or --webhook-secret-file).") var webhookSecret: String?
     @Option(help: "File holding the webhook secret.") var webhookSecretFile: String?
+    @Option(help: "Serve the webhooks over HTTPS with this PEM certificate (and --webhook-tls-key).") var webhookTlsCert: String?
+    @Option(help: "The key of --webhook-tls-cert.") var webhookTlsKey: String?
     @Option(help: "Subscribe to the edge's commands here and time them (with --webhook-listen; \"none\" to skip).")
     var watchCommands: String = "factory/+/+/+/cmd"
     @Option(help: "After publishing, wait this long at most for the alerts of every hazard.") var alertWait: String = "15s"
@@ -300,8 +303,22 @@ struct RunCommand: AsyncParsableCommand {
             throw SimFailure(message: "--webhook-listen \(webhookListen): use host:port, e.g. 127.0.0.1:9000")
         }
         let host = String(webhookListen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        var tls: TLSConfiguration?
+        if webhookTlsCert != nil || webhookTlsKey != nil {
+            guard let certificate = webhookTlsCert, let key = webhookTlsKey else {
+                throw SimFailure(message: "--webhook-tls-cert and --webhook-tls-key go together")
+            }
+            do {
+                tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            } catch {
+                throw SimFailure(message: "--webhook-tls-cert \(certificate), --webhook-tls-key \(key): not a usable PEM certificate and key (\(error))")
+            }
+        }
         return try await AlertVerifier.start(
-            host: host, port: port, secret: secret, commandFilter: watchCommands == "none" ? nil : watchCommands, mqtt: mqtt, logger: logger)
+            host: host, port: port, secret: secret, commandFilter: watchCommands == "none" ? nil : watchCommands, mqtt: mqtt, tls: tls,
+            logger: logger)
     }
 
     /// Publishes with one connection per share until done; SIGINT stops early.
