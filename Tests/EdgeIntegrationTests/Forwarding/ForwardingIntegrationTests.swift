@@ -75,6 +75,10 @@ struct ForwardingIntegrationTests {
         // request has timed out the lane probes with one at a time).
         #expect(await eventually(timeout: .seconds(10)) { core.snapshot.batches.count >= 1 })
         let inFlightAtStop = core.snapshot.batches.count
+        // For the record when a duplicate shows up: more spooled than published means the broker
+        // delivered a message twice (a reconnect); equal means the forwarding path stored twice.
+        let firstRun = (spooled: edge.metric("haetae_readings_spooled_total") ?? -1, received: edge.metric("haetae_messages_received_total") ?? -1,
+                        connects: edge.metric("haetae_mqtt_connects_total") ?? -1)
         let stopStarted = ContinuousClock.now
         #expect(await edge.stop() == 0, "\(edge.output())")
         let stopTook = ContinuousClock.now - stopStarted
@@ -92,7 +96,7 @@ struct ForwardingIntegrationTests {
 
         let state = core.snapshot
         let accounting = SeqAccounting(expected: total, seqs: core.deviceSeqs())
-        print("restarts with batches in flight: \(inFlightAtStop) held at SIGTERM (stop took \(stopTook)); kill -9 at \(storedAtKill) stored; \(accounting), \(state.repeats) repeats of a stored batch (answered 200 or held)")
+        print("restarts with batches in flight: \(inFlightAtStop) held at SIGTERM (stop took \(stopTook)); kill -9 at \(storedAtKill) stored; \(accounting), \(state.repeats) repeats of a stored batch (answered 200 or held); first run: \(firstRun.received) messages received, \(firstRun.spooled) readings spooled, \(firstRun.connects) MQTT connects; \(state.batches.count) batches stored")
         #expect(accounting.missing == 0, "\(accounting)")
         #expect(accounting.duplicates == 0, "\(accounting)")
         #expect(state.repeats >= 1, "the batches held at SIGTERM come again and are answered 200")
