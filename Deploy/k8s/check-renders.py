@@ -6,6 +6,7 @@ RENDER_DIR holds <overlay>.yaml for every overlay (written by Deploy/k8s/validat
 Prints one line per problem ("FAIL …" or "WARN …") and exits 1 if any FAIL.
 """
 import base64
+import json
 import binascii
 import re
 import sys
@@ -18,9 +19,9 @@ CORES = {"daejeon": "haetae-daejeon", "daejeon-postgres": "haetae-daejeon"}
 REGION = {"seoul": "seoul", "gwangju": "gwangju", "daejeon": "daejeon", "daejeon-postgres": "daejeon"}
 # The mosquitto settings that keep the gateway's queue (DESIGN §4): they must stay as in
 # Deploy/mosquitto/mosquitto.conf. persistence_location and max_queued_bytes are sized for the pod.
-# Not "listener": Deploy/mosquitto/mosquitto.conf is secured (TLS 8883, loopback 1883, identities)
-# and the Kubernetes site broker is not yet (issue 15, in progress): it still listens in plain on 1883.
-BROKER_KEYS = ["persistence", "autosave_interval", "max_queued_messages",
+# And the security settings, which must stay as shipped too ("listener" is compared line by line).
+BROKER_KEYS = ["per_listener_settings", "allow_anonymous", "require_certificate", "use_identity_as_username",
+               "use_username_as_clientid", "persistence", "autosave_interval", "max_queued_messages",
                "max_inflight_messages", "queue_qos0_messages", "set_tcp_nodelay", "persistent_client_expiration"]
 
 problems, warnings = [], []
@@ -82,6 +83,28 @@ def check_whsec(overlay, what, text):
         fail(overlay, f"{what}: expected whsec_ followed by base64")
 
 
+def secret_mount(docs, workload_kind, workload_name, secret_prefix):
+    """Where the container of the workload mounts the Secret named secret_prefix…, or None."""
+    for workload in find(docs, workload_kind):
+        if workload["metadata"]["name"] != workload_name:
+            continue
+        spec = workload["spec"]["template"]["spec"]
+        volumes = {v["name"] for v in spec.get("volumes", []) if v.get("secret", {}).get("secretName", "").startswith(secret_prefix)}
+        for mount in spec["containers"][0].get("volumeMounts", []):
+            if mount["name"] in volumes and "subPath" not in mount:
+                return mount["mountPath"]
+    return None
+
+
+def check_tls_secret(overlay, what, data, keys):
+    """The keys exist; with --real-secrets each holds a PEM certificate or key."""
+    for key in keys:
+        if key not in data:
+            fail(overlay, f"{what} has no {key}")
+        elif "--real-secrets" in sys.argv and not data[key].lstrip().startswith("-----BEGIN "):
+            fail(overlay, f"{what}/{key} is not PEM (Deploy/k8s/make-secrets)")
+
+
 def check_common(overlay, docs):
     text = yaml.safe_dump_all(docs)
     if "set-by-overlay" in text:
@@ -127,8 +150,38 @@ def check_site(overlay, docs):
         fail(overlay, "several edge replicas need MQTT 5 and $share/… topics, or each gets every message")
     if replicas > 1 and not mqtt.get("clean_session", False):
         fail(overlay, "shared-subscription replicas need clean_session: true, or mosquitto keeps handing a stopped replica its share")
-    if not config["forward"]["urls"][0].startswith("http://haetae-core.haetae-daejeon.svc:"):
-        warn(overlay, "forward.urls does not point at haetae-core in haetae-daejeon")
+    if not config["forward"]["urls"][0].startswith("https://haetae-core.haetae-daejeon.svc:"):
+        warn(overlay, "forward.urls does not point at haetae-core in haetae-daejeon over HTTPS")
+
+    # TLS: the edge pods' certificates mounted where edge.yaml and the environment say; the
+    # broker's certificate and rights where mosquitto.conf says.
+    pods = [f"haetae-edge-{site}-{i}" for i in range(replicas)]
+    edge_tls = secret_mount(docs, "StatefulSet", f"haetae-edge-{site}", "haetae-edge-tls-")
+    if edge_tls != "/etc/haetae/tls":
+        fail(overlay, "the Secret haetae-edge-tls must be mounted (as a directory) at /etc/haetae/tls")
+    check_tls_secret(overlay, "haetae-edge-tls", secret_data(docs, "haetae-edge-tls-") or {},
+                     ["ca.crt"] + [f"{pod}.{ext}" for pod in pods for ext in ("crt", "key")])
+    for name in ("HAETAE_MQTT_TLS_CERT_FILE", "HAETAE_FORWARD_TLS_CERT_FILE", "HAETAE_MQTT_TLS_KEY_FILE", "HAETAE_FORWARD_TLS_KEY_FILE"):
+        if not (env.get(name) or "").startswith("/etc/haetae/tls/$(POD_NAME)."):
+            fail(overlay, f"{name} must be /etc/haetae/tls/$(POD_NAME).crt/.key (this pod's certificate)")
+    if int(mqtt.get("port", 0)) != 8883 or not str((mqtt.get("tls") or {}).get("ca_file", "")).startswith("/etc/haetae/tls/"):
+        fail(overlay, "the edge must reach the broker over TLS: mqtt.port 8883 and mqtt.tls.ca_file in /etc/haetae/tls")
+    if not str((config["forward"].get("tls") or {}).get("ca_file", "")).startswith("/etc/haetae/tls/"):
+        fail(overlay, "forward.tls.ca_file must be the plant CA in /etc/haetae/tls")
+    if secret_mount(docs, "Deployment", "mosquitto", "mosquitto-tls-") != "/mosquitto/certs":
+        fail(overlay, "the Secret mosquitto-tls must be mounted at /mosquitto/certs")
+    check_tls_secret(overlay, "mosquitto-tls", secret_data(docs, "mosquitto-tls-") or {}, ["ca.crt", "tls.crt", "tls.key"])
+    if secret_mount(docs, "Deployment", "mosquitto", "mosquitto-identities-") != "/mosquitto/security":
+        fail(overlay, "the Secret mosquitto-identities must be mounted at /mosquitto/security")
+    rights = (secret_data(docs, "mosquitto-identities-") or {}).get("dynamic-security.json", "")
+    if "--real-secrets" in sys.argv:
+        try:
+            clients = {c["username"] for c in json.loads(rights).get("clients", [])}
+        except (ValueError, AttributeError):
+            clients = set()
+            fail(overlay, "mosquitto-identities/dynamic-security.json is not the plugin's JSON (Deploy/k8s/make-secrets)")
+        if set(pods) - clients:
+            fail(overlay, f"mosquitto-identities has no identity for {sorted(set(pods) - clients)}")
 
     # Rules: a directory mount of the unhashed ConfigMap, so that edits reach the running edge.
     rules = [v for v in spec["volumes"] if v.get("configMap", {}).get("name") == "haetae-rules"]
@@ -174,6 +227,20 @@ def check_core(overlay, docs, edges):
     if len(set(core_tokens.values())) != len(core_tokens):
         fail(overlay, "two edges share a token: the core would take one edge's batches for the other's")
 
+    if secret_mount(docs, "Deployment", "haetae-core", "haetae-core-tls-") != "/etc/haetae/tls":
+        fail(overlay, "the Secret haetae-core-tls must be mounted at /etc/haetae/tls")
+    check_tls_secret(overlay, "haetae-core-tls", secret_data(docs, "haetae-core-tls-") or {}, ["ca.crt", "tls.crt", "tls.key"])
+    core_config = config_file(docs, "haetae-core-config", "core.yaml") or {}
+    tls = (core_config.get("http") or {}).get("tls") or {}
+    if not all(str(tls.get(key, "")).startswith("/etc/haetae/tls/") for key in ("cert_file", "key_file", "client_ca_file")):
+        fail(overlay, "core.yaml http.tls (cert_file, key_file, client_ca_file) must be in /etc/haetae/tls: HTTPS with mutual TLS")
+    for workload, spec in pod_specs(docs):
+        if workload["metadata"]["name"] == "haetae-core":
+            for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+                get = (spec["containers"][0].get(probe) or {}).get("httpGet")
+                if get and get.get("scheme") != "HTTPS":
+                    fail(overlay, f"haetae-core {probe} must use scheme HTTPS")
+
     policy = find(docs, "NetworkPolicy", "haetae-core")
     allowed = {v for p in policy for rule in p["spec"]["ingress"] for peer in rule["from"]
                for e in peer.get("namespaceSelector", {}).get("matchExpressions", []) for v in e["values"]}
@@ -201,6 +268,15 @@ def check_broker_config(repo):
     for key in BROKER_KEYS:
         if ours.get(key) != shipped.get(key):
             fail("base/site", f"mosquitto.conf {key} is {ours.get(key)!r}, Deploy/mosquitto/mosquitto.conf has {shipped.get(key)!r}")
+    def listeners(path):
+        return [line.split(None, 1)[1].strip() for line in path.read_text().splitlines() if line.startswith("listener ")]
+    if listeners(repo / "Deploy/k8s/base/site/mosquitto.conf") != listeners(repo / "Deploy/mosquitto/mosquitto.conf"):
+        fail("base/site", "mosquitto.conf listeners differ from Deploy/mosquitto/mosquitto.conf (TLS 8883 for all, 1883 on loopback only)")
+    if ours.get("plugin_opt_config_file", "").rsplit("/", 1)[0] != "/mosquitto/security":
+        fail("base/site", "mosquitto.conf plugin_opt_config_file must be in the mounted Secret mosquitto-identities, /mosquitto/security/")
+    for key in ("cafile", "certfile", "keyfile"):
+        if not ours.get(key, "").startswith("/mosquitto/certs/"):
+            fail("base/site", f"mosquitto.conf {key} must be in the mounted Secret mosquitto-tls, /mosquitto/certs/")
     if not 0 < int(ours.get("max_queued_bytes", "0")):
         fail("base/site", "mosquitto.conf needs a max_queued_bytes limit")
     if ours.get("persistence_location") != "/mosquitto/data/":
