@@ -98,7 +98,7 @@ struct ForwardingIntegrationTests {
         let accounting = SeqAccounting(expected: total, seqs: core.deviceSeqs())
         print("restarts with batches in flight: \(inFlightAtStop) held at SIGTERM (stop took \(stopTook)); kill -9 at \(storedAtKill) stored; \(accounting), \(state.repeats) repeats of a stored batch (answered 200 or held); first run: \(firstRun.received) messages received, \(firstRun.spooled) readings spooled, \(firstRun.connects) MQTT connects; \(state.batches.count) batches stored")
         #expect(accounting.missing == 0, "\(accounting)")
-        #expect(accounting.duplicates == 0, "\(accounting)")
+        #expect(accounting.duplicates == 0, "\(accounting); \(Self.duplicateKeys(state.batches))")
         #expect(state.repeats >= 1, "the batches held at SIGTERM come again and are answered 200")
         #expect(stopTook < .seconds(10), "SIGTERM waits for the requests in flight at most forward.timeout (2s)")
         #expect(storedAtKill < total, "the kill should land mid-drain")
@@ -187,5 +187,22 @@ struct ForwardingIntegrationTests {
         let check = try ChildProcess(edge.binary, ["config", "check", "--config", edge.configPath])
         #expect(await check.waitForExit(timeout: .seconds(20)) == 1)
         #expect(check.output().contains("edge.yaml:") && check.output().contains("forward.token_file: cannot read"), "\(check.output())")
+    }
+
+    /// For the record when a reading is stored twice: the batch keys (edge:spool:seq) that hold
+    /// the same device seq, with each batch's size and seq range, for the first few.
+    static func duplicateKeys(_ batches: [String: TestCore.StoredBatch]) -> String {
+        var keysBySeq: [Int64: [String]] = [:]
+        for (key, stored) in batches {
+            for seq in stored.batch.deviceSeq { keysBySeq[seq, default: []].append(key) }
+        }
+        let twice = keysBySeq.filter { $0.value.count > 1 }
+        let groups = Set(twice.values.map { $0.sorted() })
+        return groups.sorted { $0.description < $1.description }.prefix(6).map { keys in
+            keys.map { key in
+                let batch = batches[key]!.batch
+                return "\(key) (\(batch.count) readings, seq \(batch.deviceSeq.min() ?? -1)…\(batch.deviceSeq.max() ?? -1))"
+            }.joined(separator: " and ")
+        }.joined(separator: "; ")
     }
 }
