@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // C libraries, wrapped once.
@@ -59,6 +60,16 @@ let package = Package(
 
         // Who may ask: bearer tokens, loopback peers and hosts, constant-time comparison. No dependencies.
         .target(name: "AccessControl", swiftSettings: swiftSettings),
+
+        // The page's accounts: the users file, roles, bcrypt, sessions, login throttling. No I/O
+        // beyond reading and writing the users file.
+        .target(
+            name: "Accounts",
+            dependencies: [
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
 
         // Clocks and durations: the wall clock, milliseconds of a Duration, Retry-After. No dependencies.
         .target(name: "Clocks", swiftSettings: swiftSettings),
@@ -128,7 +139,9 @@ let package = Package(
         .target(
             name: "CoreService",
             dependencies: [
-                "CoreStorage", "Readings", "ConfigFile", "Clocks", "AccessControl",
+                "CoreStorage", "Readings", "ConfigFile", "Clocks", "AccessControl", "Accounts",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -144,7 +157,7 @@ let package = Package(
         .target(
             name: "CoreCLI",
             dependencies: [
-                "CoreService", "LogFormat",
+                "CoreService", "LogFormat", "Accounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -226,6 +239,7 @@ let package = Package(
         .testTarget(name: "ClocksTests", dependencies: ["Clocks"], swiftSettings: swiftSettings),
         .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "TestSupport", "AccessControl"], swiftSettings: swiftSettings),
         .testTarget(name: "AccessControlTests", dependencies: ["AccessControl"], swiftSettings: swiftSettings),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"],
                     resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),

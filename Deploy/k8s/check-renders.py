@@ -45,7 +45,9 @@ def find(docs, kind, name=None):
 
 def secret_data(docs, prefix):
     """The decoded data of the generated Secret whose name starts with prefix (hash suffix)."""
-    found = [d for d in docs if d["kind"] == "Secret" and d["metadata"]["name"].startswith(prefix)]
+    # The generated name is the prefix and a hash without '-' (haetae-postgres- is not haetae-postgres-tls-…).
+    found = [d for d in docs if d["kind"] == "Secret" and d["metadata"]["name"].startswith(prefix)
+             and "-" not in d["metadata"]["name"][len(prefix):]]
     if len(found) != 1:
         return None
     return {k: base64.b64decode(v).decode() for k, v in (found[0].get("data") or {}).items()}
@@ -81,6 +83,44 @@ def check_whsec(overlay, what, text):
         ok = False
     if not ok:
         fail(overlay, f"{what}: expected whsec_ followed by base64")
+
+
+def check_users(overlay, text):
+    """The page's accounts: present; with --real-secrets, valid lines and an admin (as UserFile reads them)."""
+    if text is None:
+        fail(overlay, "haetae-core-auth has no users.txt (the page's accounts)")
+        return
+    if "--real-secrets" not in sys.argv:
+        return
+    roles = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._@-]{0,63}):(viewer|operator|admin):(\$2[aby]\$\d\d\$[./A-Za-z0-9]{53})", line.strip())
+        if not match:
+            fail(overlay, f"users.txt:{number}: expected name:viewer|operator|admin:bcrypt-hash")
+        else:
+            roles.append(match[2])
+    if "admin" not in roles:
+        fail(overlay, "users.txt has no admin: nobody could manage the page's accounts (Deploy/k8s/make-secrets)")
+
+
+def check_postgres_tls(overlay, docs):
+    """PostgreSQL serves TLS with its certificate from haetae-postgres-tls and takes other pods over TLS only."""
+    check_tls_secret(overlay, "haetae-postgres-tls", secret_data(docs, "haetae-postgres-tls-") or {}, ["tls.crt", "tls.key"])
+    if secret_mount(docs, "StatefulSet", "haetae-postgres", "haetae-postgres-tls-") != "/etc/postgres/tls":
+        fail(overlay, "the Secret haetae-postgres-tls must be mounted at /etc/postgres/tls")
+    for workload, spec in pod_specs(docs):
+        if workload["metadata"]["name"] == "haetae-postgres":
+            args = " ".join(spec["containers"][0].get("args", []))
+            for setting in ("ssl=on", "ssl_cert_file=/etc/postgres/tls/tls.crt", "ssl_key_file=/etc/postgres/tls/tls.key",
+                            "hba_file=/etc/postgres/hba/pg_hba.conf"):
+                if setting not in args:
+                    fail(overlay, f"haetae-postgres must run with -c {setting}")
+    hba = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("haetae-postgres-hba")]
+    lines = [l.split() for l in (hba[0]["data"].get("pg_hba.conf", "") if hba else "").splitlines() if l.strip() and not l.startswith("#")]
+    if not lines or any(l[0] == "host" and l[3] not in ("127.0.0.1/32", "::1/128") for l in lines):
+        fail(overlay, "pg_hba.conf (haetae-postgres-hba) must take other pods over hostssl only")
 
 
 def secret_mount(docs, workload_kind, workload_name, secret_prefix):
@@ -215,6 +255,7 @@ def check_core(overlay, docs, edges):
         if site and entry.get("sites") != [site]:
             fail(overlay, f"edge-tokens.yaml {edge_id}: sites must be [{site}], got {entry.get('sites')}")
     check_token(overlay, "read-token", auth.get("read-token", ""))
+    check_users(overlay, auth.get("users.txt"))
     for edge_id, token in core_tokens.items():
         check_token(overlay, f"edge-tokens.yaml {edge_id}", token)
     if set(edges) - set(core_tokens):
@@ -231,6 +272,8 @@ def check_core(overlay, docs, edges):
         fail(overlay, "the Secret haetae-core-tls must be mounted at /etc/haetae/tls")
     check_tls_secret(overlay, "haetae-core-tls", secret_data(docs, "haetae-core-tls-") or {}, ["ca.crt", "tls.crt", "tls.key"])
     core_config = config_file(docs, "haetae-core-config", "core.yaml") or {}
+    if (core_config.get("auth") or {}).get("users_file") != "/etc/haetae/auth/users.txt":
+        fail(overlay, "core.yaml auth.users_file must be /etc/haetae/auth/users.txt (the page's accounts, from haetae-core-auth)")
     tls = (core_config.get("http") or {}).get("tls") or {}
     if not all(str(tls.get(key, "")).startswith("/etc/haetae/tls/") for key in ("cert_file", "key_file", "client_ca_file")):
         fail(overlay, "core.yaml http.tls (cert_file, key_file, client_ca_file) must be in /etc/haetae/tls: HTTPS with mutual TLS")
@@ -249,11 +292,15 @@ def check_core(overlay, docs, edges):
             fail(overlay, f"the core's NetworkPolicy does not let edges in from {namespace}")
 
     if overlay == "daejeon-postgres":
+        check_postgres_tls(overlay, docs)
         pg = secret_data(docs, "haetae-postgres-") or {}
         password, url = pg.get("password", "").strip(), pg.get("url", "").strip()
-        match = re.fullmatch(r"postgres(?:ql)?://([^:@/]+):([^@]*)@([^:/]+)(?::(\d+))?/(\w+)", url)
+        match = re.fullmatch(r"postgres(?:ql)?://([^:@/]+):([^@]*)@([^:/]+)(?::(\d+))?/(\w+)(\?.*)?", url)
         if not match:
-            fail(overlay, "haetae-postgres/url must be postgres://user:password@host:port/database")
+            fail(overlay, "haetae-postgres/url must be postgres://user:password@host:port/database?…")
+        elif set((match[6] or "?").lstrip("?").split("&")) != {"sslmode=verify-full", "sslrootcert=/etc/haetae/tls/ca.crt"}:
+            fail(overlay, "haetae-postgres/url must end ?sslmode=verify-full&sslrootcert=/etc/haetae/tls/ca.crt: "
+                          "the core talks to PostgreSQL over TLS and verifies it against the plant CA")
         elif (match[2], match[3], match[1], match[5]) != (password, "haetae-postgres", "haetae", "haetae"):
             fail(overlay, "haetae-postgres/url must use the password in haetae-postgres/password, "
                           "host haetae-postgres, user haetae and database haetae")

@@ -35,6 +35,18 @@ public enum HTTPAccess {
         }
         return host == "localhost" || host == "127.0.0.1"
     }
+
+    /// Whether a browser request comes from a page of this server itself, for requests that
+    /// change something: `Sec-Fetch-Site` (when sent) must be `same-origin`, and `Origin` (when
+    /// sent) must be this server's own `scheme://host[:port]` as the request's Host names it.
+    /// A request with neither header is not from a modern browser's cross-site form; it still
+    /// needs its CSRF token where a session cookie authenticates it.
+    public static func isSameOrigin(origin: String?, fetchSite: String?, authority: String?, secure: Bool) -> Bool {
+        if let fetchSite, fetchSite != "same-origin" && fetchSite != "none" { return false }
+        guard let origin else { return true }
+        guard let authority, !authority.isEmpty else { return false }
+        return origin.lowercased() == (secure ? "https://" : "http://") + authority.lowercased()
+    }
 }
 
 extension Substring {

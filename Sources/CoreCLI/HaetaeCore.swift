@@ -8,7 +8,7 @@ public struct HaetaeCore: AsyncParsableCommand {
         commandName: "haetae-core",
         abstract: "Haetae core: stores the edges' batches exactly once, answers queries, serves the factory dashboard.",
         version: "0.1.0",
-        subcommands: [Run.self, ConfigCheck.self])
+        subcommands: [Run.self, ConfigCheck.self, UserCommand.self])
 
     public init() {}
 
@@ -48,6 +48,7 @@ struct ConfigCheck: ParsableCommand {
     func run() throws {
         guard action == "check" else { throw Failure(message: "unknown action \(action): use `haetae-core config check`") }
         let configuration = try options.load()
-        print("config ok: \(options.config) (listen \(configuration.http.host):\(configuration.http.port), storage \(configuration.storage.backend.rawValue), \(configuration.auth.edgeTokens.edges.count) edge tokens)")
+        let accounts = configuration.auth.usersFile.map { ", page accounts in \($0)" } ?? ", no page accounts (the page is open to this machine only)"
+        print("config ok: \(options.config) (listen \(configuration.http.host):\(configuration.http.port), storage \(configuration.storage.backend.rawValue), \(configuration.auth.edgeTokens.edges.count) edge tokens\(accounts))")
     }
 }

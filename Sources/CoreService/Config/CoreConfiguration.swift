@@ -1,5 +1,6 @@
 import CoreStorage
 import Readings
+import Accounts
 public import ConfigFile
 import Foundation
 
@@ -70,6 +71,13 @@ public struct CoreConfiguration: Sendable {
         public var edgeTokens: EdgeTokens
         /// The token for reads (queries, dashboard data); nil = reads only from loopback.
         public var readToken: String?
+        /// The page's accounts (`auth.users_file`: `name:role:bcrypt-hash` lines); nil = no
+        /// accounts, the page is open to this machine only.
+        public var usersFile: String?
+        /// A page session ends after this long unused (`auth.session_idle`) …
+        public var sessionIdle: Duration = .seconds(3_600)
+        /// … and this long after the login at the latest (`auth.session_lifetime`).
+        public var sessionLifetime: Duration = .seconds(12 * 3_600)
     }
 
     public struct Retention: Sendable, Equatable {
@@ -162,6 +170,25 @@ extension CoreConfiguration {
             readToken = token
         }
 
+        var auth = Auth(edgeTokens: edgeTokens, readToken: readToken)
+        let usersFile = try reader.string("auth.users_file", default: "")
+        if !usersFile.isEmpty {
+            let file = ConfigValues.resolve(usersFile, against: base)
+            let users: UserFile
+            do {
+                users = try UserFile.load(path: file)
+            } catch {
+                throw reader.error("auth.users_file", "\(error) (make it with: haetae-core user add NAME --role admin --file \(file))")
+            }
+            if users.accounts.isEmpty {
+                throw reader.error("auth.users_file", "\(file) has no account: nobody could log in (haetae-core user add NAME --role admin --file \(file))")
+            }
+            auth.usersFile = file
+        }
+        auth.sessionIdle = try reader.duration("auth.session_idle", default: .seconds(3_600), minimum: .seconds(5), maximum: .seconds(7 * 86_400))
+        auth.sessionLifetime = try reader.duration(
+            "auth.session_lifetime", default: .seconds(12 * 3_600), minimum: .seconds(5), maximum: .seconds(30 * 86_400))
+
         let retention = Retention(
             raw: try reader.duration("retention.raw", default: .seconds(30 * 86_400), minimum: .seconds(60)),
             rollup: try reader.duration("retention.rollup_1h", default: .seconds(365 * 86_400), minimum: .seconds(3_600)),
@@ -175,7 +202,7 @@ extension CoreConfiguration {
         guard ["text", "json"].contains(log.format) else { throw reader.error("log.format", "expected text or json, got \"\(log.format)\"") }
         try reader.finish()
         return CoreConfiguration(
-            http: http, storage: storage, auth: Auth(edgeTokens: edgeTokens, readToken: readToken), retention: retention, log: log,
+            http: http, storage: storage, auth: auth, retention: retention, log: log,
             sourcePath: path)
     }
 }

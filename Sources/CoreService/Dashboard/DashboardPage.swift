@@ -4,6 +4,12 @@
 /// series, not the whole plant's), history charts (SVG, drawn from the query
 /// API), active and recent alerts; refreshes itself; Korean and English (the choice is kept in
 /// the browser). Self-contained: no external script, font or CDN (the factory has no internet).
+///
+/// No inline script or style: the page's script (``DashboardScript``) and style (``PageStyle``)
+/// are files of their own under `/assets/`, so the Content-Security-Policy can be
+/// `default-src 'self'` (an injected `<script>` would not run). With accounts
+/// (`auth.users_file`) the page needs a login (``LoginPage``); its data requests carry the
+/// session cookie, never a token in the address.
 enum DashboardPage {
     static let html = #"""
 <!doctype html>
@@ -12,262 +18,30 @@ enum DashboardPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Haetae 해태</title>
-<link rel="icon" href="data:,">
-<style>
-:root { --bg:#0f1720; --panel:#17212d; --line:#243142; --text:#e6edf3; --muted:#8b9bb0; --ok:#2ea043; --warn:#d29922; --crit:#f85149; --stale:#6e7681; --accent:#58a6ff; }
-* { box-sizing: border-box; }
-body { margin:0; font-family: system-ui, "Noto Sans KR", sans-serif; background:var(--bg); color:var(--text); }
-header { display:flex; align-items:center; gap:12px; padding:10px 16px; background:var(--panel); border-bottom:1px solid var(--line); position:sticky; top:0; z-index:2; }
-header h1 { font-size:18px; margin:0; }
-header .spacer { flex:1; }
-header .meta { color:var(--muted); font-size:13px; }
-button { background:var(--line); color:var(--text); border:1px solid #33445a; border-radius:6px; padding:6px 10px; font-size:14px; cursor:pointer; }
-main { display:grid; grid-template-columns: minmax(0,2fr) minmax(280px,1fr); gap:14px; padding:14px; }
-@media (max-width: 900px) { main { grid-template-columns: 1fr; } }
-section.panel { background:var(--panel); border:1px solid var(--line); border-radius:10px; padding:12px; }
-h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
-.site { margin-bottom:14px; }
-.site h3 { margin:4px 0 8px; font-size:16px; }
-.line h4 { margin:8px 0 6px; font-size:13px; color:var(--muted); }
-.devices { display:grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap:8px; }
-.device { border-radius:8px; padding:8px; border:2px solid var(--ok); background:#111a24; cursor:pointer; min-height:64px; }
-.device.warning { border-color:var(--warn); } .device.critical { border-color:var(--crit); background:#2a1315; } .device.stale { border-color:var(--stale); opacity:.75; }
-.device.selected { outline:2px solid var(--accent); }
-.device .name { font-weight:600; font-size:14px; }
-.device .values { font-size:12px; color:var(--muted); margin-top:4px; line-height:1.4; }
-.line-pick { display:block; width:100%; text-align:left; margin:4px 0; }
-.line-pick.warning { border-color:var(--warn); } .line-pick.critical { border-color:var(--crit); }
-.alert { border-left:4px solid var(--warn); padding:6px 8px; margin-bottom:6px; background:#111a24; border-radius:4px; font-size:13px; }
-.alert.critical { border-color:var(--crit); } .alert.info { border-color:var(--accent); } .alert.resolved { opacity:.6; border-color:var(--stale); }
-.alert .when { color:var(--muted); font-size:12px; }
-.charts { display:grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap:10px; }
-.chart { background:#111a24; border-radius:8px; padding:8px; }
-.chart .title { font-size:13px; color:var(--muted); margin-bottom:4px; }
-.chart svg { width:100%; height:140px; display:block; }
-.empty { color:var(--muted); font-size:13px; }
-.error { color:var(--crit); font-size:13px; }
-</style>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/assets/haetae.css">
 </head>
 <body>
 <header>
   <h1>Haetae 해태</h1>
   <span class="meta" id="updated"></span>
   <span class="spacer"></span>
+  <span class="meta" id="who" hidden></span>
+  <button id="logout" type="button" data-i18n="logout" hidden></button>
   <button id="lang" type="button"></button>
 </header>
 <main>
   <div>
     <section class="panel" id="sites-panel"><h2 data-i18n="sites"></h2><div id="sites"></div></section>
-    <section class="panel" id="charts-panel" style="margin-top:14px"><h2 id="charts-title" data-i18n="history"></h2><div id="charts" class="charts"></div></section>
+    <section class="panel stacked" id="charts-panel"><h2 id="charts-title" data-i18n="history"></h2><div id="charts" class="charts"></div></section>
   </div>
   <div>
     <section class="panel"><h2 data-i18n="active"></h2><div id="active"></div></section>
-    <section class="panel" style="margin-top:14px"><h2 data-i18n="recent"></h2><div id="recent"></div></section>
+    <section class="panel stacked"><h2 data-i18n="recent"></h2><div id="recent"></div></section>
+    <section class="panel stacked" id="accounts-panel" hidden><h2 data-i18n="accounts"></h2><div id="accounts"></div></section>
   </div>
 </main>
-<script>
-"use strict";
-const TEXT = {
-  en: { sites: "Sites, lines and devices", history: "History (last 15 minutes)", active: "Active alerts", recent: "Recent alerts",
-        noAlerts: "No active alerts", noRecent: "No alerts yet", noData: "No data yet", pick: "Select a device to see its history",
-        updated: "Updated", line: "Line", devices: "devices", alerting: "alerting", lang: "한국어", firing: "firing", resolved: "resolved", since: "since", stale: "no data", by: "raised by",
-        error: "Cannot reach the core" },
-  ko: { sites: "사이트 · 라인 · 장비", history: "최근 15분 추이", active: "현재 경보", recent: "최근 경보",
-        noAlerts: "현재 경보 없음", noRecent: "경보 기록 없음", noData: "데이터 없음", pick: "장비를 선택하면 추이가 표시됩니다",
-        updated: "갱신", line: "라인", devices: "대", alerting: "경보", lang: "English", firing: "발생", resolved: "해제", since: "부터", stale: "수신 없음", by: "감지",
-        error: "코어에 연결할 수 없습니다" },
-};
-let lang = localStorage.getItem("haetae.lang") || "ko";
-let selected = localStorage.getItem("haetae.device") || "";
-// A large plant shows one line's devices at a time (the others as one button each); a small one
-// shows every line in full.
-let openLine = localStorage.getItem("haetae.line") || "";
-const SMALL_PLANT_DEVICES = 200;
-const params = new URLSearchParams(location.search);
-if (params.get("token")) localStorage.setItem("haetae.token", params.get("token"));
-const token = localStorage.getItem("haetae.token");
-const t = key => TEXT[lang][key] || key;
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) { if (k === "class") node.className = v; else if (k.startsWith("data-")) node.setAttribute(k, v); else node[k] = v; }
-  for (const child of children) node.append(child);
-  return node;
-};
-async function api(path) {
-  const response = await fetch(path, { headers: token ? { Authorization: "Bearer " + token } : {} });
-  if (!response.ok) throw new Error(path + ": " + response.status);
-  return response.json();
-}
-function time(ms) { return new Date(ms).toLocaleTimeString(lang === "ko" ? "ko-KR" : "en-GB"); }
-function applyLanguage() {
-  document.documentElement.lang = lang;
-  document.querySelectorAll("[data-i18n]").forEach(node => { node.textContent = t(node.getAttribute("data-i18n")); });
-  document.getElementById("lang").textContent = TEXT[lang].lang;
-}
-document.getElementById("lang").addEventListener("click", () => {
-  lang = lang === "ko" ? "en" : "ko";
-  localStorage.setItem("haetae.lang", lang);
-  applyLanguage();
-  refresh();
-});
-// Edge replicas of one site split the stream, so each raises its own alert for a hazard both
-// see: one hazard, one entry, naming every edge that raised it (same site, line, device,
-// sensor, rule and state, started within 10 s of each other).
-function fold(alerts) {
-  const out = [];
-  for (const a of alerts) {
-    const key = [a.site, a.line, a.device, a.sensor, a.rule, a.status].join("|");
-    const started = new Date(a.started_at).getTime();
-    const twin = out.find(o => o.key === key && Math.abs(o.started - started) <= 10000);
-    if (twin) { if (a.edge && !twin.edges.includes(a.edge)) twin.edges.push(a.edge); continue; }
-    out.push({ ...a, key, started, edges: a.edge ? [a.edge] : [] });
-  }
-  for (const a of out) a.edges.sort();
-  return out;
-}
-function alertNode(a) {
-  const state = a.status === "resolved" ? "resolved" : a.severity;
-  const where = [a.site, a.line, a.device, a.sensor].filter(Boolean).join(" / ");
-  const summary = (a.annotations && a.annotations.summary) || (a.rule + " " + (a.value ?? ""));
-  const when = (a.status === "resolved" ? t("resolved") : t("firing")) + " · " + new Date(a.started_at).toLocaleString(lang === "ko" ? "ko-KR" : "en-GB");
-  return el("div", { class: "alert " + state, "data-alert": a.alert_id, "data-edges": a.edges.join(" ") },
-    el("div", {}, el("b", {}, a.rule), " · " + where),
-    el("div", {}, summary),
-    el("div", { class: "when" }, when + (a.edges.length > 1 ? " · " + t("by") + " " + a.edges.join(", ") : "")));
-}
-function chart(series, points) {
-  const box = el("div", { class: "chart", "data-series": String(series.id) });
-  box.append(el("div", { class: "title" }, series.sensor + (series.unit ? " (" + series.unit + ")" : "")));
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 300 140");
-  svg.setAttribute("data-points", String(points.length));
-  if (points.length > 0) {
-    const xs = points.map(p => p[0]), ys = points.map(p => p[1]);
-    const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
-    const sx = x => 30 + (x1 > x0 ? (x - x0) / (x1 - x0) : 0.5) * 265;
-    const sy = y => 125 - (y1 > y0 ? (y - y0) / (y1 - y0) : 0.5) * 115;
-    const path = document.createElementNS(ns, "path");
-    path.setAttribute("d", points.map((p, i) => (i ? "L" : "M") + sx(p[0]).toFixed(1) + " " + sy(p[1]).toFixed(1)).join(" "));
-    path.setAttribute("fill", "none"); path.setAttribute("stroke", "#58a6ff"); path.setAttribute("stroke-width", "1.5");
-    svg.append(path);
-    for (const [y, label] of [[10, y1], [125, y0]]) {
-      const text = document.createElementNS(ns, "text");
-      text.setAttribute("x", "0"); text.setAttribute("y", String(y + 4)); text.setAttribute("fill", "#8b9bb0"); text.setAttribute("font-size", "10");
-      text.textContent = Number(label).toFixed(1);
-      svg.append(text);
-    }
-  }
-  box.append(svg);
-  return box;
-}
-async function drawCharts(series) {
-  const charts = document.getElementById("charts");
-  const mine = series.filter(s => s.site + "/" + s.line + "/" + s.device === selected);
-  document.getElementById("charts-title").textContent = t("history") + (selected ? " — " + selected : "");
-  if (!selected || mine.length === 0) { charts.replaceChildren(el("div", { class: "empty" }, t("pick"))); return; }
-  const to = Date.now(), from = to - 15 * 60 * 1000;
-  const nodes = await Promise.all(mine.map(async s => {
-    const last = Math.max(s.last_ts + 1, to);
-    const start = Math.min(from, s.last_ts - 15 * 60 * 1000);
-    const step = Math.max(1000, Math.floor((last - start) / 200));
-    const data = await api(`/api/v1/readings?series=${s.id}&from=${start}&to=${last}&step=${step}&agg=avg`);
-    return chart(s, data.points);
-  }));
-  charts.replaceChildren(...nodes);
-}
-// Every site, line and device, page by page, merged by name.
-async function allSites() {
-  const sites = [], byName = {};
-  let cursor = null;
-  do {
-    const page = await api("/api/v1/sites" + (cursor === null ? "" : "?cursor=" + encodeURIComponent(cursor)));
-    for (const site of page.sites) {
-      let known = byName[site.name];
-      if (!known) { known = byName[site.name] = { name: site.name, last_ts: site.last_ts, lines: [] }; sites.push(known); }
-      for (const line of site.lines) {
-        const same = known.lines.find(l => l.name === line.name);
-        if (same) same.devices = same.devices.concat(line.devices); else known.lines.push(line);
-      }
-    }
-    cursor = page.next_cursor ?? null;
-  } while (cursor !== null);
-  return { sites };
-}
-// Every series of one line, page by page.
-async function lineSeries(site, line) {
-  let out = [], after = null;
-  do {
-    const page = await api(`/api/v1/series?site=${encodeURIComponent(site)}&line=${encodeURIComponent(line)}` + (after === null ? "" : `&after=${after}`));
-    out = out.concat(page.series);
-    after = page.next_after ?? null;
-  } while (after !== null);
-  return out;
-}
-function openLineKey(key) { openLine = key; localStorage.setItem("haetae.line", key); }
-async function refresh() {
-  try {
-    const [sites, active, recent] = await Promise.all([
-      allSites(), api("/api/v1/alerts?status=firing&order=severity"), api("/api/v1/alerts?limit=20")]);
-    const severityOf = {}, lineSeverity = {}, lineAlerts = {};
-    for (const a of active.alerts) {
-      const key = a.site + "/" + a.line + "/" + a.device, lineKey = a.site + "/" + a.line;
-      const level = a.severity === "critical" ? "critical" : "warning";
-      if (severityOf[key] !== "critical") severityOf[key] = level;
-      if (lineSeverity[lineKey] !== "critical") lineSeverity[lineKey] = level;
-      lineAlerts[lineKey] = (lineAlerts[lineKey] || 0) + 1;
-    }
-    const lines = sites.sites.flatMap(site => site.lines.map(line => ({ site: site.name, line: line.name, key: site.name + "/" + line.name, devices: line.devices })));
-    const small = lines.reduce((n, l) => n + l.devices.length, 0) <= SMALL_PLANT_DEVICES;
-    if (!small && !lines.some(l => l.key === openLine)) {
-      const ofSelected = selected.split("/").slice(0, 2).join("/");
-      openLineKey(lines.some(l => l.key === ofSelected) ? ofSelected : (lines[0] ? lines[0].key : ""));
-    }
-    const shown = lines.filter(l => small || l.key === openLine);
-    const series = (await Promise.all(shown.map(l => lineSeries(l.site, l.line)))).flat();
-    const byDevice = {};
-    for (const s of series) (byDevice[s.site + "/" + s.line + "/" + s.device] ||= []).push(s);
-    const now = Date.now();
-    const root = document.getElementById("sites");
-    if (sites.sites.length === 0) root.replaceChildren(el("div", { class: "empty" }, t("noData")));
-    else root.replaceChildren(...sites.sites.map(site => el("div", { class: "site", "data-site": site.name },
-      el("h3", {}, site.name),
-      ...site.lines.map(line => {
-        const lineKey = site.name + "/" + line.name;
-        if (!small && lineKey !== openLine) {
-          const label = t("line") + " " + line.name + " · " + line.devices.length + " " + t("devices") + (lineAlerts[lineKey] ? " · " + t("alerting") + " " + lineAlerts[lineKey] : "");
-          const pick = el("button", { class: "line-pick " + (lineSeverity[lineKey] || ""), type: "button", "data-line-pick": lineKey }, label);
-          pick.addEventListener("click", () => { openLineKey(lineKey); refresh(); });
-          return pick;
-        }
-        return el("div", { class: "line", "data-line": line.name },
-        el("h4", {}, t("line") + " " + line.name),
-        el("div", { class: "devices" }, ...line.devices.map(device => {
-          const key = site.name + "/" + line.name + "/" + device.name;
-          const list = byDevice[key] || [];
-          const newest = Math.max(0, ...list.map(s => s.last_ts));
-          const state = severityOf[key] || (now - newest > 120000 ? "stale" : "ok");
-          const node = el("div", { class: "device " + state + (key === selected ? " selected" : ""), "data-device": key },
-            el("div", { class: "name" }, device.name),
-            el("div", { class: "values" }, ...list.map(s => el("div", {}, s.sensor + ": " + Number(s.last_value).toFixed(2) + (s.unit ? " " + s.unit : "")))));
-          node.addEventListener("click", () => { selected = key; localStorage.setItem("haetae.device", key); refresh(); });
-          return node;
-        })));
-      }))));
-    const activeBox = document.getElementById("active");
-    activeBox.replaceChildren(...(active.alerts.length ? fold(active.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noAlerts"))]));
-    const recentBox = document.getElementById("recent");
-    recentBox.replaceChildren(...(recent.alerts.length ? fold(recent.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
-    await drawCharts(series);
-    document.getElementById("updated").textContent = t("updated") + " " + time(Date.now());
-  } catch (error) {
-    document.getElementById("updated").replaceChildren(el("span", { class: "error" }, t("error")));
-  }
-}
-applyLanguage();
-refresh();
-setInterval(refresh, 5000);
-</script>
+<script src="/assets/dashboard.js"></script>
 </body>
 </html>
 """#

@@ -14,17 +14,19 @@ public enum CoreServer {
         logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let router = Router(context: CoreRequestContext.self)
+        let secure = configuration.http.tls != nil
+        router.add(middleware: SecurityHeadersMiddleware(secure: secure))
         router.add(middleware: JSONErrorMiddleware())
         var authorizer = Authorizer(edgeTokens: configuration.auth.edgeTokens, readToken: configuration.auth.readToken)
         authorizer.requiresClientCertificate = configuration.http.tls?.clientCAFile != nil
+        if let usersFile = configuration.auth.usersFile {
+            authorizer.accounts = PageAccounts(
+                directory: try UserDirectory(path: usersFile, logger: logger), secure: secure,
+                idle: configuration.auth.sessionIdle, lifetime: configuration.auth.sessionLifetime, logger: logger)
+        }
         IngestRoutes(store: store, authorizer: authorizer, limits: configuration.http, metrics: metrics).add(to: router)
         QueryRoutes(store: store, authorizer: authorizer).add(to: router)
-        router.get("/") { _, _ in
-            // The page is static; the data it fetches needs the read token (or loopback).
-            Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
-                body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html)))
-        }
+        PageRoutes(authorizer: authorizer).add(to: router)
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }

@@ -1,0 +1,46 @@
+/// The style of the dashboard and the login page, served as `/assets/haetae.css` (a file of its
+/// own, not inline, so the Content-Security-Policy needs no `'unsafe-inline'`).
+enum PageStyle {
+    static let css = #"""
+:root { --bg:#0f1720; --panel:#17212d; --line:#243142; --text:#e6edf3; --muted:#8b9bb0; --ok:#2ea043; --warn:#d29922; --crit:#f85149; --stale:#6e7681; --accent:#58a6ff; }
+* { box-sizing: border-box; }
+body { margin:0; font-family: system-ui, "Noto Sans KR", sans-serif; background:var(--bg); color:var(--text); }
+header { display:flex; align-items:center; gap:12px; padding:10px 16px; background:var(--panel); border-bottom:1px solid var(--line); position:sticky; top:0; z-index:2; }
+header h1 { font-size:18px; margin:0; }
+header .spacer { flex:1; }
+header .meta { color:var(--muted); font-size:13px; }
+button { background:var(--line); color:var(--text); border:1px solid #33445a; border-radius:6px; padding:6px 10px; font-size:14px; cursor:pointer; }
+main { display:grid; grid-template-columns: minmax(0,2fr) minmax(280px,1fr); gap:14px; padding:14px; }
+@media (max-width: 900px) { main { grid-template-columns: 1fr; } }
+section.panel { background:var(--panel); border:1px solid var(--line); border-radius:10px; padding:12px; }
+h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
+.site { margin-bottom:14px; }
+.site h3 { margin:4px 0 8px; font-size:16px; }
+.line h4 { margin:8px 0 6px; font-size:13px; color:var(--muted); }
+.devices { display:grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap:8px; }
+.device { border-radius:8px; padding:8px; border:2px solid var(--ok); background:#111a24; cursor:pointer; min-height:64px; }
+.device.warning { border-color:var(--warn); } .device.critical { border-color:var(--crit); background:#2a1315; } .device.stale { border-color:var(--stale); opacity:.75; }
+.device.selected { outline:2px solid var(--accent); }
+.device .name { font-weight:600; font-size:14px; }
+.device .values { font-size:12px; color:var(--muted); margin-top:4px; line-height:1.4; }
+.line-pick { display:block; width:100%; text-align:left; margin:4px 0; }
+.line-pick.warning { border-color:var(--warn); } .line-pick.critical { border-color:var(--crit); }
+.alert { border-left:4px solid var(--warn); padding:6px 8px; margin-bottom:6px; background:#111a24; border-radius:4px; font-size:13px; }
+.alert.critical { border-color:var(--crit); } .alert.info { border-color:var(--accent); } .alert.resolved { opacity:.6; border-color:var(--stale); }
+.alert .when { color:var(--muted); font-size:12px; }
+.charts { display:grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap:10px; }
+.chart { background:#111a24; border-radius:8px; padding:8px; }
+.chart .title { font-size:13px; color:var(--muted); margin-bottom:4px; }
+.chart svg { width:100%; height:140px; display:block; }
+.empty { color:var(--muted); font-size:13px; }
+.error { color:var(--crit); font-size:13px; }
+section.panel.stacked { margin-top:14px; }
+[hidden] { display:none !important; }
+.login { max-width:360px; margin:12vh auto 0; background:var(--panel); border:1px solid var(--line); border-radius:10px; padding:20px; }
+.login h1 { font-size:20px; margin:0 0 14px; }
+.login label { display:block; font-size:13px; color:var(--muted); margin:10px 0 4px; }
+.login input { width:100%; padding:8px; font-size:15px; border-radius:6px; border:1px solid #33445a; background:#111a24; color:var(--text); }
+.login .actions { display:flex; justify-content:space-between; align-items:center; margin-top:16px; }
+.login .error { margin-top:10px; min-height:1em; }
+"""#
+}
