@@ -105,6 +105,7 @@ struct PublisherIntegrationTests {
             subscriber.standardOutput().split(separator: "\n").count == Int(tally.messages)
         })
         subscriber.terminate()
+        _ = await subscriber.waitForExit(timeout: .seconds(5))  // all it printed is in the file
         let lines = subscriber.standardOutput().split(separator: "\n")
         for device in 0..<8 {
             let received = lines.filter { $0.hasPrefix("sim/dev-\(device)/value ") }.count

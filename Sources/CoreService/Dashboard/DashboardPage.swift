@@ -11,16 +11,7 @@
 /// (`auth.users_file`) the page needs a login (``LoginPage``); its data requests carry the
 /// session cookie, never a token in the address.
 enum DashboardPage {
-    static let html = #"""
-<!doctype html>
-<html lang="ko">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Haetae 해태</title>
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/haetae.css">
-</head>
+    static let html = PageStyle.head + #"""
 <body>
 <header>
   <h1>Haetae 해태</h1>

@@ -20,16 +20,7 @@ enum LoginPage {
             .replacingOccurrences(of: "{{retry}}", with: String(max(0, retryAfterSeconds)))
     }
 
-    private static let template = #"""
-<!doctype html>
-<html lang="ko">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Haetae 해태</title>
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/haetae.css">
-</head>
+    private static let template = PageStyle.head + #"""
 <body>
 <form class="login" method="post" action="/login" autocomplete="on">
   <h1>Haetae 해태</h1>

@@ -1,6 +1,19 @@
 /// The style of the dashboard and the login page, served as `/assets/haetae.css` (a file of its
 /// own, not inline, so the Content-Security-Policy needs no `'unsafe-inline'`).
 enum PageStyle {
+    /// The `<head>` every page of the core starts with: its icon and this style, nothing else.
+    static let head = #"""
+<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Haetae 해태</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/assets/haetae.css">
+</head>
+"""#
+
     static let css = #"""
 :root { --bg:#0f1720; --panel:#17212d; --line:#243142; --text:#e6edf3; --muted:#8b9bb0; --ok:#2ea043; --warn:#d29922; --crit:#f85149; --stale:#6e7681; --accent:#58a6ff; }
 * { box-sizing: border-box; }

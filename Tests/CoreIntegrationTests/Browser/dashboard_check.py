@@ -26,17 +26,19 @@ def wait_for(driver, predicate, timeout=20.0):
     return None
 
 
-def open_browser(window_size):
+def open_browser(window_size, extra_flags=()):
     """Headless Chromium through the system's chromedriver, keeping the browser console log."""
     options = Options()
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={window_size}"]:
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={window_size}", *extra_flags]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
-def console_errors(driver):
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+def console_errors(driver, expected=()):
+    """The console's errors, but for those containing one of `expected` (caused on purpose)."""
+    return [entry["message"] for entry in driver.get_log("browser")
+            if entry["level"] == "SEVERE" and not any(text in entry["message"] for text in expected)]
 
 
 def main():

@@ -11,42 +11,15 @@ import sys
 import threading
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from dashboard_check import console_errors, open_browser, wait_for  # same folder: one set of helpers
 
 # Console messages the flow causes on purpose: a refused login's page comes with its status
 # (401, 429), and the script's own forged request is refused (403).
 EXPECTED = ["status of 401", "status of 429", "status of 403"]
-
-
-def wait_for(driver, predicate, timeout=20.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            value = predicate(driver)
-            if value:
-                return value
-        except Exception:
-            pass
-        time.sleep(0.2)
-    return None
-
-
-def open_browser():
-    options = Options()
-    # The core's certificate is from the test's private CA, which this browser profile does not know.
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,768",
-                 "--ignore-certificate-errors"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def console_errors(driver):
-    return [e["message"] for e in driver.get_log("browser")
-            if e["level"] == "SEVERE" and not any(expected in e["message"] for expected in EXPECTED)]
+# The core's certificate is from the test's private CA, which this browser profile does not know.
+FLAGS = ["--ignore-certificate-errors"]
 
 
 def path(driver):
@@ -152,7 +125,7 @@ def full(driver, url, admin, admin_password, viewer, viewer_password, throttled)
     driver.get(url)
     wait_for(driver, lambda d: d.find_element(By.ID, "submit"))
     result["after_logout_reload_path"] = path(driver)
-    result["console_errors"] = console_errors(driver)
+    result["console_errors"] = console_errors(driver, EXPECTED)
     return result
 
 
@@ -168,13 +141,13 @@ def expiry(driver, url, user, password, seconds):
     wait_for(driver, lambda d: path(d) == "/login", timeout=seconds + 15)
     result["path"] = path(driver)
     result["notice"] = notice(driver)
-    result["console_errors"] = console_errors(driver)
+    result["console_errors"] = console_errors(driver, EXPECTED)
     return result
 
 
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
-    driver = open_browser()
+    driver = open_browser("1024,768", FLAGS)
     try:
         result = full(driver, *args) if mode == "full" else expiry(driver, args[0], args[1], args[2], float(args[3]))
     finally:

@@ -88,15 +88,19 @@ struct ForwardingIntegrationTests {
         try await edge.start()
         #expect(await eventually(timeout: .seconds(30), poll: .milliseconds(5)) { core.snapshot.readingsStored >= total / 3 })
         let storedAtKill = core.snapshot.readingsStored
+        // Messages the broker delivered again after the first run's stop (PUBACKs it never got)
+        // are received here: they would be stored twice, under new batch keys.
+        let secondRunReceived = edge.metric("haetae_messages_received_total") ?? -1
         await edge.kill()
         try await edge.start()
         #expect(await eventually(timeout: .seconds(60)) { core.snapshot.readingsStored >= total })
         #expect(await ForwardTest.drained(edge))
+        let thirdRunReceived = edge.metric("haetae_messages_received_total") ?? -1
         #expect(await edge.stop() == 0)
 
         let state = core.snapshot
         let accounting = SeqAccounting(expected: total, seqs: core.deviceSeqs())
-        print("restarts with batches in flight: \(inFlightAtStop) held at SIGTERM (stop took \(stopTook)); kill -9 at \(storedAtKill) stored; \(accounting), \(state.repeats) repeats of a stored batch (answered 200 or held); first run: \(firstRun.received) messages received, \(firstRun.spooled) readings spooled, \(firstRun.connects) MQTT connects; \(state.batches.count) batches stored")
+        print("restarts with batches in flight: \(inFlightAtStop) held at SIGTERM (stop took \(stopTook)); kill -9 at \(storedAtKill) stored; \(accounting), \(state.repeats) repeats of a stored batch (answered 200 or held); first run: \(firstRun.received) messages received, \(firstRun.spooled) readings spooled, \(firstRun.connects) MQTT connects; received again by the second run \(secondRunReceived), by the third \(thirdRunReceived); \(state.batches.count) batches stored")
         #expect(accounting.missing == 0, "\(accounting)")
         #expect(accounting.duplicates == 0, "\(accounting); \(Self.duplicateKeys(state.batches))")
         #expect(state.repeats >= 1, "the batches held at SIGTERM come again and are answered 200")
