@@ -93,6 +93,8 @@ final class LoopContext {
         }
         // Connected: stop formatting library log lines (libmosquitto logs every PUBLISH).
         mosquitto_log_callback_set(mosq, nil)
+        // Over TLS: read ahead and keep the read buffer (nothing on a plain connection).
+        haetae_tls_tune_reading(mosquitto_ssl_get(mosq))
         logger.debug("MQTT CONNACK accepted", metadata: ["session_present": "\(flags & 1 == 1)"])
         let (subscribe, state) = machine.connackReceived(refusal: nil, hasSubscriptions: !filters.isEmpty)
         report(state)

@@ -59,6 +59,8 @@ extension MQTTClient {
         var lastMisc = Mosquitto.monotonicNanos()
         var fds = (pollfd(), pollfd())
         var leaving: LeavingBeforeStop?
+        // TLS records read ahead wait in OpenSSL's buffer, where poll() on the socket cannot see them.
+        var tlsBuffered = false
 
         while true {
             var now = Mosquitto.monotonicNanos()
@@ -117,14 +119,18 @@ extension MQTTClient {
                 timeout = min(timeout, Int32(clamping: (until - now) / 1_000_000 + 1))
             }
             if leaving != nil { timeout = min(timeout, 10) }  // the quiet period is timed on this loop
+            tlsBuffered = tlsBuffered && socket >= 0
+            if tlsBuffered { timeout = 0 }
             fds.0 = pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0)
             fds.1 = pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0), revents: 0)
             let ready = withUnsafeMutableBytes(of: &fds) {
                 poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), socket >= 0 ? 2 : 1, timeout)
             }
-            if ready > 0 {
-                if fds.0.revents != 0 { wake.drain() }
-                if socket >= 0 && fds.1.revents != 0 { serviceSocket(events: fds.1.revents) }
+            if ready > 0 && fds.0.revents != 0 { wake.drain() }
+            if socket >= 0 && ready > 0 && fds.1.revents != 0 {
+                tlsBuffered = serviceSocket(events: fds.1.revents)
+            } else if tlsBuffered {
+                tlsBuffered = serviceSocket(events: Int16(POLLIN))
             }
 
             now = Mosquitto.monotonicNanos()
@@ -210,7 +216,9 @@ extension MQTTClient {
 
     /// Reads in bursts (like `mqtt_sink -m libfast`), then writes what libmosquitto queued
     /// (PUBACKs, SUBSCRIBE, PUBLISH from other threads).
-    private func serviceSocket(events: Int16) {
+    /// - Returns: whether OpenSSL still holds read-ahead bytes (TLS), to read without waiting.
+    @discardableResult
+    private func serviceSocket(events: Int16) -> Bool {
         let connecting = context.machine.phase == .connecting
         // While connecting, a writable socket may also be what a pending TLS handshake
         // waits for; libmosquitto advances the handshake from loop_read.
@@ -220,19 +228,22 @@ extension MQTTClient {
                 let code = mosquitto_loop_read(handle, 1)
                 guard code == MOSQ_ERR_SUCCESS.rawValue else {
                     failed(code, call: "mosquitto_loop_read")
-                    return
+                    return false
                 }
                 if context.messageCount == before { break }
             }
         }
-        guard context.machine.hasSocket, mosquitto_want_write(handle) else { return }
+        let buffered = context.machine.hasSocket && haetae_tls_has_buffered(mosquitto_ssl_get(handle)) != 0
+        guard context.machine.hasSocket, mosquitto_want_write(handle) else { return buffered }
         // Until CONNACK, only write when poll() said the socket is writable (an async
         // connect may still be in progress); afterwards flush at once.
-        if connecting && events & Int16(POLLOUT) == 0 { return }
+        if connecting && events & Int16(POLLOUT) == 0 { return buffered }
         let code = mosquitto_loop_write(handle, 1)
         if code != MOSQ_ERR_SUCCESS.rawValue {
             failed(code, call: "mosquitto_loop_write")
+            return false
         }
+        return buffered
     }
 
     /// A loop call failed. libmosquitto has usually closed the socket and reported the

@@ -74,4 +74,25 @@ struct SecurityTests {
         #expect(!running.hasReturned, "it never gives up")
         await running.stop()
     }
+
+    @Test("over TLS a burst far larger than one read-ahead buffer arrives whole at once: nothing waits in OpenSSL's buffer for more traffic")
+    func tlsBurstArrivesWhole() async throws {
+        let authority = try await TestCertificateAuthority()
+        let broker = try await MosquittoBroker(options: .init(tls: .init(authority: authority)))
+        var configuration = MQTTConfiguration.test(port: try #require(broker.tlsPort))
+        configuration.tls = .init(caFile: authority.caCertificate)
+        // No keepalive ping within the test: a record left in OpenSSL's read-ahead buffer would
+        // stay there until more data came.
+        configuration.keepalive = 60
+        // A slow consumer: the burst piles up in the socket, so each read ahead fills OpenSSL's
+        // buffer and the last one leaves records behind when the socket is empty.
+        let running = try RunningClient(configuration, handler: RecordingHandler(delayMicros: 100))
+        #expect(await running.waitUntilConnected(), "\(running.client.connectionState)\n\(broker.log())")
+        for round in 0..<3 {
+            try await Publisher.publishBulk(port: broker.port, count: 5_000, qos: 1, topics: ["factory/a/b/c/d"], firstSeq: round * 5_000)
+            #expect(await eventually(timeout: .seconds(3), poll: .milliseconds(10)) { running.handler.messageCount == (round + 1) * 5_000 },
+                    "round \(round): \(running.handler.messageCount) of \((round + 1) * 5_000)")
+        }
+        await running.stop()
+    }
 }
