@@ -38,14 +38,22 @@ public enum HTTPAccess {
 
     /// Whether a browser request comes from a page of this server itself, for requests that
     /// change something: `Sec-Fetch-Site` (when sent) must be `same-origin`, and `Origin` (when
-    /// sent) must be this server's own `scheme://host[:port]` as the request's Host names it.
-    /// A request with neither header is not from a modern browser's cross-site form; it still
-    /// needs its CSRF token where a session cookie authenticates it.
-    public static func isSameOrigin(origin: String?, fetchSite: String?, authority: String?, secure: Bool) -> Bool {
+    /// sent) must name this server's own `host[:port]` as the request's Host does, over HTTP or
+    /// HTTPS. The scheme is not compared: behind a proxy that ends TLS the server sees plain HTTP
+    /// while the browser's origin is `https://`, and no other site can serve a page from this
+    /// server's own host and port. A request with neither header is not from a modern browser's
+    /// cross-site form; it still needs its CSRF token where a session cookie authenticates it.
+    public static func isSameOrigin(origin: String?, fetchSite: String?, authority: String?) -> Bool {
         if let fetchSite, fetchSite != "same-origin" && fetchSite != "none" { return false }
-        guard let origin else { return true }
-        guard let authority, !authority.isEmpty else { return false }
-        return origin.lowercased() == (secure ? "https://" : "http://") + authority.lowercased()
+        guard let origin = origin?.lowercased() else { return true }
+        guard let authority = authority?.lowercased(), !authority.isEmpty else { return false }
+        for scheme in ["https://", "http://"] where origin.hasPrefix(scheme) {
+            let host = origin.dropFirst(scheme.count)
+            // A browser leaves the scheme's default port out of Origin; a Host header may carry it.
+            let defaultPort = scheme == "https://" ? ":443" : ":80"
+            return host == authority[...] || (authority.hasSuffix(defaultPort) && host == authority.dropLast(defaultPort.count))
+        }
+        return false
     }
 }
 

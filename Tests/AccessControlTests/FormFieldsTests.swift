@@ -18,13 +18,16 @@ struct FormFieldsTests {
         #expect(FormFields.parse(Array(body.utf8)) == nil)
     }
 
-    @Test("same origin: Origin must be this server's own scheme and host; Sec-Fetch-Site must be same-origin")
+    @Test("same origin: Origin must name this server's own host and port (either scheme, default ports alike); Sec-Fetch-Site must be same-origin")
     func sameOrigin() {
-        #expect(HTTPAccess.isSameOrigin(origin: "https://core.plant:8443", fetchSite: "same-origin", authority: "core.plant:8443", secure: true))
-        #expect(HTTPAccess.isSameOrigin(origin: nil, fetchSite: nil, authority: "core.plant", secure: true), "not from a browser form")
-        #expect(!HTTPAccess.isSameOrigin(origin: "https://evil.example", fetchSite: nil, authority: "core.plant", secure: true))
-        #expect(!HTTPAccess.isSameOrigin(origin: "http://core.plant:8443", fetchSite: nil, authority: "core.plant:8443", secure: true), "scheme too")
-        #expect(!HTTPAccess.isSameOrigin(origin: nil, fetchSite: "cross-site", authority: "core.plant", secure: true))
-        #expect(!HTTPAccess.isSameOrigin(origin: "null", fetchSite: nil, authority: "core.plant", secure: false))
+        #expect(HTTPAccess.isSameOrigin(origin: "https://core.plant:8443", fetchSite: "same-origin", authority: "core.plant:8443"))
+        #expect(HTTPAccess.isSameOrigin(origin: nil, fetchSite: nil, authority: "core.plant"), "not from a browser form")
+        #expect(HTTPAccess.isSameOrigin(origin: "https://core.plant", fetchSite: nil, authority: "core.plant:443"), "the default port")
+        #expect(HTTPAccess.isSameOrigin(origin: "https://core.plant:8443", fetchSite: nil, authority: "core.plant:8443"), "TLS ended by a proxy: the server sees HTTP")
+        #expect(!HTTPAccess.isSameOrigin(origin: "https://evil.example", fetchSite: nil, authority: "core.plant"))
+        #expect(!HTTPAccess.isSameOrigin(origin: "https://core.plant:9999", fetchSite: nil, authority: "core.plant:8443"), "another port")
+        #expect(!HTTPAccess.isSameOrigin(origin: "https://core.plant.evil.example", fetchSite: nil, authority: "core.plant"))
+        #expect(!HTTPAccess.isSameOrigin(origin: nil, fetchSite: "cross-site", authority: "core.plant"))
+        #expect(!HTTPAccess.isSameOrigin(origin: "null", fetchSite: nil, authority: "core.plant"))
     }
 }

@@ -80,8 +80,7 @@ struct Authorizer: Sendable {
     func authorizeChange(_ request: Request, role: Role, formToken: String? = nil) throws -> PageSession {
         let session = try authorizeRead(request, role: role)
         guard HTTPAccess.isSameOrigin(
-            origin: request.headers[.origin], fetchSite: request.headers[.secFetchSite], authority: request.head.authority,
-            secure: accounts?.cookie.secure ?? false)
+            origin: request.headers[.origin], fetchSite: request.headers[.secFetchSite], authority: request.head.authority)
         else { throw APIError.forbidden("this request did not come from this core's page (Origin \((request.headers[.origin] ?? "none").prefix(80)))") }
         guard let token = request.headers[.xCSRFToken] ?? formToken, ConstantTime.equals(token, session.csrfToken) else {
             throw APIError.forbidden("missing or wrong CSRF token (X-CSRF-Token: the csrf_token of GET /api/v1/session)")

@@ -58,8 +58,7 @@ struct PageRoutes: Sendable {
     private func login(_ request: Request, context: CoreRequestContext) async throws -> Response {
         guard let accounts else { throw APIError.notFound("this core has no page accounts (auth.users_file); the page is open to this machine only") }
         guard HTTPAccess.isSameOrigin(
-            origin: request.headers[.origin], fetchSite: request.headers[.secFetchSite], authority: request.head.authority,
-            secure: accounts.cookie.secure)
+            origin: request.headers[.origin], fetchSite: request.headers[.secFetchSite], authority: request.head.authority)
         else {
             // Login CSRF: another site's form would log the browser in to an account of the attacker's.
             return Self.loginPage(.origin, status: .forbidden)
@@ -100,8 +99,7 @@ struct PageRoutes: Sendable {
         guard let accounts else { throw APIError.notFound("this core has no page accounts (auth.users_file)") }
         // Even without a session: another site's form must not clear this page's cookie.
         guard HTTPAccess.isSameOrigin(
-            origin: request.headers[.origin], fetchSite: request.headers[.secFetchSite], authority: request.head.authority,
-            secure: accounts.cookie.secure)
+            origin: request.headers[.origin], fetchSite: request.headers[.secFetchSite], authority: request.head.authority)
         else { throw APIError.forbidden("this request did not come from this core's page (Origin \((request.headers[.origin] ?? "none").prefix(80)))") }
         if accounts.session(cookieHeader: request.headers[.cookie]) != nil {
             var formToken: String?
