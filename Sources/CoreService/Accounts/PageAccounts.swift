@@ -49,9 +49,9 @@ public final class PageAccounts: Sendable {
             return .throttled(retryAfterSeconds: (wait + 999) / 1_000)
         }
         let account = validName ? directory.account(named: name) : nil
-        // An unknown name is checked against a decoy hash, so it takes as long as a wrong password.
-        let hash = account?.passwordHash ?? PasswordHasher.decoyHash
-        guard let matches = await gate.run({ PasswordHasher.verify(password, hash: hash) }) else {
+        // An unknown name is checked against a decoy hash, so it takes as long as a wrong password
+        // (on the gate's thread: the decoy itself is a bcrypt hash, made at first use).
+        guard let matches = await gate.run({ PasswordHasher.verify(password, hash: account?.passwordHash ?? PasswordHasher.decoyHash) }) else {
             logger.warning("page login refused: too many password checks waiting", metadata: ["address": "\(address)"])
             return .busy
         }
@@ -74,8 +74,9 @@ public final class PageAccounts: Sendable {
         let now = WallClock.millis()
         guard let session = sessions.withLock({ $0.resume(cookie: value, nowMillis: now) }) else { return nil }
         guard let account = directory.account(named: session.user), account.passwordHash == session.credential, account.role == session.role else {
-            sessions.withLock { $0.close(cookie: value) }
-            logger.info("page session ended: the account changed", metadata: ["user": "\(session.user)"])
+            // Every session of that account is stale, not only this one.
+            sessions.withLock { $0.closeAll(user: session.user) }
+            logger.info("page sessions ended: the account changed", metadata: ["user": "\(session.user)"])
             return nil
         }
         return session
