@@ -47,11 +47,13 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        // OpenSSL tuning of libmosquitto's TLS connections, in C against OpenSSL's headers.
+        .target(name: "CTLSTuning", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
 
         // Thin Swift wrappers: the only modules that import the C libraries.
         .target(
             name: "MQTT",
-            dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CMosquitto", "CTLSTuning", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 

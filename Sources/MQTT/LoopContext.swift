@@ -1,4 +1,5 @@
 import CMosquitto
+import CTLSTuning
 import Logging
 import Synchronization
 
@@ -16,6 +17,10 @@ import Darwin
 /// callbacks only from the loop calls made there (`mosquitto_threaded_set(true)` keeps
 /// `publish()` on other threads from writing or calling back).
 final class LoopContext {
+    /// Write buffer between TLS records and the socket: a read burst's PUBACKs (256 × 26 bytes
+    /// over TLS 1.3) and a few PUBLISHes fit, so a pass usually leaves in one send().
+    static let tlsWriteBufferBytes: Int32 = 16_384
+
     let protocolVersion: MQTTConfiguration.ProtocolVersion
     let qos: Int32
     /// `MQTT_SUB_OPT_*` flags for every subscription (MQTT 5; 0 otherwise).
@@ -93,8 +98,13 @@ final class LoopContext {
         }
         // Connected: stop formatting library log lines (libmosquitto logs every PUBLISH).
         mosquitto_log_callback_set(mosq, nil)
-        // Over TLS: read ahead and keep the read buffer (nothing on a plain connection).
-        haetae_tls_tune_reading(mosquitto_ssl_get(mosq))
+        // Over TLS (nothing on a plain connection): read ahead, keep the read buffer, and
+        // write the records of one loop pass (a PUBACK per message) in one send().
+        let ssl = mosquitto_ssl_get(mosq)
+        haetae_tls_tune_reading(ssl)
+        if haetae_tls_buffer_writes(ssl, Self.tlsWriteBufferBytes) < 0 {
+            logger.warning("MQTT TLS write buffer refused by OpenSSL: one send() per packet")
+        }
         logger.debug("MQTT CONNACK accepted", metadata: ["session_present": "\(flags & 1 == 1)"])
         let (subscribe, state) = machine.connackReceived(refusal: nil, hasSubscriptions: !filters.isEmpty)
         report(state)

@@ -1,4 +1,5 @@
 import CMosquitto
+import CTLSTuning
 import Synchronization
 
 #if canImport(Glibc)
@@ -59,8 +60,8 @@ extension MQTTClient {
         var lastMisc = Mosquitto.monotonicNanos()
         var fds = (pollfd(), pollfd())
         var leaving: LeavingBeforeStop?
-        // TLS records read ahead wait in OpenSSL's buffer, where poll() on the socket cannot see them.
-        var tlsBuffered = false
+        // What OpenSSL holds on a TLS connection, which poll() on the socket cannot see.
+        var tls = TLSBacklog.none
 
         while true {
             var now = Mosquitto.monotonicNanos()
@@ -99,7 +100,7 @@ extension MQTTClient {
                 context.report(context.machine.connectionLost("socket closed", nowNanos: now, jitter: .random(in: 0...1)))
                 continue
             }
-            if socket >= 0 && dropFlag.load(ordering: .acquiring) && !mosquitto_want_write(handle) {
+            if socket >= 0 && dropFlag.load(ordering: .acquiring) && !mosquitto_want_write(handle) && !tls.writes {
                 // Queue written: end our side of the stream (FIN after what was written, no
                 // DISCONNECT packet). The broker reads everything sent, takes the end as an
                 // abrupt loss (will, session) and closes; libmosquitto's next read sees that and
@@ -119,18 +120,19 @@ extension MQTTClient {
                 timeout = min(timeout, Int32(clamping: (until - now) / 1_000_000 + 1))
             }
             if leaving != nil { timeout = min(timeout, 10) }  // the quiet period is timed on this loop
-            tlsBuffered = tlsBuffered && socket >= 0
-            if tlsBuffered { timeout = 0 }
+            if socket < 0 { tls = .none }
+            if tls.reads { timeout = 0 }
+            let wantsWrite = mosquitto_want_write(handle) || tls.writes
             fds.0 = pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0)
-            fds.1 = pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0), revents: 0)
+            fds.1 = pollfd(fd: socket, events: Int16(POLLIN) | (wantsWrite ? Int16(POLLOUT) : 0), revents: 0)
             let ready = withUnsafeMutableBytes(of: &fds) {
                 poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), socket >= 0 ? 2 : 1, timeout)
             }
             if ready > 0 && fds.0.revents != 0 { wake.drain() }
             if socket >= 0 && ready > 0 && fds.1.revents != 0 {
-                tlsBuffered = serviceSocket(events: fds.1.revents)
-            } else if tlsBuffered {
-                tlsBuffered = serviceSocket(events: Int16(POLLIN))
+                tls = serviceSocket(events: fds.1.revents)
+            } else if tls.reads {
+                tls = serviceSocket(events: Int16(POLLIN))
             }
 
             now = Mosquitto.monotonicNanos()
@@ -214,11 +216,20 @@ extension MQTTClient {
         }
     }
 
+    /// What OpenSSL holds on a TLS connection that `poll()` on the socket cannot see.
+    struct TLSBacklog {
+        /// Records read ahead and not parsed yet: read again without waiting.
+        var reads: Bool
+        /// Records in the write buffer the socket did not take yet: wait for `POLLOUT`.
+        var writes: Bool
+
+        static let none = TLSBacklog(reads: false, writes: false)
+    }
+
     /// Reads in bursts (like `mqtt_sink -m libfast`), then writes what libmosquitto queued
-    /// (PUBACKs, SUBSCRIBE, PUBLISH from other threads).
-    /// - Returns: whether OpenSSL still holds read-ahead bytes (TLS), to read without waiting.
-    @discardableResult
-    private func serviceSocket(events: Int16) -> Bool {
+    /// (PUBACKs, SUBSCRIBE, PUBLISH from other threads) and, over TLS, hands the records of the
+    /// pass to the socket in one go (see `haetae_tls_buffer_writes`).
+    private func serviceSocket(events: Int16) -> TLSBacklog {
         let connecting = context.machine.phase == .connecting
         // While connecting, a writable socket may also be what a pending TLS handshake
         // waits for; libmosquitto advances the handshake from loop_read.
@@ -228,22 +239,26 @@ extension MQTTClient {
                 let code = mosquitto_loop_read(handle, 1)
                 guard code == MOSQ_ERR_SUCCESS.rawValue else {
                     failed(code, call: "mosquitto_loop_read")
-                    return false
+                    return .none
                 }
                 if context.messageCount == before { break }
             }
         }
-        let buffered = context.machine.hasSocket && haetae_tls_has_buffered(mosquitto_ssl_get(handle)) != 0
-        guard context.machine.hasSocket, mosquitto_want_write(handle) else { return buffered }
+        guard context.machine.hasSocket else { return .none }
         // Until CONNACK, only write when poll() said the socket is writable (an async
         // connect may still be in progress); afterwards flush at once.
-        if connecting && events & Int16(POLLOUT) == 0 { return buffered }
-        let code = mosquitto_loop_write(handle, 1)
-        if code != MOSQ_ERR_SUCCESS.rawValue {
-            failed(code, call: "mosquitto_loop_write")
-            return false
+        if mosquitto_want_write(handle) && !(connecting && events & Int16(POLLOUT) == 0) {
+            let code = mosquitto_loop_write(handle, 1)
+            if code != MOSQ_ERR_SUCCESS.rawValue {
+                failed(code, call: "mosquitto_loop_write")
+                return .none
+            }
         }
-        return buffered
+        // Asked after the writes: a written DISCONNECT has closed the connection (no SSL left).
+        guard context.machine.hasSocket, let ssl = mosquitto_ssl_get(handle) else { return .none }
+        // A socket error (-1) is left to the next read, which reports the connection lost.
+        let unflushed = haetae_tls_flush_writes(ssl) == 0
+        return TLSBacklog(reads: haetae_tls_has_buffered(ssl) != 0, writes: unflushed)
     }
 
     /// A loop call failed. libmosquitto has usually closed the socket and reported the

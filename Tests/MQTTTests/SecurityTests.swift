@@ -95,4 +95,30 @@ struct SecurityTests {
         }
         await running.stop()
     }
+
+    @Test("over TLS the PUBACKs and the DISCONNECT leave the write buffer: a persistent session stopped cleanly after a burst gets nothing again")
+    func tlsWritesAreFlushed() async throws {
+        let authority = try await TestCertificateAuthority()
+        let broker = try await MosquittoBroker(options: .init(tls: .init(authority: authority)))
+        var configuration = MQTTConfiguration.test(
+            port: try #require(broker.tlsPort), clientID: "haetae-tls-flush", cleanSession: false)
+        configuration.tls = .init(caFile: authority.caCertificate)
+        // No keepalive ping within the test: nothing but the loop's own flush sends the PUBACKs.
+        configuration.keepalive = 60
+        let first = try RunningClient(configuration)
+        #expect(await first.waitUntilConnected(), "\(first.client.connectionState)\n\(broker.log())")
+        try await Publisher.publishBulk(port: broker.port, count: 5_000, qos: 1, topics: ["factory/a/b/c/d"])
+        #expect(await eventually(timeout: .seconds(10)) { first.handler.messageCount == 5_000 }, "\(first.handler.messageCount)")
+        // PUBACKs left in the buffer would be redelivered to the session below.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await first.stop())
+        #expect(await eventually { broker.log().contains("Received DISCONNECT from haetae-tls-flush") }, "\(broker.log().suffix(2_000))")
+
+        let second = try RunningClient(configuration)
+        #expect(await second.waitUntilConnected())
+        try await Publisher.publish(port: broker.port, topic: "factory/a/b/c/d", payload: "after", qos: 1)
+        #expect(await eventually { second.handler.messages.map(\.payload).contains("after") })
+        #expect(second.handler.messageCount == 1, "redelivered: \(second.handler.messageCount - 1)")
+        await second.stop()
+    }
 }
