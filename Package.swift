@@ -75,6 +75,8 @@ let package = Package(
 
         // Clocks and durations: the wall clock, milliseconds of a Duration, Retry-After. No dependencies.
         .target(name: "Clocks", swiftSettings: swiftSettings),
+        // Who of a site's edges holds its MQTT session: the owner record, its codec, the election. No I/O.
+        .target(name: "Ownership", swiftSettings: swiftSettings),
 
         // The durable SQLite spool between ingest and the forwarder.
         .target(
@@ -239,6 +241,7 @@ let package = Package(
         .target(name: "TestSupport", exclude: ["Receiver", "WANProxy"], swiftSettings: swiftSettings),
 
         .testTarget(name: "ClocksTests", dependencies: ["Clocks"], swiftSettings: swiftSettings),
+        .testTarget(name: "OwnershipTests", dependencies: ["Ownership"], swiftSettings: swiftSettings),
         .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "TestSupport", "AccessControl"], swiftSettings: swiftSettings),
         .testTarget(name: "AccessControlTests", dependencies: ["AccessControl"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
