@@ -35,6 +35,38 @@ final class LoopContext {
     /// Messages delivered so far; lets the loop tell a burst of PUBLISHes from other packets.
     var messageCount: UInt64 = 0
 
+    /// A persistent session at QoS ≥ 1: the broker keeps every message it has no PUBACK for and
+    /// delivers it again to whoever holds the session next.
+    let discardsAfterPeerClose: Bool
+    /// The broker closed this connection (it took the session over, or dropped a client that had
+    /// stopped answering: a frozen process). What is still buffered here was sent before that,
+    /// but no PUBACK can reach the broker any more, so it will be delivered again: handing it
+    /// to the handler as well would process it twice. Reset by the next CONNACK.
+    var peerClosed = false
+    /// QoS ≥ 1 messages not handed over for that reason (read from any thread).
+    let leftForRedelivery = Atomic<UInt64>(0)
+    private var leftThisConnection: UInt64 = 0
+
+    /// The stall guard of a persistent session (``StallProbe``), its topic as a C string.
+    let probe: StallProbe?
+    private let probeTopic: UnsafeMutablePointer<CChar>?
+    let probeThresholdNanos: UInt64
+    /// The probe awaiting its PUBACK; while set, what arrives is held.
+    private(set) var probeMid: Int32?
+    /// When the loop last made progress (a read or a pass): a longer pause is a stall.
+    var lastProgressNanos: UInt64 = Mosquitto.monotonicNanos()
+    private var held: [HeldMessage] = []
+    private var heldBytes = 0
+    /// Held messages handed over unconfirmed because the hold was full (read from any thread).
+    let heldOverflow = Atomic<UInt64>(0)
+
+    private struct HeldMessage {
+        var topic: [UInt8]
+        var payload: [UInt8]
+        var qos: Int
+        var retained: Bool
+    }
+
     /// The UNSUBSCRIBE sent by ``leaveSubscriptions(_:)`` and whether the broker answered it.
     private(set) var unsubscribeMid: Int32?
     private(set) var unsubscribed = false
@@ -52,6 +84,10 @@ final class LoopContext {
         filterNames = configuration.subscriptions
         filters = configuration.subscriptions.map { strdup($0) }
         subscribeOptions = Self.subscribeOptions(for: configuration, logger: logger)
+        discardsAfterPeerClose = !configuration.cleanSession && configuration.qos > 0
+        probe = discardsAfterPeerClose ? configuration.stallProbe : nil
+        probeTopic = probe.map { strdup($0.topic) }
+        probeThresholdNanos = probe.map { Mosquitto.nanos($0.threshold) } ?? .max
     }
 
     /// No Local when asked for and allowed: MQTT 5, and no shared subscription among the
@@ -67,6 +103,7 @@ final class LoopContext {
 
     deinit {
         for filter in filters { free(filter) }
+        free(probeTopic)
     }
 
     static func from(_ userdata: UnsafeMutableRawPointer?) -> Unmanaged<LoopContext> {
@@ -96,6 +133,8 @@ final class LoopContext {
             report(machine.connackReceived(refusal: refusal.description, hasSubscriptions: !filters.isEmpty).report)
             return
         }
+        peerClosed = false
+        settleHeld(confirmed: false)
         // Connected: stop formatting library log lines (libmosquitto logs every PUBLISH).
         mosquitto_log_callback_set(mosq, nil)
         // Over TLS (nothing on a plain connection): read ahead, keep the read buffer, and
@@ -174,6 +213,13 @@ final class LoopContext {
     }
 
     func onDisconnect(code: Int32) {
+        settleHeld(confirmed: false)
+        if leftThisConnection > 0 {
+            logger.notice(
+                "MQTT messages that arrived after the broker closed the connection were left for it to deliver again",
+                metadata: ["messages": "\(leftThisConnection)"])
+            leftThisConnection = 0
+        }
         let reason: String
         if code == 0 {
             reason = "disconnected"
@@ -189,9 +235,87 @@ final class LoopContext {
     func onMessage(_ message: UnsafePointer<mosquitto_message>) {
         messageCount &+= 1
         let m = message.pointee
+        if probeMid != nil {
+            hold(m)
+            return
+        }
+        if peerClosed && m.qos > 0 {
+            leftForRedelivery.add(1, ordering: .relaxed)
+            leftThisConnection &+= 1
+            return
+        }
         let topic = UnsafeRawBufferPointer(start: m.topic, count: m.topic.map { strlen($0) } ?? 0)
         let payload = UnsafeRawBufferPointer(start: m.payload, count: Int(max(m.payloadlen, 0)))
         handler?.handleMessage(topic: topic, payload: payload, qos: Int(m.qos), retained: m.retain)
+    }
+
+    /// A QoS 1 publish of this client was acknowledged: the probe's, or one for the handler.
+    func onPublished(mid: Int32) {
+        if let probeMid, probeMid == mid {
+            settleHeld(confirmed: true)
+        } else {
+            handler?.handlePublishAcknowledged(mid: mid)
+        }
+    }
+
+    /// The loop stalled: publish the probe before reading on (its PUBACK is queued ahead of the
+    /// PUBACKs of what is read next) and hold what arrives until the broker answers it.
+    func startProbe(_ mosq: OpaquePointer?) {
+        guard let probe, let probeTopic, probeMid == nil else { return }
+        var mid: Int32 = 0
+        let code = probe.payload.withUnsafeBytes { bytes in
+            mosquitto_publish(mosq, &mid, probeTopic, Int32(clamping: bytes.count), bytes.baseAddress, 1, false)
+        }
+        guard code == MOSQ_ERR_SUCCESS.rawValue else {
+            logger.warning("MQTT stall probe not sent", metadata: ["error": "\(MQTTError.library(call: "mosquitto_publish", code: code))"])
+            return
+        }
+        logger.notice("MQTT loop stalled: holding what arrives until the broker confirms the session is still ours",
+                      metadata: ["probe_topic": "\(probe.topic)"])
+        probeMid = mid
+    }
+
+    private func hold(_ m: mosquitto_message) {
+        let topic = UnsafeRawBufferPointer(start: m.topic, count: m.topic.map { strlen($0) } ?? 0)
+        let payload = UnsafeRawBufferPointer(start: m.payload, count: Int(max(m.payloadlen, 0)))
+        held.append(HeldMessage(topic: Array(topic), payload: Array(payload), qos: Int(m.qos), retained: m.retain))
+        heldBytes += topic.count + payload.count
+        if held.count >= StallProbe.maxHeldMessages || heldBytes >= StallProbe.maxHeldBytes {
+            // Bounded: hand them over unconfirmed (a duplicate is possible, a loss is not).
+            heldOverflow.add(UInt64(held.count), ordering: .relaxed)
+            logger.warning("MQTT stall probe: hold full, handing over unconfirmed", metadata: ["messages": "\(held.count)"])
+            settleHeld(confirmed: true)
+        }
+    }
+
+    /// Ends a probe. Confirmed: the held messages are this session's, handed over in order.
+    /// Not (the connection ended first): QoS 0 ones are handed over (nobody delivers them
+    /// again), QoS ≥ 1 ones are left for the broker to deliver again.
+    private func settleHeld(confirmed: Bool) {
+        guard probeMid != nil else { return }
+        probeMid = nil
+        let messages = held
+        held = []
+        heldBytes = 0
+        var left: UInt64 = 0
+        for message in messages {
+            if !confirmed && message.qos > 0 {
+                left += 1
+                continue
+            }
+            message.topic.withUnsafeBytes { topic in
+                message.payload.withUnsafeBytes { payload in
+                    handler?.handleMessage(topic: topic, payload: payload, qos: message.qos, retained: message.retained)
+                }
+            }
+        }
+        if left > 0 {
+            leftForRedelivery.add(left, ordering: .relaxed)
+            leftThisConnection &+= left
+        }
+        if confirmed {
+            logger.notice("MQTT stall probe confirmed: held messages handed over", metadata: ["messages": "\(messages.count)"])
+        }
     }
 
     /// Installed only while connecting, to keep the library's reason for a failed

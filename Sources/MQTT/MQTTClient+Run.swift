@@ -15,6 +15,8 @@ extension MQTTClient {
     private static let stopGraceNanos: UInt64 = 1_000_000_000
     /// The disconnect reason after ``dropConnection()``.
     static let droppedReason = "dropped on request"
+    /// The disconnect reason while ``setHeld(_:)`` holds the session.
+    static let heldReason = "held: another edge holds the session"
     /// Longest a clean-session client waits on stop for its UNSUBACK and the messages sent before
     /// it: what the broker had already handed over must be read, and a slow consumer may be
     /// seconds behind. Well inside Kubernetes' grace period (60 s in Deploy/k8s).
@@ -62,6 +64,9 @@ extension MQTTClient {
         var leaving: LeavingBeforeStop?
         // What OpenSSL holds on a TLS connection, which poll() on the socket cannot see.
         var tls = TLSBacklog.none
+        // The DISCONNECT of a hold was sent for the current connection.
+        var heldDisconnectSent = false
+        var wasHeld = false
 
         while true {
             var now = Mosquitto.monotonicNanos()
@@ -84,7 +89,19 @@ extension MQTTClient {
             }
             if case .stopped = context.machine.phase { break }
 
-            if context.machine.isConnectDue(nowNanos: now) {
+            let held = holdFlag.load(ordering: .acquiring)
+            if held, !heldDisconnectSent, context.machine.isSubscribed || context.machine.phase == .connected {
+                heldDisconnectSent = true
+                context.machine.noteFailure(Self.heldReason)
+                if mosquitto_disconnect(handle) != MOSQ_ERR_SUCCESS.rawValue {
+                    context.report(context.machine.connectionLost(Self.heldReason, nowNanos: now, jitter: 0))
+                }
+            }
+            if wasHeld && !held { context.machine.released() }
+            if !held { heldDisconnectSent = false }
+            wasHeld = held
+
+            if !held, context.machine.isConnectDue(nowNanos: now) {
                 context.report(context.machine.connectStarted())
                 do throws(MQTTError) {
                     try startConnect(first: !connectedOnce)
@@ -123,8 +140,11 @@ extension MQTTClient {
             if socket < 0 { tls = .none }
             if tls.reads { timeout = 0 }
             let wantsWrite = mosquitto_want_write(handle) || tls.writes
+            // A persistent session needs to know when the broker closed the connection (see
+            // `LoopContext.peerClosed`), which poll() tells before the buffered data is read.
+            let readEvents = Int16(POLLIN) | (context.discardsAfterPeerClose ? Self.peerClosedEvent : 0)
             fds.0 = pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0)
-            fds.1 = pollfd(fd: socket, events: Int16(POLLIN) | (wantsWrite ? Int16(POLLOUT) : 0), revents: 0)
+            fds.1 = pollfd(fd: socket, events: readEvents | (wantsWrite ? Int16(POLLOUT) : 0), revents: 0)
             let ready = withUnsafeMutableBytes(of: &fds) {
                 poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), socket >= 0 ? 2 : 1, timeout)
             }
@@ -144,6 +164,7 @@ extension MQTTClient {
                 }
             }
             context.handler?.handleIdle(nowNanos: now)
+            context.lastProgressNanos = Mosquitto.monotonicNanos()
         }
     }
 
@@ -216,6 +237,9 @@ extension MQTTClient {
         }
     }
 
+    /// `POLLRDHUP` (Linux): the peer shut its side of the stream, even with data still unread.
+    static let peerClosedEvent = Int16(0x2000)
+
     /// What OpenSSL holds on a TLS connection that `poll()` on the socket cannot see.
     struct TLSBacklog {
         /// Records read ahead and not parsed yet: read again without waiting.
@@ -231,10 +255,18 @@ extension MQTTClient {
     /// pass to the socket in one go (see `haetae_tls_buffer_writes`).
     private func serviceSocket(events: Int16) -> TLSBacklog {
         let connecting = context.machine.phase == .connecting
+        if context.discardsAfterPeerClose, events & (Self.peerClosedEvent | Int16(POLLHUP | POLLERR)) != 0 {
+            context.peerClosed = true
+        }
         // While connecting, a writable socket may also be what a pending TLS handshake
         // waits for; libmosquitto advances the handshake from loop_read.
         if events & Int16(POLLIN | POLLERR | POLLHUP) != 0 || (connecting && events & Int16(POLLOUT) != 0) {
             for _ in 0..<Self.readBurst {
+                if context.probe != nil, context.probeMid == nil, context.machine.isSubscribed {
+                    let now = Mosquitto.monotonicNanos()
+                    if now &- context.lastProgressNanos >= context.probeThresholdNanos { context.startProbe(handle) }
+                    context.lastProgressNanos = now
+                }
                 let before = context.messageCount
                 let code = mosquitto_loop_read(handle, 1)
                 guard code == MOSQ_ERR_SUCCESS.rawValue else {

@@ -35,6 +35,10 @@ public final class MQTTClient: @unchecked Sendable {
     let stopFlag = Atomic<Bool>(false)
     /// Set by ``dropConnection()``; the loop closes the socket once libmosquitto's queue is written.
     let dropFlag = Atomic<Bool>(false)
+    /// Set by ``setHeld(_:)``: the loop neither connects nor stays connected.
+    let holdFlag = Atomic<Bool>(false)
+    /// The will sent with the next CONNECT (``setWill(_:)``).
+    let nextWill = Mutex<MQTTWill?>(nil)
     /// `pthread_self()` of the thread inside `run`, 0 when not running.
     let loopThread = Atomic<UInt>(0)
 
@@ -89,6 +93,34 @@ public final class MQTTClient: @unchecked Sendable {
         dropFlag.store(true, ordering: .releasing)
         if !isLoopThread { wake.wake() }
     }
+
+    /// Holds the session: while held the client does not connect, and a connected client sends
+    /// a clean DISCONNECT (what libmosquitto queued, PUBACKs included, is written first) and
+    /// stays away until released. For an edge that stands by while another holds the site's
+    /// session. Safe from any thread; returns at once (watch ``connectionState``).
+    public func setHeld(_ held: Bool) {
+        holdFlag.store(held, ordering: .releasing)
+        if !isLoopThread { wake.wake() }
+    }
+
+    /// Whether the session is held (``setHeld(_:)``).
+    public var isHeld: Bool { holdFlag.load(ordering: .acquiring) }
+
+    /// Sets (or clears) the will of the next connection; a connection already up keeps the will
+    /// it connected with. Safe from any thread.
+    public func setWill(_ will: MQTTWill?) {
+        nextWill.withLock { $0 = will }
+    }
+
+    /// QoS 1 and 2 messages of a persistent session that arrived after the broker had closed the
+    /// connection (it took the session over, or dropped a client that stopped answering): they
+    /// were not handed to the handler, since no PUBACK could reach the broker any more and it
+    /// delivers them again to whoever holds the session next. Safe from any thread.
+    public var messagesLeftForRedelivery: UInt64 { context.leftForRedelivery.load(ordering: .relaxed) }
+
+    /// Messages a stall probe held and handed over unconfirmed because the hold was full
+    /// (``StallProbe/maxHeldMessages``): each may also be handled by the next holder.
+    public var messagesHandedOverUnconfirmed: UInt64 { context.heldOverflow.load(ordering: .relaxed) }
 
     /// Queues a PUBLISH from bytes, for publishers on the hot path: no `String` per message.
     /// `topic` is UTF-8 without a terminating NUL (at most 1 KiB here). Safe from any thread;
@@ -204,12 +236,24 @@ public final class MQTTClient: @unchecked Sendable {
             LoopContext.from(userdata).takeUnretainedValue().onDisconnect(code: code)
         }
         mosquitto_publish_callback_set(handle) { _, userdata, mid in
-            LoopContext.from(userdata)._withUnsafeGuaranteedRef { $0.handler?.handlePublishAcknowledged(mid: mid) }
+            LoopContext.from(userdata)._withUnsafeGuaranteedRef { $0.onPublished(mid: mid) }
         }
         mosquitto_message_callback_set(handle) { _, userdata, message in
             // Hot path: no retain/release of the context, no copies.
             LoopContext.from(userdata)._withUnsafeGuaranteedRef { $0.onMessage(message!) }
         }
+    }
+
+    /// Hands libmosquitto the will for the CONNECT about to be sent.
+    private func applyWill() throws(MQTTError) {
+        guard let will = nextWill.withLock({ $0 }) else {
+            try check(mosquitto_will_clear(handle), "mosquitto_will_clear")
+            return
+        }
+        let code = will.payload.withUnsafeBytes { bytes in
+            mosquitto_will_set(handle, will.topic, Int32(clamping: bytes.count), bytes.baseAddress, Int32(will.qos), will.retain)
+        }
+        try check(code, "mosquitto_will_set(topic: \(will.topic))")
     }
 
     /// Sends CONNECT (for MQTT 5 with the session-expiry property of a persistent session).
@@ -219,6 +263,7 @@ public final class MQTTClient: @unchecked Sendable {
         mosquitto_log_callback_set(handle) { _, userdata, level, text in
             LoopContext.from(userdata).takeUnretainedValue().onLog(level: level, text: text)
         }
+        try applyWill()
         guard first else {
             try check(mosquitto_reconnect_async(handle), "mosquitto_reconnect_async(\(configuration.host):\(configuration.port))")
             return

@@ -47,6 +47,9 @@ public struct MQTTConfiguration: Sendable {
     /// `factory/…/cmd` would otherwise receive its own commands as input). Ignored with 3.1.1,
     /// and when any filter is a shared subscription (`$share/…`), where MQTT 5 forbids it.
     public var noLocal: Bool
+    /// A persistent session's guard against handling a message twice after the process
+    /// stalled (see ``StallProbe``); nil: none.
+    public var stallProbe: StallProbe?
 
     public init(
         host: String = "127.0.0.1",
@@ -63,7 +66,8 @@ public struct MQTTConfiguration: Sendable {
         reconnect: ReconnectPolicy = ReconnectPolicy(),
         sessionExpiryInterval: UInt32 = .max,
         maxInflightPublishes: Int = 1_000,
-        noLocal: Bool = false
+        noLocal: Bool = false,
+        stallProbe: StallProbe? = nil
     ) {
         self.host = host
         self.port = port
@@ -80,6 +84,7 @@ public struct MQTTConfiguration: Sendable {
         self.sessionExpiryInterval = sessionExpiryInterval
         self.maxInflightPublishes = maxInflightPublishes
         self.noLocal = noLocal
+        self.stallProbe = stallProbe
     }
 
     /// The MQTT protocol level.

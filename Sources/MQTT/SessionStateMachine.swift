@@ -124,6 +124,13 @@ struct SessionStateMachine: Sendable, Equatable {
         }
     }
 
+    /// Released from a hold: the next attempt is due at once, from the first backoff step.
+    mutating func released() {
+        guard case .waiting = phase else { return }
+        phase = .waiting(untilNanos: 0)
+        backoff.reset()
+    }
+
     /// The clean DISCONNECT did not complete in time.
     mutating func stopDeadlinePassed(nowNanos: UInt64) -> MQTTConnectionState? {
         guard case .stopping(let deadline) = phase, nowNanos >= deadline else { return nil }

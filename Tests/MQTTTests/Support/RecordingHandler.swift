@@ -19,6 +19,8 @@ final class RecordingHandler: MQTTMessageHandler, @unchecked Sendable {
     }
 
     private let record = Mutex(Record())
+    /// While set, `handleMessage` does not return: a frozen process (SIGSTOP) as the broker sees it.
+    let frozen = Atomic<Bool>(false)
     /// Time each message takes (a slow consumer lets the broker's in-flight window fill up).
     private let delayMicros: UInt32
 
@@ -28,6 +30,7 @@ final class RecordingHandler: MQTTMessageHandler, @unchecked Sendable {
 
     func handleMessage(topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, qos: Int, retained: Bool) {
         if delayMicros > 0 { usleep(delayMicros) }
+        while frozen.load(ordering: .acquiring) { usleep(1_000) }
         // Copies: the buffers are only valid during this call.
         let message = Message(
             topic: String(decoding: topic, as: UTF8.self), payload: String(decoding: payload, as: UTF8.self),

@@ -11,11 +11,16 @@ final class RunningClient: Sendable {
     let logs: CapturedLogs
     private let finished = Atomic<Bool>(false)
 
-    init(_ configuration: MQTTConfiguration, handler: RecordingHandler = RecordingHandler(), pollInterval: Duration = .milliseconds(10)) throws {
+    convenience init(_ configuration: MQTTConfiguration, handler: RecordingHandler = RecordingHandler(), pollInterval: Duration = .milliseconds(10)) throws {
         let logs = CapturedLogs()
+        self.init(client: try MQTTClient(configuration: configuration, logger: logs.logger()), logs: logs, handler: handler, pollInterval: pollInterval)
+    }
+
+    /// Runs a client prepared by the test (a will, a hold set before it first connects).
+    init(client: MQTTClient, logs: CapturedLogs = CapturedLogs(), handler: RecordingHandler = RecordingHandler(), pollInterval: Duration = .milliseconds(10)) {
         self.logs = logs
         self.handler = handler
-        client = try MQTTClient(configuration: configuration, logger: logs.logger())
+        self.client = client
         let thread = Thread { [self] in
             client.run(handler: handler, pollInterval: pollInterval)
             finished.store(true, ordering: .releasing)
