@@ -29,4 +29,7 @@ public struct OwnerRecord: Equatable, Sendable, CustomStringConvertible {
     /// The topic of a site's record. `site` must be a valid topic level (checked by the edge's
     /// configuration).
     public static func topic(site: String) -> String { "haetae/\(site)/owner" }
+
+    /// Where the active publishes its heartbeat (`active(self, epoch)`, QoS 1, not retained).
+    public static func heartbeatTopic(site: String) -> String { "haetae/\(site)/heartbeat" }
 }

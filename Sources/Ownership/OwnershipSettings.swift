@@ -1,4 +1,11 @@
 /// Timings of a site's active/standby election. Nanoseconds on the caller's monotonic clock.
+///
+/// mosquitto 2.0 notices a client that stopped answering only after 1.5 × keepalive, checked
+/// every 5 s (up to 13 s with libmosquitto's smallest keepalive, 5 s), too slow to take a
+/// vanished node's session over within 5 s. So the active publishes a heartbeat on its session
+/// connection, the standbys watch it, and a standby claims once the heartbeats stopped for
+/// `heartbeatTimeoutNanos`. A closed connection (the process died) is quicker still: the
+/// broker publishes the session's will at once.
 public struct OwnershipSettings: Sendable, Equatable {
     /// After the edge's own connection subscribed to the owner topic: how long to wait for the
     /// retained record before deciding (mosquitto sends it right after the SUBACK).
@@ -6,28 +13,25 @@ public struct OwnershipSettings: Sendable, Equatable {
     /// A claim that neither won nor lost within this long (its publish was lost with the
     /// connection) is given up, and the edge looks again.
     public var claimTimeoutNanos: UInt64
-    /// The session connection's keepalive: mosquitto drops a client it heard nothing from for
-    /// 1.5 × keepalive, publishes its will, and only then may a standby claim.
-    public var keepaliveNanos: UInt64
-    /// Subtracted from the lease for the broker's clock and its one-second checks.
-    public var leaseMarginNanos: UInt64
+    /// How often the active publishes its heartbeat (QoS 1, on the session connection).
+    public var heartbeatIntervalNanos: UInt64
+    /// A standby that saw no heartbeat of the active for this long claims the next epoch.
+    public var heartbeatTimeoutNanos: UInt64
+    /// How long after a heartbeat left the active, once the broker acknowledged it, the active
+    /// may act (alerts, stop commands). Shorter than `heartbeatTimeoutNanos` by what a
+    /// heartbeat may take from the active through the broker to a standby, so a frozen or
+    /// cut-off active has stopped acting before a standby can take over.
+    public var leaseNanos: UInt64
 
     public init(
         settleNanos: UInt64 = 300_000_000, claimTimeoutNanos: UInt64 = 3_000_000_000,
-        keepaliveNanos: UInt64 = 2_000_000_000,
-        leaseMarginNanos: UInt64 = 200_000_000
+        heartbeatIntervalNanos: UInt64 = 500_000_000, heartbeatTimeoutNanos: UInt64 = 3_000_000_000,
+        leaseNanos: UInt64 = 2_000_000_000
     ) {
         self.settleNanos = settleNanos
         self.claimTimeoutNanos = claimTimeoutNanos
-        self.keepaliveNanos = keepaliveNanos
-        self.leaseMarginNanos = leaseMarginNanos
+        self.heartbeatIntervalNanos = heartbeatIntervalNanos
+        self.heartbeatTimeoutNanos = heartbeatTimeoutNanos
+        self.leaseNanos = min(leaseNanos, heartbeatTimeoutNanos)
     }
-
-    /// How long after a heartbeat left the edge the broker cannot have dropped the session
-    /// connection for silence: it received the heartbeat after it was sent, and waits
-    /// 1.5 × keepalive after the last packet it received.
-    public var leaseNanos: UInt64 { keepaliveNanos * 3 / 2 - min(leaseMarginNanos, keepaliveNanos) }
-
-    /// How often the active publishes the heartbeat whose acknowledgement renews the lease.
-    public var heartbeatIntervalNanos: UInt64 { max(keepaliveNanos / 4, 50_000_000) }
 }

@@ -12,10 +12,13 @@
 ///   that `e` is over, and they claim `e + 1`. The broker allows one connection per client id, so a
 ///   new holder's connect also closes whatever is left of the old one.
 /// - An edge that sees a higher epoch than its own steps down at once and never reconnects.
+/// - The active publishes a heartbeat (``OwnerRecord`` `active(self, e)`, not retained) on the
+///   session connection; a standby that sees none for ``OwnershipSettings/heartbeatTimeoutNanos``
+///   claims `e + 1`, as after a release (a node that vanished without closing its connections).
 /// - An edge acts (alerts, stop commands) only while it holds a lease: a heartbeat it published
-///   on the session connection was acknowledged, so the broker heard from it at or after the
-///   heartbeat left, and cannot have given the session away within 1.5 × keepalive of that.
-///   A frozen process that wakes up has no lease and does nothing until it knows.
+///   was acknowledged by the broker less than ``OwnershipSettings/leaseNanos`` after it left,
+///   shorter than the standbys' timeout. A frozen process that wakes up has no lease and does
+///   nothing until it knows.
 ///
 /// Actions are carried out in order by the I/O shell; ``Action/closeSession`` completes (the
 /// session connection is closed, its last PUBACKs written) before the next action starts.
@@ -78,6 +81,10 @@ public struct SiteOwnership: Sendable {
     /// No claim before this: after giving up a session this edge could not connect.
     private var noClaimBefore: UInt64 = 0
     private var leaseUntil: UInt64 = 0
+    /// When this standby last saw the active's heartbeat (or started watching for it).
+    private var ownerHeardAt: UInt64 = 0
+    /// The latest time an event carried (for `apply`, which has none of its own).
+    private var lastNow: UInt64 = 0
 
     /// How long an active edge may fail to connect its session before it releases the epoch and
     /// lets another edge try.
@@ -128,6 +135,7 @@ public struct SiteOwnership: Sendable {
     /// A record arrived on the owner topic (in the broker's order).
     public mutating func received(_ record: OwnerRecord, nowNanos now: UInt64) -> [Action] {
         guard role != .stopped else { return [] }
+        lastNow = now
         heardSinceSubscribe = true
         apply(record)
         var actions: [Action] = []
@@ -136,6 +144,20 @@ public struct SiteOwnership: Sendable {
             actions.append(.publish(OwnerRecord(edge: edge, epoch: epoch, state: .active)))
         }
         return actions + decide(nowNanos: now)
+    }
+
+    /// A heartbeat arrived on the heartbeat topic (``OwnerRecord/heartbeatTopic(site:)``).
+    public mutating func heartbeatSeen(_ record: OwnerRecord, nowNanos now: UInt64) -> [Action] {
+        guard role != .stopped, record.state == .active, record.edge != edge else { return [] }
+        if let current = known, current.epoch == record.epoch, current.edge == record.edge, current.state == .active {
+            ownerHeardAt = now
+            return []
+        }
+        if (known?.epoch ?? 0) < record.epoch {
+            // An owner whose claim we missed (we subscribed after it): the heartbeat says enough.
+            return received(record, nowNanos: now)
+        }
+        return []
     }
 
     /// The session connection is connected (CONNACK).
@@ -209,12 +231,14 @@ public struct SiteOwnership: Sendable {
         }
         if record.epoch > current.epoch {
             known = record
+            ownerHeardAt = lastNow
         } else if record.epoch == current.epoch, record.state == .released, current.state == .active {
             known = record
         }
     }
 
     private mutating func decide(nowNanos now: UInt64) -> [Action] {
+        lastNow = now
         switch role {
         case .stopped:
             return []
@@ -253,8 +277,14 @@ public struct SiteOwnership: Sendable {
         case .observing, .standby:
             guard isFresh(nowNanos: now) else { return [] }
             if heardSinceSubscribe, let current = known, current.state == .active, current.edge != edge {
-                role = .standby(owner: current.edge)
-                return []
+                if role != .standby(owner: current.edge) {
+                    role = .standby(owner: current.edge)
+                    ownerHeardAt = now  // give the active a full timeout to be heard
+                    return []
+                }
+                guard now &- ownerHeardAt >= settings.heartbeatTimeoutNanos else { return [] }
+                // The active went silent without closing its connection (a node gone, a frozen
+                // process): its session is over as far as this site is concerned.
             }
             // No record at the broker, a released epoch, or our own old claim (a session we no
             // longer hold): claim the next epoch. (An owner that is alive while the broker lost

@@ -112,8 +112,8 @@ struct SiteOwnershipTests {
         _ = site.edges["a"]!.sessionDidConnect(nowNanos: 310 * ms)
         site.edges["a"]!.heartbeatAcknowledged(sentNanos: 1_000 * ms)
         #expect(site.edges["a"]!.mayAct(nowNanos: 1_001 * ms))
-        #expect(site.edges["a"]!.mayAct(nowNanos: 3_700 * ms), "lease: 1.5 × 2 s keepalive less 0.2 s")
-        #expect(!site.edges["a"]!.mayAct(nowNanos: 3_800 * ms))
+        #expect(site.edges["a"]!.mayAct(nowNanos: 2_999 * ms), "lease: 2 s from when the acknowledged heartbeat left")
+        #expect(!site.edges["a"]!.mayAct(nowNanos: 3_000 * ms))
         // a is frozen; the broker drops it after 3 s of silence and publishes its will; b claims.
         site.offline = ["a"]
         site.broker(OwnerRecord(edge: "a", epoch: 1, state: .released), at: 4_000 * ms)
@@ -128,6 +128,7 @@ struct SiteOwnershipTests {
         site.offline = []
         site.subscribe("a", at: 21_500 * ms)
         #expect(site.role("a") == .standby(owner: "b"))
+        _ = site.edges["a"]!.heartbeatSeen(OwnerRecord(edge: "b", epoch: 2, state: .active), nowNanos: 29_000 * ms)
         site.tick("a", at: 30_000 * ms)
         #expect(site.sessions.keys.sorted() == ["b"])
         #expect(site.published.filter { $0.edge == "a" } == [OwnerRecord(edge: "a", epoch: 1, state: .active), OwnerRecord(edge: "a", epoch: 1, state: .released)])
@@ -143,6 +144,7 @@ struct SiteOwnershipTests {
         #expect(site.closed == ["a"])
         #expect(site.role("a") == .standby(owner: "b"))
         #expect(!site.edges["a"]!.sessionConnected)
+        _ = site.edges["a"]!.heartbeatSeen(OwnerRecord(edge: "b", epoch: 5, state: .active), nowNanos: 59_000 * ms)
         site.tick("a", at: 60_000 * ms)
         #expect(site.sessions.isEmpty)
     }
@@ -249,5 +251,36 @@ struct SiteOwnershipTests {
         #expect(edge.tick(nowNanos: 60_000 * ms).isEmpty)
         #expect(edge.role == .standby(owner: "a"))
         #expect(!edge.mayAct(nowNanos: 60_000 * ms))
+    }
+
+    @Test("a standby kept hearing the active's heartbeat stays standby; once the heartbeats stop for 3 s it claims the next epoch")
+    func heartbeatSilenceMeansGone() {
+        var site = Site(["a", "b"])
+        site.subscribe("a", at: 0)
+        site.tick("a", at: 300 * ms)
+        site.subscribe("b", at: 400 * ms)
+        let beat = OwnerRecord(edge: "a", epoch: 1, state: .active)
+        for now in stride(from: 500 * ms, through: 10_000 * ms, by: Int(500 * ms)) {
+            site.carryOut("b", site.edges["b"]!.heartbeatSeen(beat, nowNanos: now), at: now)
+            site.tick("b", at: now)
+        }
+        #expect(site.role("b") == .standby(owner: "a"))
+        // A heartbeat of an old epoch, or from someone who is not the owner, keeps nobody alive.
+        site.carryOut("b", site.edges["b"]!.heartbeatSeen(OwnerRecord(edge: "c", epoch: 1, state: .active), nowNanos: 11_000 * ms), at: 11_000 * ms)
+        site.tick("b", at: 12_999 * ms)
+        #expect(site.role("b") == .standby(owner: "a"))
+        site.tick("b", at: 13_000 * ms)
+        #expect(site.role("b") == .active(epoch: 2), "3 s after the last heartbeat from a")
+        #expect(site.role("a") == .standby(owner: "b"))
+        #expect(site.closed == ["a"])
+    }
+
+    @Test("a standby that subscribed after the active's claim learns who is active from its heartbeat")
+    func heartbeatIntroducesTheOwner() {
+        var edge = SiteOwnership(edge: "b")
+        _ = edge.controlSubscribed(nowNanos: 0)
+        _ = edge.heartbeatSeen(OwnerRecord(edge: "a", epoch: 4, state: .active), nowNanos: 100 * ms)
+        #expect(edge.role == .standby(owner: "a"))
+        #expect(edge.known == OwnerRecord(edge: "a", epoch: 4, state: .active))
     }
 }
