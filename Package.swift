@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "Edge",
             dependencies: [
-                "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks", "ConfigFile", "Clocks", "AccessControl",
+                "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks", "ConfigFile", "Clocks", "AccessControl", "Ownership",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

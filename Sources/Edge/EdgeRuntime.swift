@@ -98,6 +98,20 @@ public enum EdgeRuntime {
             onStorageFault: { [alerts] failing, detail in alerts.system(.spoolStorage, firing: failing, detail: detail) })
         let client = try MQTTClient(configuration: configuration.mqtt, logger: logger)
         ruleStage?.client = client  // stop commands go out on the ingest connection, from its thread
+        handler.client = client
+        // One of a site's pair: the session is held until this edge wins it; alerts and stop
+        // commands only while it holds the session with a lease.
+        let ownership = try configuration.ownership.map { settings in
+            try OwnershipService(
+                configuration: settings, site: configuration.edge.site, edgeID: configuration.edge.id, session: client,
+                gate: OwnershipGate(lone: false), metrics: metrics, health: health, logger: logger)
+        }
+        if let ownership {
+            handler.ownership = ownership
+            ruleStage?.gate = ownership.gate
+        } else {
+            metrics.edgeActive.record(1)
+        }
 
         // With rules, the loop wakes at least every tick so a timer alert (`for`, `absent`) goes out on time.
         let pollInterval = ruleStage == nil ? Duration.milliseconds(10) : min(.milliseconds(10), configuration.rules.tickInterval)
@@ -124,6 +138,8 @@ public enum EdgeRuntime {
         if let dispatcher { services.append(.init(service: WebhookDeliveryService(dispatcher: dispatcher))) }
         services.append(.init(service: alerts))
         if let rulesController { services.append(.init(service: rulesController)) }
+        // Stops right after ingest: the session is closed cleanly first, then released.
+        if let ownership { services.append(.init(service: ownership)) }
         services.append(.init(service: ingest, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: .init(
             services: services,

@@ -30,6 +30,10 @@ public struct OwnerRecord: Equatable, Sendable, CustomStringConvertible {
     /// configuration).
     public static func topic(site: String) -> String { "haetae/\(site)/owner" }
 
+    /// Where an edge publishes the probe of its session connection after a stall (``MQTT``'s
+    /// `StallProbe`); nobody reads it, the broker's acknowledgement is the answer.
+    public static func probeTopic(site: String, edge: String) -> String { "haetae/\(site)/probe/\(edge)" }
+
     /// Where the active publishes its heartbeat (`active(self, epoch)`, QoS 1, not retained).
     public static func heartbeatTopic(site: String) -> String { "haetae/\(site)/heartbeat" }
 }

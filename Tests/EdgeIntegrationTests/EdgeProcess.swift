@@ -25,8 +25,20 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
     ///   - rules: the rule file's text, written to `rules.yaml` and configured as `rules.path`.
     ///   - rulesSettings: more `rules:` settings as YAML lines (only with `rules`).
     ///   - webhooks: receivers written as `webhooks:`.
-    init(
+    convenience init(
         brokerPort: Int, clientID: String = "haetae-test-\(UUID().uuidString.prefix(6))", topics: [String] = ["factory/#"],
+        mqtt: String = "", spool: String = "", spoolFile: String? = nil,
+        rules: String? = nil, rulesSettings: [String] = ["watch_interval: 200ms"], webhooks: [Webhook] = [], extra: String = "",
+        httpHost: String = "127.0.0.1", http: String = ""
+    ) throws {
+        try self.init(brokerPort: brokerPort, edgeID: "test-edge", clientID: clientID, topics: topics, mqtt: mqtt, spool: spool,
+                      spoolFile: spoolFile, rules: rules, rulesSettings: rulesSettings, webhooks: webhooks, extra: extra,
+                      httpHost: httpHost, http: http)
+    }
+
+    /// As above, with this edge's id (`edge.id`; the site is `seoul`).
+    init(
+        brokerPort: Int, edgeID: String, clientID: String, topics: [String] = ["factory/#"],
         mqtt: String = "", spool: String = "", spoolFile: String? = nil,
         rules: String? = nil, rulesSettings: [String] = ["watch_interval: 200ms"], webhooks: [Webhook] = [], extra: String = "",
         httpHost: String = "127.0.0.1", http: String = ""
@@ -53,7 +65,7 @@ final class EdgeProcess: @unchecked Sendable {  // used from one test task at a 
         }
         sections.append(extra)
         let config = """
-            edge: {id: test-edge, site: seoul}
+            edge: {id: \(edgeID), site: seoul}
             mqtt:
               host: 127.0.0.1
               port: \(brokerPort)

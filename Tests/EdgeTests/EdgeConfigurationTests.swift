@@ -94,6 +94,13 @@ struct EdgeConfigurationTests {
         ("edge: {id: a, site: s}\nmqtt: {keepalive: 70000s}\n", "edge.yaml:2: mqtt.keepalive: expected a duration"),
         ("edge: {id: a, site: s}\nspool: {batch_max_age: 1e13s}\n", "edge.yaml:2: spool.batch_max_age: expected a duration"),
         ("edge: {id: a, site: s}\nspool: {max_bytes: 1e30GiB}\n", "edge.yaml:2: spool.max_bytes: expected a size"),
+        ("edge: {id: a, site: s}\nmqtt: {clean_session: true}\nownership: {}\n", "mqtt.clean_session: an edge of a pair needs the persistent session"),
+        ("edge: {id: a, site: s}\nmqtt: {qos: 0}\nownership: {}\n", "mqtt.qos: an edge of a pair needs QoS 1"),
+        ("edge: {id: a, site: s}\nmqtt: {topics: [\"$share/haetae/factory/#\"]}\nownership: {}\n", "mqtt.topics: \"$share/haetae/factory/#\": an edge of a pair holds the whole session"),
+        ("edge: {id: a, site: s}\nmqtt: {client_id: x}\nownership: {client_id: x}\n", "ownership.client_id: must differ from mqtt.client_id"),
+        ("edge: {id: a, site: s}\nownership: {heartbeat_interval: 1s, heartbeat_timeout: 2s}\n", "ownership.heartbeat_timeout: must be at least 3 × heartbeat_interval"),
+        ("edge: {id: a, site: s}\nownership: {heartbeat_timeout: 3s, lease: 3s}\n", "ownership.lease: must be shorter than heartbeat_timeout"),
+        ("edge: {id: a, site: s}\nownership: {tls: {cert_file: c.pem, key_file: k.pem}}\n", "ownership.tls.cert_file: a client certificate needs mqtt.tls"),
     ])
     func badConfigNamesWhere(text: String, expected: String) {
         #expect {
@@ -158,5 +165,29 @@ struct EdgeConfigurationTests {
     @Test("sizes", arguments: [("65536", Int64(65_536)), ("64KiB", 65_536), ("1GiB", 1 << 30), ("512MB", 512_000_000), ("2 MiB", 2 << 20)])
     func sizes(text: String, expected: Int64) {
         #expect(ConfigUnits.bytes(text) == expected)
+    }
+
+    @Test("an edge of a pair shares the site's session id, keeps its own connection on the owner and heartbeat topics, and guards its session against a stall")
+    func ownershipSection() throws {
+        let config = try EdgeConfiguration.parse("""
+            edge: {id: seoul-a, site: seoul}
+            ownership: {heartbeat_interval: 200ms, heartbeat_timeout: 1500ms}
+            """, path: "edge.yaml")
+        let ownership = try #require(config.ownership)
+        #expect(config.mqtt.clientID == "haetae-seoul")
+        #expect(config.mqtt.keepalive == 5)
+        #expect(config.mqtt.stallProbe?.topic == "haetae/seoul/probe/seoul-a")
+        #expect(config.mqtt.stallProbe?.threshold == .seconds(1))
+        #expect(ownership.control.clientID == "haetae-seoul-a")
+        #expect(ownership.control.cleanSession)
+        #expect(ownership.control.subscriptions == ["haetae/seoul/owner", "haetae/seoul/heartbeat"])
+        #expect(ownership.settings.heartbeatIntervalNanos == 200_000_000)
+        #expect(ownership.settings.heartbeatTimeoutNanos == 1_500_000_000)
+        #expect(ownership.settings.leaseNanos == 1_000_000_000, "two thirds of the timeout by default")
+
+        let lone = try EdgeConfiguration.parse("edge: {id: seoul-a, site: seoul}\n", path: "edge.yaml")
+        #expect(lone.ownership == nil)
+        #expect(lone.mqtt.clientID == "haetae-seoul-a")
+        #expect(lone.mqtt.stallProbe?.threshold == .seconds(30), "a lone edge's persistent session: the keepalive")
     }
 }

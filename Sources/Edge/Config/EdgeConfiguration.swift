@@ -1,4 +1,5 @@
 import Foundation
+public import Ownership
 public import ConfigFile
 public import MQTT
 public import Readings
@@ -148,6 +149,8 @@ public struct EdgeConfiguration: Sendable {
     public var alerts: AlertSettings
     public var webhooks: [WebhookSettings]
     public var forward: ForwardSettings?
+    /// `ownership:`: this edge is one of a site's active/standby pair; nil for a lone edge.
+    public var ownership: OwnershipConfiguration?
     /// The file it was read from, for messages.
     public var sourcePath: String
 }
@@ -178,7 +181,16 @@ extension EdgeConfiguration {
             throw reader.error("edge.site", site.isEmpty ? "required: the factory site, e.g. seoul" : "use letters, digits, '-', '_' and '.' only")
         }
 
-        let mqtt = try readMQTT(&reader, edgeID: id, baseDirectory: baseDirectory, environment: environment)
+        let pair = reader.contains("ownership")
+        var mqtt = try readMQTT(&reader, edgeID: id, site: site, pair: pair, baseDirectory: baseDirectory, environment: environment)
+        let ownership = try readOwnership(&reader, edgeID: id, site: site, session: mqtt, baseDirectory: baseDirectory)
+        // A persistent session guards against handling a message twice after a stall (see
+        // StallProbe): a pause longer than this, and someone else may hold the session by now.
+        if !mqtt.cleanSession && mqtt.qos > 0 {
+            let threshold: Duration = ownership == nil ? .seconds(mqtt.keepalive) : .seconds(1)
+            mqtt.stallProbe = StallProbe(
+                topic: OwnerRecord.probeTopic(site: site, edge: id), payload: Array(id.utf8), threshold: threshold)
+        }
 
         let template = try reader.string("topic_template", default: "factory/{site}/{line}/{device}/{sensor}")
         do {
@@ -252,14 +264,18 @@ extension EdgeConfiguration {
         try reader.finish()
         return EdgeConfiguration(
             edge: Identity(id: id, site: site), mqtt: mqtt, topicTemplate: template, ingest: ingest, spool: spool,
-            http: http, log: log, rules: rules, alerts: alerts, webhooks: webhooks, forward: forward, sourcePath: path)
+            http: http, log: log, rules: rules, alerts: alerts, webhooks: webhooks, forward: forward, ownership: ownership,
+            sourcePath: path)
     }
 
-    private static func readMQTT(_ reader: inout ConfigReader, edgeID: String, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> MQTTConfiguration {
+    private static func readMQTT(
+        _ reader: inout ConfigReader, edgeID: String, site: String, pair: Bool, baseDirectory: String, environment: [String: String]
+    ) throws(ConfigError) -> MQTTConfiguration {
         let host = try reader.string("mqtt.host", default: "127.0.0.1")
         guard !host.isEmpty else { throw reader.error("mqtt.host", "must not be empty") }
         let port = try reader.int("mqtt.port", default: 1883, range: 1...65_535)
-        let clientID = try reader.string("mqtt.client_id", default: "haetae-\(edgeID)")
+        // An edge of a pair shares the site's session: one client id for the site.
+        let clientID = try reader.string("mqtt.client_id", default: pair ? "haetae-\(site)" : "haetae-\(edgeID)")
         guard !clientID.isEmpty, clientID.utf8.count <= 65_535 else { throw reader.error("mqtt.client_id", "must not be empty") }
         let cleanSession = try reader.bool("mqtt.clean_session", default: false)
         let qos = try reader.int("mqtt.qos", default: 1, range: 0...1)
@@ -275,7 +291,9 @@ extension EdgeConfiguration {
         case "3.1.1", "311", "4": protocolVersion = .v311
         default: throw reader.error("mqtt.protocol", "expected \"5\" or \"3.1.1\", got \"\(protocolText)\"")
         }
-        let keepalive = try reader.duration("mqtt.keepalive", default: .seconds(30), minimum: .seconds(5), maximum: .seconds(65_535))
+        // A pair does not wait for the keepalive to notice a vanished active (heartbeats do), but a
+        // short one makes the broker publish its will sooner: libmosquitto allows 5 s at least.
+        let keepalive = try reader.duration("mqtt.keepalive", default: .seconds(pair ? 5 : 30), minimum: .seconds(5), maximum: .seconds(65_535))
 
         let username = try reader.string("mqtt.username", default: "")
         let passwordFile = try reader.string("mqtt.password_file", default: "")
@@ -404,7 +422,7 @@ extension EdgeConfiguration {
         ConfigValues.resolve(path, against: base)
     }
 
-    private static func reason(_ error: any Error) -> String {
+    static func reason(_ error: any Error) -> String {
         ConfigValues.reason(error)
     }
 }

@@ -27,6 +27,11 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     private var refusedForRoom = false
     /// Hazard rules, evaluated on each message's readings right after decoding; nil without rules.
     let rules: RuleStage?
+    /// The pair's ownership (heartbeat, session events); nil for a lone edge. Set before `run`.
+    var ownership: OwnershipService?
+    /// The client this handler runs under (for its counters). Set before `run`.
+    var client: MQTTClient?
+    private var reportedLeftForRedelivery: UInt64 = 0
 
     init(
         decoder: PayloadDecoder, queue: HandoffQueue, health: EdgeHealth, metrics: EdgeMetrics, commitInterval: Duration,
@@ -75,8 +80,13 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     }
 
     func handleIdle(nowNanos: UInt64) {
+        ownership?.ingestIdle(nowNanos: nowNanos)
         rules?.tick(nowMillis: WallClock.millis(), seriesTable: decoder.seriesTable)
         guard nowNanos &- lastHandoffNanos >= commitIntervalNanos else { return }
+        if let left = client?.messagesLeftForRedelivery, left > reportedLeftForRedelivery {
+            metrics.mqttLeftForRedelivery.increment(by: Int64(left - reportedLeftForRedelivery))
+            reportedLeftForRedelivery = left
+        }
         if current.isEmpty {
             lastHandoffNanos = nowNanos
         } else {
@@ -100,7 +110,12 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
         if forgotten > 0 { rules?.seriesRenumbered(seriesTable: decoder.seriesTable, renumbering: current.columns.renumbering) }
     }
 
+    func handlePublishAcknowledged(mid: Int32) {
+        ownership?.sessionPublished(mid: mid)
+    }
+
     func handleConnectionState(_ state: MQTTConnectionState) {
+        ownership?.sessionStateChanged(state)
         let connected = state == .connected
         health.update {
             $0.mqttConnected = connected

@@ -26,6 +26,19 @@ public struct EdgeMetrics: Sendable {
     public let mqttConnected: Gauge
     public let mqttConnects: Counter
     public let mqttDisconnects: Counter
+    /// 1 while this edge holds the site's session (a lone edge always), 0 while it stands by.
+    public let edgeActive: Gauge
+    /// The epoch of the site's session this edge knows of (pairs only).
+    public let ownershipEpoch: Gauge
+    /// Times this edge became the active one of its pair.
+    public let ownershipTakeovers: Counter
+    /// Messages read after the broker had closed the session connection, or after a stall the
+    /// broker did not confirm: left for the broker to deliver again (not handled twice).
+    public let mqttLeftForRedelivery: Counter
+    /// Alert transitions (with their stop commands) this edge did not act on because it did not
+    /// hold the site's session: a standby's, or an active's whose lease had lapsed and which then
+    /// lost the session (the new active alerts for them).
+    public let alertsWithheld: Counter
     public let series: Gauge
     /// Series forgotten after `ingest.series_idle` without a reading.
     public let seriesForgotten: Counter
@@ -95,6 +108,11 @@ public struct EdgeMetrics: Sendable {
         mqttConnected = Gauge(label: "haetae_mqtt_connected", factory: factory)
         mqttConnects = Counter(label: "haetae_mqtt_connects_total", factory: factory)
         mqttDisconnects = Counter(label: "haetae_mqtt_disconnects_total", factory: factory)
+        edgeActive = Gauge(label: "haetae_edge_active", factory: factory)
+        ownershipEpoch = Gauge(label: "haetae_ownership_epoch", factory: factory)
+        ownershipTakeovers = Counter(label: "haetae_ownership_takeovers_total", factory: factory)
+        mqttLeftForRedelivery = Counter(label: "haetae_mqtt_left_for_redelivery_total", factory: factory)
+        alertsWithheld = Counter(label: "haetae_alerts_withheld_total", factory: factory)
         series = Gauge(label: "haetae_series", factory: factory)
         seriesForgotten = Counter(label: "haetae_series_forgotten_total", factory: factory)
         firstMessageTimestamp = Gauge(label: "haetae_ingest_first_message_timestamp_seconds", factory: factory)

@@ -64,7 +64,8 @@ enum OpsServer {
         }
         router.get("/readyz") { _, _ in
             let snapshot = health.snapshot
-            let body = snapshot.isReady ? "ready\n" : "not ready\n" + snapshot.problems.map { "- \($0)\n" }.joined()
+            let role = snapshot.ownershipRole.map { "role: \($0)\n" } ?? ""
+            let body = (snapshot.isReady ? "ready\n" : "not ready\n" + snapshot.problems.map { "- \($0)\n" }.joined()) + role
             return Response(
                 status: snapshot.isReady ? .ok : .serviceUnavailable,
                 headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))

@@ -20,6 +20,14 @@ final class RuleStage {
     private let tickMillis: Int64
     /// Publishes MQTT actions; set before the MQTT loop starts.
     var client: MQTTClient?
+    /// Whether this edge may act (one of a pair: it holds the site's session with a lease);
+    /// nil for a lone edge, which always may. Set before the MQTT loop starts.
+    var gate: OwnershipGate?
+    /// Transitions waiting while this edge is active without a lease (a slow broker, or a
+    /// frozen process that woke): sent when the lease is back, dropped (counted) if the session
+    /// went to another edge, which alerts for them itself.
+    private var withheld: [AlertEvent] = []
+    private static let maxWithheld = 10_000
     private var events: [AlertEvent] = []
     private var lastTickMillis: Int64 = 0
     private var reportedEvaluations = 0
@@ -81,7 +89,7 @@ final class RuleStage {
         guard due || nowMillis - lastTickMillis >= tickMillis else { return }
         lastTickMillis = nowMillis
         engine.advance(toMillis: nowMillis, into: &events)
-        if !events.isEmpty { dispatch(readingTs: nil, seq: nil) }
+        if !events.isEmpty || !withheld.isEmpty { dispatch(readingTs: nil, seq: nil) }
         if let due = commandRetries.nextDueMillis, nowMillis >= due {
             for command in commandRetries.takeDue(nowMillis: nowMillis) { send(command, nowMillis: nowMillis) }
             for record in commandRecords { alerts.record(command: record) }
@@ -134,7 +142,31 @@ final class RuleStage {
         reportedEvaluations = 0
     }
 
+    /// Whether the events may be acted on now; if not, keeps or drops them (see `withheld`).
+    private func mayAct() -> Bool {
+        guard let gate else { return true }
+        let now = IngestHandler.monotonicNanos()
+        if gate.mayAct(nowNanos: now) {
+            if !withheld.isEmpty {
+                events.insert(contentsOf: withheld, at: 0)
+                withheld.removeAll()
+            }
+            return true
+        }
+        if gate.isActive {
+            let room = max(0, Self.maxWithheld - withheld.count)
+            withheld.append(contentsOf: events.prefix(room))
+            if events.count > room { metrics.alertsWithheld.increment(by: Int64(events.count - room)) }
+        } else {
+            metrics.alertsWithheld.increment(by: Int64(events.count + withheld.count))
+            withheld.removeAll()
+        }
+        events.removeAll(keepingCapacity: true)
+        return false
+    }
+
     private func dispatch(readingTs: Int64?, seq: Int64?) {
+        guard mayAct() else { return }
         for event in events {
             // Stop commands go out whatever the flood gate decides about the notification.
             if event.kind == .firing {

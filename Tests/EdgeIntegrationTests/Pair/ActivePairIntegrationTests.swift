@@ -1,0 +1,117 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Two real haetae-edge processes of one site sharing one persistent session on a real
+/// mosquitto (`ownership:`): one active, one standing by; the active killed, stopped, frozen.
+/// Every reading is published at QoS 1 with a `seq`; both spools together must hold each once.
+@Suite("Active/standby pair (integration)", .serialized, .timeLimit(.minutes(3)))
+struct ActivePairIntegrationTests {
+    static let topic = "factory/seoul/line1/press-01/temperature"
+
+    static func edge(_ id: String, broker: MosquittoBroker) throws -> EdgeProcess {
+        try EdgeProcess(
+            brokerPort: broker.port, edgeID: id, clientID: "haetae-seoul",
+            extra: """
+                ownership:
+                  client_id: haetae-\(id)
+                  heartbeat_interval: 200ms
+                  heartbeat_timeout: 1500ms
+                """)
+    }
+
+    static func isActive(_ edge: EdgeProcess) -> Bool { edge.metric("haetae_edge_active") == 1 }
+
+    static func seqs(_ edges: [EdgeProcess]) throws -> [Int64] {
+        try edges.flatMap { try $0.spooledReadings().map(\.deviceSeq) }
+    }
+
+    /// Waits until one of `edges` is active, returns it and how long that took.
+    static func waitForActive(_ edges: [EdgeProcess], timeout: Duration = .seconds(10)) async -> (EdgeProcess, Duration)? {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < timeout {
+            if let active = edges.first(where: isActive) { return (active, ContinuousClock.now - start) }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    @Test("one of two edges takes the session, the other stands by ready; kill -9 of the active hands the session over within a second, a clean stop at once, and each reading is spooled once")
+    func killAndStop() async throws {
+        let broker = try await MosquittoBroker()
+        let a = try Self.edge("seoul-a", broker: broker)
+        let b = try Self.edge("seoul-b", broker: broker)
+        try await a.start()
+        #expect(await eventually { Self.isActive(a) }, "\(a.output().suffix(2_000))")
+        try await b.start()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(!Self.isActive(b))
+        let ready = HTTPGet.fetch(port: b.httpPort, path: "/readyz")
+        #expect(ready?.status == 200 && ready?.body.contains("role: standby (active: seoul-a)") == true, "\(String(describing: ready?.body))")
+
+        try await Publisher.publishBulk(port: broker.port, count: 2_000, qos: 1, topics: [Self.topic])
+        #expect(await eventually { (try? a.spooledReadings().count) == 2_000 })
+        #expect(try b.spooledReadings().isEmpty, "the standby takes nothing")
+
+        // kill -9: the broker publishes the session's will at once.
+        await a.kill()
+        let takeover = await Self.waitForActive([b])
+        #expect(takeover != nil, "\(b.output().suffix(3_000))")
+        if let (_, elapsed) = takeover {
+            print("takeover after kill -9: \(elapsed)")
+            #expect(elapsed < .seconds(1))
+        }
+        try await Publisher.publishBulk(port: broker.port, count: 2_000, qos: 1, topics: [Self.topic], firstSeq: 2_000)
+        #expect(await eventually { (try? b.spooledReadings().count) == 2_000 })
+
+        // The killed edge comes back as the standby; the active stops cleanly (SIGTERM): it
+        // releases the session after its last PUBACK, and the other takes it over at once.
+        try await a.start()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(!Self.isActive(a))
+        let stopped = ContinuousClock.now
+        #expect(await b.stop() == 0)
+        let handover = await Self.waitForActive([a])
+        #expect(handover != nil)
+        if handover != nil { print("takeover after a clean stop: \(ContinuousClock.now - stopped) (incl. the stop)") }
+        try await Publisher.publishBulk(port: broker.port, count: 1_000, qos: 1, topics: [Self.topic], firstSeq: 4_000)
+        #expect(await eventually { (try? Self.seqs([a, b]).count) ?? 0 >= 5_000 })
+        try await Task.sleep(for: .milliseconds(300))
+        let accounting = SeqAccounting(expected: 5_000, seqs: try Self.seqs([a, b]))
+        #expect(accounting.missing == 0 && accounting.duplicates == 0, "\(accounting)")
+        await a.stop()
+    }
+
+    @Test("an active frozen (SIGSTOP) past the heartbeat timeout loses the session to the standby; resumed, it handles nothing it read afterwards and acts on nothing: every reading spooled once")
+    func frozenActive() async throws {
+        let broker = try await MosquittoBroker()
+        let a = try Self.edge("seoul-a", broker: broker)
+        let b = try Self.edge("seoul-b", broker: broker)
+        try await a.start()
+        #expect(await eventually { Self.isActive(a) })
+        try await b.start()
+        try await Publisher.publishBulk(port: broker.port, count: 1_000, qos: 1, topics: [Self.topic])
+        #expect(await eventually { (try? a.spooledReadings().count) == 1_000 })
+
+        a.child?.signal(SIGSTOP)
+        let frozenAt = ContinuousClock.now
+        // Published while the active is frozen: some reach its socket before the standby takes over.
+        try await Publisher.publishBulk(port: broker.port, count: 2_000, qos: 1, topics: [Self.topic], firstSeq: 1_000)
+        let takeover = await Self.waitForActive([b])
+        #expect(takeover != nil, "\(b.output().suffix(3_000))")
+        print("takeover of a frozen active: \(ContinuousClock.now - frozenAt) after SIGSTOP (heartbeat timeout 1.5 s)")
+        try await Task.sleep(for: .seconds(1))
+        a.child?.signal(SIGCONT)
+        #expect(await eventually(timeout: .seconds(10)) { !Self.isActive(a) && a.metric("haetae_mqtt_connected") == 0 })
+        try await Publisher.publishBulk(port: broker.port, count: 1_000, qos: 1, topics: [Self.topic], firstSeq: 3_000)
+        #expect(await eventually(timeout: .seconds(15)) { (try? Set(Self.seqs([a, b])).count) ?? 0 >= 4_000 })
+        try await Task.sleep(for: .milliseconds(500))
+        let accounting = SeqAccounting(expected: 4_000, seqs: try Self.seqs([a, b]))
+        print("frozen active: \(accounting); left for redelivery by the resumed one: \(a.metric("haetae_mqtt_left_for_redelivery_total") ?? -1)")
+        #expect(accounting.missing == 0, "\(accounting)")
+        #expect(accounting.duplicates <= 1, "\(accounting): at most the message the frozen one was handling")
+        #expect(Self.isActive(b) && !Self.isActive(a))
+        await a.stop()
+        await b.stop()
+    }
+}
