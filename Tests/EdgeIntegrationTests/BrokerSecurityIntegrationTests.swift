@@ -64,7 +64,7 @@ struct BrokerSecurityIntegrationTests {
         #expect(try await client("mosquitto_pub", tls + ["--cafile", broker.caFile, "--cert", certificate, "--key", key]).status == 0)
     }
 
-    @Test("a device publishes only its own readings: another device's topic, a command topic or another line is refused (135) and never reaches the edge")
+    @Test("a device publishes only its own readings: another device's topic, a command topic, another line or the edge pair's owner record is refused (135) and never reaches the edge")
     func devicesPublishOnlyTheirOwn() async throws {
         let broker = try await SecureSiteBroker(identities: Self.identities)
         let edge = try edge(broker)
@@ -84,6 +84,8 @@ struct BrokerSecurityIntegrationTests {
             ("seoul.line1", "factory/seoul/line2/press-09/temperature"),           // a gateway outside its line
             ("seoul.line1", "factory/seoul/line1/press-01/cmd"),                   // a command on its own line
             ("ops", "factory/seoul/line1/press-01/temperature"),                   // an observer only reads
+            ("seoul.line2.press-09", "haetae/seoul/owner"),                         // claim the site's session
+            ("seoul.line1", "haetae/seoul/heartbeat"),                              // fake the active's heartbeat
         ]
         for (identity, topic) in refused {
             #expect(try await publish(broker, as: identity, topic: topic) == 135, "\(identity) → \(topic)")
