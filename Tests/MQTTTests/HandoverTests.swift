@@ -7,6 +7,19 @@ import Testing
 /// message processed twice when the session moves to another holder.
 @Suite("Handing a session over", .timeLimit(.minutes(2)))
 struct HandoverTests {
+    /// A persistent-session client with a stall probe (200 ms), frozen in its handler on the
+    /// first of 2,000 QoS 1 messages published to it.
+    static func frozenHolder(clientID: String) async throws -> (MosquittoBroker, MQTTConfiguration, RunningClient) {
+        let broker = try await MosquittoBroker()
+        var configuration = MQTTConfiguration.test(port: broker.port, clientID: clientID, cleanSession: false)
+        configuration.stallProbe = StallProbe(topic: "haetae/test/probe", payload: Array(clientID.utf8), threshold: .milliseconds(200))
+        let running = try RunningClient(configuration)
+        #expect(await running.waitUntilConnected())
+        running.handler.frozen.store(true, ordering: .releasing)
+        try await Publisher.publishBulk(port: broker.port, count: 2_000, qos: 1, topics: ["factory/a/b/c/d"])
+        return (broker, configuration, running)
+    }
+
     @Test("the will set before a connection is published when that connection is lost, not after a clean disconnect; a new will applies from the next connection")
     func willFollowsTheConnection() async throws {
         let broker = try await MosquittoBroker()
@@ -66,13 +79,7 @@ struct HandoverTests {
 
     @Test("a frozen holder whose session is taken over processes nothing it reads afterwards: the new holder gets those messages, none is handled twice")
     func frozenHolderLeavesTheRest() async throws {
-        let broker = try await MosquittoBroker()
-        var configuration = MQTTConfiguration.test(port: broker.port, clientID: "haetae-site-session", cleanSession: false)
-        configuration.stallProbe = StallProbe(topic: "haetae/test/probe", payload: Array("first".utf8), threshold: .milliseconds(200))
-        let first = try RunningClient(configuration)
-        #expect(await first.waitUntilConnected())
-        first.handler.frozen.store(true, ordering: .releasing)
-        try await Publisher.publishBulk(port: broker.port, count: 2_000, qos: 1, topics: ["factory/a/b/c/d"])
+        let (broker, configuration, first) = try await Self.frozenHolder(clientID: "haetae-site-session")
         #expect(await eventually { first.handler.messageCount == 0 && first.client.connectionState == .connected })
         // The first holder is stuck in its handler with the stream buffered behind it: a
         // second one takes the session over (the broker closes the first connection).
@@ -94,13 +101,8 @@ struct HandoverTests {
 
     @Test("a client that stalls while it still holds the session hands over everything it held once the broker answers the probe: nothing lost, nothing twice")
     func stalledHolderKeepsEverything() async throws {
-        let broker = try await MosquittoBroker()
-        var configuration = MQTTConfiguration.test(port: broker.port, clientID: "haetae-stalled", cleanSession: false)
-        configuration.stallProbe = StallProbe(topic: "haetae/test/probe", payload: Array("stalled".utf8), threshold: .milliseconds(200))
-        let running = try RunningClient(configuration)
-        #expect(await running.waitUntilConnected())
-        running.handler.frozen.store(true, ordering: .releasing)
-        try await Publisher.publishBulk(port: broker.port, count: 2_000, qos: 1, topics: ["factory/a/b/c/d"])
+        let (broker, _, running) = try await Self.frozenHolder(clientID: "haetae-stalled")
+        defer { withExtendedLifetime(broker) {} }  // the broker stops when released
         try await Task.sleep(for: .milliseconds(400))
         running.handler.frozen.store(false, ordering: .releasing)
         #expect(await eventually(timeout: .seconds(10)) { running.handler.messageCount >= 2_000 }, "\(running.handler.messageCount)")

@@ -49,6 +49,15 @@ private struct Site {
     }
 
     func role(_ name: String) -> SiteOwnership.Role { edges[name]!.role }
+
+    /// `a` started alone and holds epoch 1 (at 300 ms); `b` subscribed at 400 ms and stands by.
+    static func activeAndStandby() -> Site {
+        var site = Site(["a", "b"])
+        site.subscribe("a", at: 0)
+        site.tick("a", at: 300 * ms)
+        site.subscribe("b", at: 400 * ms)
+        return site
+    }
 }
 
 private let ms: UInt64 = 1_000_000
@@ -91,10 +100,7 @@ struct SiteOwnershipTests {
 
     @Test("the active's will ends its epoch: the standby claims the next one at once and opens the session")
     func standbyTakesOverOnRelease() {
-        var site = Site(["a", "b"])
-        site.subscribe("a", at: 0)
-        site.tick("a", at: 300 * ms)
-        site.subscribe("b", at: 400 * ms)
+        var site = Site.activeAndStandby()
         #expect(site.role("b") == .standby(owner: "a"))
         // kill -9: the broker publishes a's will.
         site.broker(site.sessions["a"]!, at: 5_000 * ms, to: ["b"])
@@ -105,10 +111,7 @@ struct SiteOwnershipTests {
 
     @Test("a frozen active that wakes has no lease, acts on nothing, and steps down for good once it sees the later epoch")
     func frozenActiveStepsDown() {
-        var site = Site(["a", "b"])
-        site.subscribe("a", at: 0)
-        site.tick("a", at: 300 * ms)
-        site.subscribe("b", at: 400 * ms)
+        var site = Site.activeAndStandby()
         _ = site.edges["a"]!.sessionDidConnect(nowNanos: 310 * ms)
         site.edges["a"]!.heartbeatAcknowledged(sentNanos: 1_000 * ms)
         #expect(site.edges["a"]!.mayAct(nowNanos: 1_001 * ms))
@@ -151,10 +154,7 @@ struct SiteOwnershipTests {
 
     @Test("an active whose session connection drops claims the next epoch before it reconnects; a standby's competing claim can win instead")
     func sessionLossNeedsNewClaim() {
-        var site = Site(["a", "b"])
-        site.subscribe("a", at: 0)
-        site.tick("a", at: 300 * ms)
-        site.subscribe("b", at: 400 * ms)
+        var site = Site.activeAndStandby()
         _ = site.edges["a"]!.sessionDidConnect(nowNanos: 310 * ms)
         site.carryOut("a", site.edges["a"]!.sessionDidDisconnect(nowNanos: 2_000 * ms), at: 2_000 * ms)
         #expect(site.role("a") == .active(epoch: 2), "claimed 2 and won: b saw that claim first")
@@ -166,10 +166,7 @@ struct SiteOwnershipTests {
         #expect(site.retained == OwnerRecord(edge: "a", epoch: 2, state: .active), "the owner said again who holds the session")
 
         // The other order: b's claim of the next epoch reaches the broker first.
-        var other = Site(["a", "b"])
-        other.subscribe("a", at: 0)
-        other.tick("a", at: 300 * ms)
-        other.subscribe("b", at: 400 * ms)
+        var other = Site.activeAndStandby()
         _ = other.edges["a"]!.sessionDidConnect(nowNanos: 310 * ms)
         other.broker(OwnerRecord(edge: "a", epoch: 1, state: .released), at: 2_000 * ms, to: ["b"])  // b claims 2
         other.carryOut("a", other.edges["a"]!.sessionDidDisconnect(nowNanos: 2_001 * ms), at: 2_001 * ms)
@@ -180,10 +177,7 @@ struct SiteOwnershipTests {
 
     @Test("stopping closes the session first, then releases the epoch, and the standby takes it")
     func gracefulStop() {
-        var site = Site(["a", "b"])
-        site.subscribe("a", at: 0)
-        site.tick("a", at: 300 * ms)
-        site.subscribe("b", at: 400 * ms)
+        var site = Site.activeAndStandby()
         let actions = site.edges["a"]!.stop()
         #expect(actions == [.closeSession, .publish(OwnerRecord(edge: "a", epoch: 1, state: .released))])
         site.carryOut("a", actions, at: 1_000 * ms)
@@ -195,10 +189,7 @@ struct SiteOwnershipTests {
 
     @Test("an edge whose session never connects gives the epoch up after 10 s and waits before claiming again, so another edge can try")
     func unreachableSessionIsGivenUp() {
-        var site = Site(["a", "b"])
-        site.subscribe("a", at: 0)
-        site.tick("a", at: 300 * ms)
-        site.subscribe("b", at: 400 * ms)
+        var site = Site.activeAndStandby()
         site.tick("a", at: 10_000 * ms)
         #expect(site.role("a") == .active(epoch: 1))
         site.tick("a", at: 10_300 * ms)
@@ -209,10 +200,7 @@ struct SiteOwnershipTests {
 
     @Test("with no record at the broker (restarted without persistence) the active says again who holds the session, and a standby that hears nothing claims")
     func brokerLostTheRecord() {
-        var site = Site(["a", "b"])
-        site.subscribe("a", at: 0)
-        site.tick("a", at: 300 * ms)
-        site.subscribe("b", at: 400 * ms)
+        var site = Site.activeAndStandby()
         site.retained = nil
         site.edges["a"]!.controlLost()
         site.edges["b"]!.controlLost()
@@ -221,10 +209,7 @@ struct SiteOwnershipTests {
         #expect(site.retained == OwnerRecord(edge: "a", epoch: 1, state: .active))
         #expect(site.role("b") == .standby(owner: "a"))
 
-        var lone = Site(["a", "b"])
-        lone.subscribe("a", at: 0)
-        lone.tick("a", at: 300 * ms)
-        lone.subscribe("b", at: 400 * ms)
+        var lone = Site.activeAndStandby()
         lone.retained = nil
         lone.edges["b"]!.controlLost()
         lone.subscribe("b", at: 5_000 * ms)  // a is gone and the broker forgot everything
@@ -255,10 +240,7 @@ struct SiteOwnershipTests {
 
     @Test("a standby kept hearing the active's heartbeat stays standby; once the heartbeats stop for 3 s it claims the next epoch")
     func heartbeatSilenceMeansGone() {
-        var site = Site(["a", "b"])
-        site.subscribe("a", at: 0)
-        site.tick("a", at: 300 * ms)
-        site.subscribe("b", at: 400 * ms)
+        var site = Site.activeAndStandby()
         let beat = OwnerRecord(edge: "a", epoch: 1, state: .active)
         for now in stride(from: 500 * ms, through: 10_000 * ms, by: Int(500 * ms)) {
             site.carryOut("b", site.edges["b"]!.heartbeatSeen(beat, nowNanos: now), at: now)
