@@ -186,10 +186,27 @@ def check_site(overlay, docs):
 
     config = config_file(docs, "haetae-edge-config", "edge.yaml")
     mqtt = config["mqtt"]
-    if replicas > 1 and not (all(t.startswith("$share/") for t in mqtt["topics"]) and str(mqtt["protocol"]) == "5"):
-        fail(overlay, "several edge replicas need MQTT 5 and $share/… topics, or each gets every message")
-    if replicas > 1 and not mqtt.get("clean_session", False):
-        fail(overlay, "shared-subscription replicas need clean_session: true, or mosquitto keeps handing a stopped replica its share")
+    # Two modes for several pods: the active/standby pair (the default: one persistent session,
+    # one owner), or, opt-in, peers on one shared subscription (README "One owner per site").
+    pair = "ownership" in config
+    shared = all(t.startswith("$share/") for t in mqtt["topics"])
+    if replicas > 1 and pair:
+        if replicas != 2:
+            warn(overlay, f"{replicas} edges in one pair: one is active, the others stand by")
+        if mqtt.get("clean_session", False) or int(mqtt.get("qos", 1)) != 1 or any(t.startswith("$share/") for t in mqtt["topics"]):
+            fail(overlay, "an edge pair needs the persistent session: clean_session: false, qos: 1, no $share/… topics")
+        if not (config.get("ownership") or {}).get("heartbeat_timeout"):
+            warn(overlay, "ownership.heartbeat_timeout not set: the default (3s) applies")
+        for name in ("HAETAE_OWNERSHIP_CLIENT_ID",):
+            if name not in env:
+                fail(overlay, f"{name} must be the pod name: each pod's own connection needs its own client id")
+        if str((mqtt.get("tls") or {}).get("cert_file", "")) != "/etc/haetae/tls/session.crt":
+            fail(overlay, "mqtt.tls.cert_file must be the site's session certificate /etc/haetae/tls/session.crt, the same in both pods")
+    elif replicas > 1:
+        if not (shared and str(mqtt["protocol"]) == "5"):
+            fail(overlay, "several edges need ownership: (an active/standby pair) or MQTT 5 and $share/… topics, or each gets every message")
+        if not mqtt.get("clean_session", False):
+            fail(overlay, "shared-subscription replicas need clean_session: true, or mosquitto keeps handing a stopped replica its share")
     if not config["forward"]["urls"][0].startswith("https://haetae-core.haetae-daejeon.svc:"):
         warn(overlay, "forward.urls does not point at haetae-core in haetae-daejeon over HTTPS")
 
@@ -200,8 +217,10 @@ def check_site(overlay, docs):
     if edge_tls != "/etc/haetae/tls":
         fail(overlay, "the Secret haetae-edge-tls must be mounted (as a directory) at /etc/haetae/tls")
     check_tls_secret(overlay, "haetae-edge-tls", secret_data(docs, "haetae-edge-tls-") or {},
-                     ["ca.crt"] + [f"{pod}.{ext}" for pod in pods for ext in ("crt", "key")])
-    for name in ("HAETAE_MQTT_TLS_CERT_FILE", "HAETAE_FORWARD_TLS_CERT_FILE", "HAETAE_MQTT_TLS_KEY_FILE", "HAETAE_FORWARD_TLS_KEY_FILE"):
+                     ["ca.crt"] + (["session.crt", "session.key"] if pair else [])
+                     + [f"{pod}.{ext}" for pod in pods for ext in ("crt", "key")])
+    own = ("HAETAE_OWNERSHIP_TLS_CERT_FILE", "HAETAE_OWNERSHIP_TLS_KEY_FILE") if pair else ("HAETAE_MQTT_TLS_CERT_FILE", "HAETAE_MQTT_TLS_KEY_FILE")
+    for name in own + ("HAETAE_FORWARD_TLS_CERT_FILE", "HAETAE_FORWARD_TLS_KEY_FILE"):
         if not (env.get(name) or "").startswith("/etc/haetae/tls/$(POD_NAME)."):
             fail(overlay, f"{name} must be /etc/haetae/tls/$(POD_NAME).crt/.key (this pod's certificate)")
     if int(mqtt.get("port", 0)) != 8883 or not str((mqtt.get("tls") or {}).get("ca_file", "")).startswith("/etc/haetae/tls/"):
@@ -220,8 +239,9 @@ def check_site(overlay, docs):
         except (ValueError, AttributeError):
             clients = set()
             fail(overlay, "mosquitto-identities/dynamic-security.json is not the plugin's JSON (Deploy/k8s/make-secrets)")
-        if set(pods) - clients:
-            fail(overlay, f"mosquitto-identities has no identity for {sorted(set(pods) - clients)}")
+        needed = set(pods) | ({f"haetae-{site}"} if pair else set())
+        if needed - clients:
+            fail(overlay, f"mosquitto-identities has no identity for {sorted(needed - clients)}")
 
     # Rules: a directory mount of the unhashed ConfigMap, so that edits reach the running edge.
     rules = [v for v in spec["volumes"] if v.get("configMap", {}).get("name") == "haetae-rules"]
