@@ -202,6 +202,18 @@ def check_site(overlay, docs):
                 fail(overlay, f"{name} must be the pod name: each pod's own connection needs its own client id")
         if str((mqtt.get("tls") or {}).get("cert_file", "")) != "/etc/haetae/tls/session.crt":
             fail(overlay, "mqtt.tls.cert_file must be the site's session certificate /etc/haetae/tls/session.crt, the same in both pods")
+        # The pair on different nodes, and never both evicted at once.
+        anti = ((spec.get("affinity") or {}).get("podAntiAffinity") or {})
+        terms = anti.get("requiredDuringSchedulingIgnoredDuringExecution", []) + [
+            t.get("podAffinityTerm", {}) for t in anti.get("preferredDuringSchedulingIgnoredDuringExecution", [])]
+        if not any(t.get("topologyKey") == "kubernetes.io/hostname" for t in terms):
+            fail(overlay, "the edge pair needs pod anti-affinity on kubernetes.io/hostname: one node failing must leave one edge")
+        pdbs = [p for p in find(docs, "PodDisruptionBudget")
+                if (p["spec"].get("selector") or {}).get("matchLabels", {}).get("app.kubernetes.io/name") == "haetae-edge"]
+        if not pdbs or not (pdbs[0]["spec"].get("maxUnavailable") == 1 or pdbs[0]["spec"].get("minAvailable") == 1):
+            fail(overlay, "the edge pair needs a PodDisruptionBudget with maxUnavailable: 1 (or minAvailable: 1): a drain takes one at a time")
+        if container.get("readinessProbe", {}).get("httpGet", {}).get("path") != "/readyz":
+            fail(overlay, "the edges' readiness probe must be /readyz (a standby is ready; the active needs its session)")
     elif replicas > 1:
         if not (shared and str(mqtt["protocol"]) == "5"):
             fail(overlay, "several edges need ownership: (an active/standby pair) or MQTT 5 and $share/… topics, or each gets every message")
