@@ -53,7 +53,7 @@ let package = Package(
         // Thin Swift wrappers: the only modules that import the C libraries.
         .target(
             name: "MQTT",
-            dependencies: ["CMosquitto", "CTLSTuning", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CMosquitto", "CTLSTuning", "Clocks", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 

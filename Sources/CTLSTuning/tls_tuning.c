@@ -40,12 +40,6 @@ int haetae_tls_buffer_writes(void *opaque, int size) {
     return 1;
 }
 
-long haetae_tls_pending_writes(void *opaque) {
-    SSL *ssl = opaque;
-    BIO *buffer = ssl ? write_buffer(ssl) : NULL;
-    return buffer ? (long)BIO_wpending(buffer) : 0;
-}
-
 int haetae_tls_flush_writes(void *opaque) {
     SSL *ssl = opaque;
     BIO *buffer = ssl ? write_buffer(ssl) : NULL;

@@ -90,7 +90,7 @@ extension MQTTClient {
             if case .stopped = context.machine.phase { break }
 
             let held = holdFlag.load(ordering: .acquiring)
-            if held, !heldDisconnectSent, context.machine.isSubscribed || context.machine.phase == .connected {
+            if held, !heldDisconnectSent, context.machine.isSubscribed {
                 heldDisconnectSent = true
                 context.machine.noteFailure(Self.heldReason)
                 if mosquitto_disconnect(handle) != MOSQ_ERR_SUCCESS.rawValue {
@@ -238,7 +238,12 @@ extension MQTTClient {
     }
 
     /// `POLLRDHUP` (Linux): the peer shut its side of the stream, even with data still unread.
+    /// Other systems have no such event: there the stall probe alone guards the session.
+    #if os(Linux)
     static let peerClosedEvent = Int16(0x2000)
+    #else
+    static let peerClosedEvent = Int16(0)
+    #endif
 
     /// What OpenSSL holds on a TLS connection that `poll()` on the socket cannot see.
     struct TLSBacklog {

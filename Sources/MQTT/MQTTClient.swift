@@ -103,9 +103,6 @@ public final class MQTTClient: @unchecked Sendable {
         if !isLoopThread { wake.wake() }
     }
 
-    /// Whether the session is held (``setHeld(_:)``).
-    public var isHeld: Bool { holdFlag.load(ordering: .acquiring) }
-
     /// Sets (or clears) the will of the next connection; a connection already up keeps the will
     /// it connected with. Safe from any thread.
     public func setWill(_ will: MQTTWill?) {

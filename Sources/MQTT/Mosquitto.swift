@@ -1,4 +1,5 @@
 import CMosquitto
+import Clocks
 
 #if canImport(Glibc)
 import Glibc
@@ -14,11 +15,7 @@ enum Mosquitto {
     }()
 
     /// A monotonic clock reading in nanoseconds.
-    static func monotonicNanos() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
-    }
+    static func monotonicNanos() -> UInt64 { MonotonicClock.nanos() }
 
     static func nanos(_ duration: Duration) -> UInt64 {
         let (seconds, attoseconds) = duration.components

@@ -83,6 +83,7 @@ struct HandoverTests {
     @Test("a frozen holder whose session is taken over processes nothing it reads afterwards: the new holder gets those messages, none is handled twice")
     func frozenHolderLeavesTheRest() async throws {
         let (broker, configuration, first) = try await Self.frozenHolder(clientID: "haetae-site-session")
+        defer { withExtendedLifetime(broker) {} }  // the broker stops when released
         #expect(await eventually { first.handler.messageCount == 0 && first.client.connectionState == .connected })
         // The first holder is stuck in its handler with the stream buffered behind it: a
         // second one takes the session over (the broker closes the first connection).

@@ -21,9 +21,6 @@ int haetae_tls_has_buffered(void *ssl);
  * (or already was), 0 for no TLS, -1 when OpenSSL refused (the connection goes on unbuffered). */
 int haetae_tls_buffer_writes(void *ssl, int size);
 
-/* Bytes written into the buffer and not yet handed to the socket (0 without TLS or buffer). */
-long haetae_tls_pending_writes(void *ssl);
-
 /* Hands what the buffer holds to the socket. Returns 1 when it is empty, 0 when the socket is
  * full (wait for POLLOUT and call again), -1 on a socket error (the next read reports it). */
 int haetae_tls_flush_writes(void *ssl);

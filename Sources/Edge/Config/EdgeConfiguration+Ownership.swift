@@ -61,7 +61,7 @@ extension EdgeConfiguration {
         }
 
         let defaults = OwnershipSettings()
-        let millis = { (duration: Duration) in UInt64(duration.milliseconds) * 1_000_000 }
+        let nanos = { (duration: Duration) in UInt64(duration.nanoseconds) }  // bounded above: ≤ 300 s
         let interval = try reader.duration(
             "ownership.heartbeat_interval", default: .milliseconds(500), minimum: .milliseconds(50), maximum: .seconds(10))
         let timeout = try reader.duration(
@@ -74,9 +74,9 @@ extension EdgeConfiguration {
             throw reader.error("ownership.lease", "must be shorter than heartbeat_timeout (\(timeout)): the active stops acting before a standby may take over")
         }
         let settings = OwnershipSettings(
-            settleNanos: millis(try reader.duration("ownership.settle", default: .milliseconds(300), minimum: .milliseconds(10), maximum: .seconds(10))),
+            settleNanos: nanos(try reader.duration("ownership.settle", default: .milliseconds(300), minimum: .milliseconds(10), maximum: .seconds(10))),
             claimTimeoutNanos: defaults.claimTimeoutNanos,
-            heartbeatIntervalNanos: millis(interval), heartbeatTimeoutNanos: millis(timeout), leaseNanos: millis(lease))
+            heartbeatIntervalNanos: nanos(interval), heartbeatTimeoutNanos: nanos(timeout), leaseNanos: nanos(lease))
 
         let control = MQTTConfiguration(
             host: session.host, port: session.port, clientID: clientID, cleanSession: true, keepalive: 5,

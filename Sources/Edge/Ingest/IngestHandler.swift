@@ -32,6 +32,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     /// The client this handler runs under (for its counters). Set before `run`.
     var client: MQTTClient?
     private var reportedLeftForRedelivery: UInt64 = 0
+    private var reportedUnconfirmed: UInt64 = 0
 
     init(
         decoder: PayloadDecoder, queue: HandoffQueue, health: EdgeHealth, metrics: EdgeMetrics, commitInterval: Duration,
@@ -75,7 +76,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
             rules?.evaluate(current.columns, readingsFrom: readingsBefore, newSeriesFrom: seriesBefore, atMillis: now)
         }
         if current.columns.count >= handoffReadings {
-            handOff(nowNanos: Self.monotonicNanos())
+            handOff(nowNanos: MonotonicClock.nanos())
         }
     }
 
@@ -83,9 +84,16 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
         ownership?.ingestIdle(nowNanos: nowNanos)
         rules?.tick(nowMillis: WallClock.millis(), seriesTable: decoder.seriesTable)
         guard nowNanos &- lastHandoffNanos >= commitIntervalNanos else { return }
-        if let left = client?.messagesLeftForRedelivery, left > reportedLeftForRedelivery {
-            metrics.mqttLeftForRedelivery.increment(by: Int64(left - reportedLeftForRedelivery))
-            reportedLeftForRedelivery = left
+        if let client {
+            let left = client.messagesLeftForRedelivery, unconfirmed = client.messagesHandedOverUnconfirmed
+            if left > reportedLeftForRedelivery {
+                metrics.mqttLeftForRedelivery.increment(by: Int64(left - reportedLeftForRedelivery))
+                reportedLeftForRedelivery = left
+            }
+            if unconfirmed > reportedUnconfirmed {
+                metrics.mqttHandedOverUnconfirmed.increment(by: Int64(unconfirmed - reportedUnconfirmed))
+                reportedUnconfirmed = unconfirmed
+            }
         }
         if current.isEmpty {
             lastHandoffNanos = nowNanos
@@ -131,7 +139,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
 
     /// Hands off whatever is buffered; called once more after the MQTT loop stopped.
     func flush() {
-        if !current.isEmpty { handOff(nowNanos: Self.monotonicNanos()) }
+        if !current.isEmpty { handOff(nowNanos: MonotonicClock.nanos()) }
     }
 
     private func handOff(nowNanos: UInt64) {
@@ -165,11 +173,5 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
             payloadPrefix: Array(payload.prefix(RejectSample.prefixLimit)),
             payloadBytes: payload.count,
             atMillis: WallClock.millis()))
-    }
-
-    static func monotonicNanos() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 }

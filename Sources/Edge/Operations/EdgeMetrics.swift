@@ -35,6 +35,11 @@ public struct EdgeMetrics: Sendable {
     /// Messages read after the broker had closed the session connection, or after a stall the
     /// broker did not confirm: left for the broker to deliver again (not handled twice).
     public let mqttLeftForRedelivery: Counter
+    /// Messages a stall probe held past its bound and handed over unconfirmed: each may also
+    /// be handled by the edge that holds the session next (a duplicate, never a loss).
+    public let mqttHandedOverUnconfirmed: Counter
+    /// Payloads on the pair's owner and heartbeat topics that were not valid records (ignored).
+    public let ownershipBadRecords: Counter
     /// Alert transitions (with their stop commands) this edge did not act on because it did not
     /// hold the site's session: a standby's, or an active's whose lease had lapsed and which then
     /// lost the session (the new active alerts for them).
@@ -112,6 +117,8 @@ public struct EdgeMetrics: Sendable {
         ownershipEpoch = Gauge(label: "haetae_ownership_epoch", factory: factory)
         ownershipTakeovers = Counter(label: "haetae_ownership_takeovers_total", factory: factory)
         mqttLeftForRedelivery = Counter(label: "haetae_mqtt_left_for_redelivery_total", factory: factory)
+        mqttHandedOverUnconfirmed = Counter(label: "haetae_mqtt_handed_over_unconfirmed_total", factory: factory)
+        ownershipBadRecords = Counter(label: "haetae_ownership_bad_records_total", factory: factory)
         alertsWithheld = Counter(label: "haetae_alerts_withheld_total", factory: factory)
         series = Gauge(label: "haetae_series", factory: factory)
         seriesForgotten = Counter(label: "haetae_series_forgotten_total", factory: factory)

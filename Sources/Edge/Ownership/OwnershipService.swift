@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Logging
 import MQTT
@@ -134,7 +135,7 @@ final class OwnershipService: Service, Sendable {
     }
 
     fileprivate func controlConnection(_ state: MQTTConnectionState) {
-        let now = Self.monotonicNanos()
+        let now = MonotonicClock.nanos()
         health.update { $0.ownConnectionUp = state == .connected }
         if state == .connected {
             update { $0.controlSubscribed(nowNanos: now) }
@@ -152,13 +153,14 @@ final class OwnershipService: Service, Sendable {
         do {
             record = try OwnerRecordCodec.decode(payload)
         } catch {
-            // Anyone with the right to publish there could send anything: never taken, said.
+            // Anyone with the right to publish there could send anything: never taken, counted, said.
+            metrics.ownershipBadRecords.increment()
             if badRecords.add(1, ordering: .relaxed).newValue <= 10 {
                 logger.warning("ignored a bad owner record", metadata: ["topic": "\(topic)", "error": "\(error)"])
             }
             return
         }
-        let now = Self.monotonicNanos()
+        let now = MonotonicClock.nanos()
         if topic == ownerTopic {
             update { $0.received(record, nowNanos: now) }
         } else if topic == heartbeatTopic {
@@ -178,7 +180,7 @@ final class OwnershipService: Service, Sendable {
 
     /// The session connection came up or went down.
     func sessionStateChanged(_ state: MQTTConnectionState) {
-        let now = Self.monotonicNanos()
+        let now = MonotonicClock.nanos()
         switch state {
         case .connected: update { $0.sessionDidConnect(nowNanos: now) }
         case .disconnected: update { $0.sessionDidDisconnect(nowNanos: now) }
@@ -217,12 +219,6 @@ final class OwnershipService: Service, Sendable {
             machine.heartbeatAcknowledged(sentNanos: sent)
             return []
         }
-    }
-
-    static func monotonicNanos() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 }
 

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import MQTT
 import Readings
@@ -145,7 +146,7 @@ final class RuleStage {
     /// Whether the events may be acted on now; if not, keeps or drops them (see `withheld`).
     private func mayAct() -> Bool {
         guard let gate else { return true }
-        let now = IngestHandler.monotonicNanos()
+        let now = MonotonicClock.nanos()
         if gate.mayAct(nowNanos: now) {
             if !withheld.isEmpty {
                 events.insert(contentsOf: withheld, at: 0)
