@@ -58,11 +58,21 @@ public enum EdgeRuntime {
                 userAgent: "haetae-edge/\(HaetaeVersion.current)", retention: configuration.alerts.historyRetention,
                 warmUpURL: configuration.http.loopbackURL(path: "/healthz")),
             logger: logger, metricsFactory: factory)
+        // The MQTT session: the ingest connection (also the stop commands'). One of a site's
+        // pair holds it only while it owns the site; its firing alerts are left on the broker
+        // for the next owner (``AlertHandover``).
+        let client = try MQTTClient(configuration: configuration.mqtt, logger: logger)
+        let gate = OwnershipGate(lone: configuration.ownership == nil)
+        let handover = configuration.ownership.map { _ in
+            AlertHandover(
+                site: configuration.edge.site, edgeID: configuration.edge.id, session: client, gate: gate, metrics: metrics,
+                logger: logger)
+        }
         let alertRecorded = WakeSignal()
         let alerts = try AlertService(
             store: alertStore, dispatcher: dispatcher, edge: configuration.edge.id, metrics: metrics, logger: logger,
             recorded: alertRecorded, forwardsToCore: configuration.forward != nil, logRetention: configuration.alerts.historyRetention,
-            site: configuration.edge.site, systemReceivers: configuration.webhooks.map(\.name))
+            site: configuration.edge.site, systemReceivers: configuration.webhooks.map(\.name), handover: handover)
 
         // Forwarding to the core: off without a `forward:` section.
         let forwarder = configuration.forward.map { settings in
@@ -96,15 +106,15 @@ public enum EdgeRuntime {
             commitInterval: configuration.ingest.commitInterval,
             onSealed: { [batches = forwarder?.batches] in batches?.notifySealed() },
             onStorageFault: { [alerts] failing, detail in alerts.system(.spoolStorage, firing: failing, detail: detail) })
-        let client = try MQTTClient(configuration: configuration.mqtt, logger: logger)
         ruleStage?.client = client  // stop commands go out on the ingest connection, from its thread
         handler.client = client
         // One of a site's pair: the session is held until this edge wins it; alerts and stop
         // commands only while it holds the session with a lease.
-        let ownership = try configuration.ownership.map { settings in
-            try OwnershipService(
+        var ownership: OwnershipService?
+        if let settings = configuration.ownership, let handover {
+            ownership = try OwnershipService(
                 configuration: settings, site: configuration.edge.site, edgeID: configuration.edge.id, session: client,
-                gate: OwnershipGate(lone: false), metrics: metrics, health: health, logger: logger)
+                gate: gate, handover: handover, metrics: metrics, health: health, logger: logger)
         }
         if let ownership {
             handler.ownership = ownership

@@ -50,4 +50,22 @@ public enum Publisher {
         script += "rc=0; for p in $pids; do wait $p || rc=1; done; exit $rc\n"
         try await ChildProcess.run("/bin/sh", ["-c", script], timeout: timeout + .seconds(5))
     }
+
+    /// The retained message on `topic` (its payload), or `""` when there is none: one
+    /// `mosquitto_sub --retained-only` that waits `wait` (whole seconds, at least 1) for it.
+    public static func retained(port: Int, topic: String, wait: Int = 1) async throws -> String {
+        let arguments = [
+            "-h", "127.0.0.1", "-p", "\(port)", "-t", topic, "--retained-only", "-C", "1", "-W", "\(max(1, wait))",
+        ]
+        let child = try ChildProcess("mosquitto_sub", arguments)
+        guard let status = await child.waitForExit(timeout: .seconds(wait + 10)) else {
+            child.kill()
+            throw TestSupportError("mosquitto_sub \(arguments.joined(separator: " ")) did not finish: \(child.output())")
+        }
+        // 27: its -W timeout passed without a message, i.e. nothing is retained there.
+        guard status == 0 || status == 27 else {
+            throw TestSupportError("mosquitto_sub \(arguments.joined(separator: " ")) exited with \(status): \(child.output())")
+        }
+        return status == 27 ? "" : child.standardOutput().trimmingCharacters(in: .newlines)
+    }
 }

@@ -23,8 +23,7 @@ extension ReadingStoreTests {
                 Self.alert("a2", "firing", at: baseTime + 4_000),
                 Self.alert("a3", "firing", at: baseTime + 5_000, site: "gwangju", edge: "gwangju-a"),
                 Self.alert("a3", "repeat", at: baseTime + 9_000, site: "gwangju", edge: "gwangju-a"),
-                // The same alert id from another edge is another alert.
-                Self.alert("a2", "firing", at: baseTime + 6_000, site: "gwangju", edge: "gwangju-a"),
+                Self.alert("a4", "firing", at: baseTime + 6_000, site: "gwangju", edge: "gwangju-a"),
             ]
             #expect(try await store.ingest(alerts: notifications) == 7)
             #expect(try await store.ingest(alerts: notifications) == 0)
@@ -33,18 +32,31 @@ extension ReadingStoreTests {
 
             let all = try await store.alerts(AlertFilter())
             #expect(all.map { "\($0.edge)/\($0.alertID)/\($0.notification)" } == [
-                "gwangju-a/a3/repeat", "gwangju-a/a2/firing", "seoul-a/a2/firing", "seoul-a/a1/resolved",
+                "gwangju-a/a3/repeat", "gwangju-a/a4/firing", "seoul-a/a2/firing", "seoul-a/a1/resolved",
             ])
             #expect(all.last == notifications[2])  // every field round-trips, nil value and ended_at too
             #expect(all.first == notifications[5])
 
-            #expect(try await store.alerts(AlertFilter(status: "firing")).map(\.alertID) == ["a3", "a2", "a2"])
+            #expect(try await store.alerts(AlertFilter(status: "firing")).map(\.alertID) == ["a3", "a4", "a2"])
             #expect(try await store.alerts(AlertFilter(status: "resolved")).map(\.alertID) == ["a1"])
             #expect(try await store.alerts(AlertFilter(site: "seoul")).map(\.alertID) == ["a2", "a1"])
             #expect(try await store.alerts(AlertFilter(status: "firing", site: "seoul")).map(\.alertID) == ["a2"])
-            #expect(try await store.alerts(AlertFilter(sinceMillis: baseTime + 5_000)).map(\.alertID) == ["a3", "a2"])
+            #expect(try await store.alerts(AlertFilter(sinceMillis: baseTime + 5_000)).map(\.alertID) == ["a3", "a4"])
             #expect(try await store.alerts(AlertFilter(limit: 1)).map(\.alertID) == ["a3"])
             await expectStoreError(.invalidQuery) { try await store.alerts(AlertFilter(status: "pending")) }
+        }
+    }
+
+    @Test("an alert fired by one edge of a pair and resolved by the other after a takeover is one alert, resolved", arguments: StoreBackend.all)
+    func alertAcrossTakeover(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            _ = try await store.ingest(alerts: [
+                Self.alert("a1", "firing", at: baseTime + 1_000, edge: "seoul-a"),
+                Self.alert("a1", "resolved", at: baseTime + 5_000, edge: "seoul-b"),
+            ])
+            #expect(try await store.alerts(AlertFilter(status: "firing")).isEmpty)
+            let resolved = try await store.alerts(AlertFilter(status: "resolved"))
+            #expect(resolved.map { "\($0.edge)/\($0.alertID)" } == ["seoul-b/a1"])
         }
     }
 

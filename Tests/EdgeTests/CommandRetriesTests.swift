@@ -43,4 +43,12 @@ struct CommandRetriesTests {
         #expect(retries.pending.count == 1_000)
         #expect(retries.givenUp == 6)
     }
+
+    @Test("on a takeover only the retries of the adopted alerts stay")
+    func keepAdopted() {
+        var retries = CommandRetries()
+        for id in ["a", "b", "c"] { retries.failed(command(id), nowMillis: 0) }
+        retries.keep(alertIDs: ["b", "z"])
+        #expect(retries.pending.map(\.alertID) == ["b"])
+    }
 }

@@ -100,6 +100,31 @@ struct RuleEngineIndexTests {
         #expect(third.engine.activeAlerts.map(\.state) == [.firing])
     }
 
+    @Test("adopting another engine's alerts drops this engine's own silently, keeps the adopted firing, and resolves each once with its id")
+    func adoptReplacesTheActiveSet() throws {
+        let yaml = "rules:\n  - {name: hot, when: value > 850}\n"
+        let old = try EngineHarness(yaml)
+        old.add("f", "t")
+        old.add("g", "t")
+        let fired = try #require(old.read("f/t", 900, at: 1_000).first)
+        let handedOver = old.engine.activeAlerts
+
+        // The standby's engine still has an alert of its own from when it was active (since resolved by the other).
+        let taker = try EngineHarness(yaml)
+        taker.add("g", "t")
+        taker.add("f", "t")
+        #expect(taker.read("g/t", 900, at: 500).count == 1)
+        taker.engine.adopt(handedOver)
+        #expect(taker.engine.activeAlerts == handedOver)
+        #expect(taker.read("f/t", 950, at: 2_000).isEmpty, "no second firing for the hazard in progress")
+        #expect(taker.read("g/t", 10, at: 2_001).isEmpty, "its own stale alert is gone without a resolve")
+        let resolved = taker.read("f/t", 10, at: 3_000)
+        #expect(summary(resolved) == ["resolved hot f/t @3000"])
+        #expect(resolved.first?.alertID == fired.alertID)
+        #expect(taker.engine.activeAlerts.isEmpty)
+        #expect(summary(taker.read("g/t", 900, at: 4_000)) == ["firing hot g/t @4000"], "a new hazard fires as usual")
+    }
+
     @Test("a restored pending alert keeps its for start")
     func restorePending() throws {
         let yaml = "rules:\n  - {name: hot, when: value > 850, for: 10s}\n"

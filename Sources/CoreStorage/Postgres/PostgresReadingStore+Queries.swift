@@ -83,7 +83,7 @@ extension PostgresReadingStore {
                 value, started_at, ended_at, at, json
             FROM (
                 SELECT *, ROW_NUMBER() OVER (
-                    PARTITION BY edge, alert_id ORDER BY at DESC, (notification = 'resolved') DESC
+                    PARTITION BY alert_id ORDER BY at DESC, (notification = 'resolved') DESC
                 ) AS latest
                 FROM alerts WHERE \(filter.site)::text IS NULL OR site = \(filter.site)
             ) AS a

@@ -1,8 +1,8 @@
 import SQLite
 
 extension SQLiteStoreReader {
-    /// One row per alert, `(edge, alert_id)`: its latest notification (a resolve wins a tie at
-    /// the same instant), filtered and newest first.
+    /// One row per alert id, from whichever edge sent it (a pair's takeover): its latest
+    /// notification (a resolve wins a tie at the same instant), filtered and newest first.
     func alerts(_ filter: AlertFilter) throws -> [AlertRecord] {
         let db = try opened()
         let rows = try db.prepare("""
@@ -10,7 +10,7 @@ extension SQLiteStoreReader {
                 value, started_at, ended_at, at, json
             FROM (
                 SELECT *, ROW_NUMBER() OVER (
-                    PARTITION BY edge, alert_id ORDER BY at DESC, notification = 'resolved' DESC
+                    PARTITION BY alert_id ORDER BY at DESC, notification = 'resolved' DESC
                 ) AS latest
                 FROM alerts WHERE ?1 IS NULL OR site = ?1
             )

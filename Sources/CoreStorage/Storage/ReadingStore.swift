@@ -41,7 +41,9 @@ public protocol ReadingStore: Sendable {
     /// At most `limit` rows; ``Delivery/nextFrom`` says where the next page starts.
     func delivery(series: Int64, from: Int64, to: Int64, storedSince: Int64, limit: Int) async throws -> Delivery
 
-    /// Alerts, one per `(edge, alert_id)` as its latest notification, newest first.
+    /// Alerts, one per `alert_id` as its latest notification, newest first. One alert may be
+    /// fired by one edge of a site's pair and resolved by the other after a takeover (the id is
+    /// derived from the rule, site, line, device, sensor and start, so it is the same on both).
     /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for a status other than firing/resolved.
     func alerts(_ filter: AlertFilter) async throws -> [AlertRecord]
 

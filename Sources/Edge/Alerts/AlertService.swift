@@ -2,6 +2,7 @@ import Clocks
 import Foundation
 import Readings
 import Logging
+import Ownership
 import Rules
 import SQLite
 import ServiceLifecycle
@@ -25,6 +26,9 @@ final class AlertService: Service, Sendable {
         case tick
         /// A rule's MQTT action was published, failed or refused.
         case command(CommandRecord)
+        /// This edge took the site's session over: the previous active's firing alerts replace
+        /// its own rule alerts.
+        case adopt([HandedOverAlert])
     }
 
     /// A notification that could not be recorded yet (the disk is full or failing), kept in
@@ -47,7 +51,7 @@ final class AlertService: Service, Sendable {
     private let metrics: EdgeMetrics
     private let logger: Logger
     /// Firing alerts by alert id → latest notification body, for the API.
-    private let snapshot: Mutex<[String: (body: [UInt8], severity: String)]>
+    private let snapshot: Mutex<[String: (body: [UInt8], severity: String, isSystem: Bool)]>
     /// Signalled after a notification is recorded (the forwarder's alert lane wakes).
     private let recorded: WakeSignal?
     /// Notifications are dropped from the log this long after they happened, once delivered
@@ -66,6 +70,8 @@ final class AlertService: Service, Sendable {
     /// Where the recording stage runs: its commits block (fsync), which must not take one of
     /// the concurrency pool's few threads from the tasks sending webhooks.
     private let workThread = SQLiteWorkThread(name: "haetae-alerts")
+    /// One of a pair: where firing alerts are left for the next active; nil for a lone edge.
+    private let handover: AlertHandover?
 
     /// - Parameters:
     ///   - recorded: signalled after each notification is recorded (the forwarder's alert lane).
@@ -73,18 +79,19 @@ final class AlertService: Service, Sendable {
     init(
         store: sending AlertStore, dispatcher: WebhookDispatcher?, edge: String, metrics: EdgeMetrics, logger: Logger,
         recorded: WakeSignal? = nil, forwardsToCore: Bool = false, logRetention: Duration = .seconds(7 * 86_400),
-        site: String = "", systemReceivers: [String] = []
+        site: String = "", systemReceivers: [String] = [], handover: AlertHandover? = nil
     ) throws {
+        self.handover = handover
         self.site = site
         self.systemReceivers = systemReceivers
         self.recorded = recorded
         self.forwardsToCore = forwardsToCore
         logRetentionMillis = logRetention.components.seconds * 1_000
         (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
-        var initial: [String: (body: [UInt8], severity: String)] = [:]
+        var initial: [String: (body: [UInt8], severity: String, isSystem: Bool)] = [:]
         var system: [SystemAlert: Int64] = [:]
         for row in try store.active() {
-            initial[row.alertID] = (row.body, row.severity)
+            initial[row.alertID] = (row.body, row.severity, SystemAlert.isSystem(rule: row.alert.rule))
             if let kind = SystemAlert(rawValue: row.alert.rule) { system[kind] = row.alert.sinceMillis }
         }
         snapshot = Mutex(initial)
@@ -156,6 +163,11 @@ final class AlertService: Service, Sendable {
         }
     }
 
+    /// Called on the MQTT thread when this edge took the site's session over: never blocks.
+    func adopt(_ alerts: [HandedOverAlert]) {
+        continuation.yield(.adopt(alerts))
+    }
+
     func rulesReplaced(names: Set<String>) {
         continuation.yield(.rulesReplaced(names: names, atMillis: WallClock.millis()))
     }
@@ -190,6 +202,7 @@ final class AlertService: Service, Sendable {
                             case .rulesReplaced(let names, let atMillis): await self.resolveRemoved(keeping: names, atMillis: atMillis)
                             case .retry: await self.retryUnwritten()
                             case .command(let record): self.recordCommand(record)
+                            case .adopt(let alerts): self.recordAdopted(alerts)
                             }
                         }
                     }
@@ -207,6 +220,9 @@ final class AlertService: Service, Sendable {
                         case .rulesReplaced(let names, let atMillis): stepSink.yield(.rulesReplaced(names: names, atMillis: atMillis))
                         case .tick: stepSink.yield(.retry)
                         case .command(let record): stepSink.yield(.command(record))
+                        case .adopt(let alerts):
+                            announceAdopted(alerts)
+                            stepSink.yield(.adopt(alerts))
                         }
                     }
                     group.cancelAll()
@@ -242,6 +258,7 @@ final class AlertService: Service, Sendable {
         case rulesReplaced(names: Set<String>, atMillis: Int64)
         case retry
         case command(CommandRecord)
+        case adopt([HandedOverAlert])
     }
 
     /// What needs no disk, done as the alert arrives: the in-memory view, the metrics, the log
@@ -253,7 +270,7 @@ final class AlertService: Service, Sendable {
         var receivers: [String] = []
         for case .webhook(let receiver) in event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
         snapshot.withLock {
-            if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = (body, event.severity.rawValue) }
+            if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = (body, event.severity.rawValue, SystemAlert.isSystem(rule: event.rule)) }
         }
         metrics.alertTransitions[event.kind]?.increment()
         updateGauges()
@@ -262,6 +279,7 @@ final class AlertService: Service, Sendable {
             "where": "\(event.site)/\(event.line)/\(event.device)\(event.sensor.isEmpty ? "" : "/" + event.sensor)",
             "value": "\(event.value)", "alert": "\(event.alertID)",
         ])
+        if !SystemAlert.isSystem(rule: event.rule) { handover?.announced(event, body: body, receivers: receivers) }
         if let dispatcher, !receivers.isEmpty {
             dispatcher.express(
                 receivers: receivers, id: AlertNotification.webhookID(event), body: body, createdAtMillis: WallClock.millis(),
@@ -366,6 +384,7 @@ final class AlertService: Service, Sendable {
                         atMillis: atMillis)
                 }
                 snapshot.withLock { $0[orphan.alertID] = nil }
+                handover?.cleared(alertID: orphan.alertID)
                 recorded?.signal()
                 logger.notice("alert resolved: its rule was removed", metadata: ["rule": "\(a.rule)", "alert": "\(orphan.alertID)"])
                 await enqueue(id: id, webhookID: webhookID, body: body, receivers: orphan.receivers)
@@ -374,6 +393,30 @@ final class AlertService: Service, Sendable {
             }
         }
         updateGauges()
+    }
+
+    /// The in-memory view of an adoption: the adopted alerts replace this edge's rule alerts.
+    private func announceAdopted(_ alerts: [HandedOverAlert]) {
+        snapshot.withLock { current in
+            current = current.filter { $0.value.isSystem }
+            for alert in alerts where !SystemAlert.isSystem(rule: alert.rule) {
+                current[alert.alertID] = (Array(alert.notification.utf8), alert.severity, false)
+            }
+        }
+        updateGauges()
+        logger.notice("took over the site's firing alerts", metadata: [
+            "alerts": "\(alerts.count)", "ids": "\(alerts.prefix(20).map(\.alertID).joined(separator: ","))"])
+    }
+
+    /// The durable side of an adoption (recording stage, in order with the notifications).
+    private func recordAdopted(_ alerts: [HandedOverAlert]) {
+        do {
+            try store.withLock { try $0.replaceActive(with: alerts) }
+        } catch {
+            // The engine has them: they resolve once as usual; only a restart before that would forget them.
+            metrics.alertStoreErrors.increment()
+            logger.error("cannot record the alerts taken over", metadata: ["error": "\(error)"])
+        }
     }
 
     private func updateGauges() {

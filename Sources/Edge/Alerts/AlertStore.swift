@@ -1,4 +1,5 @@
 import Foundation
+import Ownership
 import Rules
 import SQLite
 import Webhooks
@@ -125,6 +126,30 @@ final class AlertStore {
                 try deleteActive(rule: event.rule, site: event.site, line: event.line, device: event.device, sensor: event.sensor)
             }
             return id
+        }
+    }
+
+    /// Replaces the rule alerts of the active set with `adopted` (this edge took the site's
+    /// session over, with the previous active's firing alerts), in one transaction; the edge's own
+    /// system alerts stay. Nothing is logged: no notification is sent for an adopted alert.
+    func replaceActive(with adopted: [HandedOverAlert]) throws {
+        try connection.transaction {
+            try connection.execute("DELETE FROM active_alerts WHERE substr(rule, 1, \(SystemAlert.prefix.count)) <> '\(SystemAlert.prefix)'")
+            let insert = try connection.prepare("""
+                INSERT OR REPLACE INTO active_alerts(rule, site, line, device, sensor, since, value, last_notified, alert_id, severity, body, receivers)
+                VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+                """)
+            for alert in adopted where !SystemAlert.isSystem(rule: alert.rule) {
+                try bindKey(insert, rule: alert.rule, site: alert.site, line: alert.line, device: alert.device, sensor: alert.sensor)
+                try insert.bind(alert.sinceMillis, at: 6)
+                if let value = alert.value { try insert.bind(value, at: 7) } else { try insert.bindNull(at: 7) }
+                try insert.bind(alert.lastNotifiedMillis, at: 8)
+                try insert.bind(alert.alertID, at: 9)
+                try insert.bind(alert.severity, at: 10)
+                try insert.bind(blob: Array(alert.notification.utf8), at: 11)
+                try insert.bind(alert.receivers.joined(separator: ","), at: 12)
+                try insert.run()
+            }
         }
     }
 

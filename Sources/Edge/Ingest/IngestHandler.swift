@@ -1,6 +1,7 @@
 import Clocks
 import Foundation
 import MQTT
+import Ownership
 import Readings
 import Spool
 
@@ -123,7 +124,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     }
 
     func handleConnectionState(_ state: MQTTConnectionState) {
-        ownership?.sessionStateChanged(state)
+        if let adopted = ownership?.sessionStateChanged(state) { rules?.adopt(adopted) }
         let connected = state == .connected
         health.update {
             $0.mqttConnected = connected

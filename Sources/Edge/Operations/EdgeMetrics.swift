@@ -44,6 +44,11 @@ public struct EdgeMetrics: Sendable {
     /// hold the site's session: a standby's, or an active's whose lease had lapsed and which then
     /// lost the session (the new active alerts for them).
     public let alertsWithheld: Counter
+    /// Firing alerts this edge took over from the previous active when it took the session.
+    public let alertsAdopted: Counter
+    /// Alert records that could not be handed over (the standby's bounds reached, a bad record
+    /// on an alert topic, or a publish that failed): such an alert fires again after a takeover.
+    public let alertsNotHandedOver: Counter
     public let series: Gauge
     /// Series forgotten after `ingest.series_idle` without a reading.
     public let seriesForgotten: Counter
@@ -120,6 +125,8 @@ public struct EdgeMetrics: Sendable {
         mqttHandedOverUnconfirmed = Counter(label: "haetae_mqtt_handed_over_unconfirmed_total", factory: factory)
         ownershipBadRecords = Counter(label: "haetae_ownership_bad_records_total", factory: factory)
         alertsWithheld = Counter(label: "haetae_alerts_withheld_total", factory: factory)
+        alertsAdopted = Counter(label: "haetae_alerts_adopted_total", factory: factory)
+        alertsNotHandedOver = Counter(label: "haetae_alerts_not_handed_over_total", factory: factory)
         series = Gauge(label: "haetae_series", factory: factory)
         seriesForgotten = Counter(label: "haetae_series_forgotten_total", factory: factory)
         firstMessageTimestamp = Gauge(label: "haetae_ingest_first_message_timestamp_seconds", factory: factory)

@@ -32,6 +32,11 @@ final class OwnershipService: Service, Sendable {
     private let releaseAcknowledged = Atomic<Bool>(false)
     private let badRecords = Atomic<Int>(0)
     private let heartbeatIntervalNanos: UInt64
+    /// The firing alerts left by the active, adopted when this edge takes the session.
+    let handover: AlertHandover
+    /// Set when this edge was given the session (a claim won): the handed-over alerts are
+    /// adopted when the session connects, before its first message.
+    private let adoptOnConnect = Atomic<Bool>(false)
 
     /// Heartbeats in flight: their mid and when they left (ingest thread; a lock for Sendable).
     private struct HeartbeatLog {
@@ -41,8 +46,9 @@ final class OwnershipService: Service, Sendable {
 
     init(
         configuration: OwnershipConfiguration, site: String, edgeID: String, session: MQTTClient, gate: OwnershipGate,
-        metrics: EdgeMetrics, health: EdgeHealth, logger: Logger
+        handover: AlertHandover, metrics: EdgeMetrics, health: EdgeHealth, logger: Logger
     ) throws(MQTTError) {
+        self.handover = handover
         self.health = health
         control = try MQTTClient(configuration: configuration.control, logger: logger)
         machine = Mutex(SiteOwnership(edge: edgeID, settings: configuration.settings))
@@ -108,6 +114,7 @@ final class OwnershipService: Service, Sendable {
                     }
                 case .openSession(let will):
                     session.setWill(MQTTWill(topic: ownerTopic, payload: OwnerRecordCodec.encode(will), qos: 1, retain: true))
+                    adoptOnConnect.store(true, ordering: .releasing)
                     session.setHeld(false)
                     metrics.ownershipTakeovers.increment()
                 case .closeSession:
@@ -119,6 +126,7 @@ final class OwnershipService: Service, Sendable {
             }
             // 0: standby; 1: active without a lease yet (may not act); else the lease's end.
             gate.update(leaseUntilNanos: machine.isActive ? max(1, machine.leaseUntilNanos) : 0)
+            if case .active(let epoch) = machine.role { handover.holding(epoch: epoch) } else { handover.holding(epoch: 0) }
             if machine.role != before {
                 let role = machine.role.description
                 let standingBy = !machine.isActive
@@ -148,6 +156,10 @@ final class OwnershipService: Service, Sendable {
     }
 
     fileprivate func controlMessage(topic: String, payload: UnsafeRawBufferPointer) {
+        guard topic == ownerTopic || topic == heartbeatTopic else {
+            handover.received(topic: topic, payload: payload)
+            return
+        }
         guard !payload.isEmpty else { return }  // a cleared retained record
         let record: OwnerRecord
         do {
@@ -179,13 +191,18 @@ final class OwnershipService: Service, Sendable {
     // MARK: Session hooks (ingest thread)
 
     /// The session connection came up or went down.
-    func sessionStateChanged(_ state: MQTTConnectionState) {
+    /// - Returns: the alerts to adopt when this connection is a takeover's first (see ``AlertHandover``).
+    func sessionStateChanged(_ state: MQTTConnectionState) -> [HandedOverAlert]? {
         let now = MonotonicClock.nanos()
         switch state {
-        case .connected: update { $0.sessionDidConnect(nowNanos: now) }
+        case .connected:
+            update { $0.sessionDidConnect(nowNanos: now) }
+            guard adoptOnConnect.exchange(false, ordering: .acquiringAndReleasing) else { return nil }
+            return handover.adoptable()
         case .disconnected: update { $0.sessionDidDisconnect(nowNanos: now) }
         case .connecting: break
         }
+        return nil
     }
 
     /// Every idle pass of the ingest loop: the heartbeat when due, the lease's expiry.

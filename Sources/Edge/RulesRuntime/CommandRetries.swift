@@ -56,4 +56,10 @@ struct CommandRetries {
     mutating func keep(rules: Set<String>) {
         pending.removeAll { !rules.contains($0.rule) }
     }
+
+    /// This edge took the session over with `alertIDs` firing: retries for other alerts are
+    /// its own from before (those alerts resolved meanwhile at the other edge) and are dropped.
+    mutating func keep(alertIDs: Set<String>) {
+        pending.removeAll { !alertIDs.contains($0.alertID) }
+    }
 }

@@ -1,6 +1,7 @@
 import Clocks
 import Foundation
 import MQTT
+import Ownership
 import Readings
 import Rules
 import Webhooks
@@ -108,6 +109,21 @@ final class RuleStage {
             lastPendingGaugeMillis = nowMillis
             metrics.alertsPending.record(engine.activeAlerts.filter { $0.state == .pending }.count)
         }
+    }
+
+    /// This edge took the site's session over (ingest thread, before the session's first
+    /// message): the previous active's firing alerts replace the engine's own, so a hazard in
+    /// progress is not alerted twice and resolves once with its id. Transitions withheld before
+    /// are dropped (counted): the previous active acted for that time.
+    func adopt(_ handedOver: [HandedOverAlert]) {
+        engine.adopt(handedOver.map(\.activeAlert))
+        if !withheld.isEmpty {
+            metrics.alertsWithheld.increment(by: Int64(withheld.count))
+            withheld.removeAll()
+        }
+        commandRetries.keep(alertIDs: Set(handedOver.map(\.alertID)))
+        metrics.alertsAdopted.increment(by: Int64(handedOver.count))
+        alerts.adopt(handedOver)
     }
 
     /// The decoder forgot idle series and renumbered the rest: the engine is rebuilt on the new

@@ -35,6 +35,20 @@ extension RuleEngine {
         }
     }
 
+    /// Takes over another engine's alerts (a standby taking the site's session over): every
+    /// alert this engine had pending or firing becomes inactive without an event, since the
+    /// engine that held the stream meanwhile decided about them, and `adopted` is restored as by
+    /// ``restore(_:)``: no firing event for them, and one resolved event, with their ids, when
+    /// their conditions clear.
+    public func adopt(_ adopted: [ActiveAlert]) {
+        for index in 0..<alerts.count where alerts[index].phase != .inactive {
+            alerts.base[index].phase = .inactive
+            alerts.base[index].generation &+= 1
+        }
+        pendingRestores.removeAll()
+        restore(adopted)
+    }
+
     func apply(_ restored: ActiveAlert, to index: Int32) {
         let alert = alerts.base + Int(index)
         let rule = ruleRecords[Int(alert.pointee.rule)]

@@ -114,4 +114,100 @@ struct ActivePairIntegrationTests {
         await a.stop()
         await b.stop()
     }
+
+    static let pressureRules = """
+        rules:
+          - name: line-pressure
+            match: {sensor: pressure}
+            when: value > 100
+            severity: critical
+            actions:
+              - webhook: default
+              - mqtt: {topic: "factory/{site}/{line}/{device}/cmd", payload: '{"cmd":"stop","rule":"{rule}"}', qos: 1}
+        """
+
+    static func alertingEdge(_ id: String, broker: MosquittoBroker, receiver: WebhookReceiverProcess) throws -> EdgeProcess {
+        try EdgeProcess(
+            brokerPort: broker.port, edgeID: id, clientID: "haetae-seoul", rules: Self.pressureRules,
+            webhooks: [.init(url: receiver.url, secret: AlertTest.secret)],
+            extra: """
+                ownership:
+                  client_id: haetae-\(id)
+                  heartbeat_interval: 200ms
+                  heartbeat_timeout: 1500ms
+                """)
+    }
+
+    /// Each webhook as `type alert_id edge`.
+    static func hooks(_ receiver: WebhookReceiverProcess) -> [String] {
+        receiver.requests().map { "\($0.type ?? "?") \($0.data["alert_id"] as? String ?? "?") \($0.data["edge"] as? String ?? "?")" }
+    }
+
+    @Test("an alert in progress is handed over with the session (kill -9 and a clean stop): the new active neither fires it again nor sends a second stop command, and resolves it once with its id")
+    func alertsHandedOver() async throws {
+        let broker = try await MosquittoBroker()
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret)
+        let commands = try await AlertTest.subscriber(broker, filter: "factory/seoul/+/+/cmd")
+        defer { commands.kill() }
+        let a = try Self.alertingEdge("seoul-a", broker: broker, receiver: receiver)
+        let b = try Self.alertingEdge("seoul-b", broker: broker, receiver: receiver)
+        try await a.start()
+        #expect(await eventually { Self.isActive(a) })
+        try await b.start()
+        try await Task.sleep(for: .milliseconds(300))
+
+        // A hazard on the active: one firing webhook, one stop command, its record left on the broker.
+        try await AlertTest.publish(broker, device: "pump-3", sensor: "pressure", value: 150)
+        #expect(await eventually { receiver.requests().count == 1 }, "\(a.output().suffix(2_000))")
+        let alertID = try #require(receiver.requests().first?.data["alert_id"] as? String)
+        let retained = try await Publisher.retained(port: broker.port, topic: "haetae/seoul/alerts/\(alertID)")
+        #expect(retained.contains("\"alert_id\":\"\(alertID)\"") && retained.contains("\"edge\":\"seoul-a\""), "\(retained)")
+
+        // kill -9 in the middle of the hazard: the standby takes over with the alert.
+        await a.kill()
+        #expect(await Self.waitForActive([b]) != nil, "\(b.output().suffix(3_000))")
+        try await AlertTest.publish(broker, device: "pump-3", sensor: "pressure", value: 160)
+        #expect(await eventually { (try? b.spooledReadings().count) == 1 })
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(Self.hooks(receiver) == ["alert.firing \(alertID) seoul-a"], "no second firing across the takeover")
+        #expect(b.metric("haetae_alerts_adopted_total") == 1)
+        #expect(b.alerts().map { $0["alert_id"] as? String } == [alertID], "the new active lists the alert it took over")
+        #expect(b.metric("haetae_alerts_firing", labels: #"severity="critical""#) == 1)
+
+        // The hazard ends: one resolved, same id, from the new active; the record is cleared.
+        try await AlertTest.publish(broker, device: "pump-3", sensor: "pressure", value: 40)
+        #expect(await eventually { receiver.requests().count == 2 }, "\(b.output().suffix(2_000))")
+        #expect(Self.hooks(receiver) == ["alert.firing \(alertID) seoul-a", "alert.resolved \(alertID) seoul-b"])
+        #expect(await eventually { (try? await Publisher.retained(port: broker.port, topic: "haetae/seoul/alerts/\(alertID)")) == "" })
+
+        // A rolling step: the killed edge returns as the standby; a new hazard on seoul-b, then
+        // seoul-b stops cleanly and seoul-a takes the session with that alert.
+        try await a.start()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(!Self.isActive(a))
+        try await AlertTest.publish(broker, device: "pump-4", sensor: "pressure", value: 170)
+        #expect(await eventually { receiver.requests().count == 3 }, "\(b.output().suffix(2_000))")
+        let second = try #require(receiver.requests().last?.data["alert_id"] as? String)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await b.stop() == 0)
+        #expect(await Self.waitForActive([a]) != nil, "\(a.output().suffix(3_000))")
+        try await AlertTest.publish(broker, device: "pump-4", sensor: "pressure", value: 175)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(receiver.requests().count == 3, "\(Self.hooks(receiver))")
+        #expect(a.alerts().map { $0["alert_id"] as? String } == [second], "its own stale alert from before the kill is not listed")
+        try await AlertTest.publish(broker, device: "pump-4", sensor: "pressure", value: 30)
+        #expect(await eventually { receiver.requests().count == 4 }, "\(a.output().suffix(2_000))")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(Self.hooks(receiver) == [
+            "alert.firing \(alertID) seoul-a", "alert.resolved \(alertID) seoul-b",
+            "alert.firing \(second) seoul-b", "alert.resolved \(second) seoul-a",
+        ])
+        #expect(receiver.requests().allSatisfy { $0.verified })
+        // One stop command per firing, none from a takeover.
+        let sent = commands.output().split(separator: "\n").filter { $0.contains("\"cmd\":\"stop\"") }
+        #expect(sent.count == 2, "\(sent)")
+        #expect(a.alerts().isEmpty)
+        await a.stop()
+    }
 }
+
