@@ -29,10 +29,13 @@ public enum AlertMatcher {
         // The first firing notification of each alert.
         var firing: [String: AlertVerification.Alert] = [:]
         var resolved: [String: Int64] = [:]
+        var resolutions: [String: Int] = [:]
         for alert in unique {
             switch alert.notification {
             case "firing": if firing[alert.alertID] == nil { firing[alert.alertID] = alert }
-            case "resolved": resolved[alert.alertID] = alert.endedAtMillis ?? alert.receivedAtMicros / 1_000
+            case "resolved":
+                resolved[alert.alertID] = alert.endedAtMillis ?? alert.receivedAtMicros / 1_000
+                resolutions[alert.alertID, default: 0] += 1
             default: break
             }
         }
@@ -94,6 +97,22 @@ public enum AlertMatcher {
             webhookLatency: latency(webhookLatencies), timerWebhookLatency: latency(timerLatencies),
             stopCommandLatency: latency(commandLatencies))
         verification.afterRun = all.count - fired.count
+        // Per rule and place, in start order: an alert starting before the previous one resolved.
+        let places = Dictionary(grouping: all) { "\($0.rule)|\($0.site)/\($0.line)/\($0.device)/\($0.sensor)" }
+        for group in places.values where group.count > 1 {
+            var openUntil: Int64 = .min
+            for alert in group {
+                if alert.startedAtMillis < openUntil {
+                    verification.repeatedAlerts.append(.init(
+                        rule: alert.rule,
+                        where_: "\(alert.site)/\(alert.line)/\(alert.device)" + (alert.sensor.isEmpty ? "" : "/\(alert.sensor)"),
+                        startedAtMillis: alert.startedAtMillis))
+                }
+                openUntil = max(openUntil, resolved[alert.alertID] ?? .max)
+            }
+        }
+        verification.repeatedAlerts.sort { $0.startedAtMillis < $1.startedAtMillis }
+        verification.resolvedTwice = resolutions.filter { $0.value > 1 }.map(\.key).sorted()
         verification.systemAlerts = system.map { "\($0.rule) \($0.notification)" }
         return verification
     }

@@ -166,6 +166,12 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
     /// Alerts that started after publishing ended (devices falling silent at the end of a run
     /// trip `absent` rules): neither matched nor false, only counted.
     public var afterRun: Int = 0
+    /// Alerts that fired while another alert of the same rule for the same place (site, line,
+    /// device, sensor) was still firing: one rule engine never does that, so each is a second
+    /// alert for one condition (two edges alerting, e.g. across a takeover).
+    public var repeatedAlerts: [FalseAlert] = []
+    /// Alerts resolved by more than one notification (two edges resolving the same alert).
+    public var resolvedTwice: [String] = []
     /// The edge's alerts about itself (rule `edge:…`, e.g. `edge:spool-storage`): not hazards,
     /// neither matched nor false; their notifications (`rule firing|resolved`), in arrival order.
     public var systemAlerts: [String] = []
@@ -188,6 +194,8 @@ public struct AlertVerification: Sendable, Encodable, Equatable {
         case badSignatures = "bad_signatures"
         case stopCommands = "stop_commands"
         case afterRun = "after_run"
+        case repeatedAlerts = "repeated_alerts"
+        case resolvedTwice = "resolved_twice"
         case systemAlerts = "system_alerts"
         case webhookLatency = "publish_to_webhook_ms"
         case timerWebhookLatency = "due_to_webhook_ms"

@@ -66,6 +66,37 @@ struct AlertMatcherTests {
         #expect(result.resolvedAlerts == 1)
     }
 
+    @Test("a second alert for the same rule and place while the first still fires, and an alert resolved twice, are reported (two edges alerting for one condition)")
+    func repeatedAcrossEdges() {
+        let result = AlertMatcher.verify(
+            hazards: [Self.overheat],
+            alerts: [
+                Self.alert("a", started: 12_000, received: 12_010_000),
+                // Another engine raises its own alert for the same hazard before "a" resolved …
+                Self.alert("b", started: 14_000, received: 14_010_000),
+                Self.alert("b", notification: "resolved", started: 14_000, received: 17_000_000),
+                // … and "a" is resolved by two edges.
+                Self.alert("a", notification: "resolved", started: 12_000, received: 18_000_000, webhookID: "r1"),
+                Self.alert("a", notification: "resolved", started: 12_000, received: 18_100_000, webhookID: "r2"),
+                // After both resolved, a new alert of the same place is not a repeat; another sensor is another place.
+                Self.alert("c", started: 30_000, received: 30_010_000),
+                Self.alert("d", device: "press-04", started: 14_500, received: 14_510_000),
+            ],
+            commands: [], badSignatures: 0, graceMillis: 30_000, latency: Self.percentiles)
+        #expect(result.repeatedAlerts.map(\.startedAtMillis) == [14_000])
+        #expect(result.resolvedTwice == ["a"])
+
+        let single = AlertMatcher.verify(
+            hazards: [Self.overheat],
+            alerts: [
+                Self.alert("a", started: 12_000, received: 12_010_000),
+                Self.alert("a", notification: "resolved", started: 12_000, received: 13_000_000),
+                Self.alert("b", started: 14_000, received: 14_010_000),
+            ],
+            commands: [], badSignatures: 0, graceMillis: 30_000, latency: Self.percentiles)
+        #expect(single.repeatedAlerts.isEmpty && single.resolvedTwice.isEmpty, "one engine's alerts one after the other")
+    }
+
     @Test("latency runs from the reading's publish when known, else its ts; timer alerts are timed from when they fell due")
     func latencies() {
         let result = AlertMatcher.verify(
