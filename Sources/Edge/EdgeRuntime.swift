@@ -119,6 +119,7 @@ public enum EdgeRuntime {
         if let ownership {
             handler.ownership = ownership
             ruleStage?.gate = ownership.gate
+            ruleStage?.handover = ownership.handover
         } else {
             metrics.edgeActive.record(1)
         }

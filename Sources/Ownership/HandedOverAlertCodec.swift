@@ -92,7 +92,7 @@ public enum HandedOverAlertCodec {
         text.utf8.count == 16 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    private static func isName(_ text: String, mayBeEmpty: Bool) -> Bool {
+    static func isName(_ text: String, mayBeEmpty: Bool) -> Bool {
         (mayBeEmpty || !text.isEmpty) && text.utf8.count <= maxNameBytes
             && !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
     }
@@ -108,7 +108,7 @@ public enum HandedOverAlertCodec {
     }
 }
 
-/// Why a handed-over alert record was not taken.
+/// Why a handed-over record (an alert, ``HandedOverAlert``, or the watch, ``HandedOverWatch``) was not taken.
 public enum HandedOverAlertError: Error, Equatable, CustomStringConvertible {
     /// An empty payload (a cleared retained message: the alert resolved).
     case empty
@@ -118,10 +118,10 @@ public enum HandedOverAlertError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .empty: "handed-over alert: empty payload"
-        case .tooLarge(let bytes): "handed-over alert: \(bytes) bytes, more than \(HandedOverAlertCodec.maxBytes)"
-        case .malformed(let detail): "handed-over alert: \(detail)"
-        case .field(let name, let detail): "handed-over alert: field \(name): \(detail)"
+        case .empty: "handed-over record: empty payload"
+        case .tooLarge(let bytes): "handed-over record: \(bytes) bytes, more than the bound"
+        case .malformed(let detail): "handed-over record: \(detail)"
+        case .field(let name, let detail): "handed-over record: field \(name): \(detail)"
         }
     }
 }

@@ -54,6 +54,18 @@ public struct PayloadDecoder: Sendable {
         return renumbering.forgottenCount
     }
 
+    /// Makes `series` known without a reading (a takeover: a series the previous active edge
+    /// watched), announcing it in `out.newSeries` when it is new, as a decoded message would.
+    /// - Returns: its id; nil when the table is full or a name breaks ``SeriesName``'s rules.
+    public mutating func expect(_ series: Series, lastSeenMillis: Int64, into out: inout ReadingColumns) -> SeriesID? {
+        let known = seriesTable.count
+        guard let id = seriesTable.intern(series, nowMillis: lastSeenMillis) else { return nil }
+        for new in known..<seriesTable.count {
+            out.newSeries.append(NewSeries(id: SeriesID(new), series: seriesTable.series(SeriesID(new))))
+        }
+        return id
+    }
+
     /// Decodes one message, appending its readings to `out`.
     ///
     /// Nothing is appended to `out` unless the message is accepted, and a rejected message

@@ -25,6 +25,9 @@ public struct Rule: Sendable {
     /// evaluated on every reading of any matching sensor of the device.
     public var isDeviceScoped: Bool { symbols.isDeviceScoped }
 
+    /// Whether the rule uses `absent(d)`: its series are watched for silence.
+    public var watchesAbsence: Bool { !symbols.absentMillis.isEmpty }
+
     var holdMillis: Int64
     var repeatMillis: Int64?
     var whenCode: CompiledExpression

@@ -120,3 +120,43 @@ struct AlertHandoverTests {
         #expect(small.received(alertID: more.alertID, payload: HandedOverAlertCodec.encode(more)) == .kept, "room again once one cleared")
     }
 }
+
+@Suite("Watch handover: record codec and the last-seen rule")
+struct WatchHandoverTests {
+    static let watch = HandedOverWatch(epoch: 4, edge: "seoul-a", atMillis: 100_000, series: [
+        .init(site: "seoul", line: "line1", device: "press-07", sensor: "temperature", unit: "C", lastSeenMillis: 60_000),
+        .init(site: "seoul", line: "line1", device: "press-08", sensor: "rpm", unit: "", lastSeenMillis: 99_500),
+    ])
+
+    @Test("a watch survives encoding and decoding")
+    func roundTrip() throws {
+        #expect(try HandedOverWatchCodec.decode(HandedOverWatchCodec.encode(Self.watch)) == Self.watch)
+        #expect(HandedOverWatch.topic(site: "seoul") == "haetae/seoul/watch")
+    }
+
+    @Test("a bad watch is refused with the field named")
+    func refusesBadRecords() {
+        let cases: [(String, HandedOverAlertError)] = [
+            ("", .empty),
+            ("{}", .malformed("not a valid watch record (fields or types)")),
+            (#"{"v":1,"epoch":0,"edge":"a","at":1,"series":[]}"#, .field("epoch", "0 is not in 1…9007199254740992")),
+            (#"{"v":1,"epoch":1,"edge":"a","at":-1,"series":[]}"#, .field("at", "-1 is not a time in 1970…9999 (ms)")),
+            (#"{"v":1,"epoch":1,"edge":"a","at":1,"series":[{"s":"seoul","l":"","d":"d","n":"n","u":"","t":1}]}"#,
+             .field("series[0].l", "empty, longer than 256 bytes or with control characters")),
+            (#"{"v":1,"epoch":1,"edge":"a","at":1,"series":[{"s":"seoul","l":"l","d":"d","n":"n","u":"\u0001","t":1}]}"#,
+             .field("series[0].u", "longer than 256 bytes or with control characters")),
+            (#"{"v":1,"epoch":1,"edge":"a","at":1,"series":[{"s":"seoul","l":"l","d":"d","n":"n","u":"","t":-7}]}"#,
+             .field("series[0].t", "-7 is not a time in 1970…9999 (ms)")),
+        ]
+        for (payload, expected) in cases {
+            #expect(throws: expected, "\(payload)") { try HandedOverWatchCodec.decode(Array(payload.utf8)) }
+        }
+    }
+
+    @Test("a series silent when the watch was made keeps its time; one that was reporting counts as seen at the takeover, so absent never fires early")
+    func lastSeenRule() {
+        let silent = Self.watch.series[0], reporting = Self.watch.series[1]
+        #expect(Self.watch.lastSeen(of: silent, takeoverMillis: 103_000, reportingWithinMillis: 6_000) == 60_000)
+        #expect(Self.watch.lastSeen(of: reporting, takeoverMillis: 103_000, reportingWithinMillis: 6_000) == 103_000)
+    }
+}

@@ -9,7 +9,7 @@ public import Ownership
 /// both); each edge also keeps a connection of its own, where it watches and claims the
 /// site's owner record.
 public struct OwnershipConfiguration: Sendable {
-    /// This edge's own connection: clean session, subscribed to the handed-over alerts, the owner and heartbeat topics.
+    /// This edge's own connection: clean session, subscribed to the handed-over alerts and watch, the owner and heartbeat topics.
     public var control: MQTTConfiguration
     public var settings: OwnershipSettings
 }
@@ -84,7 +84,8 @@ extension EdgeConfiguration {
             username: username.isEmpty ? nil : username, password: password, tls: tls, protocolVersion: session.protocolVersion,
             subscriptions: [
                 // The alerts first: their retained records arrive before the owner record lets this edge claim.
-                HandedOverAlert.topicFilter(site: site), OwnerRecord.topic(site: site), OwnerRecord.heartbeatTopic(site: site),
+                HandedOverAlert.topicFilter(site: site), HandedOverWatch.topic(site: site), OwnerRecord.topic(site: site),
+                OwnerRecord.heartbeatTopic(site: site),
             ], qos: 1,
             reconnect: ReconnectPolicy(initialDelay: .milliseconds(100), maxDelay: .seconds(2)))
         return OwnershipConfiguration(control: control, settings: settings)

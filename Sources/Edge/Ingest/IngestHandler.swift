@@ -104,6 +104,26 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
         forgetIdleSeries()
     }
 
+    /// This edge took the site's session over (before the session's first message): the series
+    /// the previous active watched become known here (announced to the spool like new series)
+    /// and, with its firing alerts, go to the rule engine.
+    private func adopt(_ state: HandedOverState) {
+        guard let rules else { return }
+        var watched: [(id: SeriesID, series: Series, lastSeenMillis: Int64)] = []
+        if let watch = state.watch {
+            let now = WallClock.millis()
+            watched.reserveCapacity(watch.series.count)
+            for entry in watch.series {
+                let series = Series(site: entry.site, line: entry.line, device: entry.device, sensor: entry.sensor, unit: entry.unit)
+                let lastSeen = watch.lastSeen(of: entry, takeoverMillis: now, reportingWithinMillis: RuleStage.watchIntervalMillis + 1_000)
+                // Refused by the table (full, or a name it does not take): that series is not watched.
+                guard let id = decoder.expect(series, lastSeenMillis: lastSeen, into: &current.columns) else { continue }
+                watched.append((id, decoder.seriesTable.series(id), lastSeen))
+            }
+        }
+        rules.adopt(state.alerts, watched: watched)
+    }
+
     /// Forgets idle series when ``IdleSeriesSweep`` says so; only between hand-offs (the columns
     /// are empty), so no hand-off mixes ids from before and after the renumbering.
     private func forgetIdleSeries() {
@@ -124,7 +144,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     }
 
     func handleConnectionState(_ state: MQTTConnectionState) {
-        if let adopted = ownership?.sessionStateChanged(state) { rules?.adopt(adopted) }
+        if let handedOver = ownership?.sessionStateChanged(state) { adopt(handedOver) }
         let connected = state == .connected
         health.update {
             $0.mqttConnected = connected

@@ -1,11 +1,13 @@
 import Clocks
+import Dispatch
 import Logging
 import MQTT
 import Ownership
 import Rules
 import Synchronization
 
-/// Hands the firing alerts of a site's active edge to the edge that takes its session next.
+/// Hands the firing alerts of a site's active edge, and the series its `absent` rules watch, to
+/// the edge that takes its session next.
 ///
 /// The active publishes each alert it fires (and each repeat) as a retained
 /// ``Ownership/HandedOverAlert`` on `haetae/<site>/alerts/<alert id>`, on the session
@@ -13,9 +15,14 @@ import Synchronization
 /// lost the session publishes nothing. Every edge of the pair follows those topics on its own
 /// connection (``Ownership/AlertHandoverShadow``). The edge that wins the session takes the
 /// records before its first reading and adopts them: it does not fire them again and resolves
-/// each once, with the same alert id, when its condition clears.
+/// each once, with the same alert id, when its condition clears. The watch
+/// (``Ownership/HandedOverWatch``) goes the same way, replaced every few seconds.
 final class AlertHandover: Sendable {
     private let shadow = Mutex(AlertHandoverShadow())
+    /// The latest watch record seen (any edge's, the newest epoch).
+    private let watch = Mutex<HandedOverWatch?>(nil)
+    /// Encodes and publishes the watch off the ingest thread (100,000 series take a while).
+    private let watchQueue = DispatchQueue(label: "haetae-watch-handover")
     private let session: MQTTClient
     private let gate: OwnershipGate
     private let site: String
@@ -34,9 +41,6 @@ final class AlertHandover: Sendable {
         self.metrics = metrics
         self.logger = logger
     }
-
-    /// The filter this edge's own connection subscribes to.
-    var topicFilter: String { HandedOverAlert.topicFilter(site: site) }
 
     /// The ownership service: this edge holds the session under `epoch` (0: it does not).
     func holding(epoch: UInt64) {
@@ -87,10 +91,35 @@ final class AlertHandover: Sendable {
         }
     }
 
+    /// The active's watched series (ingest thread): encoded and published off that thread.
+    func publish(watched series: [HandedOverWatch.Series]) {
+        let epoch = self.epoch.load(ordering: .acquiring)
+        guard epoch > 0, gate.mayAct(nowNanos: MonotonicClock.nanos()) else { return }
+        watchQueue.async { [self] in
+            var kept = series
+            if kept.count > HandedOverWatchCodec.maxSeries {
+                // The longest silent first: those are the ones a new active must not lose.
+                kept.sort { $0.lastSeenMillis < $1.lastSeenMillis }
+                kept.removeLast(kept.count - HandedOverWatchCodec.maxSeries)
+                refused("\(series.count - HandedOverWatchCodec.maxSeries) watched series beyond the bound", alertID: "watch")
+            }
+            let payload = HandedOverWatchCodec.encode(HandedOverWatch(epoch: epoch, edge: edgeID, atMillis: WallClock.millis(), series: kept))
+            do {
+                try session.publish(topic: HandedOverWatch.topic(site: site), payload: payload, qos: 1, retain: true)
+            } catch {
+                refused("could not publish the watch: \(error)", alertID: "watch")
+            }
+        }
+    }
+
     // MARK: Every edge of the pair (its own connection's thread)
 
-    /// A message on one of the site's alert topics.
+    /// A message on one of the site's alert topics or its watch topic.
     func received(topic: String, payload: UnsafeRawBufferPointer) {
+        if topic == HandedOverWatch.topic(site: site) {
+            receivedWatch(payload)
+            return
+        }
         guard let alertID = HandedOverAlert.alertID(inTopic: topic, site: site) else {
             refused("not an alert topic", alertID: topic)
             return
@@ -103,11 +132,23 @@ final class AlertHandover: Sendable {
         }
     }
 
+    private func receivedWatch(_ payload: UnsafeRawBufferPointer) {
+        guard !payload.isEmpty else { return }
+        do {
+            let record = try HandedOverWatchCodec.decode(payload)
+            watch.withLock { current in
+                if (current?.epoch ?? 0) <= record.epoch { current = record }
+            }
+        } catch {
+            refused("\(error)", alertID: "watch")
+        }
+    }
+
     // MARK: Taking over (the ingest thread, at the session's connection)
 
-    /// The alerts to adopt, as the rule engine restores them.
-    func adoptable() -> [HandedOverAlert] {
-        shadow.withLock { $0.alerts }
+    /// What to adopt: the alerts, as the rule engine restores them, and the watched series.
+    func adoptable() -> HandedOverState {
+        HandedOverState(alerts: shadow.withLock { $0.alerts }, watch: watch.withLock { $0 })
     }
 
     private func refused(_ reason: String, alertID: String) {

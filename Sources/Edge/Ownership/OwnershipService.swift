@@ -191,8 +191,8 @@ final class OwnershipService: Service, Sendable {
     // MARK: Session hooks (ingest thread)
 
     /// The session connection came up or went down.
-    /// - Returns: the alerts to adopt when this connection is a takeover's first (see ``AlertHandover``).
-    func sessionStateChanged(_ state: MQTTConnectionState) -> [HandedOverAlert]? {
+    /// - Returns: what to adopt when this connection is a takeover's first (see ``AlertHandover``).
+    func sessionStateChanged(_ state: MQTTConnectionState) -> HandedOverState? {
         let now = MonotonicClock.nanos()
         switch state {
         case .connected:

@@ -22,6 +22,14 @@ final class RuleStage {
     private let tickMillis: Int64
     /// Publishes MQTT actions; set before the MQTT loop starts.
     var client: MQTTClient?
+    /// One of a pair: where the series watched by `absent` rules are left for the next active
+    /// (every ``watchIntervalMillis``); nil for a lone edge. Set before the MQTT loop starts.
+    var handover: AlertHandover?
+    /// How often the active leaves its watched series for the next one.
+    static let watchIntervalMillis: Int64 = 5_000
+    private var lastWatchMillis: Int64 = 0
+    /// Whether this engine watches anything with `absent`: decided once per rule set.
+    private var watchesAbsence: Bool
     /// Whether this edge may act (one of a pair: it holds the site's session with a lease);
     /// nil for a lone edge, which always may. Set before the MQTT loop starts.
     var gate: OwnershipGate?
@@ -50,6 +58,7 @@ final class RuleStage {
         floodGate = AlertFloodGate(maxPerMinute: maxAlertsPerMinute)
         engine = RuleEngine(rules: rules)
         engine.restore(active)
+        watchesAbsence = Self.watchesAbsence(rules)
         self.updates = updates
         self.alerts = alerts
         self.metrics = metrics
@@ -97,6 +106,16 @@ final class RuleStage {
             for record in commandRecords { alerts.record(command: record) }
             commandRecords.removeAll(keepingCapacity: true)
         }
+        if let handover, watchesAbsence, nowMillis - lastWatchMillis >= Self.watchIntervalMillis,
+           gate?.mayAct(nowNanos: MonotonicClock.nanos()) ?? false {
+            lastWatchMillis = nowMillis
+            handover.publish(watched: engine.absentWatched().map { entry in
+                let series = seriesTable.series(entry.id)
+                return HandedOverWatch.Series(
+                    site: series.site, line: series.line, device: series.device, sensor: series.sensor, unit: series.unit,
+                    lastSeenMillis: entry.lastSeenMillis)
+            })
+        }
         if floodGate.isFlooding {
             for ended in floodGate.advance(toMillis: nowMillis) { alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil)) }
         }
@@ -115,8 +134,14 @@ final class RuleStage {
     /// message): the previous active's firing alerts replace the engine's own, so a hazard in
     /// progress is not alerted twice and resolves once with its id. Transitions withheld before
     /// are dropped (counted): the previous active acted for that time.
-    func adopt(_ handedOver: [HandedOverAlert]) {
+    ///   The series the previous active watched with `absent` rules are watched from their last
+    ///   reading there.
+    func adopt(_ handedOver: [HandedOverAlert], watched: [(id: SeriesID, series: Series, lastSeenMillis: Int64)]) {
         engine.adopt(handedOver.map(\.activeAlert))
+        for entry in watched {
+            engine.register(series: entry.id, entry.series)
+            engine.watch(series: entry.id, lastSeenMillis: entry.lastSeenMillis)
+        }
         if !withheld.isEmpty {
             metrics.alertsWithheld.increment(by: Int64(withheld.count))
             withheld.removeAll()
@@ -136,6 +161,7 @@ final class RuleStage {
     /// of rules that are still there (by name), so a reload neither forgets nor re-fires them.
     private func replace(with rules: RuleSet, seriesTable: SeriesTable) {
         rebuild(with: rules, seriesTable: seriesTable)
+        watchesAbsence = Self.watchesAbsence(rules)
         commandRetries.keep(rules: Set(rules.rules.map(\.name)))
         alerts.rulesReplaced(names: Set(rules.rules.map(\.name)))
     }
@@ -157,6 +183,10 @@ final class RuleStage {
         next.restore(active)
         engine = next
         reportedEvaluations = 0
+    }
+
+    private static func watchesAbsence(_ rules: RuleSet) -> Bool {
+        rules.rules.contains(where: \.watchesAbsence)
     }
 
     /// Whether the events may be acted on now; if not, keeps or drops them (see `withheld`).

@@ -209,5 +209,49 @@ struct ActivePairIntegrationTests {
         #expect(a.alerts().isEmpty)
         await a.stop()
     }
+
+    @Test("a device that fell silent before a takeover is flagged by the new active's absent rule, which never had its readings (the watch handed over)")
+    func silentDeviceWatchedAcrossTakeover() async throws {
+        let broker = try await MosquittoBroker()
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret)
+        let rules = """
+            rules:
+              - name: silent
+                match: {device: "pump-*"}
+                when: "absent(8s)"
+                actions: [{webhook: default}]
+            """
+        func edge(_ id: String) throws -> EdgeProcess {
+            try EdgeProcess(
+                brokerPort: broker.port, edgeID: id, clientID: "haetae-seoul", rules: rules,
+                webhooks: [.init(url: receiver.url, secret: AlertTest.secret)],
+                extra: "ownership: {client_id: haetae-\(id), heartbeat_interval: 200ms, heartbeat_timeout: 1500ms}")
+        }
+        let a = try edge("seoul-a"), b = try edge("seoul-b")
+        try await a.start()
+        #expect(await eventually { Self.isActive(a) })
+        try await b.start()
+
+        // pump-9 reports once and falls silent; the active leaves it in its watch.
+        try await AlertTest.publish(broker, device: "pump-9", sensor: "pressure", value: 3)
+        #expect(await eventually(timeout: .seconds(8)) {
+            (try? await Publisher.retained(port: broker.port, topic: "haetae/seoul/watch"))?.contains("pump-9") == true
+        })
+        #expect(receiver.requests().isEmpty, "silent for less than 8 s yet")
+        await a.kill()
+        #expect(await Self.waitForActive([b]) != nil)
+        #expect(try b.spooledReadings().isEmpty, "the new active never had a reading of pump-9")
+
+        // The new active flags it, at most 8 s after the takeover (never before 8 s of silence).
+        #expect(await eventually(timeout: .seconds(15)) { receiver.requests().count == 1 }, "\(b.output().suffix(3_000))")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(Self.hooks(receiver).map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["alert.firing"])
+        #expect(receiver.requests().first?.data["device"] as? String == "pump-9")
+        #expect(receiver.requests().first?.data["edge"] as? String == "seoul-b")
+        try await AlertTest.publish(broker, device: "pump-9", sensor: "pressure", value: 3)
+        #expect(await eventually { receiver.requests().count == 2 }, "\(b.output().suffix(2_000))")
+        #expect(receiver.requests().last?.type == "alert.resolved")
+        await b.stop()
+    }
 }
 
