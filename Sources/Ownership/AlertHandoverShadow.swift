@@ -21,7 +21,7 @@ public struct AlertHandoverShadow: Sendable {
         case older
         /// The bounds are reached: a new alert id was refused.
         case full
-        case bad(HandedOverAlertError)
+        case bad(SiteRecordError)
     }
 
     private var byID: [String: (alert: HandedOverAlert, bytes: Int)] = [:]

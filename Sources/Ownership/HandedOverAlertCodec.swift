@@ -17,7 +17,7 @@ public enum HandedOverAlertCodec {
     /// Times are milliseconds in 1970…9999.
     static let millisRange: ClosedRange<Int64> = 0...253_402_300_799_999
 
-    private struct Wire: Codable {
+    private struct Wire: Codable, SiteRecordWire {
         var v: Int
         var epoch: UInt64
         var edge: String
@@ -48,19 +48,8 @@ public enum HandedOverAlertCodec {
     }
 
     /// - Parameter topicAlertID: the alert id of the topic it came on; the record must name the same.
-    public static func decode(_ bytes: some Collection<UInt8>, topicAlertID: String) throws(HandedOverAlertError) -> HandedOverAlert {
-        guard !bytes.isEmpty else { throw .empty }
-        guard bytes.count <= maxBytes else { throw .tooLarge(bytes.count) }
-        let wire: Wire
-        do {
-            wire = try JSONDecoder().decode(Wire.self, from: Data(bytes))
-        } catch {
-            throw .malformed(Self.describe(error))
-        }
-        guard wire.v == 1 else { throw .field("v", "version \(wire.v) is not 1") }
-        guard (1...OwnerRecordCodec.maxEpoch).contains(wire.epoch) else {
-            throw .field("epoch", "\(wire.epoch) is not in 1…\(OwnerRecordCodec.maxEpoch)")
-        }
+    public static func decode(_ bytes: some Collection<UInt8>, topicAlertID: String) throws(SiteRecordError) -> HandedOverAlert {
+        let wire = try Wire.decode(bytes, maxBytes: maxBytes)
         guard isAlertID(wire.alert_id[...]), wire.alert_id == topicAlertID else {
             throw .field("alert_id", "not 16 lowercase hex digits or not the topic's (\(topicAlertID))")
         }
@@ -95,33 +84,5 @@ public enum HandedOverAlertCodec {
     static func isName(_ text: String, mayBeEmpty: Bool) -> Bool {
         (mayBeEmpty || !text.isEmpty) && text.utf8.count <= maxNameBytes
             && !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "field \(key.stringValue) missing"
-        case DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty: "not a JSON object"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "field \(context.codingPath.map(\.stringValue).joined(separator: ".")): wrong type"
-        default: "not a valid JSON record (epoch and times: whole numbers)"
-        }
-    }
-}
-
-/// Why a handed-over record (an alert, ``HandedOverAlert``, or the watch, ``HandedOverWatch``) was not taken.
-public enum HandedOverAlertError: Error, Equatable, CustomStringConvertible {
-    /// An empty payload (a cleared retained message: the alert resolved).
-    case empty
-    case tooLarge(Int)
-    case malformed(String)
-    case field(String, String)
-
-    public var description: String {
-        switch self {
-        case .empty: "handed-over record: empty payload"
-        case .tooLarge(let bytes): "handed-over record: \(bytes) bytes, more than the bound"
-        case .malformed(let detail): "handed-over record: \(detail)"
-        case .field(let name, let detail): "handed-over record: field \(name): \(detail)"
-        }
     }
 }

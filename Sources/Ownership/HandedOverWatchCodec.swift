@@ -12,7 +12,7 @@ public enum HandedOverWatchCodec {
     /// Longest payload decoded.
     public static let maxBytes = 16 * 1_024 * 1_024
 
-    private struct Wire: Codable {
+    private struct Wire: Codable, SiteRecordWire {
         var v: Int
         var epoch: UInt64
         var edge: String
@@ -37,19 +37,8 @@ public enum HandedOverWatchCodec {
         return Array((try? JSONEncoder().encode(wire)) ?? Data())
     }
 
-    public static func decode(_ bytes: some Collection<UInt8>) throws(HandedOverAlertError) -> HandedOverWatch {
-        guard !bytes.isEmpty else { throw .empty }
-        guard bytes.count <= maxBytes else { throw .tooLarge(bytes.count) }
-        let wire: Wire
-        do {
-            wire = try JSONDecoder().decode(Wire.self, from: Data(bytes))
-        } catch {
-            throw .malformed("not a valid watch record (\(error is DecodingError ? "fields or types" : "JSON"))")
-        }
-        guard wire.v == 1 else { throw .field("v", "version \(wire.v) is not 1") }
-        guard (1...OwnerRecordCodec.maxEpoch).contains(wire.epoch) else {
-            throw .field("epoch", "\(wire.epoch) is not in 1…\(OwnerRecordCodec.maxEpoch)")
-        }
+    public static func decode(_ bytes: some Collection<UInt8>) throws(SiteRecordError) -> HandedOverWatch {
+        let wire = try Wire.decode(bytes, maxBytes: maxBytes)
         guard HandedOverAlertCodec.isName(wire.edge, mayBeEmpty: false) else {
             throw .field("edge", "empty, longer than \(HandedOverAlertCodec.maxNameBytes) bytes or with control characters")
         }

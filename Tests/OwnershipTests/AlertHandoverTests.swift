@@ -47,11 +47,11 @@ struct AlertHandoverTests {
             }
             return good.replacingCharacters(in: range.upperBound..<end, with: value)
         }
-        let cases: [(String, String, HandedOverAlertError)] = [
+        let cases: [(String, String, SiteRecordError)] = [
             ("", "00112233445566aa", .empty),
             (String(repeating: " ", count: HandedOverAlertCodec.maxBytes + 1), "00112233445566aa", .tooLarge(HandedOverAlertCodec.maxBytes + 1)),
             ("[]", "00112233445566aa", .malformed("not a JSON object")),
-            ("{", "00112233445566aa", .malformed("not a valid JSON record (epoch and times: whole numbers)")),
+            ("{", "00112233445566aa", .malformed("not a valid JSON record (numbers: whole, 0 or more)")),
             (with("v", "2"), "00112233445566aa", .field("v", "version 2 is not 1")),
             (with("epoch", "0"), "00112233445566aa", .field("epoch", "0 is not in 1…9007199254740992")),
             (good, "00112233445566ab", .field("alert_id", "not 16 lowercase hex digits or not the topic's (00112233445566ab)")),
@@ -61,7 +61,7 @@ struct AlertHandoverTests {
             (with("receivers", #"["ops\u0000"]"#), "00112233445566aa", .field("receivers", "more than 64, or a name empty, too long or with control characters")),
             (with("since", "-5"), "00112233445566aa", .field("since", "-5 is not a time in 1970…9999 (ms)")),
             (with("last_notified", "999999999999999999"), "00112233445566aa", .field("last_notified", "999999999999999999 is not a time in 1970…9999 (ms)")),
-            (with("since", "1.5"), "00112233445566aa", .malformed("not a valid JSON record (epoch and times: whole numbers)")),
+            (with("since", "1.5"), "00112233445566aa", .malformed("not a valid JSON record (numbers: whole, 0 or more)")),
             (with("rule", "7"), "00112233445566aa", .malformed("field rule: wrong type")),
         ]
         for (payload, topicID, expected) in cases {
@@ -136,9 +136,10 @@ struct WatchHandoverTests {
 
     @Test("a bad watch is refused with the field named")
     func refusesBadRecords() {
-        let cases: [(String, HandedOverAlertError)] = [
+        let cases: [(String, SiteRecordError)] = [
             ("", .empty),
-            ("{}", .malformed("not a valid watch record (fields or types)")),
+            ("{}", .malformed("field v missing")),
+            (#"{"v":1,"epoch":1,"edge":"a","at":1,"series":[{"s":"x"}]}"#, .malformed("field series[0].l missing")),
             (#"{"v":1,"epoch":0,"edge":"a","at":1,"series":[]}"#, .field("epoch", "0 is not in 1…9007199254740992")),
             (#"{"v":1,"epoch":1,"edge":"a","at":-1,"series":[]}"#, .field("at", "-1 is not a time in 1970…9999 (ms)")),
             (#"{"v":1,"epoch":1,"edge":"a","at":1,"series":[{"s":"seoul","l":"","d":"d","n":"n","u":"","t":1}]}"#,

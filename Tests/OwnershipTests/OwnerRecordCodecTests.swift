@@ -14,7 +14,7 @@ struct OwnerRecordCodecTests {
 
     @Test("what anyone could publish on the owner topic is refused with the field named, never taken")
     func refusesBadRecords() {
-        let cases: [(String, OwnerRecordError)] = [
+        let cases: [(String, SiteRecordError)] = [
             ("", .empty),
             (String(repeating: " ", count: 513), .tooLarge(513)),
             ("not json", .malformed("not a valid JSON record (numbers: whole, 0 or more)")),
