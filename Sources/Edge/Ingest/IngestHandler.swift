@@ -116,8 +116,11 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
             for entry in watch.series {
                 let series = Series(site: entry.site, line: entry.line, device: entry.device, sensor: entry.sensor, unit: entry.unit)
                 let lastSeen = watch.lastSeen(of: entry, takeoverMillis: now, reportingWithinMillis: RuleStage.watchIntervalMillis + 1_000)
-                // Refused by the table (full, or a name it does not take): that series is not watched.
-                guard let id = decoder.expect(series, lastSeenMillis: lastSeen, into: &current.columns) else { continue }
+                // Refused by the table (full, or a name it does not take): not watched here, counted.
+                guard let id = decoder.expect(series, lastSeenMillis: lastSeen, into: &current.columns) else {
+                    metrics.alertsNotHandedOver.increment()
+                    continue
+                }
                 watched.append((id, decoder.seriesTable.series(id), lastSeen))
             }
         }

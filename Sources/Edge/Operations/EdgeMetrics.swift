@@ -46,8 +46,9 @@ public struct EdgeMetrics: Sendable {
     public let alertsWithheld: Counter
     /// Firing alerts this edge took over from the previous active when it took the session.
     public let alertsAdopted: Counter
-    /// Alert records that could not be handed over (the standby's bounds reached, a bad record
-    /// on an alert topic, or a publish that failed): such an alert fires again after a takeover.
+    /// Alert and watch records that could not be handed over (the standby's bounds reached, a
+    /// bad record, a publish that failed, a watched series the series table refused): such an
+    /// alert fires again after a takeover, such a series is not watched for silence until it reports.
     public let alertsNotHandedOver: Counter
     public let series: Gauge
     /// Series forgotten after `ingest.series_idle` without a reading.
