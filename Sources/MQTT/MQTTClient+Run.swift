@@ -13,6 +13,8 @@ extension MQTTClient {
     private static let readBurst = 256
     /// How long a clean DISCONNECT may take on stop.
     private static let stopGraceNanos: UInt64 = 1_000_000_000
+    /// Longest wait for the broker to close after a clean DISCONNECT (``LingeringClose``).
+    private static let lingerNanos: UInt64 = 2_000_000_000
     /// The disconnect reason after ``dropConnection()``.
     static let droppedReason = "dropped on request"
     /// The disconnect reason while ``setHeld(_:)`` holds the session.
@@ -67,9 +69,12 @@ extension MQTTClient {
         // The DISCONNECT of a hold was sent for the current connection.
         var heldDisconnectSent = false
         var wasHeld = false
+        // The socket of a deliberate DISCONNECT, kept open until the broker has read it.
+        var lingering = LingeringClose()
 
         while true {
             var now = Mosquitto.monotonicNanos()
+            if lingering.isPending, mosquitto_socket(handle) < 0 { finishLingering(&lingering) }
             if stopFlag.load(ordering: .acquiring), configuration.cleanSession, leaving == nil, context.machine.isSubscribed {
                 leaving = context.leaveSubscriptions(handle) ? LeavingBeforeStop(nowNanos: now, messages: context.messageCount) : .done
             }
@@ -80,6 +85,7 @@ extension MQTTClient {
                     let (action, state) = context.machine.stopRequested(nowNanos: now, grace: Self.stopGraceNanos)
                     context.report(state)
                     if action == .sendDisconnect {
+                        lingering.keep(mosquitto_socket(handle))
                         let code = mosquitto_disconnect(handle)
                         if code != MOSQ_ERR_SUCCESS.rawValue {
                             context.report(context.machine.connectionLost("stopped", nowNanos: now, jitter: 0))
@@ -93,6 +99,7 @@ extension MQTTClient {
             if held, !heldDisconnectSent, context.machine.isSubscribed {
                 heldDisconnectSent = true
                 context.machine.noteFailure(Self.heldReason)
+                lingering.keep(mosquitto_socket(handle))
                 if mosquitto_disconnect(handle) != MOSQ_ERR_SUCCESS.rawValue {
                     context.report(context.machine.connectionLost(Self.heldReason, nowNanos: now, jitter: 0))
                 }
@@ -165,6 +172,21 @@ extension MQTTClient {
             }
             context.handler?.handleIdle(nowNanos: now)
             context.lastProgressNanos = Mosquitto.monotonicNanos()
+        }
+        finishLingering(&lingering)
+    }
+
+    /// Ends a kept socket once libmosquitto closed its own (see ``LingeringClose``).
+    private func finishLingering(_ lingering: inout LingeringClose) {
+        switch lingering.finish(timeoutNanos: Self.lingerNanos) {
+        case .closedByBroker(let discarded):
+            logger.debug("MQTT connection closed by the broker after the DISCONNECT", metadata: ["discarded_bytes": "\(discarded)"])
+        case .gaveUp(let discarded):
+            logger.warning(
+                "MQTT broker did not close the connection after the DISCONNECT; closed anyway",
+                metadata: ["discarded_bytes": "\(discarded)", "waited_ms": "\(Self.lingerNanos / 1_000_000)"])
+        case nil:
+            break
         }
     }
 

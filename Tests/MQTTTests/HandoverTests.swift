@@ -116,4 +116,38 @@ struct HandoverTests {
         #expect(running.logs.all.contains { $0.contains("stall probe confirmed") }, "\(running.logs.all.suffix(5))")
         await running.stop()
     }
+    @Test("a holder stopped or held in the middle of a stream hands the session over exactly: every message it handled was acknowledged before the DISCONNECT, the next holder gets the rest, none twice")
+    func cleanStopMidStreamAcknowledgesEverything() async throws {
+        let broker = try await MosquittoBroker()
+        defer { withExtendedLifetime(broker) {} }  // the broker stops when released
+        let configuration = MQTTConfiguration.test(port: broker.port, clientID: "haetae-stopped-mid-stream", cleanSession: false)
+        let total = 30_000
+        // Five rounds: the broker streams into the socket until it reads the DISCONNECT, so
+        // each stop leaves unread messages behind it (the case a plain close() resets).
+        var handled: [Int] = []
+        let publishing = Task { try await Publisher.publishBulk(port: broker.port, count: total, qos: 1, topics: ["factory/a/b/c/d"]) }
+        for round in 0..<5 {
+            // Not waiting for `.connected`: a resumed session gets its queue before the SUBACK.
+            let holder = try RunningClient(configuration, handler: RecordingHandler(delayMicros: 150))
+            let target = handled.count + 3_000
+            #expect(await eventually(timeout: .seconds(20)) { handled.count + holder.handler.messageCount >= target }, "round \(round)")
+            if round % 2 == 1 {
+                // Held (another edge won the site) rather than stopped: the same clean DISCONNECT.
+                holder.client.setHeld(true)
+                #expect(await eventually { holder.client.connectionState == .disconnected(reason: "held: another edge holds the session") })
+            }
+            #expect(await holder.stop(), "round \(round)")
+            handled += holder.handler.sequenceNumbers
+        }
+        try await publishing.value
+        let last = try RunningClient(configuration)
+        #expect(await last.waitUntilConnected())
+        #expect(await eventually(timeout: .seconds(20)) { Set(handled + last.handler.sequenceNumbers).count == total })
+        try await Task.sleep(for: .milliseconds(300))
+        await last.stop()
+        handled += last.handler.sequenceNumbers
+        let twice = Dictionary(grouping: handled, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        #expect(twice.count == 0, "handled twice, first \(twice.prefix(10))")
+        #expect(Set(handled).count == total, "\(Set(handled).count) of \(total)")
+    }
 }
