@@ -45,6 +45,10 @@ final class LoopContext {
     var peerClosed = false
     /// QoS ≥ 1 messages not handed over for that reason (read from any thread).
     let leftForRedelivery = Atomic<UInt64>(0)
+    /// QoS ≥ 1 messages this client queued, and those the broker acknowledged: the difference is
+    /// what libmosquitto still holds to send or resend.
+    let publishesQueued = Atomic<UInt64>(0)
+    let publishesAcknowledged = Atomic<UInt64>(0)
     private var leftThisConnection: UInt64 = 0
 
     /// The stall guard of a persistent session (``StallProbe``), its topic as a C string.
@@ -251,6 +255,7 @@ final class LoopContext {
 
     /// A QoS 1 publish of this client was acknowledged: the probe's, or one for the handler.
     func onPublished(mid: Int32) {
+        publishesAcknowledged.add(1, ordering: .relaxed)
         if let probeMid, probeMid == mid {
             settleHeld(confirmed: true)
         } else {
@@ -270,6 +275,7 @@ final class LoopContext {
             logger.warning("MQTT stall probe not sent", metadata: ["error": "\(MQTTError.library(call: "mosquitto_publish", code: code))"])
             return
         }
+        publishesQueued.add(1, ordering: .relaxed)
         logger.notice("MQTT loop stalled: holding what arrives until the broker confirms the session is still ours",
                       metadata: ["probe_topic": "\(probe.topic)"])
         probeMid = mid

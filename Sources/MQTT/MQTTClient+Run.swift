@@ -107,6 +107,12 @@ extension MQTTClient {
             if wasHeld && !held { context.machine.released() }
             if !held { heldDisconnectSent = false }
             wasHeld = held
+            if held, connectedOnce, !context.machine.hasSocket {
+                // Held and gone: what libmosquitto still holds to publish belongs to a session
+                // this client no longer has (see `setHeld`); the next connection starts empty.
+                connectedOnce = false
+                discardQueued()
+            }
 
             if !held, context.machine.isConnectDue(nowNanos: now) {
                 context.report(context.machine.connectStarted())
@@ -174,6 +180,20 @@ extension MQTTClient {
             context.lastProgressNanos = Mosquitto.monotonicNanos()
         }
         finishLingering(&lingering)
+    }
+
+    /// Drops libmosquitto's queue while held (``setHeld(_:)``), counted and logged.
+    private func discardQueued() {
+        do throws(MQTTError) {
+            let dropped = try discardQueuedPublishes()
+            guard dropped > 0 else { return }
+            discarded.add(dropped, ordering: .relaxed)
+            logger.notice(
+                "MQTT held after losing the session: dropped what was still queued to publish, so none of it goes out under the next holder",
+                metadata: ["messages": "\(dropped)"])
+        } catch {
+            logger.error("MQTT could not drop the queue of a lost session", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Ends a kept socket once libmosquitto closed its own (see ``LingeringClose``).

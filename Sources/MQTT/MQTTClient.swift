@@ -44,6 +44,12 @@ public final class MQTTClient: @unchecked Sendable {
 
     var isLoopThread: Bool { loopThread.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: pthread_self())) }
     let running = Atomic<Bool>(false)
+    /// Held by `mosquitto_publish` from any thread and by ``discardQueuedPublishes()``, which
+    /// re-creates the handle's state: the two must not overlap.
+    let handleLock = Mutex(())
+    /// QoS ≥ 1 publishes dropped from libmosquitto's queue when a hold began after the session
+    /// was lost (``publishesDiscarded``).
+    let discarded = Atomic<UInt64>(0)
 
     /// Validates the configuration and prepares the handle; no I/O happens until `run`.
     /// - Throws: ``MQTTError`` naming the configuration value or libmosquitto call that failed
@@ -96,7 +102,9 @@ public final class MQTTClient: @unchecked Sendable {
 
     /// Holds the session: while held the client does not connect, and a connected client sends
     /// a clean DISCONNECT (what libmosquitto queued, PUBACKs included, is written first) and
-    /// stays away until released. For an edge that stands by while another holds the site's
+    /// stays away until released. Once held and disconnected, QoS ≥ 1 messages still queued or
+    /// unacknowledged are dropped (``publishesDiscarded``): libmosquitto would otherwise send
+    /// them on the next connection, perhaps minutes later and under another holder's epoch. For an edge that stands by while another holds the site's
     /// session. Safe from any thread; returns at once (watch ``connectionState``).
     public func setHeld(_ held: Bool) {
         holdFlag.store(held, ordering: .releasing)
@@ -115,6 +123,12 @@ public final class MQTTClient: @unchecked Sendable {
     /// delivers them again to whoever holds the session next. Safe from any thread.
     public var messagesLeftForRedelivery: UInt64 { context.leftForRedelivery.load(ordering: .relaxed) }
 
+    /// QoS 1 and 2 messages this client had queued or sent without an acknowledgement when it was
+    /// held after losing the session (``setHeld(_:)``), and dropped rather than sent on its next
+    /// connection: they were the previous holder's acts (a stop command, an alert record), and
+    /// whoever holds the session now decides anew. Safe from any thread.
+    public var publishesDiscarded: UInt64 { discarded.load(ordering: .relaxed) }
+
     /// Messages a stall probe held and handed over unconfirmed because the hold was full
     /// (``StallProbe/maxHeldMessages``): each may also be handled by the next holder.
     public var messagesHandedOverUnconfirmed: UInt64 { context.heldOverflow.load(ordering: .relaxed) }
@@ -132,7 +146,11 @@ public final class MQTTClient: @unchecked Sendable {
             // libmosquitto wants a C string: copy the topic onto the stack with its NUL.
             _ = UnsafeMutableRawBufferPointer(name).initializeMemory(as: UInt8.self, from: topic)
             name[topic.count] = 0
-            return mosquitto_publish(handle, &mid, name.baseAddress, Int32(clamping: payload.count), payload.baseAddress, Int32(qos), retain)
+            return handleLock.withLock { _ in
+                let code = mosquitto_publish(handle, &mid, name.baseAddress, Int32(clamping: payload.count), payload.baseAddress, Int32(qos), retain)
+                if code == MOSQ_ERR_SUCCESS.rawValue, qos > 0 { context.publishesQueued.add(1, ordering: .relaxed) }
+                return code
+            }
         }
         if code != MOSQ_ERR_SUCCESS.rawValue {
             try check(code, "mosquitto_publish(topic: \(String(decoding: topic.prefix(200), as: UTF8.self)))")
@@ -153,7 +171,11 @@ public final class MQTTClient: @unchecked Sendable {
         }
         var mid: Int32 = 0
         let send = { (bytes: UnsafeBufferPointer<UInt8>) -> Int32 in
-            mosquitto_publish(self.handle, &mid, topic, Int32(clamping: bytes.count), bytes.baseAddress, Int32(qos), retain)
+            self.handleLock.withLock { _ in
+                let code = mosquitto_publish(self.handle, &mid, topic, Int32(clamping: bytes.count), bytes.baseAddress, Int32(qos), retain)
+                if code == MOSQ_ERR_SUCCESS.rawValue, qos > 0 { self.context.publishesQueued.add(1, ordering: .relaxed) }
+                return code
+            }
         }
         let code = payload.withContiguousStorageIfAvailable(send) ?? Array(payload).withUnsafeBufferPointer(send)
         try check(code, "mosquitto_publish(topic: \(topic))")
@@ -217,6 +239,22 @@ public final class MQTTClient: @unchecked Sendable {
             }
         }
         installCallbacks()
+    }
+
+    /// Drops everything libmosquitto holds to publish or resend, on the loop thread while the
+    /// client is held and disconnected: the handle is re-initialised and configured again, as
+    /// `init` left it. The next connection is a first one (``startConnect(first:)``).
+    /// - Returns: how many QoS ≥ 1 messages were queued or unacknowledged.
+    func discardQueuedPublishes() throws(MQTTError) -> UInt64 {
+        let userdata = Unmanaged.passUnretained(context).toOpaque()
+        return try handleLock.withLock { _ throws(MQTTError) -> UInt64 in
+            let queued = context.publishesQueued.load(ordering: .relaxed)
+            let acknowledged = context.publishesAcknowledged.exchange(queued, ordering: .relaxed)
+            try check(
+                mosquitto_reinitialise(handle, configuration.clientID, configuration.cleanSession, userdata), "mosquitto_reinitialise")
+            try configure()
+            return queued &- min(queued, acknowledged)
+        }
     }
 
     private func installCallbacks() {

@@ -10,7 +10,7 @@ protocol SiteRecordWire: Decodable {
 extension SiteRecordWire {
     /// Bounds the payload, parses it and checks the version and the epoch; the caller checks
     /// its own fields.
-    static func decode(_ bytes: some Collection<UInt8>, maxBytes: Int) throws(SiteRecordError) -> Self {
+    static func decode(_ bytes: some Collection<UInt8>, maxBytes: Int, version: Int = 1) throws(SiteRecordError) -> Self {
         guard !bytes.isEmpty else { throw .empty }
         guard bytes.count <= maxBytes else { throw .tooLarge(bytes.count) }
         let wire: Self
@@ -19,7 +19,7 @@ extension SiteRecordWire {
         } catch {
             throw SiteRecordError.malformed(error)
         }
-        guard wire.v == 1 else { throw .field("v", "version \(wire.v) is not 1") }
+        guard wire.v == version else { throw .field("v", "version \(wire.v) is not \(version)") }
         guard (1...OwnerRecordCodec.maxEpoch).contains(wire.epoch) else {
             throw .field("epoch", "\(wire.epoch) is not in 1…\(OwnerRecordCodec.maxEpoch)")
         }

@@ -180,7 +180,7 @@ struct EdgeConfigurationTests {
         #expect(config.mqtt.stallProbe?.threshold == .seconds(1))
         #expect(ownership.control.clientID == "haetae-seoul-a")
         #expect(ownership.control.cleanSession)
-        #expect(ownership.control.subscriptions == ["haetae/seoul/alerts/+", "haetae/seoul/watch", "haetae/seoul/owner", "haetae/seoul/heartbeat"])
+        #expect(ownership.control.subscriptions == ["haetae/seoul/alerts/+", "haetae/seoul/watch", "haetae/seoul/watch/changes", "haetae/seoul/owner", "haetae/seoul/heartbeat"])
         #expect(ownership.settings.heartbeatIntervalNanos == 200_000_000)
         #expect(ownership.settings.heartbeatTimeoutNanos == 1_500_000_000)
         #expect(ownership.settings.leaseNanos == 1_000_000_000, "two thirds of the timeout by default")

@@ -150,4 +150,33 @@ struct HandoverTests {
         #expect(twice.count == 0, "handled twice, first \(twice.prefix(10))")
         #expect(Set(handled).count == total, "\(Set(handled).count) of \(total)")
     }
+    @Test("a holder that lost the session forgets, once held, what it had queued to publish: a stop command queued while it was frozen never goes out on its next session")
+    func heldClientDropsQueuedPublishes() async throws {
+        let (broker, configuration, first) = try await Self.frozenHolder(clientID: "haetae-stale-acts")
+        defer { withExtendedLifetime(broker) {} }  // the broker stops when released
+        let command = "factory/line1/press-07/command"
+        let watcher = try RunningClient(.test(port: broker.port, subscriptions: [command]))
+        #expect(await watcher.waitUntilConnected())
+        #expect(await eventually { first.handler.messageCount == 0 && first.client.connectionState == .connected })
+        // Its loop is stuck in the handler: the command waits in libmosquitto's queue.
+        try first.client.publish(topic: command, payload: Array("stop".utf8), qos: 1)
+        let second = try RunningClient(configuration)  // takes the session over
+        #expect(await eventually(timeout: .seconds(20)) { Set(second.handler.sequenceNumbers).count == 2_000 })
+        // As an edge does once it learns it lost the session; then it resumes.
+        first.client.setHeld(true)
+        first.handler.frozen.store(false, ordering: .releasing)
+        #expect(await eventually { first.client.connectionState != .connected })
+        // The command, and the stall probe when it went out before the loss was seen.
+        #expect(await eventually { first.client.publishesDiscarded >= 1 }, "\(first.logs.all.suffix(5))")
+        // Later it wins the session again: nothing of before goes out, what it publishes now does.
+        await second.stop()
+        first.client.setHeld(false)
+        #expect(await first.waitUntilConnected())
+        try first.client.publish(topic: command, payload: Array("fresh".utf8), qos: 1)
+        #expect(await eventually { watcher.handler.messageCount >= 1 })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(watcher.handler.messages.map(\.payload) == ["fresh"], "the stale command went out")
+        await first.stop()
+        await watcher.stop()
+    }
 }

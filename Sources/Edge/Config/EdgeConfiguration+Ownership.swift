@@ -84,7 +84,8 @@ extension EdgeConfiguration {
             username: username.isEmpty ? nil : username, password: password, tls: tls, protocolVersion: session.protocolVersion,
             subscriptions: [
                 // The alerts first: their retained records arrive before the owner record lets this edge claim.
-                HandedOverAlert.topicFilter(site: site), HandedOverWatch.topic(site: site), OwnerRecord.topic(site: site),
+                HandedOverAlert.topicFilter(site: site), HandedOverWatch.topic(site: site), HandedOverWatch.changesTopic(site: site),
+                OwnerRecord.topic(site: site),
                 OwnerRecord.heartbeatTopic(site: site),
             ], qos: 1,
             reconnect: ReconnectPolicy(initialDelay: .milliseconds(100), maxDelay: .seconds(2)))

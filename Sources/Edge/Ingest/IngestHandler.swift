@@ -33,6 +33,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
     /// The client this handler runs under (for its counters). Set before `run`.
     var client: MQTTClient?
     private var reportedLeftForRedelivery: UInt64 = 0
+    private var reportedDiscarded: UInt64 = 0
     private var reportedUnconfirmed: UInt64 = 0
 
     init(
@@ -95,6 +96,11 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
                 metrics.mqttHandedOverUnconfirmed.increment(by: Int64(unconfirmed - reportedUnconfirmed))
                 reportedUnconfirmed = unconfirmed
             }
+            let discarded = client.publishesDiscarded
+            if discarded > reportedDiscarded {
+                metrics.mqttPublishesDiscarded.increment(by: Int64(discarded - reportedDiscarded))
+                reportedDiscarded = discarded
+            }
         }
         if current.isEmpty {
             lastHandoffNanos = nowNanos
@@ -115,7 +121,7 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
             watched.reserveCapacity(watch.series.count)
             for entry in watch.series {
                 let series = Series(site: entry.site, line: entry.line, device: entry.device, sensor: entry.sensor, unit: entry.unit)
-                let lastSeen = watch.lastSeen(of: entry, takeoverMillis: now, reportingWithinMillis: RuleStage.watchIntervalMillis + 1_000)
+                let lastSeen = watch.lastSeen(of: entry, takeoverMillis: now)
                 // Refused by the table (full, or a name it does not take): not watched here, counted.
                 guard let id = decoder.expect(series, lastSeenMillis: lastSeen, into: &current.columns) else {
                     metrics.alertsNotHandedOver.increment()

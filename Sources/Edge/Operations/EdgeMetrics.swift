@@ -38,6 +38,9 @@ public struct EdgeMetrics: Sendable {
     /// Messages a stall probe held past its bound and handed over unconfirmed: each may also
     /// be handled by the edge that holds the session next (a duplicate, never a loss).
     public let mqttHandedOverUnconfirmed: Counter
+    /// QoS 1 publishes (stop commands, alert records, heartbeats) still queued or unacknowledged
+    /// when this edge lost the session: dropped, never sent under the next holder.
+    public let mqttPublishesDiscarded: Counter
     /// Payloads on the pair's owner and heartbeat topics that were not valid records (ignored).
     public let ownershipBadRecords: Counter
     /// Alert transitions (with their stop commands) this edge did not act on because it did not
@@ -124,6 +127,7 @@ public struct EdgeMetrics: Sendable {
         ownershipTakeovers = Counter(label: "haetae_ownership_takeovers_total", factory: factory)
         mqttLeftForRedelivery = Counter(label: "haetae_mqtt_left_for_redelivery_total", factory: factory)
         mqttHandedOverUnconfirmed = Counter(label: "haetae_mqtt_handed_over_unconfirmed_total", factory: factory)
+        mqttPublishesDiscarded = Counter(label: "haetae_mqtt_publishes_discarded_total", factory: factory)
         ownershipBadRecords = Counter(label: "haetae_ownership_bad_records_total", factory: factory)
         alertsWithheld = Counter(label: "haetae_alerts_withheld_total", factory: factory)
         alertsAdopted = Counter(label: "haetae_alerts_adopted_total", factory: factory)

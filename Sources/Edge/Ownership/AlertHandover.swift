@@ -16,11 +16,14 @@ import Synchronization
 /// connection (``Ownership/AlertHandoverShadow``). The edge that wins the session takes the
 /// records before its first reading and adopts them: it does not fire them again and resolves
 /// each once, with the same alert id, when its condition clears. The watch
-/// (``Ownership/HandedOverWatch``) goes the same way, replaced every few seconds.
+/// (``Ownership/HandedOverWatch``) goes the same way: every few seconds the changes since the
+/// last full record, about once a minute a full one (``Ownership/WatchRecordSchedule``).
 final class AlertHandover: Sendable {
     private let shadow = Mutex(AlertHandoverShadow())
-    /// The latest watch record seen (any edge's, the newest epoch).
-    private let watch = Mutex<HandedOverWatch?>(nil)
+    /// The latest full watch record seen (any edge's, the newest epoch) and the latest changes.
+    private let watch = Mutex<(full: HandedOverWatch?, changes: HandedOverWatch?)>((nil, nil))
+    /// Full record or changes: used on `watchQueue` only.
+    private let watchSchedule = Mutex(WatchRecordSchedule())
     /// Encodes and publishes the watch off the ingest thread (100,000 series take a while).
     private let watchQueue = DispatchQueue(label: "haetae-watch-handover")
     private let session: MQTTClient
@@ -103,10 +106,15 @@ final class AlertHandover: Sendable {
                 kept.removeLast(kept.count - HandedOverWatchCodec.maxSeries)
                 refused("\(series.count - HandedOverWatchCodec.maxSeries) watched series beyond the bound", alertID: "watch")
             }
-            let payload = HandedOverWatchCodec.encode(HandedOverWatch(epoch: epoch, edge: edgeID, atMillis: WallClock.millis(), series: kept))
+            let record = watchSchedule.withLock {
+                $0.record(epoch: epoch, edge: edgeID, nowMillis: WallClock.millis(), watched: kept)
+            }
+            let topic = record.baseAtMillis == nil ? HandedOverWatch.topic(site: site) : HandedOverWatch.changesTopic(site: site)
             do {
-                try session.publish(topic: HandedOverWatch.topic(site: site), payload: payload, qos: 1, retain: true)
+                try session.publish(topic: topic, payload: HandedOverWatchCodec.encode(record), qos: 1, retain: true)
             } catch {
+                // Changes without the full record they build on would be ignored: start over.
+                watchSchedule.withLock { $0.reset() }
                 refused("could not publish the watch: \(error)", alertID: "watch")
             }
         }
@@ -116,7 +124,7 @@ final class AlertHandover: Sendable {
 
     /// A message on one of the site's alert topics or its watch topic.
     func received(topic: String, payload: UnsafeRawBufferPointer) {
-        if topic == HandedOverWatch.topic(site: site) {
+        if topic == HandedOverWatch.topic(site: site) || topic == HandedOverWatch.changesTopic(site: site) {
             receivedWatch(payload)
             return
         }
@@ -137,7 +145,13 @@ final class AlertHandover: Sendable {
         do {
             let record = try HandedOverWatchCodec.decode(payload)
             watch.withLock { current in
-                if (current?.epoch ?? 0) <= record.epoch { current = record }
+                if record.baseAtMillis == nil {
+                    if (current.full?.epoch ?? 0) <= record.epoch { current.full = record }
+                } else if let changes = current.changes, (changes.epoch, changes.atMillis) > (record.epoch, record.atMillis) {
+                    return  // a late resend of older changes
+                } else {
+                    current.changes = record
+                }
             }
         } catch {
             refused("\(error)", alertID: "watch")
@@ -148,7 +162,11 @@ final class AlertHandover: Sendable {
 
     /// What to adopt: the alerts, as the rule engine restores them, and the watched series.
     func adoptable() -> HandedOverState {
-        HandedOverState(alerts: shadow.withLock { $0.alerts }, watch: watch.withLock { $0 })
+        let (full, changes) = watch.withLock { $0 }
+        // The changes apply only to the full record they were made on; without them (made on a
+        // full record not seen here, or none yet) the full record is the latest known state.
+        let latest = full.map { full in changes.flatMap { full.applying($0) } ?? full }
+        return HandedOverState(alerts: shadow.withLock { $0.alerts }, watch: latest)
     }
 
     private func refused(_ reason: String, alertID: String) {

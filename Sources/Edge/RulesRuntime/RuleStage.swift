@@ -23,10 +23,8 @@ final class RuleStage {
     /// Publishes MQTT actions; set before the MQTT loop starts.
     var client: MQTTClient?
     /// One of a pair: where the series watched by `absent` rules are left for the next active
-    /// (every ``watchIntervalMillis``); nil for a lone edge. Set before the MQTT loop starts.
+    /// (every ``Ownership/HandedOverWatch/intervalMillis``); nil for a lone edge. Set before the MQTT loop starts.
     var handover: AlertHandover?
-    /// How often the active leaves its watched series for the next one.
-    static let watchIntervalMillis: Int64 = 5_000
     private var lastWatchMillis: Int64 = 0
     /// Whether this engine watches anything with `absent`: decided once per rule set.
     private var watchesAbsence: Bool
@@ -106,7 +104,7 @@ final class RuleStage {
             for record in commandRecords { alerts.record(command: record) }
             commandRecords.removeAll(keepingCapacity: true)
         }
-        if let handover, watchesAbsence, nowMillis - lastWatchMillis >= Self.watchIntervalMillis,
+        if let handover, watchesAbsence, nowMillis - lastWatchMillis >= HandedOverWatch.intervalMillis,
            gate?.mayAct(nowNanos: MonotonicClock.nanos()) ?? false {
             lastWatchMillis = nowMillis
             handover.publish(watched: engine.absentWatched().map { entry in

@@ -234,8 +234,13 @@ struct ActivePairIntegrationTests {
 
         // pump-9 reports once and falls silent; the active leaves it in its watch.
         try await AlertTest.publish(broker, device: "pump-9", sensor: "pressure", value: 3)
+        // In the full record or in the changes made on it since.
         #expect(await eventually(timeout: .seconds(8)) {
-            (try? await Publisher.retained(port: broker.port, topic: "haetae/seoul/watch"))?.contains("pump-9") == true
+            for topic in ["haetae/seoul/watch", "haetae/seoul/watch/changes"]
+            where (try? await Publisher.retained(port: broker.port, topic: topic))?.contains(#""d":"pump-9""#) == true {
+                return true
+            }
+            return false
         })
         #expect(receiver.requests().isEmpty, "silent for less than 8 s yet")
         await a.kill()
