@@ -83,6 +83,10 @@ public struct SiteOwnership: Sendable {
     private var leaseUntil: UInt64 = 0
     /// When this standby last saw the active's heartbeat (or started watching for it).
     private var ownerHeardAt: UInt64 = 0
+    /// How long the owner may stay silent from `ownerHeardAt`: the heartbeat timeout, doubled
+    /// until its first heartbeat when this edge started watching it without having heard it (see
+    /// `decide`).
+    private var ownerTimeoutNanos: UInt64 = 0
     /// The latest time an event carried (for `apply`, which has none of its own).
     private var lastNow: UInt64 = 0
 
@@ -151,6 +155,7 @@ public struct SiteOwnership: Sendable {
         guard role != .stopped, record.state == .active, record.edge != edge else { return [] }
         if let current = known, current.epoch == record.epoch, current.edge == record.edge, current.state == .active {
             ownerHeardAt = now
+            ownerTimeoutNanos = settings.heartbeatTimeoutNanos
             return []
         }
         if (known?.epoch ?? 0) < record.epoch {
@@ -227,14 +232,29 @@ public struct SiteOwnership: Sendable {
     private mutating func apply(_ record: OwnerRecord) {
         guard let current = known else {
             known = record
+            ownerHeardAt = lastNow
+            ownerTimeoutNanos = settings.heartbeatTimeoutNanos
             return
         }
         if record.epoch > current.epoch {
             known = record
             ownerHeardAt = lastNow
+            ownerTimeoutNanos = settings.heartbeatTimeoutNanos
         } else if record.epoch == current.epoch, record.state == .released, current.state == .active {
             known = record
         }
+    }
+
+    /// Another edge holds `current` (stand by, watching for its heartbeat from now, one
+    /// timeout: it has just claimed or is known to be alive), or its epoch was released (look).
+    private mutating func becomeStandbyOrObserve(_ current: OwnerRecord, nowNanos now: UInt64) {
+        guard current.state == .active else {
+            role = .observing
+            return
+        }
+        role = .standby(owner: current.edge)
+        ownerHeardAt = now
+        ownerTimeoutNanos = settings.heartbeatTimeoutNanos
     }
 
     private mutating func decide(nowNanos now: UInt64) -> [Action] {
@@ -249,7 +269,7 @@ public struct SiteOwnership: Sendable {
                 sessionConnected = false
                 leaseUntil = 0
                 sessionWaitingSince = nil
-                role = current.state == .active ? .standby(owner: current.edge) : .observing
+                becomeStandbyOrObserve(current, nowNanos: now)
                 return [.closeSession] + decide(nowNanos: now)
             }
             if let since = subscribedAt, !heardSinceSubscribe, now &- since >= settings.settleNanos {
@@ -266,7 +286,7 @@ public struct SiteOwnership: Sendable {
                     sessionWaitingSince = now
                     return [.openSession(will: OwnerRecord(edge: edge, epoch: epoch, state: .released))]
                 }
-                role = current.state == .active ? .standby(owner: current.edge) : .observing
+                becomeStandbyOrObserve(current, nowNanos: now)
                 return role == .observing ? decide(nowNanos: now) : []
             }
             if now &- claimedAt >= settings.claimTimeoutNanos {
@@ -279,10 +299,15 @@ public struct SiteOwnership: Sendable {
             if heardSinceSubscribe, let current = known, current.state == .active, current.edge != edge {
                 if role != .standby(owner: current.edge) {
                     role = .standby(owner: current.edge)
-                    ownerHeardAt = now  // give the active a full timeout to be heard
+                    // Two full timeouts to be heard, the first time: this edge (re)subscribed and
+                    // the holder may be reconnecting too. After a broker restart the holder
+                    // claims again as soon as its own connection is back (its old claim is no
+                    // session now); it gets that head start, so the restart does not move the site.
+                    ownerHeardAt = now
+                    ownerTimeoutNanos = 2 * settings.heartbeatTimeoutNanos
                     return []
                 }
-                guard now &- ownerHeardAt >= settings.heartbeatTimeoutNanos else { return [] }
+                guard now &- ownerHeardAt >= ownerTimeoutNanos else { return [] }
                 // The active went silent without closing its connection (a node gone, a frozen
                 // process): its session is over as far as this site is concerned.
             }

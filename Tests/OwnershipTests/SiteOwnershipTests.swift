@@ -98,6 +98,27 @@ struct SiteOwnershipTests {
         #expect(site.retained == OwnerRecord(edge: "b", epoch: 1, state: .active))
     }
 
+    @Test("the edge that lost a simultaneous claim watches the winner for a full heartbeat timeout from then, however long the machine has been up, before it claims again")
+    func losingClaimWaitsForTheWinner() {
+        let start: UInt64 = 86_400_000 * ms  // a monotonic clock a day after boot
+        var site = Site(["a", "b"])
+        site.subscribe("a", at: start)
+        site.subscribe("b", at: start)
+        var a = site.edges["a"]!, b = site.edges["b"]!
+        let claimB = b.tick(nowNanos: start + 300 * ms)
+        let claimA = a.tick(nowNanos: start + 300 * ms)
+        site.edges["a"] = a
+        site.edges["b"] = b
+        site.carryOut("b", claimB, at: start + 301 * ms)
+        site.carryOut("a", claimA, at: start + 302 * ms)
+        site.tick("a", at: start + 303 * ms)
+        #expect(site.role("a") == .standby(owner: "b"), "no claim of epoch 2 right after losing epoch 1")
+        site.tick("a", at: start + 3_300 * ms)
+        #expect(site.role("a") == .standby(owner: "b"))
+        site.tick("a", at: start + 3_301 * ms)
+        #expect(site.role("a") == .active(epoch: 2), "b was never heard: a full timeout after its claim arrived")
+    }
+
     @Test("the active's will ends its epoch: the standby claims the next one at once and opens the session")
     func standbyTakesOverOnRelease() {
         var site = Site.activeAndStandby()
@@ -215,6 +236,36 @@ struct SiteOwnershipTests {
         lone.subscribe("b", at: 5_000 * ms)  // a is gone and the broker forgot everything
         lone.tick("b", at: 5_300 * ms)
         #expect(lone.role("b") == .active(epoch: 2))
+    }
+
+    @Test("after a broker restart the standby gives the recorded holder two heartbeat timeouts to claim again, so the site stays where it was; a holder that does not come back is replaced then")
+    func brokerRestartKeepsTheHolder() {
+        // The broker restarts with its records: both edges lose their own connection and a its session.
+        func restarted() -> Site {
+            var site = Site.activeAndStandby()
+            _ = site.edges["a"]!.sessionDidConnect(nowNanos: 310 * ms)
+            site.offline = ["a", "b"]
+            site.edges["a"]!.controlLost()
+            site.edges["b"]!.controlLost()
+            site.carryOut("a", site.edges["a"]!.sessionDidDisconnect(nowNanos: 5_000 * ms), at: 5_000 * ms)
+            site.offline = []
+            site.subscribe("b", at: 6_000 * ms)  // b's connection is back first
+            return site
+        }
+        var site = restarted()
+        #expect(site.role("b") == .standby(owner: "a"))
+        site.tick("b", at: 9_400 * ms)
+        #expect(site.role("b") == .standby(owner: "a"), "past one timeout, within two")
+        site.subscribe("a", at: 9_500 * ms)  // a's own connection back 3.5 s later: it claims again
+        #expect(site.role("a") == .active(epoch: 2))
+        #expect(site.role("b") == .standby(owner: "a"))
+        #expect(site.sessions.keys.sorted() == ["a"])
+
+        var gone = restarted()  // a does not come back
+        gone.tick("b", at: 11_999 * ms)
+        #expect(gone.role("b") == .standby(owner: "a"))
+        gone.tick("b", at: 12_000 * ms)
+        #expect(gone.role("b") == .active(epoch: 2), "two timeouts after its own connection came back")
     }
 
     @Test("a claim whose publish was lost is given up after the timeout, and the edge looks again")
