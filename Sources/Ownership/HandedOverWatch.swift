@@ -4,9 +4,9 @@
 /// of it).
 ///
 /// Two retained records carry it (``WatchRecordSchedule`` decides which goes out when): a full
-/// one on `haetae/<site>/watch`, made about once a minute, and every few seconds the changes
-/// since that full one on `haetae/<site>/watch/changes` (``baseAtMillis`` names the full record
-/// they apply to). A series that was reporting when a record was made carries no time (it may
+/// one on `haetae/<site>/watch`, made at a takeover and when the changes have grown, and every
+/// few seconds the changes since that full one on `haetae/<site>/watch/changes`
+/// (``baseAtMillis`` names the full record they apply to). A series that was reporting when a record was made carries no time (it may
 /// have reported until the takeover); only silent ones carry when they were last seen. So in a
 /// plant where devices report, the record every few seconds is a few hundred bytes, whatever
 /// the number of series (a full record at 100,000 series was 8.7 MB every 5 s before).

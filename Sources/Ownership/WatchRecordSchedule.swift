@@ -1,14 +1,15 @@
-/// Decides which watch record the active edge publishes each time (every few seconds): the full
-/// record about once a minute, the changes since it in between. Pure: no clock, no I/O.
+/// Decides which watch record the active edge publishes each time (every few seconds): the
+/// changes since the last full record, or a full one. Pure: no clock, no I/O.
 ///
 /// Changes are cumulative (everything that differs from the last full record, not from the last
 /// changes), so the edge taking over needs only the two latest retained records. A full record
-/// goes out instead when there is none yet, the epoch changed, the last one is a minute old, a
-/// series was dropped from the watch (changes cannot say "gone"), or the changes grew past an
-/// eighth of it (a whole line fell silent: the full record is then hardly bigger).
+/// goes out instead when there is none yet, the epoch changed (every takeover and every session
+/// lost, a broker restart included), a series was dropped from the watch (changes cannot say
+/// "gone"), the changes grew past an eighth of it (a whole line fell silent: the full record is
+/// then hardly bigger), or, as a safety net, ten minutes passed.
 public struct WatchRecordSchedule: Sendable {
     /// Longest time between two full records.
-    public static let fullIntervalMillis: Int64 = 60_000
+    public static let fullIntervalMillis: Int64 = 600_000
 
     /// Per series of the last full record: 0 while reporting, else when it was last seen.
     private var full: [HandedOverWatch.Key: Int64] = [:]

@@ -202,6 +202,14 @@ struct CoreAPIIntegrationTests {
         #expect(listed.count == 1)
         #expect(listed.first?["rule"] as? String == "overheat")
         #expect((try core.json("/api/v1/alerts?site=gwangju")["alerts"] as? [Any])?.isEmpty == true)
+        // The edge's own alerts have no line, a flood alert no line and no device: stored too
+        // (refused, they would hold every later alert of the lane behind them).
+        var system = alert, flood = alert
+        system.merge(["alert_id": "20a13c6618028b1d", "rule": "edge:spool-storage", "line": "", "device": "seoul-a", "sensor": ""]) { $1 }
+        flood.merge(["alert_id": "30a13c6618028b1d", "rule": "overheat", "line": "", "device": "", "sensor": ""]) { $1 }
+        let more = try JSONSerialization.data(withJSONObject: ["edge": "seoul-a", "alerts": [system, flood]])
+        #expect(HTTPRequest.send(port: core.port, path: "/api/v1/alerts", headers: headers, body: Array(more))?.status == 200)
+        #expect((try core.json("/api/v1/alerts?status=firing&site=seoul")["alerts"] as? [Any])?.count == 3)
         let bad = try JSONSerialization.data(withJSONObject: ["edge": "seoul-a", "alerts": [["rule": "x"]]])
         let rejected = try #require(HTTPRequest.send(port: core.port, path: "/api/v1/alerts", headers: headers, body: Array(bad)))
         #expect(rejected.status == 400)

@@ -10,6 +10,12 @@ enum AlertRecordParser {
             guard let value = item[key] as? String, !value.isEmpty else { throw APIError.badRequest("alerts[\(index)].\(key): expected a string") }
             return value
         }
+        /// Line and device are empty in the edge's own alerts (a full spool: no line) and in a
+        /// flood alert (a whole site): present, a string, possibly empty.
+        func place(_ key: String) throws -> String {
+            guard let value = item[key] as? String else { throw APIError.badRequest("alerts[\(index)].\(key): expected a string (may be empty)") }
+            return value
+        }
         func optionalString(_ key: String) throws -> String? {
             switch item[key] {
             case nil, is NSNull: return nil
@@ -49,8 +55,8 @@ enum AlertRecordParser {
         let json = String(decoding: (try? JSONSerialization.data(withJSONObject: item, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
         return AlertRecord(
             edge: edge, alertID: try field("alert_id"), rule: try field("rule"), severity: try field("severity"), status: status,
-            notification: notification, site: try field("site"), line: try field("line"),
-            device: try field("device"), sensor: try optionalString("sensor") ?? "", value: value,
+            notification: notification, site: try field("site"), line: try place("line"),
+            device: try place("device"), sensor: try optionalString("sensor") ?? "", value: value,
             startedAtMillis: started, endedAtMillis: try time("ended_at"), atMillis: try time("at") ?? started, json: json)
     }
 

@@ -17,7 +17,7 @@ import Synchronization
 /// records before its first reading and adopts them: it does not fire them again and resolves
 /// each once, with the same alert id, when its condition clears. The watch
 /// (``Ownership/HandedOverWatch``) goes the same way: every few seconds the changes since the
-/// last full record, about once a minute a full one (``Ownership/WatchRecordSchedule``).
+/// last full record, a full one at a takeover and when the changes have grown (``Ownership/WatchRecordSchedule``).
 final class AlertHandover: Sendable {
     private let shadow = Mutex(AlertHandoverShadow())
     /// The latest full watch record seen (any edge's, the newest epoch) and the latest changes.
