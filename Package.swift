@@ -242,7 +242,7 @@ let package = Package(
 
         .testTarget(name: "ClocksTests", dependencies: ["Clocks"], swiftSettings: swiftSettings),
         .testTarget(name: "OwnershipTests", dependencies: ["Ownership"], swiftSettings: swiftSettings),
-        .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "TestSupport", "AccessControl"], swiftSettings: swiftSettings),
+        .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "Readings", "TestSupport", "AccessControl"], swiftSettings: swiftSettings),
         .testTarget(name: "AccessControlTests", dependencies: ["AccessControl"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"],
@@ -251,7 +251,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "Readings", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CoreStorageTests", dependencies: [
                 "CoreStorage", "Readings", "SQLite", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,5 +1,6 @@
 @testable import CoreService
 import Foundation
+import Readings
 import Testing
 
 @Suite("AlertRecordParser")
@@ -10,23 +11,25 @@ struct AlertRecordParserTests {
         "started_at": "2026-11-29T23:21:04.120Z", "at": 1_796_000_000_000,
     ]
 
-    func parse(_ changes: [String: Any]) throws -> Bool {
-        // Through JSON, as the route reads it: `true` arrives as the number JSONSerialization makes of it.
-        let data = try JSONSerialization.data(withJSONObject: base.merging(changes) { $1 })
-        let item = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        do {
-            _ = try AlertRecordParser.parse(item, edge: "seoul-a", index: 0)
-            return true
-        } catch {
-            return false
-        }
+    func parse(_ changes: [String: Any], edge: String = "seoul-a") throws -> AlertPost {
+        let data = try JSONSerialization.data(withJSONObject: ["edge": "seoul-a", "alerts": [base.merging(changes) { $1 }]])
+        return try AlertRecordParser.parse(Array(data), edge: edge)
     }
 
-    @Test("a well-formed alert parses; null value and no sensor are fine")
+    @Test("a well-formed alert parses; null value and no sensor are fine; the record keeps the codec's form")
     func good() throws {
-        #expect(try parse([:]))
-        #expect(try parse(["value": NSNull(), "sensor": NSNull()]))
-        #expect(try parse(["ended_at": "2026-11-29T23:22:04Z", "status": "resolved", "notification": "resolved"]))
+        let post = try parse([:])
+        let record = AlertRecordParser.record(try #require(post.notices.first), edge: "seoul-a")
+        #expect(record.atMillis == 1_796_000_000_000 && record.status == "firing" && record.value == 124.5)
+        #expect(record.json == String(decoding: AlertCodec.encodeLaneItem(post.notices[0]), as: UTF8.self))
+        #expect(try parse(["value": NSNull(), "sensor": NSNull()]).notices.count == 1)
+        #expect(try parse(["ended_at": "2026-11-29T23:22:04Z", "status": "resolved", "notification": "resolved"]).notices[0].kind == .resolved)
+    }
+
+    @Test("a post of another edge, or of none, is refused as forbidden")
+    func otherEdge() throws {
+        #expect(throws: APIError.self) { try parse([:], edge: "gwangju-a") }
+        #expect(throws: APIError.self) { try AlertRecordParser.parse(Array(#"{"alerts":[]}"#.utf8), edge: "seoul-a") }
     }
 
     @Test("a field of the wrong type or out of range is refused, never stored as sent", arguments: [
@@ -36,6 +39,6 @@ struct AlertRecordParserTests {
     ])
     func refused(change: String) throws {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(change.utf8)) as? [String: Any])
-        #expect(try !parse(object), "\(change)")
+        #expect(throws: APIError.self, "\(change)") { try parse(object) }
     }
 }

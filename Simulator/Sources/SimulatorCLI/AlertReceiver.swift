@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOSSL
+import Readings
 import SimulatorCore
 import Synchronization
 import Webhooks
@@ -54,41 +55,15 @@ final class AlertReceiver: Sendable {
         try await app.runService(gracefulShutdownSignals: [])
     }
 
-    private struct Notification: Decodable {
-        struct Payload: Decodable {
-            var alert_id: String
-            var rule: String
-            var site: String
-            var line: String
-            var device: String
-            var sensor: String
-            var notification: String?
-            var status: String
-            var started_at: String
-            var ended_at: String?
-            var reading_ts: Int64?
-            var seq: Int64?
-        }
-        var data: Payload
-    }
-
+    /// The webhook body through the one alert codec (``Readings/AlertCodec``): what the edge
+    /// sends is checked member by member, as the core checks what it stores.
     static func parse(_ body: [UInt8], webhookID: String, receivedAtMicros: Int64) -> AlertVerification.Alert? {
-        guard let notification = try? JSONDecoder().decode(Notification.self, from: Data(body)) else { return nil }
-        let data = notification.data
-        guard let started = millis(rfc3339: data.started_at) else { return nil }
+        guard let notice = try? AlertCodec.decodeNotice(body) else { return nil }
+        let alert = notice.alert
         return AlertVerification.Alert(
-            webhookID: webhookID, alertID: data.alert_id, rule: data.rule, site: data.site, line: data.line, device: data.device,
-            sensor: data.sensor, notification: data.notification ?? data.status, startedAtMillis: started,
-            endedAtMillis: data.ended_at.flatMap(millis(rfc3339:)),
-            readingTsMillis: data.reading_ts, seq: data.seq, receivedAtMicros: receivedAtMicros)
-    }
-
-    static func millis(rfc3339 text: String) -> Int64? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1_000).rounded()) }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1_000) }
+            webhookID: webhookID, alertID: alert.id, rule: alert.rule, site: alert.site, line: alert.line, device: alert.device,
+            sensor: alert.sensor, notification: notice.kind.rawValue, startedAtMillis: alert.startedAtMillis,
+            endedAtMillis: alert.endedAtMillis, readingTsMillis: alert.readingTs, seq: alert.seq, receivedAtMicros: receivedAtMicros)
     }
 
     static func wallMicros() -> Int64 {

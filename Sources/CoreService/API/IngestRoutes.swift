@@ -83,22 +83,18 @@ struct IngestRoutes: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 
-    /// Stores alert notifications: `{"edge":"seoul-a","alerts":[{…webhook data…, "notification", "at"}]}`.
+    /// Stores alert notifications: `{"alerts":[{…webhook data…, "at"}],"edge":"seoul-a"}` (``Readings/AlertCodec``).
     func postAlerts(_ request: Request, context: CoreRequestContext) async throws -> Response {
         let edge = try await authorizer.edge(of: request, context: context)
         let bytes = try await body(of: request, context: context)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] else {
-            throw APIError.badRequest("expected a JSON object {\"edge\":…, \"alerts\":[…]}")
-        }
-        guard object["edge"] as? String == edge else { throw APIError.forbidden("the alerts' edge does not match this token (edge \(edge))") }
-        guard let items = object["alerts"] as? [[String: Any]] else { throw APIError.badRequest("alerts: expected a list of objects") }
+        let post = try AlertRecordParser.parse(bytes.readableBytesView, edge: edge)
         var records: [AlertRecord] = []
-        for (index, item) in items.enumerated() {
-            let record = try AlertRecordParser.parse(item, edge: edge, index: index)
-            guard authorizer.edgeTokens.allows(edge: edge, site: record.site) else {
-                throw APIError.forbidden("alerts[\(index)]: edge \(edge) may not write site \(record.site.prefix(128)) (its sites are listed in the edge token file)")
+        records.reserveCapacity(post.notices.count)
+        for (index, notice) in post.notices.enumerated() {
+            guard authorizer.edgeTokens.allows(edge: edge, site: notice.alert.site) else {
+                throw APIError.forbidden("alerts[\(index)]: edge \(edge) may not write site \(notice.alert.site.prefix(128)) (its sites are listed in the edge token file)")
             }
-            records.append(record)
+            records.append(AlertRecordParser.record(notice, edge: edge))
         }
         let stored = try await store.ingest(alerts: records)
         metrics.alertsStored.increment(by: Int64(stored))

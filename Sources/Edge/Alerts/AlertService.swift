@@ -266,7 +266,7 @@ final class AlertService: Service, Sendable {
     /// after it (the outbox row written next is what retries).
     private func announce(_ alert: EdgeAlert) -> Unrecorded {
         let event = alert.event
-        let body = AlertNotification(alert, edge: edge).encoded()
+        let body = AlertNotification.body(alert, edge: edge)
         var receivers: [String] = []
         for case .webhook(let receiver) in event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
         snapshot.withLock {
@@ -366,15 +366,13 @@ final class AlertService: Service, Sendable {
             !names.contains($0.alert.rule) && !SystemAlert.isSystem(rule: $0.alert.rule)
         }
         for orphan in orphans {
-            guard var notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(orphan.body)) else { continue }
-            notification.type = "alert.resolved"
-            notification.timestamp = AlertNotification.rfc3339(millis: atMillis)
-            notification.data.status = "resolved"
-            notification.data.notification = "resolved"
-            notification.data.endedAt = notification.timestamp
-            notification.data.annotations["resolved_by"] = "rule removed from the rule file"
-            let body = notification.encoded()
-            let webhookID = "msg_\(orphan.alertID)_resolved_\(atMillis)"
+            guard var notice = try? AlertCodec.decodeNotice(orphan.body) else { continue }
+            notice.kind = .resolved
+            notice.atMillis = atMillis
+            notice.alert.endedAtMillis = atMillis
+            notice.alert.annotations["resolved_by"] = "rule removed from the rule file"
+            let body = AlertCodec.encode(notice)
+            let webhookID = notice.webhookID
             let a = orphan.alert
             do {
                 let id = try store.withLock { store in

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Readings
 import Prometheus
 
 /// The operations HTTP surface on `http.listen`: `/healthz`, `/readyz`, `/metrics` for anyone
@@ -42,17 +43,9 @@ enum OpsServer {
                     body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"code":"bad_request","message":"status must be firing or all"}}"#)))
             }
             // Each body is a webhook notification; the list holds their `data` objects.
-            var out = ByteBuffer(string: #"{"alerts":["#)
-            var first = true
-            for body in bodies {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let data = object["data"],
-                    let encoded = try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])
-                else { continue }
-                if !first { out.writeString(",") }
-                first = false
-                out.writeBytes(encoded)
-            }
-            out.writeString("]}")
+            var out = ByteBuffer(string: #"{"alerts":"#)
+            out.writeBytes(AlertCodec.list(bodies.compactMap { try? AlertCodec.encodeData(AlertCodec.decodeNotice($0)) }))
+            out.writeString("}")
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
         }
         router.get("/healthz") { _, _ in

@@ -87,7 +87,7 @@ public enum RuleReplay {
         let event = transition.event
         let place = "\(event.site)/\(event.line)/\(event.device)" + (event.sensor.isEmpty ? "" : "/\(event.sensor)")
         let kind = event.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-        var text = "\(AlertNotification.rfc3339(millis: event.atMillis))  \(kind)  \(event.rule)  \(event.severity.rawValue)  \(place)  value=\(event.value)"
+        var text = "\(RFC3339.format(millis: event.atMillis))  \(kind)  \(event.rule)  \(event.severity.rawValue)  \(place)  value=\(event.value)"
         if let line = transition.inputLine { text += "  (input line \(line))" } else { text += "  (timer)" }
         return text
     }

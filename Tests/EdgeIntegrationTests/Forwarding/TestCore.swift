@@ -232,20 +232,21 @@ final class TestCore: Sendable {
         }
         let body = try await request.collectBody(upTo: 16 << 20)
         let gzipped = request.headers[.contentEncoding] == "gzip"
-        guard let raw = try? Self.body(body, encoding: request.headers[.contentEncoding]),
-            let object = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any],
-            let edge = object["edge"] as? String, let alerts = object["alerts"] as? [[String: Any]]
-        else {
+        // Through the one alert codec, as the real core reads them.
+        guard let raw = try? Self.body(body, encoding: request.headers[.contentEncoding]) else {
             return bad(#"expected {"edge":…,"alerts":[…]}"#)
         }
-        var parsed: [(String, StoredAlert)] = []
-        for alert in alerts {
-            guard let id = alert["alert_id"] as? String, let notification = alert["notification"] as? String,
-                let at = alert["at"] as? String
-            else { return bad("an alert needs alert_id, notification and at") }
-            parsed.append(("\(edge):\(id):\(notification):\(at)", StoredAlert(
-                alertID: id, notification: notification, at: at, rule: alert["rule"] as? String ?? "", storedAt: .now,
-                readingsStoredBefore: 0)))
+        let post: AlertPost
+        do {
+            post = try AlertCodec.decodePost(raw)
+        } catch {
+            return bad(error.description)
+        }
+        let parsed: [(String, StoredAlert)] = post.notices.map { notice in
+            let at = RFC3339.format(millis: notice.atMillis)
+            return ("\(post.edge):\(notice.alert.id):\(notice.kind.rawValue):\(at)", StoredAlert(
+                alertID: notice.alert.id, notification: notice.kind.rawValue, at: at, rule: notice.alert.rule, storedAt: .now,
+                readingsStoredBefore: 0))
         }
         state.withLock { state in
             if gzipped { state.gzipAlerts += 1 }

@@ -1,24 +1,30 @@
 @testable import Edge
 import Foundation
+import Readings
 import Testing
 
 @Suite("Alerts payload for the core")
 struct AlertsPayloadTests {
-    @Test("each notification becomes its data object plus notification and at; unreadable rows are set apart")
+    @Test("each stored notification becomes its data object plus at, in the one alert form; unreadable rows are set apart")
     func encodes() throws {
-        let firing = #"{"type":"alert.firing","timestamp":"2026-11-29T23:21:04.120Z","data":{"alert_id":"a1","rule":"overheat","notification":"firing","value":124.68}}"#
-        let resolved = #"{"type":"alert.resolved","timestamp":"2026-11-29T23:22:00.000Z","data":{"alert_id":"a1","rule":"overheat","ended_at":"2026-11-29T23:22:00.000Z"}}"#
-        let payload = AlertsPayload.encode(edge: "seoul-a", bodies: [(1, Array(firing.utf8)), (2, Array("garbage".utf8)), (3, Array(resolved.utf8))])
-        #expect(payload.included == [1, 3])
-        #expect(payload.unreadable == [2])
+        let alert = Alert(
+            id: "a1", rule: "overheat", severity: "critical", site: "seoul", line: "line1", device: "press-03", sensor: "temperature",
+            value: 124.68, startedAtMillis: 1_764_458_464_120, edge: "seoul-a")
+        let firing = AlertNotice(kind: .firing, atMillis: 1_764_458_464_120, alert: alert)
+        var resolved = firing
+        resolved.kind = .resolved
+        resolved.atMillis = 1_764_458_520_000
+        resolved.alert.endedAtMillis = resolved.atMillis
+        let payload = AlertsPayload.encode(edge: "seoul-a", bodies: [
+            (1, AlertCodec.encode(firing)), (2, Array("garbage".utf8)), (3, Array(#"{"type":"alert.firing","data":{"alert_id":"a1"}}"#.utf8)),
+            (4, AlertCodec.encode(resolved)),
+        ])
+        #expect(payload.included == [1, 4])
+        #expect(payload.unreadable == [2, 3])
+        #expect(try AlertCodec.decodePost(payload.json) == AlertPost(edge: "seoul-a", notices: [firing, resolved]))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(payload.json)) as? [String: Any])
-        #expect(object["edge"] as? String == "seoul-a")
         let alerts = try #require(object["alerts"] as? [[String: Any]])
-        #expect(alerts.count == 2)
-        #expect(alerts[0]["notification"] as? String == "firing")
-        #expect(alerts[0]["at"] as? String == "2026-11-29T23:21:04.120Z")
-        #expect(alerts[0]["value"] as? Double == 124.68)
-        #expect(alerts[1]["notification"] as? String == "resolved", "derived from the type when absent")
-        #expect(alerts[1]["at"] as? String == "2026-11-29T23:22:00.000Z")
+        #expect(alerts[0]["at"] as? String == "2025-11-29T23:21:04.120Z")
+        #expect(alerts[1]["notification"] as? String == "resolved")
     }
 }
