@@ -49,6 +49,15 @@ final class AlertForwarder: Sendable {
         func nowMillis() -> Int64 { (ContinuousClock.now - started).milliseconds }
         var refusedUntil: Int64 = .min
         var failing = false
+        var isolation = AlertRefusalIsolation()
+        /// A refusal that is not the notifications' fault: they stay, the lane pauses long.
+        func park(_ outcome: ForwardOutcome, alerts: Int) {
+            refusedUntil = nowMillis() + settings.backoff.maximumBackoff.milliseconds
+            failing = true
+            logger.error("core refused the alerts: they stay in alerts.db and are retried later", metadata: [
+                "outcome": "\(BatchForwarder.describe(outcome))", "alerts": "\(alerts)",
+            ])
+        }
 
         while !Task.isCancelled, !stopping.load(ordering: .relaxed) {
             let now = nowMillis()
@@ -59,7 +68,7 @@ final class AlertForwarder: Sendable {
             }
             let rows: [AlertForwardLog.Row]
             do {
-                rows = try log.pending(limit: settings.maxPerRequest)
+                rows = try log.pending(limit: isolation.limit(normal: settings.maxPerRequest))
                 metrics.forwardAlertsBacklog.record(rows.count < settings.maxPerRequest ? Int64(rows.count) : try log.pendingCount())
             } catch {
                 logger.error("alert forwarder cannot read alerts.db", metadata: ["error": "\(error)"])
@@ -85,6 +94,7 @@ final class AlertForwarder: Sendable {
             switch outcome {
             case .acknowledged:
                 failover.succeeded(ticket)
+                isolation.acknowledged(count: payload.included.count)
                 do {
                     try log.markForwarded(payload.included)
                 } catch {
@@ -96,13 +106,27 @@ final class AlertForwarder: Sendable {
                     failing = false
                     logger.notice("core acknowledges alerts again")
                 }
-            case .rejected, .unknownSeries:
+            case .rejected(let status):
                 metrics.forwardAlertFailures["rejected"]?.increment()
-                refusedUntil = nowMillis() + settings.backoff.maximumBackoff.milliseconds
-                failing = true
-                logger.error("core refused the alerts: they stay in alerts.db and are retried later", metadata: [
-                    "outcome": "\(BatchForwarder.describe(outcome))", "alerts": "\(payload.included.count)",
-                ])
+                switch isolation.refused(count: payload.included.count, status: status) {
+                case .sendSingly:
+                    logger.warning("core refused a post of alerts as malformed: sending them one at a time to find the one", metadata: [
+                        "status": "\(status)", "alerts": "\(payload.included.count)",
+                    ])
+                case .setAside:
+                    // The core refuses this notification itself: set aside, counted and logged,
+                    // so it does not hold every later alert behind it. It stays in the log.
+                    try? log.markForwarded(payload.included)
+                    metrics.forwardAlertsRefused.increment(by: Int64(payload.included.count))
+                    logger.error("core refuses this alert notification: set aside, not sent again (it stays in alerts.db)", metadata: [
+                        "status": "\(status)", "row": "\(payload.included)",
+                    ])
+                case .retryLater:
+                    park(outcome, alerts: payload.included.count)
+                }
+            case .unknownSeries:
+                metrics.forwardAlertFailures["rejected"]?.increment()
+                park(outcome, alerts: payload.included.count)
             default:
                 failing = true
                 if let reason = outcome.failureReason { metrics.forwardAlertFailures[reason]?.increment() }

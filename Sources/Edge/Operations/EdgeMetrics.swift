@@ -97,6 +97,9 @@ public struct EdgeMetrics: Sendable {
     public let forwardAlertsSent: Counter
     public let forwardAlertFailures: [String: Counter]
     public let forwardAlertsBacklog: Gauge
+    /// Alert notifications the core refused as malformed (400, 413), each found by sending a
+    /// refused post's notifications one at a time: set aside, not sent again.
+    public let forwardAlertsRefused: Counter
 
     public init(factory: any MetricsFactory) {
         messagesReceived = Counter(label: "haetae_messages_received_total", factory: factory)
@@ -172,6 +175,7 @@ public struct EdgeMetrics: Sendable {
         forwardFailovers = Counter(label: "haetae_forward_failovers_total", factory: factory)
         forwardAlertsSent = Counter(label: "haetae_forward_alerts_sent_total", factory: factory)
         forwardAlertsBacklog = Gauge(label: "haetae_forward_alerts_backlog", factory: factory)
+        forwardAlertsRefused = Counter(label: "haetae_forward_alerts_refused_total", factory: factory)
         var batchFailures: [String: Counter] = [:]
         var alertFailures: [String: Counter] = [:]
         for reason in ForwardOutcome.failureReasons {

@@ -51,6 +51,8 @@ final class TestCore: Sendable {
 
     struct State: Sendable {
         var failure = Failure.none
+        /// Posts with an alert of this device are refused (400), as a core refuses a malformed one.
+        var refusedAlertDevice: String?
         var batches: [String: StoredBatch] = [:]
         var storeOrder: [String] = []
         var readingsStored = 0
@@ -116,6 +118,11 @@ final class TestCore: Sendable {
         await group.triggerGracefulShutdown()
         _ = await task.result
         _ = await eventually(timeout: .seconds(5)) { !FreePort.isAccepting(port: self.port) }
+    }
+
+    /// Answers 400 to any alert post with an alert of `device` (nil: none).
+    func refuseAlerts(ofDevice device: String?) {
+        state.withLock { $0.refusedAlertDevice = device }
     }
 
     func fail(_ failure: Failure) {
@@ -241,6 +248,10 @@ final class TestCore: Sendable {
             post = try AlertCodec.decodePost(raw)
         } catch {
             return bad(error.description)
+        }
+        if let refused = state.withLock({ $0.refusedAlertDevice }),
+            let index = post.notices.firstIndex(where: { $0.alert.device == refused }) {
+            return bad("alerts[\(index)].device: refused by the test")
         }
         let parsed: [(String, StoredAlert)] = post.notices.map { notice in
             let at = RFC3339.format(millis: notice.atMillis)
