@@ -37,7 +37,6 @@ public enum EdgeRuntime {
         let queue = HandoffQueue(capacity: 8, bufferCapacity: handoffReadings + 256)
 
         // Alerts: durable state and webhook outbox in their own file, delivered by the dispatcher.
-        let alertStore = try AlertStore(path: configuration.alerts.path, reserve: configuration.alerts.reserveBytes)
         let receivers = try configuration.webhooks.map { webhook in
             WebhookReceiver(
                 name: webhook.name, url: webhook.url, secret: try WebhookSecret(parsing: webhook.secret),
@@ -48,11 +47,14 @@ public enum EdgeRuntime {
                     }
                 })
         }
+        // The one writer of alert state: a notification, its state change and its outbox rows in
+        // one FULL commit.
+        let alertStore = try AlertStore(
+            path: configuration.alerts.path, reserve: configuration.alerts.reserveBytes, queuesWebhooks: !receivers.isEmpty)
         let dispatcher = receivers.isEmpty ? nil : WebhookDispatcher(
-            // NORMAL is durable here: the outbox shares alerts.db's WAL with the alert store, whose
-            // FULL commit marking a notification enqueued comes after the outbox rows and fsyncs
-            // them too; a power cut before it leaves the notification unenqueued, and the next
-            // start queues it again. The fsync saved is on every alert's way to its webhook.
+            // NORMAL is durable here: the outbox rows are written by the alert store's FULL commit;
+            // the dispatcher's own writes are attempt outcomes, and one lost to a power cut means
+            // at most one more attempt (receivers deduplicate on the webhook id).
             outbox: try WebhookOutbox(path: configuration.alerts.path, synchronous: .normal), receivers: receivers,
             configuration: WebhookDispatcherConfiguration(
                 userAgent: "haetae-edge/\(HaetaeVersion.current)", retention: configuration.alerts.historyRetention,

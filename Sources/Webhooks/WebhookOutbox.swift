@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+public import SQLite
 
 /// The durable webhook outbox: messages wait here, in a SQLite file in WAL mode, until they are
 /// delivered, given up on, or their receiver is gone.
@@ -41,19 +41,27 @@ public final class WebhookOutbox {
 
     /// Opens (creating if needed) the outbox at `path`; its directory is created too.
     /// - Parameter synchronous: `.full` by default: alerts are few, and each should survive power loss.
-    public init(path: String, synchronous: Synchronous = .full) throws {
-        self.path = path
+    public convenience init(path: String, synchronous: Synchronous = .full) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let database = try SQLiteConnection(path: path)
-        self.database = database
         try database.execute("PRAGMA journal_mode=WAL")
         try database.execute("PRAGMA synchronous=\(synchronous == .full ? "FULL" : "NORMAL")")
         // Checkpoint small and often: the edge keeps space reserved inside this file and its
         // WAL (`alerts.reserve`), which is only reused if the WAL restarts before outgrowing it.
         try database.execute("PRAGMA wal_autocheckpoint=\(Self.walAutocheckpointPages)")
+        try self.init(connection: database)
+    }
+
+    /// The outbox in the file `connection` has open, on that connection (creating its table if
+    /// needed): its owner keeps the connection's settings, and may enqueue inside its own
+    /// transactions, so a message is committed with the change that caused it (the edge's alert
+    /// store records an alert's state change, its notification and its outbox rows at once).
+    public init(connection database: SQLiteConnection) throws {
+        self.path = database.path
+        self.database = database
         try database.execute(WebhookOutboxSchema.statements)
         // Under the write lock, so two connections opening a version-1 file at once add it once.
         try database.transaction {

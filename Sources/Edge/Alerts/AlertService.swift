@@ -10,10 +10,10 @@ import Synchronization
 import Webhooks
 
 /// Takes alert transitions off the MQTT thread and makes them durable and delivered: each is
-/// recorded in the ``AlertStore`` (active set + log), then queued in the webhook outbox for every
-/// receiver its rule names. Its first webhook attempt starts before the record (an express
-/// attempt), so the disk's `fsync` is not on the hazard → webhook path; the outbox keeps the
-/// retries. Also keeps the snapshot `/api/v1/alerts` serves.
+/// recorded in the ``AlertStore`` (active set, log and webhook outbox rows for every receiver
+/// its rule names, in one transaction), then the dispatcher is woken. Its first webhook attempt
+/// starts before the record (an express attempt), so the disk's `fsync` is not on the hazard →
+/// webhook path; the outbox keeps the retries. Also keeps the snapshot `/api/v1/alerts` serves.
 ///
 /// The MQTT thread only yields into an unbounded `AsyncStream` (transitions are rare, a yield is
 /// cheap), so a slow disk or receiver never holds back ingest.
@@ -60,8 +60,6 @@ final class AlertService: Service, Sendable {
     private let forwardsToCore: Bool
     private let lastPurgeMillis = Atomic<Int64>(0)
     private let unrecorded = Mutex<[Unrecorded]>([])
-    /// Set when handing a recorded notification to the outbox failed: retried on the tick.
-    private let enqueueFailed = Atomic<Bool>(false)
     /// The site and receivers of the edge's own alerts (``SystemAlert``).
     private let site: String
     private let systemReceivers: [String]
@@ -183,10 +181,6 @@ final class AlertService: Service, Sendable {
     }
 
     func run() async throws {
-        // What a crash left between the alert log and the outbox goes out now (the outbox
-        // ignores an id it already has).
-        let leftovers = (try? store.withLock { try $0.unenqueued() }) ?? []
-        for row in leftovers { await enqueue(id: row.id, webhookID: row.webhookID, body: row.body, receivers: row.receivers) }
         updateGauges()
         // Two stages: the first announces each alert at once (its snapshot, log line and first
         // webhook attempt), the second records it; so an alert never waits for the fsync of the
@@ -239,16 +233,12 @@ final class AlertService: Service, Sendable {
         }
     }
 
-    /// Retries, in order, what could not be recorded or handed to the outbox.
+    /// Retries, in order, what could not be recorded.
     private func retryUnwritten() async {
         while let first = unrecorded.withLock({ $0.first }) {
             guard await record(first) else { return }
             unrecorded.withLock { _ = $0.removeFirst() }
             if unrecorded.withLock({ $0.isEmpty }) { logger.notice("alerts.db writable again: the alert notifications kept in memory are recorded") }
-        }
-        if enqueueFailed.exchange(false, ordering: .relaxed) {
-            let leftovers = (try? store.withLock { try $0.unenqueued() }) ?? []
-            for row in leftovers { await enqueue(id: row.id, webhookID: row.webhookID, body: row.body, receivers: row.receivers) }
         }
     }
 
@@ -305,12 +295,11 @@ final class AlertService: Service, Sendable {
         }
     }
 
-    /// Records one notification and hands it to the outbox; false (logged, counted) when
-    /// `alerts.db` cannot be written.
+    /// Records one notification with its outbox rows; false (logged, counted) when `alerts.db`
+    /// cannot be written.
     private func record(_ item: Unrecorded) async -> Bool {
-        let id: Int64
         do {
-            id = try store.withLock { try $0.record(item.alert, body: item.body, receivers: item.receivers) }
+            try store.withLock { try $0.record(item.alert, body: item.body, receivers: item.receivers) }
         } catch {
             if unrecorded.withLock({ $0.isEmpty }) {
                 logger.error("cannot record an alert: kept in memory and retried every second",
@@ -320,10 +309,8 @@ final class AlertService: Service, Sendable {
             return false
         }
         recorded?.signal()
+        if !item.receivers.isEmpty { dispatcher?.notify() }
         purgeLogIfDue()
-        await enqueue(
-            id: id, webhookID: AlertNotification.webhookID(item.alert.event), body: item.body, receivers: item.receivers,
-            priority: item.alert.priority)
         return true
     }
 
@@ -340,26 +327,6 @@ final class AlertService: Service, Sendable {
         }
     }
 
-    /// - Parameter priority: normal for what a crash left (its priority was not recorded).
-    private func enqueue(id: Int64, webhookID: String, body: [UInt8], receivers: [String], priority: WebhookPriority = .normal) async {
-        guard let dispatcher, !receivers.isEmpty else {
-            // Nothing to queue: it counts as handed over, so the log may purge it later.
-            _ = try? store.withLock { try $0.markEnqueued(id) }
-            return
-        }
-        do {
-            for receiver in receivers {
-                try await dispatcher.enqueue(receiver: receiver, id: webhookID, body: body, priority: priority)
-            }
-            try store.withLock { try $0.markEnqueued(id) }
-        } catch {
-            // Left unenqueued in the log: queued again on the next tick (or start).
-            logger.error("cannot queue an alert webhook; retried", metadata: ["webhook_id": "\(webhookID)", "error": "\(error)"])
-            metrics.alertStoreErrors.increment()
-            enqueueFailed.store(true, ordering: .relaxed)
-        }
-    }
-
     /// Resolves firing alerts whose rule is gone after a reload, so nothing stays firing forever.
     private func resolveRemoved(keeping names: Set<String>, atMillis: Int64) async {
         let orphans = ((try? store.withLock { try $0.active() }) ?? []).filter {
@@ -372,20 +339,13 @@ final class AlertService: Service, Sendable {
             notice.alert.endedAtMillis = atMillis
             notice.alert.annotations["resolved_by"] = "rule removed from the rule file"
             let body = AlertCodec.encode(notice)
-            let webhookID = notice.webhookID
-            let a = orphan.alert
             do {
-                let id = try store.withLock { store in
-                    try store.deleteActive(rule: a.rule, site: a.site, line: a.line, device: a.device, sensor: a.sensor)
-                    return try store.log(
-                        alertID: orphan.alertID, kind: "resolved", webhookID: webhookID, body: body, receivers: orphan.receivers,
-                        atMillis: atMillis)
-                }
+                try store.withLock { try $0.recordResolved(orphan, webhookID: notice.webhookID, body: body, atMillis: atMillis) }
                 snapshot.withLock { $0[orphan.alertID] = nil }
                 handover?.cleared(alertID: orphan.alertID)
                 recorded?.signal()
-                logger.notice("alert resolved: its rule was removed", metadata: ["rule": "\(a.rule)", "alert": "\(orphan.alertID)"])
-                await enqueue(id: id, webhookID: webhookID, body: body, receivers: orphan.receivers)
+                if !orphan.receivers.isEmpty { dispatcher?.notify() }
+                logger.notice("alert resolved: its rule was removed", metadata: ["rule": "\(orphan.alert.rule)", "alert": "\(orphan.alertID)"])
             } catch {
                 logger.error("cannot resolve an alert of a removed rule", metadata: ["alert": "\(orphan.alertID)", "error": "\(error)"])
             }

@@ -4,27 +4,22 @@ import Rules
 import SQLite
 import Webhooks
 
-/// The edge's durable alert state (SQLite, WAL), in its own file next to the spool:
+/// The edge's durable alert state (SQLite, WAL), in its own file next to the spool, and its
+/// only writer of alert state:
 ///
 /// - `active_alerts`: every firing alert, so a restart gives them back to the rule engine
 ///   (``RuleEngine/restore(_:)``) instead of forgetting or re-firing them;
-/// - `alert_log`: every notification, in order, with whether it has been handed to the webhook
-///   outbox (`enqueued`) and to the core (`forwarded`, used by the forwarder).
+/// - `alert_log`: every notification, in order, with whether the core has it (`forwarded`,
+///   read and marked by the alert lane, ``AlertForwardLog``);
+/// - `webhook_messages`: the webhook outbox (``WebhookOutbox``), which the dispatcher reads.
 ///
-/// A notification and the change to the active set are committed in one transaction before any
-/// webhook is queued; on start, ``unenqueued()`` lists what a crash left between the two, and
-/// the outbox's idempotent enqueue makes sending it again safe.
+/// A notification, its change to the active set and its outbox rows (one per receiver) are
+/// committed in one transaction: a crash leaves all of them or none, so nothing needs
+/// repairing at start. The dispatcher and the alert lane read the file on their own connections,
+/// as the forwarder reads the spool.
 ///
 /// Used from one task at a time (``AlertService``); not `Sendable`.
 final class AlertStore {
-    /// One stored notification.
-    struct LoggedNotification: Sendable, Equatable {
-        var id: Int64
-        var webhookID: String
-        var body: [UInt8]
-        var receivers: [String]
-    }
-
     /// A firing alert as stored, with its latest notification body (for the API).
     struct StoredActive: Sendable {
         var alert: ActiveAlert
@@ -36,9 +31,14 @@ final class AlertStore {
 
     let path: String
     let connection: SQLiteConnection
+    /// The webhook outbox on this store's connection; nil when the edge has no webhook receivers.
+    private let outbox: WebhookOutbox?
 
-    /// - Parameter reserve: bytes kept allocated in the file and its WAL (see ``reserveSpace(_:)``).
-    init(path: String, reserve: Int = 4 << 20) throws {
+    /// - Parameters:
+    ///   - reserve: bytes kept allocated in the file and its WAL (see ``reserveSpace(_:)``).
+    ///   - queuesWebhooks: whether notifications are queued for their receivers (the edge has
+    ///     webhook receivers and a dispatcher reading the outbox).
+    init(path: String, reserve: Int = 4 << 20, queuesWebhooks: Bool = true) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -57,14 +57,31 @@ final class AlertStore {
             CREATE TABLE IF NOT EXISTS alert_log(
                 id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, kind TEXT NOT NULL, webhook_id TEXT NOT NULL,
                 body BLOB NOT NULL, receivers TEXT NOT NULL, created_at INTEGER NOT NULL,
-                enqueued INTEGER NOT NULL DEFAULT 0, forwarded INTEGER NOT NULL DEFAULT 0);
-            CREATE INDEX IF NOT EXISTS alert_log_pending ON alert_log(enqueued) WHERE enqueued = 0;
+                forwarded INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS alert_log_unforwarded ON alert_log(id) WHERE forwarded = 0;
             CREATE TABLE IF NOT EXISTS commands(
                 id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, rule TEXT NOT NULL, topic TEXT NOT NULL,
                 payload TEXT NOT NULL, qos INTEGER NOT NULL, attempt INTEGER NOT NULL, at INTEGER NOT NULL, result TEXT NOT NULL);
             """)
+        outbox = queuesWebhooks ? try WebhookOutbox(connection: connection) : nil
+        try migrateEnqueuedFlag()
         try reserveSpace(reserve)
+    }
+
+    /// Files written before the outbox rows went into the notification's own transaction have
+    /// an `enqueued` flag: what a crash left unqueued is queued now, and the flag goes.
+    private func migrateEnqueuedFlag() throws {
+        guard try connection.scalarInt("SELECT count(*) FROM pragma_table_info('alert_log') WHERE name = 'enqueued'") > 0 else { return }
+        try connection.transaction {
+            let query = try connection.prepare("SELECT webhook_id, body, receivers, created_at FROM alert_log WHERE enqueued = 0 ORDER BY id")
+            while try query.step() {
+                try queue(
+                    webhookID: query.string(at: 0), body: query.blob(at: 1), receivers: Self.receivers(query.string(at: 2)),
+                    atMillis: query.int64(at: 3), priority: .normal)
+            }
+            query.reset()  // its read lock would keep the table from being altered
+            try connection.execute("DROP INDEX IF EXISTS alert_log_pending; ALTER TABLE alert_log DROP COLUMN enqueued")
+        }
     }
 
     /// Makes sure `bytes` are allocated to this file and its WAL, so alert state, the webhook
@@ -88,22 +105,15 @@ final class AlertStore {
         try connection.execute("DELETE FROM space_reserve")
     }
 
-    /// Records one notification and its effect on the active set; returns the log row id.
+    /// Records one notification, its effect on the active set and its webhook outbox rows, in
+    /// one transaction; returns the log row id.
     @discardableResult
     func record(_ alert: EdgeAlert, body: [UInt8], receivers: [String]) throws -> Int64 {
         let event = alert.event
         return try connection.transaction {
-            let log = try connection.prepare(
-                "INSERT INTO alert_log(alert_id, kind, webhook_id, body, receivers, created_at, enqueued) VALUES(?,?,?,?,?,?,?)")
-            try log.bind(event.alertID, at: 1)
-            try log.bind(event.kind.rawValue, at: 2)
-            try log.bind(AlertNotification.webhookID(event), at: 3)
-            try log.bind(blob: body, at: 4)
-            try log.bind(receivers.joined(separator: ","), at: 5)
-            try log.bind(event.atMillis, at: 6)
-            try log.bind(receivers.isEmpty ? 1 : 0, at: 7)
-            try log.run()
-            let id = try connection.scalarInt("SELECT last_insert_rowid()")
+            let id = try insertNotification(
+                alertID: event.alertID, kind: event.kind.rawValue, webhookID: AlertNotification.webhookID(event), body: body,
+                receivers: receivers, atMillis: event.atMillis, priority: alert.priority)
             switch event.kind {
             case .firing, .repeat:
                 let upsert = try connection.prepare("""
@@ -153,45 +163,55 @@ final class AlertStore {
         }
     }
 
-    /// Removes an active alert without a notification from the engine (its rule was removed).
-    func deleteActive(rule: String, site: String, line: String, device: String, sensor: String) throws {
+    /// Records the resolve the edge made itself for a firing alert whose rule was removed: the
+    /// alert leaves the active set, its notification is logged and queued, in one transaction.
+    /// - Returns: the log row id.
+    @discardableResult
+    func recordResolved(_ orphan: StoredActive, webhookID: String, body: [UInt8], atMillis: Int64) throws -> Int64 {
+        try connection.transaction {
+            let a = orphan.alert
+            try deleteActive(rule: a.rule, site: a.site, line: a.line, device: a.device, sensor: a.sensor)
+            return try insertNotification(
+                alertID: orphan.alertID, kind: "resolved", webhookID: webhookID, body: body, receivers: orphan.receivers,
+                atMillis: atMillis, priority: .normal)
+        }
+    }
+
+    private func deleteActive(rule: String, site: String, line: String, device: String, sensor: String) throws {
         let delete = try connection.prepare("DELETE FROM active_alerts WHERE rule=? AND site=? AND line=? AND device=? AND sensor=?")
         try bindKey(delete, rule: rule, site: site, line: line, device: device, sensor: sensor)
         try delete.run()
     }
 
-    /// Records a notification the edge made itself (a resolve for a removed rule).
-    func log(alertID: String, kind: String, webhookID: String, body: [UInt8], receivers: [String], atMillis: Int64) throws -> Int64 {
+    /// The log row and the outbox rows of one notification (inside the caller's transaction).
+    private func insertNotification(
+        alertID: String, kind: String, webhookID: String, body: [UInt8], receivers: [String], atMillis: Int64,
+        priority: WebhookPriority
+    ) throws -> Int64 {
         let log = try connection.prepare(
-            "INSERT INTO alert_log(alert_id, kind, webhook_id, body, receivers, created_at, enqueued) VALUES(?,?,?,?,?,?,?)")
+            "INSERT INTO alert_log(alert_id, kind, webhook_id, body, receivers, created_at) VALUES(?,?,?,?,?,?)")
         try log.bind(alertID, at: 1)
         try log.bind(kind, at: 2)
         try log.bind(webhookID, at: 3)
         try log.bind(blob: body, at: 4)
         try log.bind(receivers.joined(separator: ","), at: 5)
         try log.bind(atMillis, at: 6)
-        try log.bind(receivers.isEmpty ? 1 : 0, at: 7)
         try log.run()
-        return try connection.scalarInt("SELECT last_insert_rowid()")
+        let id = try connection.scalarInt("SELECT last_insert_rowid()")
+        try queue(webhookID: webhookID, body: body, receivers: receivers, atMillis: atMillis, priority: priority)
+        return id
     }
 
-    /// Marks a notification as handed to the webhook outbox.
-    func markEnqueued(_ id: Int64) throws {
-        let update = try connection.prepare("UPDATE alert_log SET enqueued = 1 WHERE id = ?")
-        try update.bind(id, at: 1)
-        try update.run()
-    }
-
-    /// Notifications recorded but not yet handed to the outbox (a crash in between).
-    func unenqueued() throws -> [LoggedNotification] {
-        let query = try connection.prepare("SELECT id, webhook_id, body, receivers FROM alert_log WHERE enqueued = 0 ORDER BY id")
-        var rows: [LoggedNotification] = []
-        while try query.step() {
-            rows.append(LoggedNotification(
-                id: query.int64(at: 0), webhookID: query.string(at: 1), body: query.blob(at: 2),
-                receivers: query.string(at: 3).split(separator: ",").map(String.init)))
+    /// One outbox row per receiver (idempotent: an express attempt may have made it already).
+    private func queue(webhookID: String, body: [UInt8], receivers: [String], atMillis: Int64, priority: WebhookPriority) throws {
+        guard let outbox else { return }
+        for receiver in receivers {
+            try outbox.enqueue(receiver: receiver, id: webhookID, body: body, createdAtMillis: atMillis, priority: priority)
         }
-        return rows
+    }
+
+    private static func receivers(_ column: String) -> [String] {
+        column.split(separator: ",").map(String.init)
     }
 
     /// Records one publish attempt of a rule's MQTT action.
@@ -238,7 +258,7 @@ final class AlertStore {
                 lastNotifiedMillis: query.isNull(at: 7) ? nil : query.int64(at: 7))
             rows.append(StoredActive(
                 alert: alert, alertID: query.string(at: 8), severity: query.string(at: 9), body: query.blob(at: 10),
-                receivers: query.string(at: 11).split(separator: ",").map(String.init)))
+                receivers: Self.receivers(query.string(at: 11))))
         }
         return rows
     }
@@ -252,12 +272,12 @@ final class AlertStore {
         return bodies
     }
 
-    /// Drops log rows older than `millis` that are enqueued for their webhooks and, when the
-    /// edge forwards to a core, forwarded; returns how many.
+    /// Drops log rows older than `millis` (when the edge forwards to a core, only those the core
+    /// has); returns how many. The outbox keeps its own history (``WebhookOutbox/purge``).
     @discardableResult
     func purge(olderThan millis: Int64, requireForwarded: Bool) throws -> Int {
         let delete = try connection.prepare(
-            "DELETE FROM alert_log WHERE created_at < ? AND enqueued = 1\(requireForwarded ? " AND forwarded = 1" : "")")
+            "DELETE FROM alert_log WHERE created_at < ?\(requireForwarded ? " AND forwarded = 1" : "")")
         try delete.bind(millis, at: 1)
         try delete.run()
         let purged = connection.changes

@@ -5,26 +5,35 @@ import Testing
 
 @Suite("Alert log purge")
 struct AlertLogPurgeTests {
-    @Test("old notifications leave the log once delivered, and with forwarding only once forwarded; recent and pending ones stay")
+    /// A notification of the edge's own alert at `atMillis`, its body one marker byte.
+    static func record(_ store: AlertStore, marker: UInt8, atMillis: Int64, receivers: [String]) throws -> Int64 {
+        let event = SystemAlert.spoolStorage.event(
+            firing: true, edge: "edge-\(marker)", site: "seoul", startedAtMillis: atMillis, atMillis: atMillis, detail: "",
+            receivers: receivers)
+        return try store.record(EdgeAlert(event: event, readingTs: nil, seq: nil), body: [marker], receivers: receivers)
+    }
+
+    @Test("old notifications leave the log, with forwarding only once forwarded; recent ones and the webhook outbox stay")
     func purgesOnlyHandledOldRows() throws {
         let directory = try TemporaryDirectory(prefix: "haetae-alert-log")
+        defer { directory.remove() }
         let path = directory.file("alerts.db")
         let store = try AlertStore(path: path)
         let old: Int64 = 1_000_000
         let recent: Int64 = 9_000_000
-        let delivered = try store.log(alertID: "a", kind: "firing", webhookID: "w1", body: [1], receivers: ["default"], atMillis: old)
-        try store.markEnqueued(delivered)
-        let forwarded = try store.log(alertID: "b", kind: "firing", webhookID: "w2", body: [2], receivers: [], atMillis: old)
-        _ = try store.log(alertID: "c", kind: "firing", webhookID: "w3", body: [3], receivers: ["default"], atMillis: old)  // not yet queued
-        _ = try store.log(alertID: "d", kind: "resolved", webhookID: "w4", body: [4], receivers: [], atMillis: recent)
+        let forwarded = try Self.record(store, marker: 1, atMillis: old, receivers: ["default"])
+        _ = try Self.record(store, marker: 2, atMillis: old, receivers: [])  // not yet at the core
+        _ = try Self.record(store, marker: 3, atMillis: recent, receivers: [])
         try AlertForwardLog(path: path).markForwarded([forwarded])
 
-        // With forwarding: only the row both queued and forwarded goes.
+        // With forwarding: only the old row the core has goes.
         #expect(try store.purge(olderThan: 5_000_000, requireForwarded: true) == 1)
-        #expect(try store.recent(limit: 10).map { $0[0] }.sorted() == [1, 3, 4])
-        // Without: every old row that was handed to its webhooks.
+        #expect(try store.recent(limit: 10).map { $0[0] }.sorted() == [2, 3])
+        // Without: every old row.
         #expect(try store.purge(olderThan: 5_000_000, requireForwarded: false) == 1)
-        #expect(try store.recent(limit: 10).map { $0[0] }.sorted() == [3, 4])
+        #expect(try store.recent(limit: 10).map { $0[0] } == [3])
+        // The outbox keeps its own history: the purged notification's webhook is still there.
+        #expect(try store.connection.scalarInt("SELECT count(*) FROM webhook_messages WHERE receiver = 'default'") == 1)
     }
 
     @Test("alerts.db commits with synchronous=FULL: an alert's state change survives a power cut")
