@@ -165,6 +165,58 @@ struct AlertWebhookIntegrationTests {
         #expect(await edge.stop() == 0)
     }
 
+    /// `thresholdRules` and a second rule that stays.
+    static let thresholdAndOverheat = thresholdRules + """
+
+          - name: furnace-overheat
+            match: {sensor: temperature}
+            when: value > 850
+            severity: critical
+            actions:
+              - webhook: default
+        """
+
+    @Test("a rule removed while its alert fires resolves that alert once, with its id and resolved_by, by reload and when removed while the edge was down; the other rule's alert stays")
+    func removedRuleResolvesItsAlerts() async throws {
+        let broker = try await MosquittoBroker()
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret)
+        let edge = try EdgeProcess(
+            brokerPort: broker.port, rules: Self.thresholdAndOverheat, webhooks: [.init(url: receiver.url, secret: AlertTest.secret)])
+        try await edge.start()
+        try await AlertTest.publish(broker, device: "pump-3", sensor: "pressure", value: 150)
+        try await AlertTest.publish(broker, device: "furnace-1", sensor: "temperature", value: 900)
+        #expect(await eventually { receiver.requests().count == 2 }, "\(edge.output())")
+        let pumpAlert = try #require(receiver.requests().first { $0.data["rule"] as? String == "line-pressure" }?.data["alert_id"] as? String)
+
+        // Reload without line-pressure: its alert resolves from the rule engine, once.
+        try edge.writeRules(Self.thresholdAndOverheat.replacingOccurrences(of: Self.thresholdRules, with: "rules:"))
+        #expect(await eventually { receiver.requests().count == 3 }, "\(edge.output())")
+        try await Task.sleep(for: .milliseconds(500))
+        var requests = receiver.requests()
+        #expect(requests.count == 3)
+        let resolved = try #require(requests.last)
+        #expect(resolved.type == "alert.resolved")
+        #expect(resolved.data["alert_id"] as? String == pumpAlert)
+        #expect((resolved.data["annotations"] as? [String: Any])?["resolved_by"] as? String == "rule removed from the rule file")
+        #expect(requests.allSatisfy { $0.verified })
+        #expect(edge.alerts().compactMap { $0["rule"] as? String } == ["furnace-overheat"])
+
+        // Removed while the edge was down: resolved at start from the alert's record.
+        #expect(await edge.stop() == 0)
+        try edge.writeRules(Self.thresholdRules)
+        try await edge.start()
+        #expect(await eventually { receiver.requests().count == 4 }, "\(edge.output())")
+        try await Task.sleep(for: .milliseconds(500))
+        requests = receiver.requests()
+        #expect(requests.count == 4)
+        #expect(requests.last?.type == "alert.resolved")
+        #expect(requests.last?.data["rule"] as? String == "furnace-overheat")
+        #expect(requests.last?.data["alert_id"] as? String == requests[0...1].first { $0.data["rule"] as? String == "furnace-overheat" }?.data["alert_id"] as? String)
+        #expect((requests.last?.data["annotations"] as? [String: Any])?["resolved_by"] as? String == "rule removed from the rule file")
+        #expect(edge.alerts().isEmpty)
+        #expect(await edge.stop() == 0)
+    }
+
     @Test("a webhook queued while its receiver fails survives kill -9 and is delivered once, with its original webhook-id")
     func outboxSurvivesKillNine() async throws {
         let broker = try await MosquittoBroker()

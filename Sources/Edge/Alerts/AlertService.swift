@@ -20,8 +20,9 @@ import Webhooks
 final class AlertService: Service, Sendable {
     enum Input: Sendable {
         case alert(EdgeAlert)
-        /// New rules are live: alerts of rules no longer present are resolved here.
-        case rulesReplaced(names: Set<String>, atMillis: Int64)
+        /// Firing alerts restored for rules that are gone (removed while the edge was down): the
+        /// rule engine cannot describe them, so they resolve here from their recorded notification.
+        case resolveUnknownRules([ActiveAlert], atMillis: Int64)
         /// Once a second: retry what could not be written.
         case tick
         /// A rule's MQTT action was published, failed or refused.
@@ -166,8 +167,9 @@ final class AlertService: Service, Sendable {
         continuation.yield(.adopt(alerts))
     }
 
-    func rulesReplaced(names: Set<String>) {
-        continuation.yield(.rulesReplaced(names: names, atMillis: WallClock.millis()))
+    /// Resolves firing alerts whose rule no longer exists (see ``Input/resolveUnknownRules(_:atMillis:)``); never blocks.
+    func resolveUnknownRules(_ alerts: [ActiveAlert]) {
+        continuation.yield(.resolveUnknownRules(alerts, atMillis: WallClock.millis()))
     }
 
     /// The latest notification body of every firing alert, oldest first.
@@ -193,7 +195,7 @@ final class AlertService: Service, Sendable {
                         for await step in steps {
                             switch step {
                             case .record(let item): await self.keep(item)
-                            case .rulesReplaced(let names, let atMillis): await self.resolveRemoved(keeping: names, atMillis: atMillis)
+                            case .resolveUnknownRules(let alerts, let atMillis): self.resolveUnknownRules(alerts, atMillis: atMillis)
                             case .retry: await self.retryUnwritten()
                             case .command(let record): self.recordCommand(record)
                             case .adopt(let alerts): self.recordAdopted(alerts)
@@ -211,7 +213,7 @@ final class AlertService: Service, Sendable {
                     for await input in inputs {
                         switch input {
                         case .alert(let alert): stepSink.yield(.record(announce(alert)))
-                        case .rulesReplaced(let names, let atMillis): stepSink.yield(.rulesReplaced(names: names, atMillis: atMillis))
+                        case .resolveUnknownRules(let alerts, let atMillis): stepSink.yield(.resolveUnknownRules(alerts, atMillis: atMillis))
                         case .tick: stepSink.yield(.retry)
                         case .command(let record): stepSink.yield(.command(record))
                         case .adopt(let alerts):
@@ -245,7 +247,7 @@ final class AlertService: Service, Sendable {
     /// The recording stage's work, in the order the inputs came.
     private enum RecordStep: Sendable {
         case record(Unrecorded)
-        case rulesReplaced(names: Set<String>, atMillis: Int64)
+        case resolveUnknownRules([ActiveAlert], atMillis: Int64)
         case retry
         case command(CommandRecord)
         case adopt([HandedOverAlert])
@@ -299,7 +301,7 @@ final class AlertService: Service, Sendable {
     /// cannot be written.
     private func record(_ item: Unrecorded) async -> Bool {
         do {
-            try store.withLock { try $0.record(item.alert, body: item.body, receivers: item.receivers) }
+            _ = try store.withLock { try $0.record(item.alert, body: item.body, receivers: item.receivers) }
         } catch {
             if unrecorded.withLock({ $0.isEmpty }) {
                 logger.error("cannot record an alert: kept in memory and retried every second",
@@ -327,20 +329,23 @@ final class AlertService: Service, Sendable {
         }
     }
 
-    /// Resolves firing alerts whose rule is gone after a reload, so nothing stays firing forever.
-    private func resolveRemoved(keeping names: Set<String>, atMillis: Int64) async {
+    /// Resolves firing alerts whose rule is gone, from their recorded notification (the rule
+    /// engine resolves those of rules it had; these it never had), so nothing stays firing forever.
+    private func resolveUnknownRules(_ alerts: [ActiveAlert], atMillis: Int64) {
+        let keys = Set(alerts.map { [$0.rule, $0.site, $0.line, $0.device, $0.sensor] })
         let orphans = ((try? store.withLock { try $0.active() }) ?? []).filter {
-            !names.contains($0.alert.rule) && !SystemAlert.isSystem(rule: $0.alert.rule)
+            let a = $0.alert
+            return keys.contains([a.rule, a.site, a.line, a.device, a.sensor]) && !SystemAlert.isSystem(rule: a.rule)
         }
         for orphan in orphans {
             guard var notice = try? AlertCodec.decodeNotice(orphan.body) else { continue }
             notice.kind = .resolved
             notice.atMillis = atMillis
             notice.alert.endedAtMillis = atMillis
-            notice.alert.annotations["resolved_by"] = "rule removed from the rule file"
+            notice.alert.annotations[RuleEngine.resolvedByAnnotation] = RuleStage.removedReason
             let body = AlertCodec.encode(notice)
             do {
-                try store.withLock { try $0.recordResolved(orphan, webhookID: notice.webhookID, body: body, atMillis: atMillis) }
+                _ = try store.withLock { try $0.recordResolved(orphan, webhookID: notice.webhookID, body: body, atMillis: atMillis) }
                 snapshot.withLock { $0[orphan.alertID] = nil }
                 handover?.cleared(alertID: orphan.alertID)
                 recorded?.signal()

@@ -62,7 +62,15 @@ final class RuleStage {
         self.metrics = metrics
         tickMillis = max(1, tickInterval.milliseconds)
         events.reserveCapacity(16)
+        // Rules removed while the edge was down: their firing alerts resolve from the alert
+        // record (no series is registered yet, so the engine itself has nothing to resolve).
+        let unknown = engine.retire(
+            rulesNotIn: Set(rules.rules.map(\.name)), atMillis: WallClock.millis(), reason: Self.removedReason, into: &events)
+        if !unknown.isEmpty { alerts.resolveUnknownRules(unknown) }
     }
+
+    /// Why an alert whose rule left the rule file resolved (its `resolved_by` annotation).
+    static let removedReason = "rule removed from the rule file"
 
     /// Evaluates the readings one message appended to `columns` (from `readings`) and
     /// registers the series it introduced (from `newSeries`).
@@ -92,7 +100,7 @@ final class RuleStage {
 
     /// Timers, metrics and rule swaps; called from the MQTT loop's idle tick.
     func tick(nowMillis: Int64, seriesTable: SeriesTable) {
-        if let rules = updates.take() { replace(with: rules, seriesTable: seriesTable) }
+        if let rules = updates.take() { replace(with: rules, seriesTable: seriesTable, nowMillis: nowMillis) }
         // Timers run when one is due (`for` running out, `absent`, `repeat`), and every tick for the metrics.
         let due = engine.nextDeadlineMillis.map { nowMillis >= $0 } ?? false
         guard due || nowMillis - lastTickMillis >= tickMillis else { return }
@@ -157,11 +165,15 @@ final class RuleStage {
 
     /// A new rule set: a new engine that knows every series seen so far and keeps the alerts
     /// of rules that are still there (by name), so a reload neither forgets nor re-fires them.
-    private func replace(with rules: RuleSet, seriesTable: SeriesTable) {
+    /// The firing alerts of removed rules resolve first, as notifications of the old engine.
+    private func replace(with rules: RuleSet, seriesTable: SeriesTable, nowMillis: Int64) {
+        let names = Set(rules.rules.map(\.name))
+        let unknown = engine.retire(rulesNotIn: names, atMillis: nowMillis, reason: Self.removedReason, into: &events)
+        if !events.isEmpty { dispatch(readingTs: nil, seq: nil) }
+        if !unknown.isEmpty { alerts.resolveUnknownRules(unknown) }
         rebuild(with: rules, seriesTable: seriesTable)
         watchesAbsence = Self.watchesAbsence(rules)
-        commandRetries.keep(rules: Set(rules.rules.map(\.name)))
-        alerts.rulesReplaced(names: Set(rules.rules.map(\.name)))
+        commandRetries.keep(rules: names)
     }
 
     /// - Parameter renumbering: old id → new id when the table was renumbered; nil when ids stayed.

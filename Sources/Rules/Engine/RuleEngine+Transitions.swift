@@ -56,10 +56,22 @@ extension RuleEngine {
 
     private func event(_ kind: AlertEvent.Kind, _ index: Int32, at now: Int64) -> AlertEvent {
         let alert = alerts[Int(index)]
-        let (rule, series, sensor) = identity(of: index)
+        let (_, series, sensor) = identity(of: index)
         let record = seriesRecords[Int(alert.series)]
         let history = record.firstSeen == .min ? 0 : record.lastSeen &- record.firstSeen
-        let valueText = Self.format(alert.value)
+        return event(
+            kind, ruleIndex: Int(alert.rule), series: series, sensor: sensor, value: alert.value, since: alert.since, at: now,
+            historyMillis: max(0, history))
+    }
+
+    /// An event of rule `ruleIndex` for `series` (with `sensor` as the alert names it: `""` when
+    /// device-scoped), its templates rendered.
+    func event(
+        _ kind: AlertEvent.Kind, ruleIndex: Int, series: Series, sensor: String, value: Double, since: Int64, at now: Int64,
+        historyMillis: Int64
+    ) -> AlertEvent {
+        let rule = rules.rules[ruleIndex]
+        let valueText = Self.format(value)
         let fill: (Template.Placeholder) -> String = { placeholder in
             switch placeholder {
             case .site: series.site
@@ -75,10 +87,10 @@ extension RuleEngine {
             kind: kind,
             alertID: AlertIdentity.id(
                 rule: rule.name, site: series.site, line: series.line, device: series.device, sensor: sensor,
-                startedAtMillis: alert.since),
-            ruleIndex: Int(alert.rule), rule: rule.name, severity: rule.severity,
+                startedAtMillis: since),
+            ruleIndex: ruleIndex, rule: rule.name, severity: rule.severity,
             site: series.site, line: series.line, device: series.device, sensor: sensor,
-            value: alert.value, startedAtMillis: alert.since, endedAtMillis: kind == .resolved ? now : nil, atMillis: now,
+            value: value, startedAtMillis: since, endedAtMillis: kind == .resolved ? now : nil, atMillis: now,
             labels: rule.labels, annotations: rule.annotations.mapValues { $0.render(fill) },
             actions: rule.actions.map { action in
                 switch action {
@@ -90,7 +102,7 @@ extension RuleEngine {
                     }
                 }
             },
-            seriesHistoryMillis: max(0, history))
+            seriesHistoryMillis: historyMillis)
     }
 
     /// `851` rather than `851.0` for whole numbers; Swift's shortest round-trip form otherwise.
