@@ -4,8 +4,8 @@ import NIOCore
 import Synchronization
 import Webhooks
 
-/// The alert lane: forwards alert notifications from `alerts.db` to the core
-/// (`POST /api/v1/alerts`) and marks them forwarded after a 2xx. It runs apart from the batch
+/// The alert lane's I/O shell (its decisions are ``AlertLane``'s): forwards alert notifications
+/// from `alerts.db` to the core (`POST /api/v1/alerts`) and marks them forwarded after a 2xx. It runs apart from the batch
 /// lane, with its own HTTP connections, ignores the rate cap, and wakes as soon as the alert
 /// service records a notification: a backlog of readings never holds an alert back.
 final class AlertForwarder: Sendable {
@@ -43,32 +43,22 @@ final class AlertForwarder: Sendable {
 
     func run(client: CoreClient) async throws {
         let log = try AlertForwardLog(path: settings.alertsPath)
-        var failover = CoreFailover(urlCount: client.urls.count, backoff: settings.backoff)
+        var lane = AlertLane(
+            settings: AlertLane.Settings(maxPerPost: settings.maxPerRequest, parkMillis: settings.backoff.maximumBackoff.milliseconds),
+            failover: CoreFailover(urlCount: client.urls.count, backoff: settings.backoff))
         var random = SystemRandomNumberGenerator()
         let started = ContinuousClock.now
         func nowMillis() -> Int64 { (ContinuousClock.now - started).milliseconds }
-        var refusedUntil: Int64 = .min
-        var failing = false
-        var isolation = AlertRefusalIsolation()
-        /// A refusal that is not the notifications' fault: they stay, the lane pauses long.
-        func park(_ outcome: ForwardOutcome, alerts: Int) {
-            refusedUntil = nowMillis() + settings.backoff.maximumBackoff.milliseconds
-            failing = true
-            logger.error("core refused the alerts: they stay in alerts.db and are retried later", metadata: [
-                "outcome": "\(BatchForwarder.describe(outcome))", "alerts": "\(alerts)",
-            ])
-        }
 
         while !Task.isCancelled, !stopping.load(ordering: .relaxed) {
             let now = nowMillis()
-            let resumeAt = max(failover.pausedUntil, refusedUntil)
-            if now < resumeAt {
-                await sleep(.milliseconds(resumeAt - now))
+            if let until = lane.pausedUntil(nowMillis: now) {
+                await sleep(.milliseconds(until - now))
                 continue
             }
             let rows: [AlertForwardLog.Row]
             do {
-                rows = try log.pending(limit: isolation.limit(normal: settings.maxPerRequest))
+                rows = try log.pending(limit: lane.postSize)
                 metrics.forwardAlertsBacklog.record(rows.count < settings.maxPerRequest ? Int64(rows.count) : try log.pendingCount())
             } catch {
                 logger.error("alert forwarder cannot read alerts.db", metadata: ["error": "\(error)"])
@@ -87,56 +77,48 @@ final class AlertForwarder: Sendable {
             guard !payload.included.isEmpty else { continue }
             let gzipped = payload.json.count > settings.gzipAbove
             let body = (gzipped ? try? Gzip.compress(payload.json) : nil) ?? ByteBuffer(bytes: payload.json)
-            let ticket = failover.ticket
+            let ticket = lane.ticket
             let outcome = await client.post(
                 path: "/api/v1/alerts", urlIndex: ticket.url, body: body, gzipped: gzipped && body.readableBytes != payload.json.count,
                 idempotencyKey: nil, acknowledgedBy: ["stored"])
-            switch outcome {
-            case .acknowledged:
-                failover.succeeded(ticket)
-                isolation.acknowledged(count: payload.included.count)
-                do {
-                    try log.markForwarded(payload.included)
-                } catch {
-                    // Sent again later; the core drops the repeat.
-                    logger.error("alert forwarder cannot mark alerts forwarded", metadata: ["error": "\(error)"])
-                }
-                metrics.forwardAlertsSent.increment(by: Int64(payload.included.count))
-                if failing {
-                    failing = false
-                    logger.notice("core acknowledges alerts again")
-                }
-            case .rejected(let status):
-                metrics.forwardAlertFailures["rejected"]?.increment()
-                switch isolation.refused(count: payload.included.count, status: status) {
-                case .sendSingly:
-                    logger.warning("core refused a post of alerts as malformed: sending them one at a time to find the one", metadata: [
-                        "status": "\(status)", "alerts": "\(payload.included.count)",
-                    ])
-                case .setAside:
-                    // The core refuses this notification itself: set aside, counted and logged,
-                    // so it does not hold every later alert behind it. It stays in the log.
-                    try? log.markForwarded(payload.included)
-                    metrics.forwardAlertsRefused.increment(by: Int64(payload.included.count))
-                    logger.error("core refuses this alert notification: set aside, not sent again (it stays in alerts.db)", metadata: [
-                        "status": "\(status)", "row": "\(payload.included)",
-                    ])
-                case .retryLater:
-                    park(outcome, alerts: payload.included.count)
-                }
-            case .unknownSeries:
-                metrics.forwardAlertFailures["rejected"]?.increment()
-                park(outcome, alerts: payload.included.count)
-            default:
-                failing = true
-                if let reason = outcome.failureReason { metrics.forwardAlertFailures[reason]?.increment() }
-                if failover.failed(ticket, outcome, nowMillis: nowMillis(), using: &random) {
-                    metrics.forwardFailovers.increment()
-                }
-                logger.warning("alerts not delivered to the core; retrying", metadata: [
-                    "outcome": "\(BatchForwarder.describe(outcome))", "alerts": "\(payload.included.count)",
-                ])
+            let verdict = lane.completed(outcome, ticket: ticket, count: payload.included.count, nowMillis: nowMillis(), using: &random)
+            carryOut(verdict, outcome: outcome, rows: payload.included, log: log)
+        }
+    }
+
+    /// Marks, counts and logs what the lane decided about the rows of one post.
+    private func carryOut(_ verdict: AlertLane.Verdict, outcome: ForwardOutcome, rows: [Int64], log: AlertForwardLog) {
+        if let reason = outcome.failureReason { metrics.forwardAlertFailures[reason]?.increment() }
+        switch verdict {
+        case .forwarded(let recovered):
+            do {
+                try log.markForwarded(rows)
+            } catch {
+                // Sent again later; the core drops the repeat.
+                logger.error("alert forwarder cannot mark alerts forwarded", metadata: ["error": "\(error)"])
             }
+            metrics.forwardAlertsSent.increment(by: Int64(rows.count))
+            if recovered { logger.notice("core acknowledges alerts again") }
+        case .sendSingly:
+            logger.warning("core refused a post of alerts as malformed: sending them one at a time to find the one", metadata: [
+                "outcome": "\(BatchForwarder.describe(outcome))", "alerts": "\(rows.count)",
+            ])
+        case .setAside:
+            // It stays in the log (and the API); only the lane stops sending it.
+            try? log.markForwarded(rows)
+            metrics.forwardAlertsRefused.increment(by: Int64(rows.count))
+            logger.error("core refuses this alert notification: set aside, not sent again (it stays in alerts.db)", metadata: [
+                "outcome": "\(BatchForwarder.describe(outcome))", "row": "\(rows)",
+            ])
+        case .parked:
+            logger.error("core refused the alerts: they stay in alerts.db and are retried later", metadata: [
+                "outcome": "\(BatchForwarder.describe(outcome))", "alerts": "\(rows.count)",
+            ])
+        case .retry(let movedURL):
+            if movedURL { metrics.forwardFailovers.increment() }
+            logger.warning("alerts not delivered to the core; retrying", metadata: [
+                "outcome": "\(BatchForwarder.describe(outcome))", "alerts": "\(rows.count)",
+            ])
         }
     }
 
