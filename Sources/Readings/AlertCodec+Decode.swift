@@ -41,7 +41,7 @@ extension AlertCodec {
 }
 
 /// Walks an alert body member by member with the validating ``JSONScanner``.
-private struct AlertReader {
+struct AlertReader {
     var scanner: JSONScanner
     var bytes: [UInt8] = []
 

@@ -125,6 +125,14 @@ struct CompactingAfterEachBatch: ReadingStore {
         try await store.delivery(series: series, from: from, to: to, storedSince: storedSince, limit: limit)
     }
     func alerts(_ filter: AlertFilter) async throws -> [AlertRecord] { try await store.alerts(filter) }
+    func record(_ request: AlarmActionRequest) async throws -> AlarmActionOutcome { try await store.record(request) }
+    func suppressions(site: String?, nowMillis: Int64) async throws -> AlarmSuppressions {
+        try await store.suppressions(site: site, nowMillis: nowMillis)
+    }
+    func acknowledgements(alertIDs: [String]) async throws -> [String: Acknowledgement] {
+        try await store.acknowledgements(alertIDs: alertIDs)
+    }
+    func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry] { try await store.alarmAudit(site: site, limit: limit) }
     func applyRetention(rawBefore: Int64, rollupBefore: Int64) async throws {
         try await store.applyRetention(rawBefore: rawBefore, rollupBefore: rollupBefore)
     }

@@ -67,6 +67,30 @@ enum PostgresStoreSchema {
             PRIMARY KEY(edge, alert_id, notification, at))
         """,
         "CREATE INDEX IF NOT EXISTS alerts_at ON alerts(at)",
+        "CREATE INDEX IF NOT EXISTS alerts_id ON alerts(alert_id, at)",
+        """
+        CREATE TABLE IF NOT EXISTS alarm_acks(
+            alert_id text PRIMARY KEY, actor text NOT NULL, at bigint NOT NULL, comment text NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS alarm_shelves(
+            rule text NOT NULL, site text NOT NULL, line text NOT NULL, device text NOT NULL, sensor text NOT NULL,
+            actor text NOT NULL, at bigint NOT NULL, until bigint NOT NULL, comment text NOT NULL,
+            PRIMARY KEY(site, rule, line, device, sensor))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS alarm_out_of_service(
+            site text NOT NULL, line text NOT NULL, device text NOT NULL,
+            actor text NOT NULL, at bigint NOT NULL, comment text NOT NULL,
+            PRIMARY KEY(site, line, device))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS alarm_audit(
+            id bigserial PRIMARY KEY, at bigint NOT NULL, actor text NOT NULL, action text NOT NULL,
+            alert_id text NOT NULL, rule text NOT NULL, site text NOT NULL, line text NOT NULL, device text NOT NULL,
+            sensor text NOT NULL, comment text NOT NULL, until bigint)
+        """,
+        "CREATE INDEX IF NOT EXISTS alarm_audit_site ON alarm_audit(site, id)",
     ]
 
     /// Schema 4 keys batches by `(edge, spool, seq)` and keeps the readings' hash; run on a

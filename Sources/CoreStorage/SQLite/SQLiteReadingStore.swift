@@ -104,6 +104,22 @@ public final class SQLiteReadingStore: ReadingStore {
         try await reader.alerts(filter.validated())
     }
 
+    public func record(_ request: AlarmActionRequest) async throws -> AlarmActionOutcome {
+        try await writer.record(request)
+    }
+
+    public func suppressions(site: String?, nowMillis: Int64) async throws -> AlarmSuppressions {
+        try await reader.suppressions(site: site, nowMillis: nowMillis)
+    }
+
+    public func acknowledgements(alertIDs: [String]) async throws -> [String: Acknowledgement] {
+        try await reader.acknowledgements(alertIDs: alertIDs)
+    }
+
+    public func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry] {
+        try await reader.alarmAudit(site: site, limit: max(0, limit))
+    }
+
     public func applyRetention(rawBefore: Int64, rollupBefore: Int64) async throws {
         try await writer.applyRetention(rawBefore: rawBefore, rollupBefore: rollupBefore)
         logger.info("retention applied", metadata: ["raw_before": "\(rawBefore)", "rollup_before": "\(rollupBefore)"])

@@ -87,6 +87,26 @@ enum SQLiteStoreSchema {
             PRIMARY KEY(edge, alert_id, notification, at)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS alerts_at ON alerts(at);
+        CREATE INDEX IF NOT EXISTS alerts_id ON alerts(alert_id, at);
+        CREATE TABLE IF NOT EXISTS alarm_acks(
+            alert_id TEXT PRIMARY KEY, actor TEXT NOT NULL, at INTEGER NOT NULL, comment TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS alarm_shelves(
+            rule TEXT NOT NULL, site TEXT NOT NULL, line TEXT NOT NULL, device TEXT NOT NULL, sensor TEXT NOT NULL,
+            actor TEXT NOT NULL, at INTEGER NOT NULL, until INTEGER NOT NULL, comment TEXT NOT NULL,
+            PRIMARY KEY(site, rule, line, device, sensor)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS alarm_out_of_service(
+            site TEXT NOT NULL, line TEXT NOT NULL, device TEXT NOT NULL,
+            actor TEXT NOT NULL, at INTEGER NOT NULL, comment TEXT NOT NULL,
+            PRIMARY KEY(site, line, device)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS alarm_audit(
+            id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+            alert_id TEXT NOT NULL, rule TEXT NOT NULL, site TEXT NOT NULL, line TEXT NOT NULL, device TEXT NOT NULL,
+            sensor TEXT NOT NULL, comment TEXT NOT NULL, until INTEGER
+        );
+        CREATE INDEX IF NOT EXISTS alarm_audit_site ON alarm_audit(site, id);
         """
 
     /// Upgrades from older versions, each run in the opening transaction: from-version → statements.

@@ -47,6 +47,20 @@ public protocol ReadingStore: Sendable {
     /// - Throws: ``ReadingStoreError/Code/invalidQuery`` for a status other than firing/resolved.
     func alerts(_ filter: AlertFilter) async throws -> [AlertRecord]
 
+    /// Records an operator's action on alarms and its audit entry, in one transaction (see
+    /// ``AlarmActionOutcome`` for what does not change anything). Shelves that ended are ignored.
+    func record(_ request: AlarmActionRequest) async throws -> AlarmActionOutcome
+
+    /// The shelves in effect at `nowMillis` and the parts out of service of one site, or of every
+    /// site when `site` is nil (then ``AlarmSuppressions/site`` is empty). Oldest first.
+    func suppressions(site: String?, nowMillis: Int64) async throws -> AlarmSuppressions
+
+    /// The acknowledgements of the given alerts, by alert id (those not acknowledged are absent).
+    func acknowledgements(alertIDs: [String]) async throws -> [String: Acknowledgement]
+
+    /// The alarm audit log, newest first: of one site, or every site when `site` is nil.
+    func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry]
+
     /// Drops raw readings older than `rawBefore`, hourly rollups of hours that end at or before
     /// `rollupBefore` (epoch ms), and `(edge, seq)` keys of batches received before `rollupBefore`
     /// (keys must outlive any retry an edge can still send; its spool bounds that). Idempotent.

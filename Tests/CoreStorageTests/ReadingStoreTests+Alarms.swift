@@ -1,0 +1,86 @@
+import CoreStorage
+import Readings
+import Testing
+
+extension ReadingStoreTests {
+    static let furnacePoint = AlarmPoint(rule: "furnace-overheat", site: "seoul", line: "line-2", device: "furnace-1", sensor: "temperature")
+
+    static func action(_ action: AlarmAction, by user: String = "kim", at: Int64, comment: String = "") -> AlarmActionRequest {
+        AlarmActionRequest(action: action, user: user, comment: comment, atMillis: at)
+    }
+
+    @Test("an alert is acknowledged once, by whom and when, with its place in the audit log; an unknown one is refused", arguments: StoreBackend.all)
+    func acknowledge(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            _ = try await store.ingest(alerts: [
+                Self.alert("a1", "firing", at: baseTime + 1_000), Self.alert("a1", "resolved", at: baseTime + 3_000),
+                Self.alert("a2", "firing", at: baseTime + 4_000),
+            ])
+            #expect(try await store.record(Self.action(.acknowledge(alertID: "nope"), at: baseTime + 5_000)) == .unknownAlert)
+            #expect(try await store.record(Self.action(.acknowledge(alertID: "a1"), at: baseTime + 5_000, comment: "seen")) == .done)
+            let again = try await store.record(Self.action(.acknowledge(alertID: "a1"), by: "lee", at: baseTime + 6_000))
+            #expect(again == .unchanged("already acknowledged by kim at \(RFC3339.format(millis: baseTime + 5_000))"))
+
+            let acks = try await store.acknowledgements(alertIDs: ["a1", "a2", "a1", "nope"])
+            #expect(acks == ["a1": Acknowledgement(by: "kim", atMillis: baseTime + 5_000, comment: "seen")])
+            #expect(try await store.acknowledgements(alertIDs: []).isEmpty)
+
+            let audit = try await store.alarmAudit(site: nil, limit: 10)
+            #expect(audit.count == 1, "refused and unchanged actions are not audited")
+            let entry = try #require(audit.first)
+            #expect(entry.action == "acknowledge" && entry.user == "kim" && entry.alertID == "a1" && entry.comment == "seen")
+            #expect(AlarmPoint(rule: entry.rule, site: entry.site, line: entry.line, device: entry.device, sensor: entry.sensor) == Self.furnacePoint)
+            #expect(entry.atMillis == baseTime + 5_000 && entry.untilMillis == nil)
+        }
+    }
+
+    @Test("a shelf holds until it ends by itself; shelving again moves its end; unshelving ends it once", arguments: StoreBackend.all)
+    func shelve(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let until = baseTime + 60_000
+            #expect(try await store.record(Self.action(.shelve(Self.furnacePoint, untilMillis: until), at: baseTime, comment: "drifts")) == .done)
+            let shelved = try await store.suppressions(site: "seoul", nowMillis: baseTime + 1)
+            #expect(shelved.shelves == [Shelf(point: Self.furnacePoint, by: "kim", atMillis: baseTime, untilMillis: until, comment: "drifts")])
+            #expect(shelved.suppression(of: Self.furnacePoint, nowMillis: baseTime + 1) == .shelved(untilMillis: until))
+            #expect(try await store.suppressions(site: "gwangju", nowMillis: baseTime + 1).shelves.isEmpty)
+            #expect(try await store.suppressions(site: "seoul", nowMillis: until).shelves.isEmpty, "it ended by itself")
+            #expect(try await store.record(Self.action(.unshelve(Self.furnacePoint), at: until)) == .unchanged("not shelved"))
+
+            #expect(try await store.record(Self.action(.shelve(Self.furnacePoint, untilMillis: until + 60_000), by: "lee", at: baseTime + 10)) == .done)
+            #expect(try await store.suppressions(site: nil, nowMillis: until).shelves.map(\.by) == ["lee"])
+            #expect(try await store.record(Self.action(.unshelve(Self.furnacePoint), at: until + 1)) == .done)
+            #expect(try await store.suppressions(site: nil, nowMillis: until + 2).shelves.isEmpty)
+            #expect(try await store.record(Self.action(.unshelve(Self.furnacePoint), at: until + 3)) == .unchanged("not shelved"))
+
+            let audit = try await store.alarmAudit(site: "seoul", limit: 10)
+            #expect(audit.map(\.action) == ["unshelve", "shelve", "shelve"])
+            #expect(audit.map(\.untilMillis) == [nil, until + 60_000, until])
+            #expect(audit[0].id > audit[1].id && audit[1].id > audit[2].id)
+        }
+    }
+
+    @Test("a device, a line or a site goes out of service once and returns once; the audit log filters by site and is bounded", arguments: StoreBackend.all)
+    func outOfService(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let press = ServiceScope(site: "seoul", line: "line-2", device: "press-07")
+            let line = ServiceScope(site: "gwangju", line: "line-1")
+            #expect(try await store.record(Self.action(.removeFromService(press), at: baseTime, comment: "bearing swap")) == .done)
+            #expect(try await store.record(Self.action(.removeFromService(press), at: baseTime + 1)) == .unchanged("already out of service"))
+            #expect(try await store.record(Self.action(.removeFromService(line), at: baseTime + 2)) == .done)
+
+            let seoul = try await store.suppressions(site: "seoul", nowMillis: baseTime + 3)
+            #expect(seoul.outOfService == [OutOfService(scope: press, by: "kim", atMillis: baseTime, comment: "bearing swap")])
+            #expect(try await store.suppressions(site: nil, nowMillis: baseTime + 3).outOfService.map(\.scope) == [press, line])
+            let alarm = AlarmPoint(rule: "silent", site: "seoul", line: "line-2", device: "press-07", sensor: "")
+            #expect(seoul.suppression(of: alarm, nowMillis: baseTime + 3) == .outOfService)
+
+            #expect(try await store.record(Self.action(.returnToService(press), at: baseTime + 4)) == .done)
+            #expect(try await store.record(Self.action(.returnToService(press), at: baseTime + 5)) == .unchanged("not out of service"))
+            #expect(try await store.suppressions(site: "seoul", nowMillis: baseTime + 6).outOfService.isEmpty)
+
+            #expect(try await store.alarmAudit(site: nil, limit: 10).map(\.action) == ["return_to_service", "out_of_service", "out_of_service"])
+            #expect(try await store.alarmAudit(site: "gwangju", limit: 10).map(\.line) == ["line-1"])
+            #expect(try await store.alarmAudit(site: nil, limit: 1).count == 1)
+        }
+    }
+}
