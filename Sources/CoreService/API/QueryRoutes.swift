@@ -167,10 +167,21 @@ struct QueryRoutes: Sendable {
                 status: status, site: query.get("site"), sinceMillis: try Self.time(query.get("since"), name: "since"),
                 limit: min(max(query.get("limit", as: Int.self) ?? 500, 1), 5_000), severityFirst: order == "severity")
             let alerts = try await store.alerts(filter)
+            let now = WallClock.millis()
+            let acknowledgements = try await store.acknowledgements(alertIDs: alerts.map(\.alertID))
+            let suppressions = alerts.isEmpty ? nil : try await store.suppressions(site: filter.site, nowMillis: now)
             var out = ByteBuffer(string: #"{"alerts":["#)
             for (index, alert) in alerts.enumerated() {
                 if index > 0 { out.writeString(",") }
-                out.writeString(alert.json)
+                // The stored form with the alarm's management state as one more member.
+                out.writeString(String(alert.json.dropLast()))
+                out.writeString(#","alarm":"#)
+                out.writeBytes(AlarmStateJSON.encode(
+                    alert, acknowledgement: acknowledgements[alert.alertID],
+                    suppression: suppressions?.suppression(
+                        of: AlarmPoint(rule: alert.rule, site: alert.site, line: alert.line, device: alert.device, sensor: alert.sensor),
+                        nowMillis: now)))
+                out.writeString("}")
             }
             out.writeString("]}")
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))

@@ -26,6 +26,7 @@ public enum CoreServer {
         }
         IngestRoutes(store: store, authorizer: authorizer, limits: configuration.http, metrics: metrics).add(to: router)
         QueryRoutes(store: store, authorizer: authorizer).add(to: router)
+        AlarmRoutes(store: store, authorizer: authorizer).add(to: router)
         PageRoutes(authorizer: authorizer).add(to: router)
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))

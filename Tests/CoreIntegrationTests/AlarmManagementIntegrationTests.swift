@@ -1,0 +1,126 @@
+import Foundation
+import Readings
+import TestSupport
+import Testing
+
+/// Alarm management against a real haetae-core over HTTPS with page accounts: an operator acts,
+/// a viewer cannot, forged requests are refused, the alert list shows the ISA-18.2 state, the
+/// audit log keeps who did what, and an edge reads its site's suppressions with its own token.
+@Suite("Alarm management (integration)", .serialized, .timeLimit(.minutes(3)))
+struct AlarmManagementIntegrationTests {
+    static let operatorPassword = "operator-password-0042"
+
+    /// The core with an operator `oli` added to ana (admin) and vic (viewer).
+    static func core() async throws -> PageAccountsIntegrationTests.AccountsCore {
+        let core = try await PageAccountsIntegrationTests.AccountsCore()
+        _ = try await PageAccountsIntegrationTests.AccountsCore.user(
+            ["add", "oli", "--role", "operator", "--file", core.usersFile, "--password-stdin", "--cost", "10"], input: operatorPassword)
+        #expect(await eventually(timeout: .seconds(10)) { (try? await core.login("oli", Self.operatorPassword))?.status == 303 })
+        return core
+    }
+
+    /// Posts notifications as edge `seoul-a`.
+    static func post(_ notices: [AlertNotice], to core: PageAccountsIntegrationTests.AccountsCore) async throws {
+        let body = String(decoding: AlertCodec.encode(AlertPost(edge: "seoul-a", notices: notices)), as: UTF8.self)
+        let response = try await core.curl("/api/v1/alerts", [
+            "-X", "POST", "-H", "Authorization: Bearer \(CoreProcess.tokens["seoul-a"]!)", "-H", "Content-Type: application/json",
+            "--data-binary", body,
+        ])
+        #expect(response.status == 200, "\(response.body)")
+    }
+
+    static func notice(_ id: String, _ kind: AlertKind, at: Int64, device: String = "furnace-2") -> AlertNotice {
+        AlertNotice(kind: kind, atMillis: at, alert: Alert(
+            id: id, rule: "furnace-overheat", severity: "critical", site: "seoul", line: "line1", device: device, sensor: "temperature",
+            value: 901, startedAtMillis: at - (kind == .resolved ? 5_000 : 0), endedAtMillis: kind == .resolved ? at : nil, edge: "seoul-a"))
+    }
+
+    /// A page session's cookie and CSRF token.
+    static func session(_ core: PageAccountsIntegrationTests.AccountsCore, _ user: String, _ password: String) async throws -> (cookie: String, csrf: String) {
+        let cookie = try await core.session(user, password)
+        let me = try await core.curl("/api/v1/session", ["-H", "Cookie: \(cookie)"])
+        let csrf = try #require((try JSONSerialization.jsonObject(with: Data(me.body.utf8)) as? [String: Any])?["csrf_token"] as? String)
+        return (cookie, csrf)
+    }
+
+    /// Posts an alarm action as the page does; the response.
+    static func act(
+        _ core: PageAccountsIntegrationTests.AccountsCore, _ session: (cookie: String, csrf: String), _ body: String,
+        csrf: Bool = true, origin: String? = nil
+    ) async throws -> Curl.Response {
+        var arguments = ["-X", "POST", "-H", "Cookie: \(session.cookie)", "-H", "Content-Type: application/json", "-H", "Origin: \(origin ?? core.url)"]
+        if csrf { arguments += ["-H", "X-CSRF-Token: \(session.csrf)"] }
+        return try await core.curl("/api/v1/alarms/actions", arguments + ["--data-binary", body])
+    }
+
+    static func object(_ response: Curl.Response) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    @Test("an operator acknowledges and shelves from the page's API, once; a viewer and forged requests are refused; the list shows the ISA-18.2 state; the audit log and the edge's suppressions follow")
+    func operatorActs() async throws {
+        let core = try await Self.core()
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        try await Self.post([Self.notice("a1", .firing, at: now - 60_000), Self.notice("a2", .firing, at: now - 30_000, device: "furnace-3"),
+                             Self.notice("a2", .resolved, at: now - 10_000, device: "furnace-3")], to: core)
+        let ack = #"{"action":"acknowledge","alert_id":"a1","comment":"crew on the way"}"#
+
+        let viewer = try await Self.session(core, "vic", core.viewerPassword)
+        let refused = try await Self.act(core, viewer, ack)
+        #expect(refused.status == 403 && refused.body.contains("vic is viewer; this needs operator"), "\(refused.body)")
+        let oli = try await Self.session(core, "oli", Self.operatorPassword)
+        #expect(try await Self.act(core, oli, ack, csrf: false).status == 403, "no CSRF token")
+        #expect(try await Self.act(core, oli, ack, origin: "https://evil.example").status == 403, "another site")
+        #expect(try await Self.act(core, oli, #"{"action":"acknowledge","alert_id":"nope"}"#).status == 404)
+        let bad = try await Self.act(core, oli, #"{"action":"shelve","rule":"furnace-overheat","site":"seoul","for":"8h"}"#)
+        #expect(bad.status == 400 && bad.body.contains("comment: say why the alarm is shelved"), "\(bad.body)")
+
+        let done = try await Self.act(core, oli, ack)
+        #expect(done.status == 200, "\(done.body)")
+        #expect(Self.object(done)["by"] as? String == "oli")
+        let twice = try await Self.act(core, oli, ack)
+        #expect(twice.status == 409 && twice.body.contains("already acknowledged by oli"), "\(twice.body)")
+        let shelve = try await Self.act(core, oli, #"""
+            {"action":"shelve","rule":"furnace-overheat","site":"seoul","line":"line1","device":"furnace-3","sensor":"temperature","for":"2h","comment":"thermocouple drifts"}
+            """#)
+        #expect(shelve.status == 200, "\(shelve.body)")
+
+        // The list: a1 active and acknowledged by oli; a2 returned to normal, unacknowledged, and shelved.
+        let list = try await core.curl("/api/v1/alerts", ["-H", "Cookie: \(viewer.cookie)"])
+        let alerts = try #require(Self.object(list)["alerts"] as? [[String: Any]], "\(list.body)")
+        let alarm = Dictionary(uniqueKeysWithValues: alerts.compactMap { alert in
+            (alert["alert_id"] as? String).map { ($0, alert["alarm"] as? [String: Any] ?? [:]) }
+        })
+        #expect(alarm["a1"]?["state"] as? String == "acknowledged")
+        #expect(alarm["a1"]?["acknowledged_by"] as? String == "oli")
+        #expect(alarm["a1"]?["comment"] as? String == "crew on the way")
+        #expect(alarm["a1"]?["shelved_until"] is NSNull)
+        #expect(alarm["a2"]?["state"] as? String == "returned")
+        let shelvedUntil = try #require(AlertTestTime.millis(alarm["a2"]?["shelved_until"]))
+        #expect(abs(shelvedUntil - (now + 2 * 3_600_000)) < 60_000)
+
+        let audit = try await core.curl("/api/v1/alarms/audit", ["-H", "Cookie: \(viewer.cookie)"])
+        let entries = try #require(Self.object(audit)["entries"] as? [[String: Any]], "\(audit.body)")
+        #expect(entries.map { "\($0["by"] as? String ?? "")/\($0["action"] as? String ?? "")/\($0["device"] as? String ?? "")" }
+            == ["oli/shelve/furnace-3", "oli/acknowledge/furnace-2"])
+
+        // The edge of the site reads what it must not notify, with its own token; another site's edge may not.
+        let edgeRead = try await core.curl("/api/v1/suppressions?site=seoul", ["-H", "Authorization: Bearer \(CoreProcess.tokens["seoul-a"]!)"])
+        #expect(edgeRead.status == 200, "\(edgeRead.body)")
+        let suppressions = try AlarmSuppressionsCodec.decode(Array(edgeRead.body.utf8))
+        #expect(suppressions.shelves.map(\.point.device) == ["furnace-3"])
+        #expect(suppressions.shelves.first?.by == "oli")
+        let other = try await core.curl("/api/v1/suppressions?site=seoul", ["-H", "Authorization: Bearer \(CoreProcess.tokens["gwangju-a"]!)"])
+        #expect(other.status == 403, "\(other.body)")
+        await core.core.stop()
+    }
+}
+
+/// RFC 3339 times in test answers.
+enum AlertTestTime {
+    static func millis(_ value: Any?) -> Int64? {
+        guard let text = value as? String else { return nil }
+        var copy = text
+        return copy.withUTF8 { RFC3339.epochMillis(UnsafeRawBufferPointer($0)) }
+    }
+}
