@@ -76,11 +76,19 @@ public enum EdgeRuntime {
             recorded: alertRecorded, forwardsToCore: configuration.forward != nil, logRetention: configuration.alerts.historyRetention,
             site: configuration.edge.site, systemReceivers: configuration.webhooks.map(\.name), handover: handover)
 
+        // What operators shelved or took out of service at the core, as last learned (kept
+        // beside alerts.db, so a restart during a WAN cut keeps it).
+        let suppressionBook = SuppressionBook(
+            site: configuration.edge.site,
+            path: SuppressionBook.path(besideAlerts: configuration.alerts.path),
+            logger: logger)
+
         // Forwarding to the core: off without a `forward:` section.
         let forwarder = configuration.forward.map { settings in
             ForwardService(
                 settings: settings, edgeID: configuration.edge.id, spoolPath: configuration.spool.path,
-                alertsPath: configuration.alerts.path, alertWake: alertRecorded, metrics: metrics, logger: logger)
+                alertsPath: configuration.alerts.path, alertWake: alertRecorded, site: configuration.edge.site,
+                suppressionBook: suppressionBook, metrics: metrics, logger: logger)
         }
 
         // Rules: evaluated on the MQTT thread, reloaded by the controller.
@@ -109,6 +117,7 @@ public enum EdgeRuntime {
             onSealed: { [batches = forwarder?.batches] in batches?.notifySealed() },
             onStorageFault: { [alerts] failing, detail in alerts.system(.spoolStorage, firing: failing, detail: detail) })
         ruleStage?.client = client  // stop commands go out on the ingest connection, from its thread
+        ruleStage?.suppressions = suppressionBook
         handler.client = client
         // One of a site's pair: the session is held until this edge wins it; alerts and stop
         // commands only while it holds the session with a lease.
@@ -133,7 +142,7 @@ public enum EdgeRuntime {
             host: configuration.http.host, port: configuration.http.port, idleTimeout: configuration.http.idleTimeout,
             maxConnections: configuration.http.maxConnections, apiToken: configuration.http.apiToken,
             health: health, registry: registry,
-            rules: rulesController, alerts: alerts, logger: logger, onListening: onListening)
+            rules: rulesController, alerts: alerts, suppressions: suppressionBook, logger: logger, onListening: onListening)
 
         logger.info("haetae-edge starting", metadata: [
             "edge": "\(configuration.edge.id)", "site": "\(configuration.edge.site)",

@@ -40,6 +40,9 @@ final class AlertService: Service, Sendable {
         var receivers: [String]
     }
 
+    /// The annotation a silenced notification carries: why nobody was notified.
+    static let silencedAnnotation = "silenced"
+
     /// Most notifications kept in memory while `alerts.db` cannot be written; beyond it new
     /// ones are counted in `haetae_alerts_dropped_total` and logged.
     static let maxUnrecorded = 10_000
@@ -52,7 +55,18 @@ final class AlertService: Service, Sendable {
     private let metrics: EdgeMetrics
     private let logger: Logger
     /// Firing alerts by alert id → latest notification body, for the API.
-    private let snapshot: Mutex<[String: (body: [UInt8], severity: String, isSystem: Bool)]>
+    private let snapshot: Mutex<[String: Firing]>
+
+    /// A firing alert as the API and the gauges see it.
+    struct Firing: Sendable {
+        /// Its latest notification.
+        var body: [UInt8]
+        var severity: String
+        var isSystem: Bool
+        /// Whether its webhooks went out (not when it fired shelved or out of service): its
+        /// resolve goes to the same receivers, so a receiver never gets one without the other.
+        var notified: Bool
+    }
     /// Signalled after a notification is recorded (the forwarder's alert lane wakes).
     private let recorded: WakeSignal?
     /// Notifications are dropped from the log this long after they happened, once delivered
@@ -87,10 +101,11 @@ final class AlertService: Service, Sendable {
         self.forwardsToCore = forwardsToCore
         logRetentionMillis = logRetention.components.seconds * 1_000
         (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
-        var initial: [String: (body: [UInt8], severity: String, isSystem: Bool)] = [:]
+        var initial: [String: Firing] = [:]
         var system: [SystemAlert: Int64] = [:]
         for row in try store.active() {
-            initial[row.alertID] = (row.body, row.severity, SystemAlert.isSystem(rule: row.alert.rule))
+            initial[row.alertID] = Firing(
+                body: row.body, severity: row.severity, isSystem: SystemAlert.isSystem(rule: row.alert.rule), notified: !row.receivers.isEmpty)
             if let kind = SystemAlert(rawValue: row.alert.rule) { system[kind] = row.alert.sinceMillis }
         }
         snapshot = Mutex(initial)
@@ -257,12 +272,26 @@ final class AlertService: Service, Sendable {
     /// line and the first webhook attempt, which starts beside the record's fsync rather than
     /// after it (the outbox row written next is what retries).
     private func announce(_ alert: EdgeAlert) -> Unrecorded {
+        var alert = alert
+        var receivers: [String] = []
+        for case .webhook(let receiver) in alert.event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
+        if let silenced = alert.silenced {
+            // Recorded and forwarded (the core shows it), not sent to anyone.
+            alert.event.annotations[Self.silencedAnnotation] = RuleStage.describe(silenced)
+            receivers = []
+        }
         let event = alert.event
         let body = AlertNotification.body(alert, edge: edge)
-        var receivers: [String] = []
-        for case .webhook(let receiver) in event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
-        snapshot.withLock {
-            if event.kind == .resolved { $0[event.alertID] = nil } else { $0[event.alertID] = (body, event.severity.rawValue, SystemAlert.isSystem(rule: event.rule)) }
+        snapshot.withLock { firing in
+            if event.kind == .resolved {
+                // Only receivers that heard it fire hear it resolve.
+                if firing[event.alertID]?.notified == false { receivers = [] }
+                firing[event.alertID] = nil
+            } else {
+                let notified = !receivers.isEmpty || (event.kind == .repeat && firing[event.alertID]?.notified == true)
+                firing[event.alertID] = Firing(
+                    body: body, severity: event.severity.rawValue, isSystem: SystemAlert.isSystem(rule: event.rule), notified: notified)
+            }
         }
         metrics.alertTransitions[event.kind]?.increment()
         updateGauges()
@@ -363,7 +392,8 @@ final class AlertService: Service, Sendable {
         snapshot.withLock { current in
             current = current.filter { $0.value.isSystem }
             for alert in alerts where !SystemAlert.isSystem(rule: alert.rule) {
-                current[alert.alertID] = (Array(alert.notification.utf8), alert.severity, false)
+                current[alert.alertID] = Firing(
+                    body: Array(alert.notification.utf8), severity: alert.severity, isSystem: false, notified: !alert.receivers.isEmpty)
             }
         }
         updateGauges()

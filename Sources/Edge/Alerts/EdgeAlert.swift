@@ -1,3 +1,4 @@
+import Readings
 import Rules
 import Webhooks
 
@@ -13,4 +14,7 @@ struct EdgeAlert: Sendable {
     /// `.low` for an alert of a series first seen moments before (``AlertFloodGate/isNewcomer(_:)``):
     /// its webhooks go after the others' and leave a receiver's last slot to them.
     var priority: WebhookPriority = .normal
+    /// Why it is not notified (its alarm is shelved, or its place out of service): recorded and
+    /// forwarded to the core, but no webhook; nil for an ordinary alert.
+    var silenced: AlarmSuppressions.Reason?
 }

@@ -79,7 +79,9 @@ extension EdgeConfiguration {
             inFlight: try reader.int("forward.in_flight", default: 4, range: 1...64),
             timeout: try reader.duration("forward.timeout", default: .seconds(10), minimum: .milliseconds(10), maximum: .seconds(600)),
             maxRate: try reader.int("forward.max_rate", default: 0, range: 0...100_000_000),
-            backoffInitial: initial, backoffMax: maximum, tls: tls)
+            backoffInitial: initial, backoffMax: maximum, tls: tls,
+            suppressionsInterval: try reader.duration(
+                "forward.suppressions_interval", default: .seconds(5), minimum: .milliseconds(100), maximum: .seconds(3_600)))
     }
 
     private static func describe(_ error: any Error) -> String {

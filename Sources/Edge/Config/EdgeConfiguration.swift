@@ -136,6 +136,9 @@ public struct EdgeConfiguration: Sendable {
         /// `forward.tls`: the CA that signs the core (for `https://` URLs) and this edge's
         /// client certificate when the core asks for mutual TLS.
         public var tls: ClientTLSFiles?
+        /// How often the edge asks the core what it must not notify (shelved alarms, parts out
+        /// of service): `forward.suppressions_interval`.
+        public var suppressionsInterval: Duration = .seconds(5)
     }
 
     public var edge: Identity

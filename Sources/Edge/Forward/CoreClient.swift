@@ -70,6 +70,34 @@ struct CoreClient: Sendable {
         }
     }
 
+    /// Sends one GET of `path` to core URL `urlIndex`: the body of a 200 (at most `limit` bytes),
+    /// or why not, classified as for a POST.
+    func get(path: String, urlIndex: Int, limit: Int) async -> Result<[UInt8], GetFailure> {
+        var request = HTTPClientRequest(url: urls[urlIndex] + path)
+        request.method = .GET
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "User-Agent", value: userAgent)
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
+            guard response.status.code == 200 else {
+                _ = try? await response.body.collect(upTo: Self.responseBodyLimit)
+                return .failure(GetFailure(outcome: ForwardOutcome.classify(
+                    status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"))))
+            }
+            let body = try await response.body.collect(upTo: limit)
+            return .success(Array(body.readableBytesView))
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            return .failure(GetFailure(outcome: .unreachable(reason: "no answer within \(timeout.milliseconds) ms")))
+        } catch {
+            return .failure(GetFailure(outcome: .unreachable(reason: Self.describe(error))))
+        }
+    }
+
+    /// Why a GET did not bring a body.
+    struct GetFailure: Error, Sendable, Equatable {
+        var outcome: ForwardOutcome
+    }
+
     /// A short, token-free description of a transport error.
     static func describe(_ error: any Error) -> String {
         let text = "\(error)"

@@ -5,18 +5,19 @@ import ServiceLifecycle
 import Webhooks
 
 /// The forwarder in the edge's service group: the batch lane and the alert lane, each with its
-/// own HTTP client. On graceful shutdown both stop starting requests; the batch lane lets the
+/// own HTTP client, and the poll of what the edge must not notify (``SuppressionPoller``). On graceful shutdown both stop starting requests; the batch lane lets the
 /// requests in flight end (at most `forward.timeout`) and deletes what they got acknowledged.
 /// Whatever is not acknowledged stays in the spool or `alerts.db` and goes after the next start.
 final class ForwardService: Service, Sendable {
     let batches: BatchForwarder
     let alerts: AlertForwarder
+    let suppressions: SuppressionPoller
     private let settings: EdgeConfiguration.ForwardSettings
     private let logger: Logger
 
     init(
         settings: EdgeConfiguration.ForwardSettings, edgeID: String, spoolPath: String, alertsPath: String,
-        alertWake: WakeSignal, metrics: EdgeMetrics, logger: Logger
+        alertWake: WakeSignal, site: String, suppressionBook: SuppressionBook, metrics: EdgeMetrics, logger: Logger
     ) {
         let backoff = RetryPolicy(initialBackoff: settings.backoffInitial, maximumBackoff: settings.backoffMax)
         batches = BatchForwarder(
@@ -26,6 +27,9 @@ final class ForwardService: Service, Sendable {
             metrics: metrics, logger: logger)
         alerts = AlertForwarder(
             settings: .init(edgeID: edgeID, alertsPath: alertsPath, backoff: backoff), wake: alertWake, metrics: metrics, logger: logger)
+        suppressions = SuppressionPoller(
+            settings: .init(site: site, interval: settings.suppressionsInterval, backoff: backoff), book: suppressionBook,
+            metrics: metrics, logger: logger)
         self.settings = settings
         self.logger = logger
     }
@@ -40,7 +44,8 @@ final class ForwardService: Service, Sendable {
             throw EdgeStartError(message: "forward.tls: \(error)")
         }
         let batchClient = CoreClient.makeHTTPClient(connections: settings.inFlight, timeout: settings.timeout, tls: tls)
-        let alertClient = CoreClient.makeHTTPClient(connections: 1, timeout: settings.timeout, tls: tls)
+        // The alert lane's connection, and one for the suppressions poll beside it.
+        let alertClient = CoreClient.makeHTTPClient(connections: 2, timeout: settings.timeout, tls: tls)
         func core(_ client: HTTPClient) -> CoreClient {
             CoreClient(
                 client: client, urls: settings.urls, token: settings.token, timeout: settings.timeout,
@@ -52,11 +57,13 @@ final class ForwardService: Service, Sendable {
             try await withGracefulShutdownHandler {
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask { try await self.alerts.run(client: alertCore) }
+                    group.addTask { await self.suppressions.run(client: alertCore) }
                     group.addTask { try await self.batches.run(client: batchCore) }
                 }
             } onGracefulShutdown: {
                 self.batches.stop()
                 self.alerts.stop()
+                self.suppressions.stop()
             }
         })
         // Both lanes have ended: no request is using the clients.

@@ -72,6 +72,15 @@ public struct EdgeMetrics: Sendable {
     public let alertsDropped: Counter
     /// Notifications not sent because their rule flooded (``AlertFloodGate``).
     public let alertsSuppressed: Counter
+    /// Notifications (and stop commands) not sent because an operator shelved the alarm or took
+    /// its device, line or site out of service, by reason (`shelved`, `out_of_service`).
+    public let alertsSilenced: [String: Counter]
+    /// What the edge last learned from the core: shelved alarm points and parts out of service.
+    public let alarmShelves: Gauge
+    public let alarmOutOfService: Gauge
+    /// Seconds since the core last answered the suppressions poll (since start when never).
+    public let alarmSuppressionsAge: Gauge
+    public let alarmSuppressionsFetchFailures: Counter
     public let mqttActionsSent: Counter
     public let mqttActionErrors: Counter
     /// The forwarder (edge → core): batches and readings the core acknowledged.
@@ -161,6 +170,15 @@ public struct EdgeMetrics: Sendable {
         alertStoreErrors = Counter(label: "haetae_alert_store_errors_total", factory: factory)
         alertsDropped = Counter(label: "haetae_alerts_dropped_total", factory: factory)
         alertsSuppressed = Counter(label: "haetae_alerts_suppressed_total", factory: factory)
+        var silenced: [String: Counter] = [:]
+        for reason in ["shelved", "out_of_service"] {
+            silenced[reason] = Counter(label: "haetae_alerts_silenced_total", dimensions: [("reason", reason)], factory: factory)
+        }
+        alertsSilenced = silenced
+        alarmShelves = Gauge(label: "haetae_alarm_shelves", factory: factory)
+        alarmOutOfService = Gauge(label: "haetae_alarm_out_of_service", factory: factory)
+        alarmSuppressionsAge = Gauge(label: "haetae_alarm_suppressions_age_seconds", factory: factory)
+        alarmSuppressionsFetchFailures = Counter(label: "haetae_alarm_suppressions_fetch_failures_total", factory: factory)
         mqttActionsSent = Counter(label: "haetae_mqtt_actions_sent_total", factory: factory)
         mqttActionErrors = Counter(label: "haetae_mqtt_action_errors_total", factory: factory)
         forwardBatchesSent = Counter(label: "haetae_forward_batches_sent_total", factory: factory)

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Hummingbird
 import Logging
@@ -5,14 +6,15 @@ import Readings
 import Prometheus
 
 /// The operations HTTP surface on `http.listen`: `/healthz`, `/readyz`, `/metrics` for anyone
-/// (probes, Prometheus); `/api/v1/rules`, `/api/v1/commands` and `/api/v1/alerts` for loopback or
+/// (probes, Prometheus); `/api/v1/rules`, `/api/v1/commands`, `/api/v1/alerts` and
+/// `/api/v1/suppressions` for loopback or
 /// the API token (``OpsAPIAccess``).
 enum OpsServer {
     /// Builds the Hummingbird application (a `Service`; run it in the edge's service group).
     static func application(
         host: String, port: Int, idleTimeout: Duration = .seconds(60), maxConnections: Int = 256, apiToken: String? = nil,
         health: EdgeHealth, registry: PrometheusCollectorRegistry,
-        rules: RulesController?, alerts: AlertService, logger: Logger,
+        rules: RulesController?, alerts: AlertService, suppressions: SuppressionBook? = nil, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: OpsRequestContext.self)
@@ -47,6 +49,14 @@ enum OpsServer {
             out.writeBytes(AlertCodec.list(bodies.compactMap { try? AlertCodec.encodeData(AlertCodec.decodeNotice($0)) }))
             out.writeString("}")
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
+        }
+        router.get("/api/v1/suppressions") { _, _ in
+            // What this edge does not notify, as it last learned from the core (shelves that
+            // ended are left out).
+            let current = (suppressions?.current ?? AlarmSuppressions(site: "")).current(nowMillis: WallClock.millis())
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: AlarmSuppressionsCodec.encode(current))))
         }
         router.get("/healthz") { _, _ in
             // Alive: the process answers (always 200: restarting the pod would not free a disk).

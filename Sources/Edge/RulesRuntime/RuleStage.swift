@@ -22,6 +22,9 @@ final class RuleStage {
     private let tickMillis: Int64
     /// Publishes MQTT actions; set before the MQTT loop starts.
     var client: MQTTClient?
+    /// What operators shelved or took out of service (no webhook, no stop command for those);
+    /// set before the MQTT loop starts.
+    var suppressions: SuppressionBook?
     /// One of a pair: where the series watched by `absent` rules are left for the next active
     /// (every ``Ownership/HandedOverWatch/intervalMillis``); nil for a lone edge. Set before the MQTT loop starts.
     var handover: AlertHandover?
@@ -225,11 +228,19 @@ final class RuleStage {
     private func dispatch(readingTs: Int64?, seq: Int64?) {
         guard mayAct() else { return }
         for event in events {
-            // Stop commands go out whatever the flood gate decides about the notification.
+            let silenced = silence(event)
+            // Stop commands go out whatever the flood gate decides about the notification, but
+            // not for an alarm an operator shelved or took out of service.
             if event.kind == .firing {
                 for action in event.actions {
                     switch action {
                     case .mqtt(let topic, let payload, let qos):
+                        if let silenced {
+                            commandRecords.append(CommandRecord(
+                                alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempt: 0,
+                                atMillis: event.atMillis, result: "not sent: \(Self.describe(silenced))"))
+                            continue
+                        }
                         send(CommandRetries.Command(
                             alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempts: 1,
                             nextAtMillis: 0), nowMillis: event.atMillis)
@@ -248,7 +259,8 @@ final class RuleStage {
             switch floodGate.admit(event, nowMillis: event.atMillis) {
             case .pass:
                 // A newcomer's notification must not hold back a real sensor's in the receiver's queue.
-                alerts.submit(EdgeAlert(event: event, readingTs: readingTs, seq: seq, priority: floodGate.isNewcomer(event) ? .low : .normal))
+                alerts.submit(EdgeAlert(
+                    event: event, readingTs: readingTs, seq: seq, priority: floodGate.isNewcomer(event) ? .low : .normal, silenced: silenced))
             case .suppress:
                 metrics.alertsSuppressed.increment()
             case .suppressAndRaise(let flood):
@@ -259,6 +271,26 @@ final class RuleStage {
         events.removeAll(keepingCapacity: true)
         for record in commandRecords { alerts.record(command: record) }
         commandRecords.removeAll(keepingCapacity: true)
+    }
+
+    /// Why an event's alarm is not notified (shelved, out of service), counted; nil when it is.
+    private func silence(_ event: AlertEvent) -> AlarmSuppressions.Reason? {
+        guard let suppressions, event.kind != .resolved else { return nil }
+        let point = AlarmPoint(rule: event.rule, site: event.site, line: event.line, device: event.device, sensor: event.sensor)
+        guard let reason = suppressions.reason(for: point, nowMillis: event.atMillis) else { return nil }
+        switch reason {
+        case .shelved: metrics.alertsSilenced["shelved"]?.increment()
+        case .outOfService: metrics.alertsSilenced["out_of_service"]?.increment()
+        }
+        return reason
+    }
+
+    /// `shelved until 2026-12-07T10:00:00.000Z`, `out of service`.
+    static func describe(_ reason: AlarmSuppressions.Reason) -> String {
+        switch reason {
+        case .shelved(let until): "shelved until \(RFC3339.format(millis: until))"
+        case .outOfService: "out of service"
+        }
     }
 
     /// Publishes one command, records the attempt, and schedules a retry when it failed.

@@ -14,8 +14,11 @@ final class RealCore: @unchecked Sendable {  // used from one test task at a tim
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// - Parameter also: more edge ids the core accepts, each with its own token (`token(for:)`).
-    init(edgeID: String = "test-edge", also: [String] = []) throws {
+    /// - Parameters:
+    ///   - also: more edge ids the core accepts, each with its own token (`token(for:)`).
+    ///   - accounts: the core has page accounts (`users.txt`, filled by ``addUser(_:role:password:)``
+    ///     before ``start()``), so operators can act on alarms (``act(_:user:password:)``).
+    init(edgeID: String = "test-edge", also: [String] = [], accounts: Bool = false) throws {
         directory = try TemporaryDirectory(prefix: "haetae-core")
         port = FreePort.allocate()
         self.edgeID = edgeID
@@ -26,9 +29,40 @@ final class RealCore: @unchecked Sendable {  // used from one test task at a tim
         try """
             http: {listen: "127.0.0.1:\(port)"}
             storage: {backend: sqlite, path: core.db}
-            auth: {edge_tokens_file: edge-tokens.yaml}
+            auth: {edge_tokens_file: edge-tokens.yaml\(accounts ? ", users_file: users.txt" : "")}
             log: {level: info}
             """.write(toFile: directory.file("core.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    /// Adds a page account with `haetae-core user add` (bcrypt cost 10: tests log in often).
+    func addUser(_ name: String, role: String, password: String) async throws {
+        let command = [binary, "user", "add", name, "--role", role, "--file", directory.file("users.txt"), "--password-stdin", "--cost", "10"]
+            .map { "'\($0)'" }.joined(separator: " ")
+        let process = try ChildProcess("/bin/sh", ["-c", "printf '%s\\n' '\(password)' | \(command) 2>&1"])
+        guard await process.waitForExit(timeout: .seconds(60)) == 0 else { throw TestSupportError("user add \(name): \(process.output())") }
+    }
+
+    /// Takes an alarm action as `user` does from the page (log in, the session's CSRF token, the
+    /// page's Origin): `POST /api/v1/alarms/actions` with `json`; the status and body.
+    func act(_ json: String, user: String, password: String) async throws -> (status: Int, body: String) {
+        let jar = directory.file("cookies-\(user).txt")
+        func curl(_ arguments: [String]) async throws -> (status: Int, body: String) {
+            let process = try ChildProcess("curl", ["-sS", "--max-time", "20", "-b", jar, "-c", jar, "-w", "\n%{http_code}", "-H", "Origin: \(url)"] + arguments)
+            guard await process.waitForExit(timeout: .seconds(30)) == 0 else { throw TestSupportError("curl: \(process.output())") }
+            let text = process.standardOutput()
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        }
+        let login = try await curl(["-X", "POST", "--data-urlencode", "user=\(user)", "--data-urlencode", "password=\(password)", "\(url)/login"])
+        guard login.status == 303 else { throw TestSupportError("login as \(user): \(login.status) \(login.body)") }
+        let session = try await curl(["\(url)/api/v1/session"])
+        guard let object = try? JSONSerialization.jsonObject(with: Data(session.body.utf8)) as? [String: Any],
+            let csrf = object["csrf_token"] as? String
+        else { throw TestSupportError("no session: \(session.body)") }
+        return try await curl([
+            "-X", "POST", "-H", "Content-Type: application/json", "-H", "X-CSRF-Token: \(csrf)", "--data-binary", json,
+            "\(url)/api/v1/alarms/actions",
+        ])
     }
 
     /// Starts the core and waits until `/readyz` answers 200.
