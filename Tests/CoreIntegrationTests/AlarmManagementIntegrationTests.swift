@@ -124,3 +124,42 @@ enum AlertTestTime {
         return copy.withUTF8 { RFC3339.epochMillis(UnsafeRawBufferPointer($0)) }
     }
 }
+
+@Suite("Alarm management in Chromium (integration)", .serialized, .timeLimit(.minutes(4)))
+struct AlarmBrowserTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/alarm_check.py").path
+
+    @Test("on the page, an operator acknowledges, shelves with a reason (a reason is required) and takes a device out of service, and sees the alarm log; a viewer sees the states without any action and is refused by the API; no console error under the CSP")
+    func operatorOnThePage() async throws {
+        let core = try await AlarmManagementIntegrationTests.core()
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        try await AlarmManagementIntegrationTests.post([
+            AlarmManagementIntegrationTests.notice("a1", .firing, at: now - 60_000, device: "furnace-2"),
+            AlarmManagementIntegrationTests.notice("a3", .firing, at: now - 50_000, device: "furnace-4"),
+            AlarmManagementIntegrationTests.notice("a4", .firing, at: now - 40_000, device: "press-07"),
+        ], to: core)
+        let check = try ChildProcess("python3", [
+            Self.script, "\(core.url)/", "oli", AlarmManagementIntegrationTests.operatorPassword, "vic", core.viewerPassword,
+        ])
+        #expect(await check.waitForExit(timeout: .seconds(180)) == 0, "\(check.output())")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(check.standardOutput().utf8)) as? [String: Any], "\(check.output())")
+        #expect(result["who"] as? String == "oli · operator")
+        #expect(result["before"] as? [String: String] == ["a1": "unacknowledged", "a3": "unacknowledged", "a4": "unacknowledged"])
+        #expect((result["a1_after_ack"] as? String)?.hasPrefix("Acknowledged · by oli") == true, "\(result["a1_after_ack"] ?? "")")
+        #expect(result["a1_ack_buttons"] as? Int == 0)
+        #expect(result["form_kept_open"] as? Bool == true, "the page's refresh did not close the form being filled in")
+        #expect((result["a3_after_shelve"] as? String)?.contains("shelved until") == true)
+        #expect((result["shelves"] as? [String])?.first?.contains("thermocouple drifts") == true, "\(result["shelves"] ?? "")")
+        #expect(result["refusal"] as? String == "comment: say why the alarm is shelved")
+        #expect((result["out_of_service"] as? [String])?.first?.contains("seoul / line1 / press-07") == true, "\(result["out_of_service"] ?? "")")
+        let audit = result["audit"] as? [String] ?? []
+        #expect(audit.count == 3 && audit[0].contains("oli took out of service") && audit[1].contains("oli shelved")
+                && audit[2].contains("oli acknowledged"), "\(audit)")
+        #expect(result["forged_status"] as? Int == 403)
+        #expect(result["viewer_states"] as? [String: String] == ["a1": "acknowledged", "a3": "unacknowledged", "a4": "unacknowledged"])
+        #expect(result["viewer_buttons"] as? Int == 0)
+        #expect(result["viewer_api_status"] as? Int == 403)
+        #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
+        await core.core.stop()
+    }
+}

@@ -14,7 +14,8 @@ import Readings
 ///   404 for an unknown alert.
 /// - `GET /api/v1/alarms/audit?site=&limit=`: the audit log, newest first (reads).
 /// - `GET /api/v1/suppressions?site=`: the site's shelves in effect and its parts out of service
-///   (``Readings/AlarmSuppressionsCodec``); for an edge's token allowed that site, or reads.
+///   (``Readings/AlarmSuppressionsCodec``); for an edge's token allowed that site, or reads
+///   (which may leave `site` out for every site's, `"site":""`).
 struct AlarmRoutes: Sendable {
     let store: any ReadingStore
     let authorizer: Authorizer
@@ -60,9 +61,11 @@ struct AlarmRoutes: Sendable {
             }])
         }
         router.get("/api/v1/suppressions") { request, context in
-            guard let site = request.uri.queryParameters.get("site"), !site.isEmpty else { throw APIError.badRequest("site: missing") }
+            let site = request.uri.queryParameters.get("site")
+            if site?.isEmpty == true { throw APIError.badRequest("site: empty") }
             if let token = HTTPAccess.bearerToken(authorization: request.headers[.authorization]), authorizer.edgeTokens.edge(for: token) != nil {
                 let edge = try await authorizer.edge(of: request, context: context)
+                guard let site else { throw APIError.badRequest("site: an edge reads its own site's (site=…)") }
                 guard authorizer.edgeTokens.allows(edge: edge, site: site) else {
                     throw APIError.forbidden("edge \(edge) may not read site \(site.prefix(64))")
                 }

@@ -2,7 +2,9 @@
 /// values and a status colour from the active alerts (a plant of more than 200 devices shows one
 /// line's devices at a time, the other lines as one button each, so the page asks for one line's
 /// series, not the whole plant's), history charts (SVG, drawn from the query
-/// API), active and recent alerts; refreshes itself; Korean and English (the choice is kept in
+/// API), active and recent alerts with their alarm state (operators acknowledge and shelve them
+/// there, and take devices out of service), what is shelved or out of service, and the alarm
+/// log; refreshes itself; Korean and English (the choice is kept in
 /// the browser). Self-contained: no external script, font or CDN (the factory has no internet).
 ///
 /// No inline script or style: the page's script (``DashboardScript``) and style (``PageStyle``)
@@ -27,8 +29,11 @@ enum DashboardPage {
     <section class="panel stacked" id="charts-panel"><h2 id="charts-title" data-i18n="history"></h2><div id="charts" class="charts"></div></section>
   </div>
   <div>
+    <div class="notice" id="notice" hidden></div>
     <section class="panel"><h2 data-i18n="active"></h2><div id="active"></div></section>
     <section class="panel stacked"><h2 data-i18n="recent"></h2><div id="recent"></div></section>
+    <section class="panel stacked"><h2 data-i18n="suppressions"></h2><div id="suppressions"></div></section>
+    <section class="panel stacked"><h2 data-i18n="audit"></h2><div id="audit"></div></section>
     <section class="panel stacked" id="accounts-panel" hidden><h2 data-i18n="accounts"></h2><div id="accounts"></div></section>
   </div>
 </main>

@@ -8,11 +8,21 @@ const TEXT = {
   en: { sites: "Sites, lines and devices", history: "History (last 15 minutes)", active: "Active alerts", recent: "Recent alerts",
         noAlerts: "No active alerts", noRecent: "No alerts yet", noData: "No data yet", pick: "Select a device to see its history",
         updated: "Updated", line: "Line", devices: "devices", alerting: "alerting", lang: "한국어", firing: "firing", resolved: "resolved", since: "since", stale: "no data", by: "raised by",
-        error: "Cannot reach the core", logout: "Log out", accounts: "Accounts", sessions: "sessions" },
+        error: "Cannot reach the core", logout: "Log out", accounts: "Accounts", sessions: "sessions",
+        unacknowledged: "Unacknowledged", acknowledged: "Acknowledged", returned: "Cleared, unacknowledged", normal: "Cleared",
+        ackBy: "by", ack: "Acknowledge", shelve: "Shelve…", shelveNow: "Shelve", unshelve: "Unshelve", shelvedUntil: "shelved until",
+        outOfService: "out of service", takeOut: "Device out of service", returnToService: "Return to service", reason: "Why (required)",
+        suppressions: "Shelved and out of service", noSuppressions: "Nothing shelved or out of service", audit: "Alarm log", noAudit: "No actions yet",
+        silenced: "not notified", actions: { acknowledge: "acknowledged", shelve: "shelved", unshelve: "unshelved", out_of_service: "took out of service", return_to_service: "returned to service" } },
   ko: { sites: "사이트 · 라인 · 장비", history: "최근 15분 추이", active: "현재 경보", recent: "최근 경보",
         noAlerts: "현재 경보 없음", noRecent: "경보 기록 없음", noData: "데이터 없음", pick: "장비를 선택하면 추이가 표시됩니다",
         updated: "갱신", line: "라인", devices: "대", alerting: "경보", lang: "English", firing: "발생", resolved: "해제", since: "부터", stale: "수신 없음", by: "감지",
-        error: "코어에 연결할 수 없습니다", logout: "로그아웃", accounts: "계정", sessions: "세션" },
+        error: "코어에 연결할 수 없습니다", logout: "로그아웃", accounts: "계정", sessions: "세션",
+        unacknowledged: "미확인", acknowledged: "확인됨", returned: "해제됨 · 미확인", normal: "해제됨",
+        ackBy: "확인자", ack: "확인", shelve: "보류…", shelveNow: "보류", unshelve: "보류 해제", shelvedUntil: "보류 종료",
+        outOfService: "정비 중", takeOut: "장비 정비 중으로", returnToService: "정비 완료", reason: "사유 (필수)",
+        suppressions: "보류 · 정비 중", noSuppressions: "보류 · 정비 중인 항목 없음", audit: "경보 조치 기록", noAudit: "조치 기록 없음",
+        silenced: "알림 안 함", actions: { acknowledge: "확인", shelve: "보류", unshelve: "보류 해제", out_of_service: "정비 중으로 지정", return_to_service: "정비 완료" } },
 };
 let lang = localStorage.getItem("haetae.lang") || "ko";
 let selected = localStorage.getItem("haetae.device") || "";
@@ -89,6 +99,50 @@ function fold(alerts) {
   for (const a of out) a.edges.sort();
   return out;
 }
+// Operators and admins act on alarms; viewers see the state only.
+function canAct() { return session !== null && (session.role === "operator" || session.role === "admin"); }
+async function act(body) {
+  const response = await fetch("/api/v1/alarms/actions", { method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": session ? session.csrf_token : "" }, body: JSON.stringify(body) });
+  const answer = await response.json().catch(() => ({}));
+  const notice = document.getElementById("notice");
+  notice.textContent = response.ok ? "" : ((answer.error && answer.error.message) || String(response.status));
+  notice.hidden = response.ok;
+  await refresh(true);
+}
+function button(label, attrs, onClick) {
+  const node = el("button", { type: "button", ...attrs }, label);
+  node.addEventListener("click", onClick);
+  return node;
+}
+function alarmState(a) {
+  const alarm = a.alarm || { state: a.status === "resolved" ? "normal" : "unacknowledged" };
+  const parts = [t(alarm.state)];
+  if (alarm.acknowledged_by) parts.push(t("ackBy") + " " + alarm.acknowledged_by + " " + time(new Date(alarm.acknowledged_at).getTime()) + (alarm.comment ? " — " + alarm.comment : ""));
+  if (alarm.shelved_until) parts.push(t("shelvedUntil") + " " + new Date(alarm.shelved_until).toLocaleString(lang === "ko" ? "ko-KR" : "en-GB"));
+  if (alarm.out_of_service) parts.push(t("outOfService"));
+  if (a.annotations && a.annotations.silenced) parts.push(t("silenced"));
+  return el("div", { class: "alarm " + alarm.state, "data-alarm-state": alarm.state }, parts.join(" · "));
+}
+function alarmActions(a) {
+  if (!canAct() || !a.alarm) return [];
+  const point = { rule: a.rule, site: a.site, line: a.line, device: a.device, sensor: a.sensor || "" };
+  const out = [];
+  if (!a.alarm.acknowledged_by) out.push(button(t("ack"), { "data-act": "acknowledge" }, () => act({ action: "acknowledge", alert_id: a.alert_id })));
+  if (a.alarm.shelved_until) out.push(button(t("unshelve"), { "data-act": "unshelve" }, () => act({ action: "unshelve", ...point })));
+  else {
+    const duration = el("select", { "data-shelve-for": "" }, ...["1h", "8h", "24h", "7d"].map(d => el("option", { value: d }, d)));
+    const comment = el("input", { type: "text", placeholder: t("reason"), maxLength: 1000, "data-shelve-comment": "" });
+    const form = el("details", { class: "shelve" }, el("summary", {}, t("shelve")), duration, comment,
+      button(t("shelveNow"), { "data-act": "shelve" }, () => act({ action: "shelve", ...point, for: duration.value, comment: comment.value })));
+    if (a.line && a.device && !a.alarm.out_of_service) {
+      form.append(button(t("takeOut"), { "data-act": "out_of_service" },
+        () => act({ action: "out_of_service", site: a.site, line: a.line, device: a.device, comment: comment.value })));
+    }
+    out.push(form);
+  }
+  return [el("div", { class: "actions" }, ...out)];
+}
 function alertNode(a) {
   const state = a.status === "resolved" ? "resolved" : a.severity;
   const where = [a.site, a.line, a.device, a.sensor].filter(Boolean).join(" / ");
@@ -97,7 +151,37 @@ function alertNode(a) {
   return el("div", { class: "alert " + state, "data-alert": a.alert_id, "data-edges": a.edges.join(" ") },
     el("div", {}, el("b", {}, a.rule), " · " + where),
     el("div", {}, summary),
-    el("div", { class: "when" }, when + (a.edges.length > 1 ? " · " + t("by") + " " + a.edges.join(", ") : "")));
+    el("div", { class: "when" }, when + (a.edges.length > 1 ? " · " + t("by") + " " + a.edges.join(", ") : "")),
+    alarmState(a), ...alarmActions(a));
+}
+// What is shelved or out of service, per site, with the way back for operators.
+async function drawSuppressions() {
+  const list = await api("/api/v1/suppressions");
+  const rows = [];
+  {
+    for (const s of list.shelves) {
+      const where = [s.site, s.line, s.device, s.sensor].filter(Boolean).join(" / ");
+      rows.push(el("div", { class: "suppression", "data-shelf": where + " " + s.rule },
+        el("b", {}, s.rule), " · " + where + " · " + t("shelvedUntil") + " " + new Date(s.until).toLocaleString(lang === "ko" ? "ko-KR" : "en-GB") + " · " + s.by + " — " + s.comment,
+        ...(canAct() ? [button(t("unshelve"), { "data-act": "unshelve" }, () => act({ action: "unshelve", rule: s.rule, site: s.site, line: s.line, device: s.device, sensor: s.sensor }))] : [])));
+    }
+    for (const o of list.out_of_service) {
+      const where = [o.site, o.line, o.device].filter(Boolean).join(" / ");
+      rows.push(el("div", { class: "suppression", "data-out-of-service": where },
+        el("b", {}, t("outOfService")), " · " + where + " · " + o.by + " — " + o.comment,
+        ...(canAct() ? [button(t("returnToService"), { "data-act": "return_to_service" }, () => act({ action: "return_to_service", site: o.site, line: o.line, device: o.device }))] : [])));
+    }
+  }
+  document.getElementById("suppressions").replaceChildren(...(rows.length ? rows : [el("div", { class: "empty" }, t("noSuppressions"))]));
+}
+// Who did what to which alarm, newest first.
+async function drawAudit() {
+  const log = await api("/api/v1/alarms/audit?limit=20");
+  document.getElementById("audit").replaceChildren(...(log.entries.length ? log.entries.map(e =>
+    el("div", { class: "audit", "data-audit": e.action },
+      time(new Date(e.at).getTime()) + " · " + e.by + " " + (TEXT[lang].actions[e.action] || e.action) + " · " +
+      [e.rule, e.site, e.line, e.device, e.sensor].filter(Boolean).join(" / ") + (e.comment ? " — " + e.comment : "")))
+    : [el("div", { class: "empty" }, t("noAudit"))]));
 }
 function chart(series, points) {
   const box = el("div", { class: "chart", "data-series": String(series.id) });
@@ -169,7 +253,9 @@ async function lineSeries(site, line) {
   return out;
 }
 function openLineKey(key) { openLine = key; localStorage.setItem("haetae.line", key); }
-async function refresh() {
+// `force`: right after an action. Otherwise an alarm form being filled in (an open shelve
+// form, a focused field) is not redrawn under the operator's hands.
+async function refresh(force = false) {
   try {
     const [sites, active, recent] = await Promise.all([
       allSites(), api("/api/v1/alerts?status=firing&order=severity"), api("/api/v1/alerts?limit=20")]);
@@ -218,10 +304,16 @@ async function refresh() {
           return node;
         })));
       }))));
-    const activeBox = document.getElementById("active");
-    activeBox.replaceChildren(...(active.alerts.length ? fold(active.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noAlerts"))]));
-    const recentBox = document.getElementById("recent");
-    recentBox.replaceChildren(...(recent.alerts.length ? fold(recent.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
+    const editing = document.querySelector("#active details[open], #recent details[open]") !== null
+      || (document.activeElement !== null && document.activeElement.closest("#active, #recent") !== null);
+    if (force || !editing) {
+      const activeBox = document.getElementById("active");
+      activeBox.replaceChildren(...(active.alerts.length ? fold(active.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noAlerts"))]));
+      const recentBox = document.getElementById("recent");
+      recentBox.replaceChildren(...(recent.alerts.length ? fold(recent.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
+    }
+    await drawSuppressions();
+    await drawAudit();
     await drawCharts(series);
     await drawAccounts();
     document.getElementById("updated").textContent = t("updated") + " " + time(Date.now());

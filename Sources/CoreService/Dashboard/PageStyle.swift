@@ -41,6 +41,16 @@ h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
 .alert { border-left:4px solid var(--warn); padding:6px 8px; margin-bottom:6px; background:#111a24; border-radius:4px; font-size:13px; }
 .alert.critical { border-color:var(--crit); } .alert.info { border-color:var(--accent); } .alert.resolved { opacity:.6; border-color:var(--stale); }
 .alert .when { color:var(--muted); font-size:12px; }
+.alarm { font-size:12px; margin-top:3px; color:var(--muted); }
+.alarm.unacknowledged, .alarm.returned { color:var(--text); font-weight:600; }
+.actions { display:flex; flex-wrap:wrap; gap:6px; margin-top:6px; align-items:flex-start; }
+.actions button, .suppression button { padding:3px 8px; font-size:12px; }
+.actions details.shelve { font-size:12px; }
+.actions details.shelve summary { cursor:pointer; color:var(--accent); }
+.actions details.shelve select, .actions details.shelve input { margin:4px 4px 0 0; font-size:12px; padding:3px; background:#111a24; color:var(--text); border:1px solid #33445a; border-radius:4px; }
+.suppression, .audit { font-size:12px; padding:4px 0; border-bottom:1px solid var(--line); }
+.suppression button { margin-left:6px; }
+.notice { background:#2a1315; border:1px solid var(--crit); border-radius:6px; padding:6px 10px; font-size:13px; margin-bottom:10px; }
 .charts { display:grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap:10px; }
 .chart { background:#111a24; border-radius:8px; padding:8px; }
 .chart .title { font-size:13px; color:var(--muted); margin-bottom:4px; }
