@@ -7,7 +7,7 @@ struct AlertFloodGateTests {
         AlertEvent(
             kind: kind, alertID: "\(rule)-\(device)", ruleIndex: 0, rule: rule, severity: .warning, site: "seoul", line: "l1",
             device: "d\(device)", sensor: "t", value: 1, startedAtMillis: at, endedAtMillis: kind == .resolved ? at : nil, atMillis: at,
-            labels: [:], annotations: [:], actions: [.webhook(receiver: "default"), .mqtt(topic: "x/cmd", payload: "{}", qos: 1)],
+            labels: [:], annotations: [:], actions: [.webhook(receiver: "default"), .mqtt(topic: "x/cmd", payload: "{}", qos: 1, loop: RenderedCommandLoop())],
             seriesHistoryMillis: history)
     }
 

@@ -33,7 +33,7 @@ struct CommandTopicTests {
         #expect(events.count == 1 && events[0].kind == .firing)
         #expect(events[0].actions == [
             .unpublishable(topic: "factory/{site}/{rule}/cmd", reason: #"{rule} is "hot/cold", which holds '/': not one topic level"#),
-            .mqtt(topic: "factory/s1/d1/cmd", payload: #"{"rule":"hot/cold"}"#, qos: 0),
+            .mqtt(topic: "factory/s1/d1/cmd", payload: #"{"rule":"hot/cold"}"#, qos: 0, loop: RenderedCommandLoop()),
         ])
     }
 }

@@ -180,7 +180,7 @@ struct RuleEngineLifecycleTests {
         #expect(fired.annotations == ["summary": "furnace-1 at plant/L2 is 851.5°C (hot, critical, temperature)"])
         #expect(fired.actions == [
             .webhook(receiver: "default"),
-            .mqtt(topic: "factory/plant/L2/furnace-1/cmd", payload: #"{"cmd":"stop","rule":"hot"}"#, qos: 1),
+            .mqtt(topic: "factory/plant/L2/furnace-1/cmd", payload: #"{"cmd":"stop","rule":"hot"}"#, qos: 1, loop: RenderedCommandLoop()),
         ])
         #expect(fired.alertID.count == 16 && fired.endedAtMillis == nil)
         let resolved = try #require(h.read("furnace-1/temperature", 800, at: 2_000).first)

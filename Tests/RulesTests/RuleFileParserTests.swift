@@ -38,7 +38,7 @@ struct RuleFileParserTests {
         #expect(furnace.labels == ["team": "furnace"])
         #expect(furnace.annotations["summary"]?.source == "{device} at {site}/{line} is {value}°C")
         #expect(furnace.fileLine == 2)
-        guard furnace.actions.count == 2, case .mqtt(let topic, let payload, let qos) = furnace.actions[1] else {
+        guard furnace.actions.count == 2, case .mqtt(let topic, let payload, let qos, _) = furnace.actions[1] else {
             Issue.record("expected a webhook and an mqtt action, got \(furnace.actions)")
             return
         }
@@ -86,6 +86,50 @@ struct RuleFileParserTests {
             "test.yaml:3:40: 'for' expects a duration like 500ms, 3s, 5m, 1h or 1.5s, got 'soon'",
         ])
         #expect(error.errors[0].line == 2 && error.errors[0].column == 29 && error.errors[0].path == "test.yaml")
+    }
+
+    @Test("a stop command's loop: its confirmation (topic template, text, within, retries) and cooldown; every mistake named")
+    func commandLoop() throws {
+        let rules = try ruleSet("""
+            rules:
+              - name: overpressure
+                when: value > 10
+                actions:
+                  - mqtt:
+                      topic: "factory/{site}/{line}/{device}/cmd"
+                      payload: '{"cmd":"stop"}'
+                      qos: 1
+                      confirm: {topic: "factory/{site}/{line}/{device}/state", payload: stopped, within: 5s, retries: 3}
+                      cooldown: 30s
+                  - mqtt: {topic: "factory/{site}/{line}/{device}/lamp", confirm: {topic: "factory/{site}/lamp", within: 1s}}
+            """)
+        guard case .mqtt(_, _, _, let loop) = rules.rules[0].actions[0], let confirm = loop.confirm else {
+            Issue.record("no loop: \(rules.rules[0].actions)")
+            return
+        }
+        #expect(confirm.topic.source == "factory/{site}/{line}/{device}/state")
+        #expect(confirm.payload == "stopped" && confirm.withinMillis == 5_000 && confirm.retries == 3 && loop.cooldownMillis == 30_000)
+        guard case .mqtt(_, _, _, let second) = rules.rules[0].actions[1] else { return }
+        #expect(second.confirm?.retries == 2 && second.confirm?.payload == "" && second.cooldownMillis == 0, "defaults")
+
+        let error = try #require(throws: RuleFileErrors.self) { try ruleSet("""
+            rules:
+              - name: a
+                when: value > 1
+                actions:
+                  - mqtt: {topic: t, confirm: {topic: s, within: 1s, retries: 11}}
+                  - mqtt: {topic: t, confirm: {topic: s}}
+                  - mqtt: {topic: t, confirm: {topic: s, within: 1s, reply: ok}}
+                  - mqtt: {topic: t, cooldown: soon}
+                  - mqtt: {topic: t, confirm: stopped}
+            """) }
+        #expect(error.errors.map(\.description) == [
+            "test.yaml:5:67: retries must be a whole number from 0 to 10",
+            "test.yaml:6:35: confirm has no 'within' (how long to wait for the reply)",
+            "test.yaml:7:58: unknown key 'reply' in confirm (allowed: payload, retries, topic, within)",
+            "test.yaml:8:36: 'cooldown' expects a duration like 500ms, 3s, 5m, 1h or 1.5s, got 'soon'",
+            "test.yaml:9:35: confirm expects a mapping like {topic: …, payload: stopped, within: 5s, retries: 2}, found a value",
+        ])
     }
 
     @Test("durations take ms, s, m, h and fractions, rounded to milliseconds", arguments: [

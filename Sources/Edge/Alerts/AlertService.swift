@@ -22,7 +22,7 @@ final class AlertService: Service, Sendable {
         case alert(EdgeAlert)
         /// Firing alerts restored for rules that are gone (removed while the edge was down): the
         /// rule engine cannot describe them, so they resolve here from their recorded notification.
-        case resolveUnknownRules([ActiveAlert], atMillis: Int64)
+        case resolveUnknownRules([ActiveAlert], atMillis: Int64, reason: String)
         /// Once a second: retry what could not be written.
         case tick
         /// A rule's MQTT action was published, failed or refused.
@@ -182,9 +182,10 @@ final class AlertService: Service, Sendable {
         continuation.yield(.adopt(alerts))
     }
 
-    /// Resolves firing alerts whose rule no longer exists (see ``Input/resolveUnknownRules(_:atMillis:)``); never blocks.
-    func resolveUnknownRules(_ alerts: [ActiveAlert]) {
-        continuation.yield(.resolveUnknownRules(alerts, atMillis: WallClock.millis()))
+    /// Resolves firing alerts from their recorded notification, with `reason` (their rule is
+    /// gone: see ``Input/resolveUnknownRules(_:atMillis:reason:)``); never blocks.
+    func resolveUnknownRules(_ alerts: [ActiveAlert], reason: String = RuleStage.removedReason) {
+        continuation.yield(.resolveUnknownRules(alerts, atMillis: WallClock.millis(), reason: reason))
     }
 
     /// The latest notification body of every firing alert, oldest first.
@@ -198,6 +199,11 @@ final class AlertService: Service, Sendable {
     }
 
     func run() async throws {
+        // A stop command's escalation open at the last stop: its wait was not kept, so it ends now.
+        let escalations = ((try? store.withLock { try $0.active() }) ?? []).map(\.alert).filter { $0.rule == CommandEscalation.rule }
+        if !escalations.isEmpty {
+            resolveUnknownRules(escalations, reason: "the edge restarted: the command's reply is no longer awaited")
+        }
         updateGauges()
         // Two stages: the first announces each alert at once (its snapshot, log line and first
         // webhook attempt), the second records it; so an alert never waits for the fsync of the
@@ -210,7 +216,8 @@ final class AlertService: Service, Sendable {
                         for await step in steps {
                             switch step {
                             case .record(let item): await self.keep(item)
-                            case .resolveUnknownRules(let alerts, let atMillis): self.resolveUnknownRules(alerts, atMillis: atMillis)
+                            case .resolveUnknownRules(let alerts, let atMillis, let reason):
+                                self.resolveUnknownRules(alerts, atMillis: atMillis, reason: reason)
                             case .retry: await self.retryUnwritten()
                             case .command(let record): self.recordCommand(record)
                             case .adopt(let alerts): self.recordAdopted(alerts)
@@ -228,7 +235,8 @@ final class AlertService: Service, Sendable {
                     for await input in inputs {
                         switch input {
                         case .alert(let alert): stepSink.yield(.record(announce(alert)))
-                        case .resolveUnknownRules(let alerts, let atMillis): stepSink.yield(.resolveUnknownRules(alerts, atMillis: atMillis))
+                        case .resolveUnknownRules(let alerts, let atMillis, let reason):
+                            stepSink.yield(.resolveUnknownRules(alerts, atMillis: atMillis, reason: reason))
                         case .tick: stepSink.yield(.retry)
                         case .command(let record): stepSink.yield(.command(record))
                         case .adopt(let alerts):
@@ -262,7 +270,7 @@ final class AlertService: Service, Sendable {
     /// The recording stage's work, in the order the inputs came.
     private enum RecordStep: Sendable {
         case record(Unrecorded)
-        case resolveUnknownRules([ActiveAlert], atMillis: Int64)
+        case resolveUnknownRules([ActiveAlert], atMillis: Int64, reason: String)
         case retry
         case command(CommandRecord)
         case adopt([HandedOverAlert])
@@ -360,18 +368,18 @@ final class AlertService: Service, Sendable {
 
     /// Resolves firing alerts whose rule is gone, from their recorded notification (the rule
     /// engine resolves those of rules it had; these it never had), so nothing stays firing forever.
-    private func resolveUnknownRules(_ alerts: [ActiveAlert], atMillis: Int64) {
+    private func resolveUnknownRules(_ alerts: [ActiveAlert], atMillis: Int64, reason: String) {
         let keys = Set(alerts.map { [$0.rule, $0.site, $0.line, $0.device, $0.sensor] })
         let orphans = ((try? store.withLock { try $0.active() }) ?? []).filter {
             let a = $0.alert
-            return keys.contains([a.rule, a.site, a.line, a.device, a.sensor]) && !SystemAlert.isSystem(rule: a.rule)
+            return keys.contains([a.rule, a.site, a.line, a.device, a.sensor])
         }
         for orphan in orphans {
             guard var notice = try? AlertCodec.decodeNotice(orphan.body) else { continue }
             notice.kind = .resolved
             notice.atMillis = atMillis
             notice.alert.endedAtMillis = atMillis
-            notice.alert.annotations[RuleEngine.resolvedByAnnotation] = RuleStage.removedReason
+            notice.alert.annotations[RuleEngine.resolvedByAnnotation] = reason
             let body = AlertCodec.encode(notice)
             do {
                 _ = try store.withLock { try $0.recordResolved(orphan, webhookID: notice.webhookID, body: body, atMillis: atMillis) }
@@ -379,9 +387,9 @@ final class AlertService: Service, Sendable {
                 handover?.cleared(alertID: orphan.alertID)
                 recorded?.signal()
                 if !orphan.receivers.isEmpty { dispatcher?.notify() }
-                logger.notice("alert resolved: its rule was removed", metadata: ["rule": "\(orphan.alert.rule)", "alert": "\(orphan.alertID)"])
+                logger.notice("alert resolved from its record", metadata: ["rule": "\(orphan.alert.rule)", "alert": "\(orphan.alertID)", "why": "\(reason)"])
             } catch {
-                logger.error("cannot resolve an alert of a removed rule", metadata: ["alert": "\(orphan.alertID)", "error": "\(error)"])
+                logger.error("cannot resolve an alert from its record", metadata: ["alert": "\(orphan.alertID)", "error": "\(error)"])
             }
         }
         updateGauges()

@@ -66,6 +66,8 @@ final class IngestHandler: MQTTMessageHandler, @unchecked Sendable {  // confine
             sawFirstMessage = true
             current.firstMessageAtMillis = now
         }
+        // The reply a stop command waits for is not a reading (one branch while none waits).
+        if let rules, rules.awaitsConfirmation, rules.confirm(topic: topic, payload: payload, atMillis: now) { return }
         let readingsBefore = current.columns.count
         let seriesBefore = current.columns.newSeries.count
         let outcome = decoder.decode(topic: topic, payload: payload, receivedAtMillis: now, into: &current.columns)

@@ -81,6 +81,11 @@ public struct EdgeMetrics: Sendable {
     /// Seconds since the core last answered the suppressions poll (since start when never).
     public let alarmSuppressionsAge: Gauge
     public let alarmSuppressionsFetchFailures: Counter
+    /// Stop commands that close the loop, by outcome: `confirmed`, `resent` (no reply within
+    /// `within`), `escalated` (none after every retry), `cooldown` (not sent).
+    public let stopCommandOutcomes: [String: Counter]
+    /// First send → confirming reply.
+    public let stopCommandConfirmation: Timer
     public let mqttActionsSent: Counter
     public let mqttActionErrors: Counter
     /// The forwarder (edge → core): batches and readings the core acknowledged.
@@ -179,6 +184,12 @@ public struct EdgeMetrics: Sendable {
         alarmOutOfService = Gauge(label: "haetae_alarm_out_of_service", factory: factory)
         alarmSuppressionsAge = Gauge(label: "haetae_alarm_suppressions_age_seconds", factory: factory)
         alarmSuppressionsFetchFailures = Counter(label: "haetae_alarm_suppressions_fetch_failures_total", factory: factory)
+        var outcomes: [String: Counter] = [:]
+        for outcome in ["confirmed", "resent", "escalated", "cooldown"] {
+            outcomes[outcome] = Counter(label: "haetae_stop_commands_total", dimensions: [("outcome", outcome)], factory: factory)
+        }
+        stopCommandOutcomes = outcomes
+        stopCommandConfirmation = Timer(label: "haetae_stop_command_confirmation_seconds", factory: factory)
         mqttActionsSent = Counter(label: "haetae_mqtt_actions_sent_total", factory: factory)
         mqttActionErrors = Counter(label: "haetae_mqtt_action_errors_total", factory: factory)
         forwardBatchesSent = Counter(label: "haetae_forward_batches_sent_total", factory: factory)

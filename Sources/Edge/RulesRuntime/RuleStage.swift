@@ -46,6 +46,8 @@ final class RuleStage {
     private var lastPendingGaugeMillis: Int64 = 0
     private var floodGate: AlertFloodGate
     private var commandRetries = CommandRetries()
+    /// Stop commands waiting for their confirmation, and the cooldowns.
+    private var commandLoop = CommandLoop()
     /// Command attempts of the events being dispatched, recorded after their alerts so that
     /// writing the record never delays the alert's own notification.
     private var commandRecords: [CommandRecord] = []
@@ -110,8 +112,11 @@ final class RuleStage {
         lastTickMillis = nowMillis
         engine.advance(toMillis: nowMillis, into: &events)
         if !events.isEmpty || !withheld.isEmpty { dispatch(readingTs: nil, seq: nil) }
+        if let due = commandLoop.nextDeadlineMillis, nowMillis >= due { advanceCommandLoop(nowMillis: nowMillis) }
         if let due = commandRetries.nextDueMillis, nowMillis >= due {
             for command in commandRetries.takeDue(nowMillis: nowMillis) { send(command, nowMillis: nowMillis) }
+        }
+        if !commandRecords.isEmpty {
             for record in commandRecords { alerts.record(command: record) }
             commandRecords.removeAll(keepingCapacity: true)
         }
@@ -234,16 +239,33 @@ final class RuleStage {
             if event.kind == .firing {
                 for action in event.actions {
                     switch action {
-                    case .mqtt(let topic, let payload, let qos):
+                    case .mqtt(let topic, let payload, let qos, let loop):
                         if let silenced {
                             commandRecords.append(CommandRecord(
                                 alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempt: 0,
                                 atMillis: event.atMillis, result: "not sent: \(Self.describe(silenced))"))
                             continue
                         }
+                        if let ago = commandLoop.admit(rule: event.rule, topic: topic, cooldownMillis: loop.cooldownMillis, nowMillis: event.atMillis) {
+                            metrics.stopCommandOutcomes["cooldown"]?.increment()
+                            commandRecords.append(CommandRecord(
+                                alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempt: 0,
+                                atMillis: event.atMillis, result: "not sent: cooldown (the last went \(ago) ms before)"))
+                            continue
+                        }
                         send(CommandRetries.Command(
                             alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempts: 1,
                             nextAtMillis: 0), nowMillis: event.atMillis)
+                        if let confirm = loop.confirm {
+                            var receivers: [String] = []
+                            for case .webhook(let receiver) in event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
+                            commandLoop.sent(CommandLoop.Waiting(
+                                alertID: event.alertID, rule: event.rule, site: event.site, line: event.line, device: event.device,
+                                topic: topic, payload: payload, qos: qos, confirmTopic: Array(confirm.topic.utf8),
+                                confirmPayload: Array(confirm.payload.utf8), withinMillis: confirm.withinMillis, retriesLeft: confirm.retries,
+                                attempts: 1, firstSentAtMillis: event.atMillis, deadlineMillis: event.atMillis + confirm.withinMillis,
+                                receivers: receivers))
+                        }
                     case .unpublishable(let topic, let reason):
                         metrics.mqttActionErrors.increment()
                         commandRecords.append(CommandRecord(
@@ -255,6 +277,7 @@ final class RuleStage {
                 }
             } else if event.kind == .resolved {
                 commandRetries.cancel(alertID: event.alertID)
+                if commandLoop.isWaiting { endWaits(of: event) }
             }
             switch floodGate.admit(event, nowMillis: event.atMillis) {
             case .pass:
@@ -293,9 +316,71 @@ final class RuleStage {
         }
     }
 
+    /// Whether a message is the reply a stop command waits for (then it is not a reading);
+    /// called on the MQTT thread for every message while one waits.
+    var awaitsConfirmation: Bool { commandLoop.isWaiting }
+
+    /// Takes a message that may confirm waiting stop commands. - Returns: whether it did.
+    func confirm(topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, atMillis: Int64) -> Bool {
+        let outcomes = commandLoop.received(topic: topic, payload: payload, nowMillis: atMillis)
+        guard !outcomes.isEmpty else { return false }
+        for case .confirmed(let command, let after) in outcomes {
+            metrics.stopCommandOutcomes["confirmed"]?.increment()
+            metrics.stopCommandConfirmation.recordMilliseconds(after)
+            alerts.record(command: CommandRecord(
+                alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
+                attempt: command.attempts, atMillis: atMillis,
+                result: "confirmed \(after) ms after the first send" + (command.escalatedAtMillis != nil ? ", after its escalation" : "")))
+            if command.escalatedAtMillis != nil {
+                alerts.submit(EdgeAlert(
+                    event: CommandEscalation.event(command, firing: false, atMillis: atMillis, why: "the reply came late"), readingTs: nil, seq: nil))
+            }
+        }
+        return true
+    }
+
+    /// Commands past their `within`: sent again, or escalated.
+    private func advanceCommandLoop(nowMillis: Int64) {
+        for outcome in commandLoop.advance(nowMillis: nowMillis) {
+            switch outcome {
+            case .resend(let command):
+                metrics.stopCommandOutcomes["resent"]?.increment()
+                send(CommandRetries.Command(
+                    alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
+                    attempts: command.attempts, nextAtMillis: 0), nowMillis: nowMillis,
+                    note: "sent again: not confirmed within \(command.withinMillis) ms")
+            case .escalate(let command):
+                metrics.stopCommandOutcomes["escalated"]?.increment()
+                commandRecords.append(CommandRecord(
+                    alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
+                    attempt: command.attempts, atMillis: nowMillis, result: "not confirmed after \(command.attempts) sends: escalated"))
+                alerts.submit(EdgeAlert(
+                    event: CommandEscalation.event(command, firing: true, atMillis: nowMillis, why: "no reply"), readingTs: nil, seq: nil))
+            case .confirmed:
+                break
+            }
+        }
+    }
+
+    /// An alert resolved: its commands are no longer waited for; an escalation of one resolves.
+    private func endWaits(of event: AlertEvent) {
+        for command in commandLoop.resolved(alertID: event.alertID) {
+            if command.escalatedAtMillis != nil {
+                alerts.submit(EdgeAlert(
+                    event: CommandEscalation.event(command, firing: false, atMillis: event.atMillis, why: "its alert resolved"),
+                    readingTs: nil, seq: nil))
+            } else {
+                commandRecords.append(CommandRecord(
+                    alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
+                    attempt: command.attempts, atMillis: event.atMillis, result: "not confirmed before its alert resolved"))
+            }
+        }
+    }
+
     /// Publishes one command, records the attempt, and schedules a retry when it failed.
-    private func send(_ command: CommandRetries.Command, nowMillis: Int64) {
-        var result = "sent"
+    /// - Parameter note: the result recorded when it went out (`sent` by default).
+    private func send(_ command: CommandRetries.Command, nowMillis: Int64, note: String = "sent") {
+        var result = note
         do {
             guard let client else { throw MQTTError(call: "publish", code: -1, message: "the MQTT client is not running") }
             try client.publish(topic: command.topic, payload: Array(command.payload.utf8), qos: command.qos)

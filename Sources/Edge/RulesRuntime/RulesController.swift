@@ -107,7 +107,8 @@ final class RulesController: Service, Sendable {
                 actions: rule.actions.map { action in
                     switch action {
                     case .webhook(let receiver): "webhook:\(receiver)"
-                    case .mqtt(let topic, _, let qos): "mqtt:\(topic.source) qos \(qos)"
+                    case .mqtt(let topic, _, let qos, let loop):
+                        "mqtt:\(topic.source) qos \(qos)" + (loop.confirm.map { " confirm \($0.topic.source) within \($0.withinMillis) ms" } ?? "")
                     }
                 })
         }

@@ -95,10 +95,17 @@ extension RuleEngine {
             actions: rule.actions.map { action in
                 switch action {
                 case .webhook(let receiver): .webhook(receiver: receiver)
-                case .mqtt(let topic, let payload, let qos):
-                    switch topic.renderTopic(fill) {
-                    case .success(let rendered): .mqtt(topic: rendered, payload: payload.render(fill), qos: qos)
-                    case .failure(let error): .unpublishable(topic: topic.source, reason: error.message)
+                case .mqtt(let topic, let payload, let qos, let loop):
+                    switch (topic.renderTopic(fill), loop.confirm.map { $0.topic.renderTopic(fill) }) {
+                    case (.failure(let error), _): .unpublishable(topic: topic.source, reason: error.message)
+                    case (_, .failure(let error)?): .unpublishable(topic: topic.source, reason: "confirm topic: \(error.message)")
+                    case (.success(let rendered), let confirmTopic):
+                        .mqtt(topic: rendered, payload: payload.render(fill), qos: qos, loop: RenderedCommandLoop(
+                            confirm: loop.confirm.flatMap { confirm in
+                                guard case .success(let topic)? = confirmTopic else { return nil }
+                                return .init(topic: topic, payload: confirm.payload, withinMillis: confirm.withinMillis, retries: confirm.retries)
+                            },
+                            cooldownMillis: loop.cooldownMillis))
                     }
                 }
             },

@@ -39,9 +39,14 @@ extension RuleFileReader {
             return nil
         }
         var topic: Template?, payload = Template(literal: ""), qos = 0
+        var loop = CommandLoopSettings()
         var ok = true
         for (key, _, value) in pairs(mapping, allowed: RuleAction.mqttKeys, context: " in an mqtt action") {
             switch key {
+            case "confirm":
+                if let confirm = readConfirm(value) { loop.confirm = confirm } else { ok = false }
+            case "cooldown":
+                if let millis = duration(value, key: "cooldown", allowZero: true) { loop.cooldownMillis = millis } else { ok = false }
             case "topic":
                 topic = template(value)
                 if topic == nil { ok = false }
@@ -66,6 +71,45 @@ extension RuleFileReader {
             error(at: node, "mqtt action has an empty 'topic'")
             return nil
         }
-        return .mqtt(topic: topic, payload: payload, qos: qos)
+        return .mqtt(topic: topic, payload: payload, qos: qos, loop: loop)
+    }
+
+    /// `confirm: {topic, payload, within, retries}`: topic and within required.
+    private mutating func readConfirm(_ node: Node) -> CommandLoopSettings.Confirmation? {
+        guard let mapping = node.mapping else {
+            error(at: node, "confirm expects a mapping like {topic: …, payload: stopped, within: 5s, retries: 2}, found \(Self.kind(of: node))")
+            return nil
+        }
+        var topic: Template?, payload = "", within: Int64?, retries = 2
+        var ok = true
+        for (key, _, value) in pairs(mapping, allowed: CommandLoopSettings.confirmKeys, context: " in confirm") {
+            switch key {
+            case "topic":
+                topic = template(value)
+                if topic == nil { ok = false }
+            case "payload":
+                if let text = string(value, "the text a confirming payload contains") { payload = text } else { ok = false }
+            case "within":
+                within = duration(value, key: "within", allowZero: false)
+                if within == nil { ok = false }
+            default:
+                guard let text = string(value, "a number of retries"), let count = Int(text), (0...CommandLoopSettings.maxRetries).contains(count) else {
+                    error(at: value, "retries must be a whole number from 0 to \(CommandLoopSettings.maxRetries)")
+                    ok = false
+                    continue
+                }
+                retries = count
+            }
+        }
+        guard ok else { return nil }
+        guard let topic, !topic.source.isEmpty else {
+            error(at: node, "confirm has no 'topic'")
+            return nil
+        }
+        guard let within else {
+            error(at: node, "confirm has no 'within' (how long to wait for the reply)")
+            return nil
+        }
+        return CommandLoopSettings.Confirmation(topic: topic, payload: payload, withinMillis: within, retries: retries)
     }
 }
