@@ -39,13 +39,15 @@ public enum EdgeRuntime {
         // Alerts: durable state and webhook outbox in their own file, delivered by the dispatcher.
         let receivers = try configuration.webhooks.map { webhook in
             WebhookReceiver(
-                name: webhook.name, url: webhook.url, secret: try WebhookSecret(parsing: webhook.secret),
+                name: webhook.name, url: webhook.url,
+                secret: webhook.kind == .standard ? try WebhookSecret(parsing: webhook.secret) : nil,
                 timeout: webhook.timeout, maxAge: webhook.maxAge,
                 tls: try webhook.tls.map { files in
                     do { return try HTTPClientTLS.configuration(files) } catch {
                         throw EdgeStartError(message: "webhooks.\(webhook.name).tls: \(error)")
                     }
-                })
+                },
+                form: webhook.kind == .alertmanager ? AlertmanagerForm.body(fromWebhookBody:) : nil)
         }
         // The one writer of alert state: a notification, its state change and its outbox rows in
         // one FULL commit.

@@ -3,10 +3,10 @@
 /// ``WebhookDispatcher/express(receivers:id:body:createdAtMillis:)`` (from any task), so a
 /// message is never attempted twice at once whichever of them starts it.
 struct DeliverySlots: Sendable {
-    /// A receiver that may be sent to now, with its signer.
+    /// A receiver that may be sent to now, with its signer (nil: it takes unsigned requests).
     struct Eligible: Sendable {
         var receiver: WebhookReceiver
-        var signer: WebhookSigner
+        var signer: WebhookSigner?
     }
 
     /// Configured receivers not disabled by a 410.

@@ -39,16 +39,23 @@ extension WebhookDispatcher {
         else {
             return .failed(reason: "invalid receiver URL", permanent: true)
         }
+        var body = job.body
+        if let form = job.receiver.form {
+            guard let converted = form(job.body) else {
+                return .failed(reason: "the message cannot be put in this receiver's form", permanent: true)
+            }
+            body = converted
+        }
         let timestamp = Int64(Date().timeIntervalSince1970)
         var request = HTTPClientRequest(url: job.receiver.url)
         request.tlsConfiguration = job.receiver.tls
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "user-agent", value: userAgent)
-        for (name, value) in job.signer.headers(id: job.id, timestamp: timestamp, body: job.body) {
+        for (name, value) in job.signer?.headers(id: job.id, timestamp: timestamp, body: body) ?? [] {
             request.headers.add(name: name, value: value)
         }
-        request.body = .bytes(job.body)
+        request.body = .bytes(body)
         let timeout = job.receiver.timeout
         do {
             let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))

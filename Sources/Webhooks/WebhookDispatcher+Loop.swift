@@ -5,7 +5,7 @@ extension WebhookDispatcher {
     /// One claimed attempt, handed to a child task.
     struct Job: Sendable {
         var receiver: WebhookReceiver
-        var signer: WebhookSigner
+        var signer: WebhookSigner?
         var id: String
         var body: [UInt8]
         var createdAtMillis: Int64
@@ -21,7 +21,8 @@ extension WebhookDispatcher {
     func claimDue(nowMillis now: Int64) -> [Job] {
         var jobs: [Job] = []
         for name in receivers.keys.sorted() {
-            guard let receiver = receivers[name], let signer = signers[name] else { continue }
+            guard let receiver = receivers[name] else { continue }
+            let signer = signers[name]
             do {
                 if gone.contains(name) {
                     // Disabled by a 410: its messages wait (until its configuration changes or

@@ -71,7 +71,7 @@ public actor WebhookDispatcher {
         self.metrics = WebhookMetrics(factory: metricsFactory)
         for receiver in receivers {
             self.receivers[receiver.name] = receiver
-            self.signers[receiver.name] = WebhookSigner(secret: receiver.secret)
+            self.signers[receiver.name] = receiver.secret.map { WebhookSigner(secret: $0) }
         }
         let eligible = Self.eligible(receivers: self.receivers, signers: self.signers, gone: [])
         slots.withLock { $0.eligible = eligible }
@@ -81,13 +81,14 @@ public actor WebhookDispatcher {
         workThread.shutdown()
     }
 
-    /// The receivers an express attempt may go to: configured, with a signer, not gone.
+    /// The receivers an express attempt may go to: configured and not gone (with their signer,
+    /// nil for unsigned receivers).
     static func eligible(
         receivers: [String: WebhookReceiver], signers: [String: WebhookSigner], gone: Set<String>
     ) -> [String: DeliverySlots.Eligible] {
         var eligible: [String: DeliverySlots.Eligible] = [:]
         for (name, receiver) in receivers where !gone.contains(name) {
-            if let signer = signers[name] { eligible[name] = DeliverySlots.Eligible(receiver: receiver, signer: signer) }
+            eligible[name] = DeliverySlots.Eligible(receiver: receiver, signer: signers[name])
         }
         return eligible
     }
@@ -160,7 +161,7 @@ public actor WebhookDispatcher {
             }
         }
         receivers = updated
-        signers = updated.mapValues { WebhookSigner(secret: $0.secret) }
+        signers = updated.compactMapValues { receiver in receiver.secret.map { WebhookSigner(secret: $0) } }
         publishEligible()
         wake.signal()
     }

@@ -6,8 +6,13 @@ public struct WebhookReceiver: Sendable {
     public var name: String
     /// The `http`/`https` URL to POST to.
     public var url: String
-    /// The receiver's `whsec_…` signing secret.
-    public var secret: WebhookSecret
+    /// The receiver's `whsec_…` signing secret; nil for a receiver that is not a Standard
+    /// Webhooks consumer (a Prometheus Alertmanager): its requests are not signed.
+    public var secret: WebhookSecret?
+    /// The body this receiver gets, made from the stored message at each attempt (its own wire
+    /// form, as Alertmanager's `/api/v2/alerts`); nil sends the message as stored. A message it
+    /// cannot convert (nil) becomes a dead letter.
+    public var form: (@Sendable ([UInt8]) -> [UInt8]?)?
     /// How long one attempt may take, connection to last byte.
     public var timeout: Duration
     /// How long after creation a message may still be delivered; older ones die as "expired".
@@ -19,9 +24,11 @@ public struct WebhookReceiver: Sendable {
     public var tls: TLSConfiguration?
 
     public init(
-        name: String, url: String, secret: WebhookSecret, timeout: Duration = .seconds(10),
-        maxAge: Duration = .seconds(24 * 3600), maxConcurrentDeliveries: Int = 4, tls: TLSConfiguration? = nil
+        name: String, url: String, secret: WebhookSecret?, timeout: Duration = .seconds(10),
+        maxAge: Duration = .seconds(24 * 3600), maxConcurrentDeliveries: Int = 4, tls: TLSConfiguration? = nil,
+        form: (@Sendable ([UInt8]) -> [UInt8]?)? = nil
     ) {
+        self.form = form
         self.tls = tls
         self.name = name
         self.url = url
@@ -33,6 +40,6 @@ public struct WebhookReceiver: Sendable {
 
     /// Whether `other` sends to the same place with the same key (a 410 is forgotten when not).
     func sameEndpoint(as other: WebhookReceiver) -> Bool {
-        url == other.url && secret.bytes == other.secret.bytes
+        url == other.url && secret?.bytes == other.secret?.bytes
     }
 }

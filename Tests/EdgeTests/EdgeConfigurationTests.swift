@@ -75,6 +75,15 @@ struct EdgeConfigurationTests {
         }
     }
 
+    @Test("an alertmanager receiver needs no secret and gets Alertmanager's API path added to its base URL")
+    func alertmanagerReceiver() throws {
+        let config = try EdgeConfiguration.parse(
+            "edge: {id: a, site: s}\nwebhooks:\n  am: {url: \"http://127.0.0.1:9093/\", type: alertmanager}\n  am2: {url: \"https://am.plant:9093/api/v2/alerts\", type: alertmanager}\n",
+            path: "edge.yaml", environment: [:])
+        #expect(config.webhooks.map(\.url) == ["http://127.0.0.1:9093/api/v2/alerts", "https://am.plant:9093/api/v2/alerts"])
+        #expect(config.webhooks.allSatisfy { $0.kind == .alertmanager && $0.secret.isEmpty })
+    }
+
     @Test("a bad config names the file, the line and the key", arguments: [
         ("edge: {id: a, site: s}\nmqtt:\n  port: http\n", "edge.yaml:3: mqtt.port: expected an integer from 1 to 65535, got \"http\""),
         ("edge: {id: a, site: s}\nspool:\n  on_full: explode\n", "edge.yaml:3: spool.on_full: expected one of drop-oldest, block, got \"explode\""),
@@ -83,6 +92,8 @@ struct EdgeConfigurationTests {
         ("edge: {id: a, site: s}\nmqtt: {qos: 2}\n", "edge.yaml:2: mqtt.qos: expected an integer from 0 to 1, got \"2\""),
         ("edge: {site: s}\n", "edge.yaml:1: edge.id: required"),
         ("edge: {id: a, site: s}\nwebhooks:\n  oncall:\n    url: http://127.0.0.1:9/hooks\n", "edge.yaml:3: webhooks.oncall.secret_file: required"),
+        ("edge: {id: a, site: s}\nwebhooks:\n  am: {url: \"http://127.0.0.1:9093\", type: prometheus}\n", "edge.yaml:3: webhooks.am.type: expected standard or alertmanager, got \"prometheus\""),
+        ("edge: {id: a, site: s}\nwebhooks:\n  am: {url: \"http://127.0.0.1:9093\", type: alertmanager, secret_env: X}\n", "webhooks.am.secret_file: an alertmanager receiver takes unsigned requests"),
         ("edge: {id: a, site: s}\ntopic_template: \"factory/{site}/{nope}\"\n", "edge.yaml:2: topic_template:"),
         ("edge: {id: a, site: s}\nmqtt: {topics: [\"factory/#/x\"]}\n", "edge.yaml:2: mqtt.topics: \"factory/#/x\" is not a valid MQTT topic filter"),
         ("edge: {id: a, site: s}\nhttp: {listen: nowhere}\n", "edge.yaml:2: http.listen: expected host:port"),

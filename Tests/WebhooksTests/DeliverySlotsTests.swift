@@ -9,7 +9,7 @@ struct DeliverySlotsTests {
         let receiver = WebhookReceiver(
             name: "oncall", url: "http://127.0.0.1:9/hooks", secret: try WebhookSecret(parsing: DispatcherHarness.secret),
             timeout: .seconds(1), maxAge: .seconds(60), maxConcurrentDeliveries: maxConcurrent)
-        slots.eligible["oncall"] = .init(receiver: receiver, signer: WebhookSigner(secret: receiver.secret))
+        slots.eligible["oncall"] = .init(receiver: receiver, signer: receiver.secret.map { WebhookSigner(secret: $0) })
         if running { slots.expressSink = AsyncStream.makeStream(of: WebhookDispatcher.Job.self).continuation }
         return slots
     }

@@ -105,9 +105,20 @@ public struct EdgeConfiguration: Sendable {
 
     /// One named webhook receiver (`webhooks.NAME:`).
     public struct WebhookSettings: Sendable, Equatable {
+        /// `type:` what the receiver is.
+        public enum Kind: String, Sendable, Equatable, CaseIterable {
+            /// A Standard Webhooks consumer: the alert body, signed with its secret.
+            case standard
+            /// A Prometheus Alertmanager (`POST /api/v2/alerts`, unsigned; its own routing,
+            /// grouping, silences and inhibition).
+            case alertmanager
+        }
+
         public var name: String
         public var url: String
-        /// The `whsec_…` secret (from `secret_file` or the variable named by `secret_env`); never logged.
+        public var kind: Kind = .standard
+        /// The `whsec_…` secret (from `secret_file` or the variable named by `secret_env`); never
+        /// logged. Empty for an Alertmanager receiver, which takes unsigned requests.
         public var secret: String
         public var timeout: Duration
         /// Undelivered messages older than this are dead-lettered as expired.
@@ -356,9 +367,26 @@ extension EdgeConfiguration {
         for name in try reader.childKeys("webhooks") {
             let key = "webhooks.\(name)"
             guard isIdentifier(name) else { throw reader.error(key, "a receiver name uses letters, digits, '-', '_' and '.' only") }
-            let url = try reader.string("\(key).url", default: "")
+            var url = try reader.string("\(key).url", default: "")
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw reader.error("\(key).url", url.isEmpty ? "required: where to POST alerts, e.g. http://127.0.0.1:9000/hooks" : "expected an http:// or https:// URL, got \"\(url)\"")
+            }
+            let typeText = try reader.string("\(key).type", default: WebhookSettings.Kind.standard.rawValue)
+            guard let kind = WebhookSettings.Kind(rawValue: typeText) else {
+                throw reader.error("\(key).type", "expected \(WebhookSettings.Kind.allCases.map(\.rawValue).joined(separator: " or ")), got \"\(typeText)\"")
+            }
+            if kind == .alertmanager {
+                // The base URL is enough: Alertmanager's API path is added.
+                if parsed.path.isEmpty || parsed.path == "/" { url = url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/api/v2/alerts" }
+                if reader.contains("\(key).secret_file") || reader.contains("\(key).secret_env") {
+                    throw reader.error("\(key).secret_file", "an alertmanager receiver takes unsigned requests: no secret (protect it with TLS, a client certificate or its network)")
+                }
+                webhooks.append(WebhookSettings(
+                    name: name, url: url, kind: kind, secret: "",
+                    timeout: try reader.duration("\(key).timeout", default: .seconds(5), minimum: .milliseconds(10), maximum: .seconds(300)),
+                    maxAge: try reader.duration("\(key).max_age", default: .seconds(86_400), minimum: .seconds(1)),
+                    tls: try reader.clientTLSFiles("\(key).tls", base: baseDirectory)))
+                continue
             }
             if reader.contains("\(key).secret") {
                 // Said before the secret_file/secret_env checks, which would miss the point; the value is never echoed.
