@@ -104,6 +104,15 @@ struct AlarmManagementIntegrationTests {
         #expect(entries.map { "\($0["by"] as? String ?? "")/\($0["action"] as? String ?? "")/\($0["device"] as? String ?? "")" }
             == ["oli/shelve/furnace-3", "oli/acknowledge/furnace-2"])
 
+        // The KPIs: one alarm started in the last 10 minutes (a2's start was 30 s ago, a1's a minute ago: both), one standing.
+        let kpis = try await core.curl("/api/v1/alarms/kpis", ["-H", "Cookie: \(viewer.cookie)"])
+        let seoul = try #require((Self.object(kpis)["sites"] as? [[String: Any]])?.first, "\(kpis.body)")
+        #expect(seoul["site"] as? String == "seoul" && seoul["last_10m"] as? Int == 2 && seoul["standing"] as? Int == 1)
+        #expect(seoul["unacknowledged"] as? Int == 0, "a1, the one standing, was acknowledged")
+        #expect(try await core.curl("/api/v1/alarms/kpis?window=1y", ["-H", "Cookie: \(viewer.cookie)"]).status == 400)
+        let metrics = try await core.curl("/metrics")
+        #expect(metrics.body.contains(#"haetae_core_alarms_standing{site="seoul"} 1"#), "\(metrics.body.split(separator: "\n").filter { $0.contains("alarms") })")
+
         // The edge of the site reads what it must not notify, with its own token; another site's edge may not.
         let edgeRead = try await core.curl("/api/v1/suppressions?site=seoul", ["-H", "Authorization: Bearer \(CoreProcess.tokens["seoul-a"]!)"])
         #expect(edgeRead.status == 200, "\(edgeRead.body)")
@@ -155,6 +164,7 @@ struct AlarmBrowserTests {
         let audit = result["audit"] as? [String] ?? []
         #expect(audit.count == 3 && audit[0].contains("oli took out of service") && audit[1].contains("oli shelved")
                 && audit[2].contains("oli acknowledged"), "\(audit)")
+        #expect((result["kpis"] as? [String])?.first?.hasPrefix("seoul · last 10 min 3 · avg per 10 min") == true, "\(result["kpis"] ?? "")")
         #expect(result["forged_status"] as? Int == 403)
         #expect(result["viewer_states"] as? [String: String] == ["a1": "acknowledged", "a3": "unacknowledged", "a4": "unacknowledged"])
         #expect(result["viewer_buttons"] as? Int == 0)

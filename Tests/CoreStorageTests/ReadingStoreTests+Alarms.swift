@@ -83,4 +83,18 @@ extension ReadingStoreTests {
             #expect(try await store.alarmAudit(site: nil, limit: 1).count == 1)
         }
     }
+
+    @Test("alert starts: the firing notifications since a time, oldest first, of one site or all, bounded", arguments: StoreBackend.all)
+    func alertStarts(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            _ = try await store.ingest(alerts: [
+                Self.alert("a1", "firing", at: baseTime + 1_000), Self.alert("a1", "resolved", at: baseTime + 2_000),
+                Self.alert("a2", "firing", at: baseTime + 3_000), Self.alert("a3", "firing", at: baseTime + 4_000, site: "gwangju", edge: "gwangju-a"),
+            ])
+            #expect(try await store.alertStarts(site: nil, sinceMillis: baseTime, limit: 10).map(\.alertID) == ["a1", "a2", "a3"])
+            #expect(try await store.alertStarts(site: "seoul", sinceMillis: baseTime + 2_000, limit: 10).map(\.alertID) == ["a2"])
+            #expect(try await store.alertStarts(site: nil, sinceMillis: baseTime, limit: 1).map(\.alertID) == ["a1"])
+            #expect(try await store.alertStarts(site: nil, sinceMillis: baseTime, limit: 10).first?.point == Self.furnacePoint)
+        }
+    }
 }

@@ -133,6 +133,9 @@ struct CompactingAfterEachBatch: ReadingStore {
         try await store.acknowledgements(alertIDs: alertIDs)
     }
     func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry] { try await store.alarmAudit(site: site, limit: limit) }
+    func alertStarts(site: String?, sinceMillis: Int64, limit: Int) async throws -> [AlertStart] {
+        try await store.alertStarts(site: site, sinceMillis: sinceMillis, limit: limit)
+    }
     func applyRetention(rawBefore: Int64, rollupBefore: Int64) async throws {
         try await store.applyRetention(rawBefore: rawBefore, rollupBefore: rollupBefore)
     }

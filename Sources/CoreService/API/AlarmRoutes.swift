@@ -60,6 +60,18 @@ struct AlarmRoutes: Sendable {
                 ]
             }])
         }
+        router.get("/api/v1/alarms/kpis") { request, context in
+            try authorizer.authorizeRead(request, context: context)
+            let query = request.uri.queryParameters
+            let window = try query.get("window").map { text -> Int64 in
+                guard let millis = QueryRoutes.stepMillis(text), (600_000...7 * 86_400_000).contains(millis) else {
+                    throw APIError.badRequest("window: expected a duration from 10m to 7d, such as 24h")
+                }
+                return millis
+            } ?? 86_400_000
+            let kpis = try await Self.kpis(store: store, site: query.get("site"), windowMillis: window, nowMillis: WallClock.millis())
+            return QueryRoutes.json(Self.json(kpis))
+        }
         router.get("/api/v1/suppressions") { request, context in
             let site = request.uri.queryParameters.get("site")
             if site?.isEmpty == true { throw APIError.badRequest("site: empty") }
@@ -77,5 +89,34 @@ struct AlarmRoutes: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: AlarmSuppressionsCodec.encode(suppressions))))
         }
+    }
+
+    /// Most alert starts a KPI computation reads (a window with more is a flood anyway; the
+    /// figures then count these).
+    static let maxStarts = 100_000
+
+    /// The KPIs now, from the store.
+    static func kpis(store: any ReadingStore, site: String?, windowMillis: Int64, nowMillis: Int64) async throws -> AlarmKPIs {
+        let starts = try await store.alertStarts(site: site, sinceMillis: nowMillis - windowMillis, limit: maxStarts)
+        let firing = try await store.alerts(AlertFilter(status: "firing", site: site, limit: 5_000))
+        let acknowledged = try await store.acknowledgements(alertIDs: firing.map(\.alertID))
+        return AlarmKPIs.compute(
+            starts: starts, firing: firing, acknowledged: Set(acknowledged.keys), nowMillis: nowMillis, windowMillis: windowMillis)
+    }
+
+    static func json(_ kpis: AlarmKPIs) -> [String: Any] {
+        func point(_ entry: AlarmKPIs.Point) -> [String: Any] {
+            ["rule": entry.point.rule, "site": entry.point.site, "line": entry.point.line, "device": entry.point.device,
+             "sensor": entry.point.sensor, "count": entry.count]
+        }
+        return [
+            "window_ms": kpis.windowMillis,
+            "sites": kpis.sites.map { site -> [String: Any] in
+                ["site": site.name, "last_10m": site.lastTenMinutes, "avg_per_10m": site.averagePerTenMinutes,
+                 "peak_10m": site.peakTenMinutes, "flood_periods": site.floodPeriods, "standing": site.standing, "stale": site.stale,
+                 "unacknowledged": site.unacknowledged, "chattering": site.chattering]
+            },
+            "top": kpis.top.map(point), "chattering": kpis.chattering.map(point),
+        ]
     }
 }

@@ -32,6 +32,7 @@ enum DashboardPage {
     <div class="notice" id="notice" hidden></div>
     <section class="panel"><h2 data-i18n="active"></h2><div id="active"></div></section>
     <section class="panel stacked"><h2 data-i18n="recent"></h2><div id="recent"></div></section>
+    <section class="panel stacked"><h2 data-i18n="kpis"></h2><div id="kpis"></div></section>
     <section class="panel stacked"><h2 data-i18n="suppressions"></h2><div id="suppressions"></div></section>
     <section class="panel stacked"><h2 data-i18n="audit"></h2><div id="audit"></div></section>
     <section class="panel stacked" id="accounts-panel" hidden><h2 data-i18n="accounts"></h2><div id="accounts"></div></section>

@@ -48,6 +48,7 @@ h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
 .actions details.shelve { font-size:12px; }
 .actions details.shelve summary { cursor:pointer; color:var(--accent); }
 .actions details.shelve select, .actions details.shelve input { margin:4px 4px 0 0; font-size:12px; padding:3px; background:#111a24; color:var(--text); border:1px solid #33445a; border-radius:4px; }
+.kpi { font-size:12px; padding:3px 0; } .kpi.over { color:var(--warn); } .kpi.top { color:var(--muted); }
 .suppression, .audit { font-size:12px; padding:4px 0; border-bottom:1px solid var(--line); }
 .suppression button { margin-left:6px; }
 .notice { background:#2a1315; border:1px solid var(--crit); border-radius:6px; padding:6px 10px; font-size:13px; margin-bottom:10px; }

@@ -17,8 +17,11 @@ public struct CoreMetrics: Sendable {
     /// Readings stored but not yet compacted into blocks.
     public let headReadings: Gauge
     public let retentionRuns: Counter
+    /// Where the per-site alarm KPI gauges come from (made as sites appear).
+    private let factory: any MetricsFactory
 
     public init(factory: any MetricsFactory) {
+        self.factory = factory
         batchesStored = Counter(label: "haetae_core_batches_total", dimensions: [("result", "stored")], factory: factory)
         batchesDuplicate = Counter(label: "haetae_core_batches_total", dimensions: [("result", "duplicate")], factory: factory)
         batchesRejected = Counter(label: "haetae_core_batches_total", dimensions: [("result", "rejected")], factory: factory)
@@ -39,5 +42,24 @@ extension Duration {
     /// Whole nanoseconds (for timers).
     var wholeNanoseconds: Int64 {
         components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}
+
+extension CoreMetrics {
+    /// The alarm KPIs per site (``AlarmKPIs``, the last 24 hours), as gauges labelled `site`:
+    /// `haetae_core_alarms_last_10m`, `haetae_core_alarms_per_10m_avg`, `haetae_core_alarms_peak_10m`,
+    /// `haetae_core_alarms_standing`, `haetae_core_alarms_stale`, `haetae_core_alarms_unacknowledged`,
+    /// `haetae_core_alarms_chattering`.
+    func record(_ kpis: AlarmKPIs) {
+        for site in kpis.sites {
+            let dimensions = [("site", site.name)]
+            Gauge(label: "haetae_core_alarms_last_10m", dimensions: dimensions, factory: factory).record(site.lastTenMinutes)
+            Gauge(label: "haetae_core_alarms_per_10m_avg", dimensions: dimensions, factory: factory).record(site.averagePerTenMinutes)
+            Gauge(label: "haetae_core_alarms_peak_10m", dimensions: dimensions, factory: factory).record(site.peakTenMinutes)
+            Gauge(label: "haetae_core_alarms_standing", dimensions: dimensions, factory: factory).record(site.standing)
+            Gauge(label: "haetae_core_alarms_stale", dimensions: dimensions, factory: factory).record(site.stale)
+            Gauge(label: "haetae_core_alarms_unacknowledged", dimensions: dimensions, factory: factory).record(site.unacknowledged)
+            Gauge(label: "haetae_core_alarms_chattering", dimensions: dimensions, factory: factory).record(site.chattering)
+        }
     }
 }

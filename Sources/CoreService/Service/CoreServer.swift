@@ -1,3 +1,4 @@
+import Clocks
 public import CoreStorage
 import Foundation
 public import Hummingbird
@@ -63,6 +64,9 @@ public enum CoreServer {
                 metrics.storedBatches.record(statistics.batches)
                 metrics.storeBytes.record(statistics.bytes)
                 metrics.headReadings.record(statistics.headReadings)
+            }
+            if let kpis = try? await AlarmRoutes.kpis(store: store, site: nil, windowMillis: 86_400_000, nowMillis: WallClock.millis()) {
+                metrics.record(kpis)
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

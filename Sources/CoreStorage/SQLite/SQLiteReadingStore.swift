@@ -116,6 +116,10 @@ public final class SQLiteReadingStore: ReadingStore {
         try await reader.acknowledgements(alertIDs: alertIDs)
     }
 
+    public func alertStarts(site: String?, sinceMillis: Int64, limit: Int) async throws -> [AlertStart] {
+        try await reader.alertStarts(site: site, sinceMillis: sinceMillis, limit: max(0, limit))
+    }
+
     public func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry] {
         try await reader.alarmAudit(site: site, limit: max(0, limit))
     }

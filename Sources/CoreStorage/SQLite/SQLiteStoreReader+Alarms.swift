@@ -67,4 +67,23 @@ extension SQLiteStoreReader {
         }
         return entries
     }
+
+    func alertStarts(site: String?, sinceMillis: Int64, limit: Int) throws -> [AlertStart] {
+        let db = try opened()
+        let query = try db.prepare("""
+            SELECT alert_id, rule, site, line, device, sensor, at FROM alerts
+            WHERE notification = 'firing' AND at >= ?1 AND (?2 IS NULL OR site = ?2) ORDER BY at LIMIT ?3
+            """)
+        try query.bind(sinceMillis, at: 1)
+        if let site { try query.bind(site, at: 2) } else { try query.bindNull(at: 2) }
+        try query.bind(limit, at: 3)
+        var starts: [AlertStart] = []
+        while try query.step() {
+            starts.append(AlertStart(
+                alertID: query.string(at: 0),
+                point: AlarmPoint(rule: query.string(at: 1), site: query.string(at: 2), line: query.string(at: 3), device: query.string(at: 4), sensor: query.string(at: 5)),
+                atMillis: query.int64(at: 6)))
+        }
+        return starts
+    }
 }

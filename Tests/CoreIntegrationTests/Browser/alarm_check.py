@@ -88,6 +88,8 @@ def run(driver, url, operator, operator_password, viewer, viewer_password):
     result["out_of_service"] = wait_for(driver, lambda d: texts(d, "[data-out-of-service]"), timeout=40)
     result["audit"] = wait_for(driver, lambda d: len(texts(d, "[data-audit]")) >= 3 and texts(d, "[data-audit]"), timeout=40)
 
+    result["kpis"] = wait_for(driver, lambda d: texts(d, "[data-kpi-site]"), timeout=40)
+
     # A forged request from the page's own origin without the CSRF token.
     result["forged_status"] = driver.execute_script(
         "return fetch('/api/v1/alarms/actions', {method: 'POST', headers: {'Content-Type': 'application/json'},"
