@@ -102,7 +102,8 @@ public enum EdgeRuntime {
             let slot = RuleUpdateSlot()
             ruleStage = RuleStage(
                 rules: rules, restoring: try alerts.activeAlerts(), updates: slot, alerts: alerts, metrics: metrics,
-                tickInterval: configuration.rules.tickInterval, maxAlertsPerMinute: configuration.rules.maxAlertsPerMinute)
+                tickInterval: configuration.rules.tickInterval, maxAlertsPerMinute: configuration.rules.maxAlertsPerMinute,
+                maxSiteAlertsPerMinute: configuration.rules.maxSiteAlertsPerMinute)
             rulesController = RulesController(
                 path: path, initial: rules, receivers: receiverNames, watchInterval: configuration.rules.watchInterval, slot: slot,
                 metrics: metrics, logger: logger)

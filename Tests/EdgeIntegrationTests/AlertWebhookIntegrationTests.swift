@@ -315,6 +315,47 @@ struct AlertWebhookIntegrationTests {
         #expect(await edge.stop() == 0)
     }
 
+    @Test("1,000 alarms within a minute at one site: 10 alarms and one site flood alarm naming the first out are sent, the other 990 are counted")
+    func siteFloodIsOneAlarm() async throws {
+        let broker = try await MosquittoBroker()
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret)
+        let rules = """
+            rules:
+              - name: overpressure
+                match: {sensor: pressure}
+                when: value > 1000
+                severity: warning
+                actions:
+                  - webhook: default
+            """
+        let edge = try EdgeProcess(
+            brokerPort: broker.port, rules: rules,
+            rulesSettings: ["watch_interval: 200ms", "max_alerts_per_minute: 0", "max_site_alerts_per_minute: 10"],
+            webhooks: [.init(url: receiver.url, secret: AlertTest.secret)])
+        try await edge.start()
+        let topics = (0..<1_000).map { "factory/seoul/line\($0 % 10)/press-\($0)/pressure" }
+        // Every device reports normally twice, 6 s apart (a history: not a newcomer), then trips.
+        try await Publisher.publishBulk(port: broker.port, count: 1_000, qos: 1, topics: topics, firstSeq: 0)
+        try await Task.sleep(for: .seconds(6))
+        try await Publisher.publishBulk(port: broker.port, count: 1_000, qos: 1, topics: topics, firstSeq: 0)
+        #expect(await eventually { edge.metric("haetae_rule_evaluations_total") == 2_000 }, "\(edge.output().suffix(2_000))")
+        try await Publisher.publishBulk(port: broker.port, count: 1_000, qos: 1, topics: topics, firstSeq: 5_000)
+        #expect(await eventually(timeout: .seconds(30)) { edge.metric("haetae_alerts_suppressed_total") == 990 }, "\(edge.output().suffix(2_000))")
+        #expect(await eventually { receiver.requests().count == 11 })
+        try await Task.sleep(for: .milliseconds(500))
+        let requests = receiver.requests()
+        #expect(requests.count == 11)
+        let flood = try #require(requests.first { $0.data["rule"] as? String == "edge:site-flood" }, "\(requests.map(\.body))")
+        #expect(flood.data["severity"] as? String == "critical")
+        let annotations = flood.data["annotations"] as? [String: String] ?? [:]
+        let first = try #require(requests.first)
+        #expect(annotations["first_out_alert_id"] == first.data["alert_id"] as? String, "the first out is the first alarm sent")
+        #expect(annotations["first_out"]?.hasPrefix("overpressure at seoul/") == true)
+        // As for a rule's flood, the edge lists what it notified (the 10 and the flood), not 1,000.
+        #expect(edge.alerts().count == 11)
+        #expect(await edge.stop() == 0)
+    }
+
     @Test("40 alerts of one-shot series to a slow receiver do not hold back a real sensor's alert: its webhook is sent while theirs still wait")
     func newcomerBurstDoesNotHoldBackARealAlert() async throws {
         let broker = try await MosquittoBroker()

@@ -31,6 +31,47 @@ struct AlertFloodGateTests {
         #expect(gate.admit(event(.repeat, device: 600, at: 3_000), nowMillis: 3_000) == .suppress)
     }
 
+    @Test("a rule's flood names its first out: the alarm that opened the minute that flooded")
+    func firstOut() throws {
+        var gate = AlertFloodGate(maxPerMinute: 3)
+        var raised: AlertEvent?
+        for device in 0..<10 {
+            if case .suppressAndRaise(let flood) = gate.admit(event(.firing, device: device, at: 1_000 + Int64(device), history: 60_000), nowMillis: 1_000 + Int64(device)) {
+                raised = flood
+            }
+        }
+        let flood = try #require(raised)
+        #expect(flood.annotations["first_out"] == "silent at seoul/l1/d0/t")
+        #expect(flood.annotations["first_out_alert_id"] == "silent-0")
+    }
+
+    @Test("a site's lane: past its limit over every rule, one critical site flood alarm with the first out, and every rule's further alarms of the site are counted; newcomers' alarms are left to their rule's lane; it resolves after a calm minute")
+    func siteFlood() throws {
+        var gate = AlertFloodGate(maxPerMinute: 1_000, maxPerSitePerMinute: 10)
+        var decisions: [AlertFloodGate.Decision] = []
+        // 1,000 alarms within a minute, over 50 rules.
+        for device in 0..<1_000 {
+            let at = 1_000 + Int64(device) * 50
+            decisions.append(gate.admit(event(.firing, rule: "rule-\(device % 50)", device: device, at: at, history: 60_000), nowMillis: at))
+        }
+        #expect(decisions.prefix(10).allSatisfy { $0 == .pass })
+        guard case .suppressAndRaise(let flood) = decisions[10] else { Issue.record("no site flood: \(decisions[10])"); return }
+        #expect(decisions.dropFirst(11).allSatisfy { $0 == .suppress }, "one flood alarm for 1,000")
+        #expect(flood.rule == AlertFloodGate.siteFloodRule && flood.severity == .critical && flood.site == "seoul" && flood.labels["flood_of"] == "site")
+        #expect(flood.annotations["first_out"] == "rule-0 at seoul/l1/d0/t")
+        #expect(gate.suppressedTotal == 990)
+        // A newcomer's alarm is not the site's to hold back.
+        #expect(gate.admit(event(.firing, rule: "silent", device: 5_000, at: 51_000, history: 0), nowMillis: 51_000) == .pass)
+        // The resolve of a suppressed alarm is suppressed by the site lane.
+        #expect(gate.admit(event(.resolved, rule: "rule-20", device: 20, at: 52_000), nowMillis: 52_000) == .suppress)
+        // A calm minute later the site flood resolves with its count.
+        #expect(gate.advance(toMillis: 100_000).isEmpty, "the minute after an over-limit one")
+        let resolved = gate.advance(toMillis: 200_000)
+        #expect(resolved.map(\.rule) == [AlertFloodGate.siteFloodRule] && resolved.first?.kind == .resolved)
+        #expect(resolved.first?.annotations["suppressed"] == "991")
+        #expect(gate.admit(event(.firing, rule: "rule-1", device: 1, at: 200_001, history: 60_000), nowMillis: 200_001) == .pass)
+    }
+
     @Test("the flood alert resolves with the count once a whole minute passes within the limit")
     func floodEnds() throws {
         var gate = AlertFloodGate(maxPerMinute: 2)

@@ -89,6 +89,8 @@ public struct EdgeConfiguration: Sendable {
         /// Firing notifications one rule may send per minute before they are aggregated into
         /// one flood alert (0: no limit).
         public var maxAlertsPerMinute: Int = 60
+        /// `rules.max_site_alerts_per_minute`: the site's flood limit over every rule (0: off).
+        public var maxSiteAlertsPerMinute: Int = 200
     }
 
     /// The alert store (`alerts:`): active alerts, the alert log for the core, the webhook outbox.
@@ -264,6 +266,7 @@ extension EdgeConfiguration {
             watchInterval: try reader.duration("rules.watch_interval", default: .seconds(2), minimum: .milliseconds(100)),
             tickInterval: try reader.duration("rules.tick_interval", default: .milliseconds(5), minimum: .milliseconds(1), maximum: .seconds(10)))
         rules.maxAlertsPerMinute = try reader.int("rules.max_alerts_per_minute", default: 60, range: 0...1_000_000)
+        rules.maxSiteAlertsPerMinute = try reader.int("rules.max_site_alerts_per_minute", default: 200, range: 0...1_000_000)
         if let path = rules.path, !FileManager.default.isReadableFile(atPath: path) {
             throw reader.error("rules.path", "cannot read \(path)")
         }

@@ -56,9 +56,9 @@ final class RuleStage {
     ///   ``AlertFloodGate`` aggregates them (0: no limit).
     init(
         rules: RuleSet, restoring active: [ActiveAlert], updates: RuleUpdateSlot, alerts: AlertService, metrics: EdgeMetrics,
-        tickInterval: Duration, maxAlertsPerMinute: Int = 60
+        tickInterval: Duration, maxAlertsPerMinute: Int = 60, maxSiteAlertsPerMinute: Int = 0
     ) {
-        floodGate = AlertFloodGate(maxPerMinute: maxAlertsPerMinute)
+        floodGate = AlertFloodGate(maxPerMinute: maxAlertsPerMinute, maxPerSitePerMinute: maxSiteAlertsPerMinute)
         engine = RuleEngine(rules: rules)
         engine.restore(active)
         watchesAbsence = Self.watchesAbsence(rules)
