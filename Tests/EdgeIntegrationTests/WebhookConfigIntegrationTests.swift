@@ -48,7 +48,7 @@ struct WebhookConfigIntegrationTests {
         Case(
             name: "unknown key", receiver: ["url: http://127.0.0.1:9/hooks", "secret_file: oncall.secret", "retries: 3"],
             secretFile: AlertTest.secret,
-            expected: ":7: webhooks.oncall.retries: unknown key (known here: max_age, secret_env, secret_file, timeout, tls, url)"),
+            expected: ":7: webhooks.oncall.retries: unknown key (known here: max_age, secret_env, secret_file, timeout, tls, type, url)"),
     ]
 
     @Test("a bad webhooks section fails config check naming file:line and key, without printing the secret", arguments: cases)
