@@ -11,23 +11,8 @@
 ///     cooldown: 30s
 /// ```
 public struct CommandLoopSettings: Sendable, Hashable {
-    /// The reply that confirms a command: a message on `topic` whose payload contains `payload`.
-    public struct Confirmation: Sendable, Hashable {
-        public var topic: Template
-        /// Text the confirming payload contains (`stopped`; empty: any message on the topic).
-        public var payload: String
-        /// How long to wait for it after each send.
-        public var withinMillis: Int64
-        /// Sends after the first, each after a `within` without confirmation; then an escalation alert.
-        public var retries: Int
-
-        public init(topic: Template, payload: String, withinMillis: Int64, retries: Int) {
-            self.topic = topic
-            self.payload = payload
-            self.withinMillis = withinMillis
-            self.retries = retries
-        }
-    }
+    /// The reply that confirms a command, its topic a template.
+    public typealias Confirmation = CommandConfirmation<Template>
 
     public var confirm: Confirmation?
     /// A command of this rule to the same topic within this long after the last one is not
@@ -48,19 +33,7 @@ public struct CommandLoopSettings: Sendable, Hashable {
 
 /// ``CommandLoopSettings`` for one alert: its confirmation topic filled in.
 public struct RenderedCommandLoop: Sendable, Hashable {
-    public struct Confirmation: Sendable, Hashable {
-        public var topic: String
-        public var payload: String
-        public var withinMillis: Int64
-        public var retries: Int
-
-        public init(topic: String, payload: String, withinMillis: Int64, retries: Int) {
-            self.topic = topic
-            self.payload = payload
-            self.withinMillis = withinMillis
-            self.retries = retries
-        }
-    }
+    public typealias Confirmation = CommandConfirmation<String>
 
     public var confirm: Confirmation?
     public var cooldownMillis: Int64
@@ -68,5 +41,24 @@ public struct RenderedCommandLoop: Sendable, Hashable {
     public init(confirm: Confirmation? = nil, cooldownMillis: Int64 = 0) {
         self.confirm = confirm
         self.cooldownMillis = cooldownMillis
+    }
+}
+
+/// The reply that confirms a stop command: a message on `topic` whose payload contains
+/// `payload`; `Topic` is a ``Template`` in a rule and the filled-in topic for one alert.
+public struct CommandConfirmation<Topic: Sendable & Hashable>: Sendable, Hashable {
+    public var topic: Topic
+    /// Text the confirming payload contains (`stopped`; empty: any message on the topic).
+    public var payload: String
+    /// How long to wait for it after each send.
+    public var withinMillis: Int64
+    /// Sends after the first, each after a `within` without confirmation; then an escalation alert.
+    public var retries: Int
+
+    public init(topic: Topic, payload: String, withinMillis: Int64, retries: Int) {
+        self.topic = topic
+        self.payload = payload
+        self.withinMillis = withinMillis
+        self.retries = retries
     }
 }
