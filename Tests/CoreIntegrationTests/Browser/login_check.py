@@ -73,7 +73,8 @@ def full(driver, url, admin, admin_password, viewer, viewer_password, throttled)
     result = {}
     base = url.rstrip("/")
     driver.get(url)
-    wait_for(driver, lambda d: d.find_element(By.ID, "submit").text)
+    # The first page load starts the browser's caches: generous on a busy machine.
+    wait_for(driver, lambda d: d.find_element(By.ID, "submit").text, timeout=60)
     result["first_path"] = path(driver)
     result["login_lang"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
     result["login_button_ko"] = driver.find_element(By.ID, "submit").text
