@@ -56,15 +56,15 @@ final class SuppressionBook: Sendable {
     @discardableResult
     func replace(with suppressions: AlarmSuppressions, fetchedAtMillis: Int64) throws -> Bool {
         lastFetchMillis.store(fetchedAtMillis, ordering: .relaxed)
-        let changed = state.withLock { current in
-            guard current != suppressions else { return false }
-            current = suppressions
-            return true
-        }
-        if changed, let path {
-            // Written whole and renamed: a crash leaves the old file or the new one.
+        guard state.withLock({ $0 != suppressions }) else { return false }
+        // The file first, then memory: a write that fails (a full disk) leaves both as they were,
+        // so the next poll sees the change again and tries again, and a restart never loads a
+        // file older than what the edge acted on. Written whole and renamed: a crash leaves the
+        // old file or the new one.
+        if let path {
             try Data(AlarmSuppressionsCodec.encode(suppressions)).write(to: URL(fileURLWithPath: path), options: .atomic)
         }
-        return changed
+        state.withLock { $0 = suppressions }
+        return true
     }
 }

@@ -71,9 +71,17 @@ final class SuppressionPoller: Sendable {
                         failing = false
                         logger.notice("alarm suppressions are read from the core again")
                     }
-                } catch {
+                } catch let error as AlertDecodingError {
+                    // Not the core's answer (a proxy's page, another site's): like a 5xx, the
+                    // next core URL is tried.
                     metrics.alarmSuppressionsFetchFailures.increment()
+                    failover.failed(ticket, .foreignAnswer(status: 200), nowMillis: nowMillis(), using: &random)
                     if !failing { logger.error("the core's alarm suppressions cannot be used; the last known stay", metadata: ["error": "\(error)"]) }
+                    failing = true
+                } catch {
+                    // The answer is good but could not be kept (suppressions.json): taken again next poll.
+                    metrics.alarmSuppressionsFetchFailures.increment()
+                    if !failing { logger.error("the alarm suppressions cannot be kept on disk; tried again at the next poll", metadata: ["error": "\(error)"]) }
                     failing = true
                 }
             case .failure(let failure):

@@ -279,11 +279,15 @@ final class RuleStage {
                 commandRetries.cancel(alertID: event.alertID)
                 if commandLoop.isWaiting { endWaits(of: event) }
             }
+            if let silenced {
+                // Notified to nobody anyway: it must not count toward a flood and hold back a real alarm.
+                alerts.submit(EdgeAlert(event: event, readingTs: readingTs, seq: seq, silenced: silenced))
+                continue
+            }
             switch floodGate.admit(event, nowMillis: event.atMillis) {
             case .pass:
                 // A newcomer's notification must not hold back a real sensor's in the receiver's queue.
-                alerts.submit(EdgeAlert(
-                    event: event, readingTs: readingTs, seq: seq, priority: floodGate.isNewcomer(event) ? .low : .normal, silenced: silenced))
+                alerts.submit(EdgeAlert(event: event, readingTs: readingTs, seq: seq, priority: floodGate.isNewcomer(event) ? .low : .normal))
             case .suppress:
                 metrics.alertsSuppressed.increment()
             case .suppressAndRaise(let flood):

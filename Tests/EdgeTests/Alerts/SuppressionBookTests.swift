@@ -31,4 +31,20 @@ struct SuppressionBookTests {
         try Data("{\"site\":".utf8).write(to: URL(fileURLWithPath: path))
         #expect(SuppressionBook(site: "seoul", path: path, logger: logger).current == AlarmSuppressions(site: "seoul"))
     }
+
+    @Test("a change that cannot be written to its file is not taken: memory and file stay as they were, and the next poll takes it")
+    func failedWriteIsRetried() throws {
+        let directory = try TemporaryDirectory(prefix: "haetae-suppressions-full")
+        defer { directory.remove() }
+        let path = directory.file("suppressions.json")
+        let book = SuppressionBook(site: "seoul", path: path, logger: Logger(label: "test"))
+        let shelved = AlarmSuppressions(site: "seoul", shelves: [Shelf(point: Self.point, by: "oli", atMillis: 1_000, untilMillis: 9_000, comment: "gauge")])
+        // A directory where the file should be: the atomic write fails as on a full disk.
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        #expect(throws: (any Error).self) { try book.replace(with: shelved, fetchedAtMillis: 1_500) }
+        #expect(book.current == AlarmSuppressions(site: "seoul"), "not taken")
+        try FileManager.default.removeItem(atPath: path)
+        #expect(try book.replace(with: shelved, fetchedAtMillis: 2_000), "the next poll takes it")
+        #expect(SuppressionBook(site: "seoul", path: path, logger: Logger(label: "test")).current == shelved)
+    }
 }
