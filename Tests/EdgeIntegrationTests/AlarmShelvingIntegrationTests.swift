@@ -121,4 +121,80 @@ struct AlarmShelvingIntegrationTests {
         #expect(await edge.stop() == 0)
         _ = await core.stop()
     }
+
+    /// The stop commands for `device` that mosquitto_sub printed.
+    static func commands(_ subscriber: ChildProcess, _ device: String) -> Int {
+        subscriber.output().split(separator: "\n").filter { $0.contains("/\(device)/cmd") }.count
+    }
+
+    @Test("an alarm that fired shelved and still fires when its shelf ends is announced then (webhook and stop command), after a restart too; a repeat while shelved keeps the receivers that heard the firing, so its resolve reaches them after a restart")
+    func heldBackAlarmsAreAnnouncedAndResolvesReachWhoHeardTheFiring() async throws {
+        let rules = Self.rules.replacingOccurrences(of: "severity: warning", with: "severity: warning\n    repeat: 1s")
+        let broker = try await MosquittoBroker()
+        let core = try RealCore(accounts: true)
+        try await core.addUser("oli", role: "operator", password: Self.password)
+        try await core.start()
+        let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret)
+        let edge = try EdgeProcess(
+            brokerPort: broker.port, rules: rules, webhooks: [.init(url: receiver.url, secret: AlertTest.secret)],
+            extra: "forward: {urls: [\"http://127.0.0.1:\(core.port)\"], token_file: edge.token, timeout: 2s, backoff: {initial: 50ms, max: 500ms}, suppressions_interval: 100ms}")
+        try (core.token + "\n").write(toFile: edge.directory.file("edge.token"), atomically: true, encoding: .utf8)
+        try await edge.start()
+        let commands = try await AlertTest.subscriber(broker, filter: "factory/+/+/+/cmd")
+        defer { commands.kill() }
+        func shelves() -> Int? { edge.api("/api/v1/suppressions").flatMap { ($0["shelves"] as? [Any])?.count } }
+        func hooks(_ device: String) -> [String] { Self.hooks(receiver).filter { $0.hasPrefix(device + ":") } }
+
+        // pump-6 fires during a 2 s shelf: nothing goes out, until the shelf ends while it still fires.
+        let shelvedAt = ContinuousClock.now
+        #expect(try await core.act(Self.shelve("pump-6", for: "2s"), user: "oli", password: Self.password).status == 200)
+        #expect(await eventually(timeout: .seconds(10), poll: .milliseconds(10)) { shelves() == 1 })
+        try await AlertTest.publish(broker, device: "pump-6", sensor: "pressure", value: 150)
+        #expect(await eventually { edge.alerts(status: "firing").contains { $0["device"] as? String == "pump-6" } })
+        try await Task.sleep(for: .milliseconds(1_200))
+        #expect(hooks("pump-6").isEmpty && Self.commands(commands, "pump-6") == 0, "shelved: \(hooks("pump-6"))")
+        #expect(await eventually(timeout: .seconds(10)) { hooks("pump-6").first == "pump-6:repeat" }, "\(Self.hooks(receiver))")
+        let announcedAfter = ContinuousClock.now - shelvedAt
+        #expect(announcedAfter >= .seconds(2), "not before the shelf ends")
+        #expect(await eventually { Self.commands(commands, "pump-6") == 1 }, "its stop command goes out: \(commands.output())")
+        let announcement = try #require(receiver.requests().first { $0.data["device"] as? String == "pump-6" })
+        #expect(((announcement.data["annotations"] as? [String: Any])?["announced"] as? String)?.contains("shelved until") == true,
+                "\(announcement.data)")
+        try await AlertTest.publish(broker, device: "pump-6", sensor: "pressure", value: 50)
+        #expect(await eventually { hooks("pump-6").last == "pump-6:resolved" }, "\(hooks("pump-6"))")
+
+        // pump-7 fires during a 3 s shelf and the edge restarts before it ends: announced after the
+        // restart, once its series reports again (the engine knows a series from its readings).
+        #expect(try await core.act(Self.shelve("pump-7", for: "3s"), user: "oli", password: Self.password).status == 200)
+        #expect(await eventually(timeout: .seconds(10), poll: .milliseconds(10)) { shelves() == 1 })
+        try await AlertTest.publish(broker, device: "pump-7", sensor: "pressure", value: 150)
+        #expect(await eventually { edge.alerts(status: "firing").contains { $0["device"] as? String == "pump-7" } })
+        #expect(await edge.stop() == 0)
+        try await edge.start()
+        try await AlertTest.publish(broker, device: "pump-7", sensor: "pressure", value: 150)  // it keeps reporting
+        #expect(await eventually(timeout: .seconds(10)) { hooks("pump-7").first == "pump-7:repeat" }, "\(Self.hooks(receiver))")
+        #expect(await eventually { Self.commands(commands, "pump-7") == 1 }, "\(commands.output())")
+        try await AlertTest.publish(broker, device: "pump-7", sensor: "pressure", value: 50)
+        #expect(await eventually { hooks("pump-7").last == "pump-7:resolved" }, "\(hooks("pump-7"))")
+
+        // pump-8 fires (heard), is shelved, repeats silenced; after a restart its resolve still reaches the receiver.
+        try await AlertTest.publish(broker, device: "pump-8", sensor: "pressure", value: 150)
+        #expect(await eventually { hooks("pump-8").first == "pump-8:firing" }, "\(hooks("pump-8"))")
+        #expect(try await core.act(Self.shelve("pump-8", for: "1h"), user: "oli", password: Self.password).status == 200)
+        #expect(await eventually(timeout: .seconds(10), poll: .milliseconds(10)) { shelves() == 1 })
+        let silencedBefore = edge.metric("haetae_alerts_silenced_total", labels: #"reason="shelved""#) ?? 0
+        #expect(await eventually(timeout: .seconds(5)) {
+            (edge.metric("haetae_alerts_silenced_total", labels: #"reason="shelved""#) ?? 0) > silencedBefore
+        }, "a repeat while shelved")
+        let heard = hooks("pump-8").count
+        #expect(await edge.stop() == 0)
+        try await edge.start()
+        try await AlertTest.publish(broker, device: "pump-8", sensor: "pressure", value: 50)
+        #expect(await eventually { hooks("pump-8").last == "pump-8:resolved" }, "\(hooks("pump-8")) \(edge.output())")
+        #expect(hooks("pump-8").count == heard + 1, "no announcement of an alarm that was heard: \(hooks("pump-8"))")
+        #expect(Self.commands(commands, "pump-8") == 1)
+        #expect(receiver.requests().allSatisfy { $0.verified })
+        #expect(await edge.stop() == 0)
+        _ = await core.stop()
+    }
 }

@@ -37,7 +37,10 @@ final class AlertService: Service, Sendable {
     struct Unrecorded: Sendable {
         var alert: EdgeAlert
         var body: [UInt8]
+        /// Who this notification goes to.
         var receivers: [String]
+        /// Who heard the alarm fire (what its resolve goes to), kept with the active alarm.
+        var activeReceivers: [String]
     }
 
     /// The annotation a silenced notification carries: why nobody was notified.
@@ -63,9 +66,10 @@ final class AlertService: Service, Sendable {
         var body: [UInt8]
         var severity: String
         var isSystem: Bool
-        /// Whether its webhooks went out (not when it fired shelved or out of service): its
-        /// resolve goes to the same receivers, so a receiver never gets one without the other.
-        var notified: Bool
+        /// The receivers that heard it fire (none while it was shelved or out of service, until
+        /// it was announced): its resolve goes to exactly these, so a receiver never gets one
+        /// without the other.
+        var receivers: [String]
     }
     /// Signalled after a notification is recorded (the forwarder's alert lane wakes).
     private let recorded: WakeSignal?
@@ -105,7 +109,7 @@ final class AlertService: Service, Sendable {
         var system: [SystemAlert: Int64] = [:]
         for row in try store.active() {
             initial[row.alertID] = Firing(
-                body: row.body, severity: row.severity, isSystem: SystemAlert.isSystem(rule: row.alert.rule), notified: !row.receivers.isEmpty)
+                body: row.body, severity: row.severity, isSystem: SystemAlert.isSystem(rule: row.alert.rule), receivers: row.receivers)
             if let kind = SystemAlert(rawValue: row.alert.rule) { system[kind] = row.alert.sinceMillis }
         }
         snapshot = Mutex(initial)
@@ -186,6 +190,12 @@ final class AlertService: Service, Sendable {
     /// gone: see ``Input/resolveUnknownRules(_:atMillis:reason:)``); never blocks.
     func resolveUnknownRules(_ alerts: [ActiveAlert], reason: String = RuleStage.removedReason) {
         continuation.yield(.resolveUnknownRules(alerts, atMillis: WallClock.millis(), reason: reason))
+    }
+
+    /// The latest notification of each firing rule alarm that no receiver heard fire (it fired
+    /// shelved or out of service, or its rule names no receiver).
+    func unannouncedBodies() -> [[UInt8]] {
+        snapshot.withLock { $0.values.filter { !$0.isSystem && $0.receivers.isEmpty }.map(\.body) }
     }
 
     /// The latest notification body of every firing alert, oldest first.
@@ -290,15 +300,18 @@ final class AlertService: Service, Sendable {
         }
         let event = alert.event
         let body = AlertNotification.body(alert, edge: edge)
+        var activeReceivers = receivers
         snapshot.withLock { firing in
             if event.kind == .resolved {
                 // Only receivers that heard it fire hear it resolve.
-                if firing[event.alertID]?.notified == false { receivers = [] }
+                if let heard = firing[event.alertID]?.receivers { receivers = heard }
                 firing[event.alertID] = nil
             } else {
-                let notified = !receivers.isEmpty || (event.kind == .repeat && firing[event.alertID]?.notified == true)
+                // A repeat while shelved goes to nobody; those that heard the firing keep waiting for the resolve.
+                if event.kind == .repeat, alert.silenced != nil, let heard = firing[event.alertID]?.receivers { activeReceivers = heard }
                 firing[event.alertID] = Firing(
-                    body: body, severity: event.severity.rawValue, isSystem: SystemAlert.isSystem(rule: event.rule), notified: notified)
+                    body: body, severity: event.severity.rawValue, isSystem: SystemAlert.isSystem(rule: event.rule),
+                    receivers: activeReceivers)
             }
         }
         metrics.alertTransitions[event.kind]?.increment()
@@ -308,13 +321,13 @@ final class AlertService: Service, Sendable {
             "where": "\(event.site)/\(event.line)/\(event.device)\(event.sensor.isEmpty ? "" : "/" + event.sensor)",
             "value": "\(event.value)", "alert": "\(event.alertID)",
         ])
-        if !SystemAlert.isSystem(rule: event.rule) { handover?.announced(event, body: body, receivers: receivers) }
+        if !SystemAlert.isSystem(rule: event.rule) { handover?.announced(event, body: body, receivers: activeReceivers) }
         if let dispatcher, !receivers.isEmpty {
             dispatcher.express(
                 receivers: receivers, id: AlertNotification.webhookID(event), body: body, createdAtMillis: WallClock.millis(),
                 priority: alert.priority)
         }
-        return Unrecorded(alert: alert, body: body, receivers: receivers)
+        return Unrecorded(alert: alert, body: body, receivers: receivers, activeReceivers: activeReceivers)
     }
 
     /// Records an announced alert, or keeps it in memory (in order) while `alerts.db` cannot be written.
@@ -338,7 +351,7 @@ final class AlertService: Service, Sendable {
     /// cannot be written.
     private func record(_ item: Unrecorded) async -> Bool {
         do {
-            _ = try store.withLock { try $0.record(item.alert, body: item.body, receivers: item.receivers) }
+            _ = try store.withLock { try $0.record(item.alert, body: item.body, receivers: item.receivers, activeReceivers: item.activeReceivers) }
         } catch {
             if unrecorded.withLock({ $0.isEmpty }) {
                 logger.error("cannot record an alert: kept in memory and retried every second",
@@ -401,7 +414,7 @@ final class AlertService: Service, Sendable {
             current = current.filter { $0.value.isSystem }
             for alert in alerts where !SystemAlert.isSystem(rule: alert.rule) {
                 current[alert.alertID] = Firing(
-                    body: Array(alert.notification.utf8), severity: alert.severity, isSystem: false, notified: !alert.receivers.isEmpty)
+                    body: Array(alert.notification.utf8), severity: alert.severity, isSystem: false, receivers: alert.receivers)
             }
         }
         updateGauges()

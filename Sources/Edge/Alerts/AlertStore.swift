@@ -107,8 +107,14 @@ final class AlertStore {
 
     /// Records one notification, its effect on the active set and its webhook outbox rows, in
     /// one transaction; returns the log row id.
+    /// - Parameters:
+    ///   - receivers: who this notification is queued for.
+    ///   - activeReceivers: who heard the alarm fire, kept in the active set so that its resolve
+    ///     reaches them after a restart or takeover; `receivers` when nil. They differ for a repeat
+    ///     while shelved: it goes to nobody, but the receivers that heard the firing still wait
+    ///     for the resolve.
     @discardableResult
-    func record(_ alert: EdgeAlert, body: [UInt8], receivers: [String]) throws -> Int64 {
+    func record(_ alert: EdgeAlert, body: [UInt8], receivers: [String], activeReceivers: [String]? = nil) throws -> Int64 {
         let event = alert.event
         return try connection.transaction {
             let id = try insertNotification(
@@ -130,7 +136,7 @@ final class AlertStore {
                 try upsert.bind(event.alertID, at: 9)
                 try upsert.bind(event.severity.rawValue, at: 10)
                 try upsert.bind(blob: body, at: 11)
-                try upsert.bind(receivers.joined(separator: ","), at: 12)
+                try upsert.bind((activeReceivers ?? receivers).joined(separator: ","), at: 12)
                 try upsert.run()
             case .resolved:
                 try deleteActive(rule: event.rule, site: event.site, line: event.line, device: event.device, sensor: event.sensor)

@@ -75,6 +75,9 @@ public struct EdgeMetrics: Sendable {
     /// Notifications (and stop commands) not sent because an operator shelved the alarm or took
     /// its device, line or site out of service, by reason (`shelved`, `out_of_service`).
     public let alertsSilenced: [String: Counter]
+    /// Alarms that fired while silenced and will not be announced when that ends (more than
+    /// ``HeldBackAlarms/maxHeld`` held back at once); still recorded and forwarded.
+    public let alertsNotAnnounced: Counter
     /// What the edge last learned from the core: shelved alarm points and parts out of service.
     public let alarmShelves: Gauge
     public let alarmOutOfService: Gauge
@@ -180,6 +183,7 @@ public struct EdgeMetrics: Sendable {
             silenced[reason] = Counter(label: "haetae_alerts_silenced_total", dimensions: [("reason", reason)], factory: factory)
         }
         alertsSilenced = silenced
+        alertsNotAnnounced = Counter(label: "haetae_alerts_not_announced_total", factory: factory)
         alarmShelves = Gauge(label: "haetae_alarm_shelves", factory: factory)
         alarmOutOfService = Gauge(label: "haetae_alarm_out_of_service", factory: factory)
         alarmSuppressionsAge = Gauge(label: "haetae_alarm_suppressions_age_seconds", factory: factory)

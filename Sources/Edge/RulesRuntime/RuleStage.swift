@@ -48,6 +48,12 @@ final class RuleStage {
     private var commandRetries = CommandRetries()
     /// Stop commands waiting for their confirmation, and the cooldowns.
     private var commandLoop = CommandLoop()
+    /// Firing alarms not announced because they were shelved or out of service: announced when
+    /// that ends while they still fire.
+    private var heldBack = HeldBackAlarms()
+    private var lastHeldBackCheckMillis: Int64 = 0
+    /// How often held-back alarms are checked against the suppressions.
+    static let heldBackCheckMillis: Int64 = 250
     /// Command attempts of the events being dispatched, recorded after their alerts so that
     /// writing the record never delays the alert's own notification.
     private var commandRecords: [CommandRecord] = []
@@ -72,7 +78,11 @@ final class RuleStage {
         let unknown = engine.retire(
             rulesNotIn: Set(rules.rules.map(\.name)), atMillis: WallClock.millis(), reason: Self.removedReason, into: &events)
         if !unknown.isEmpty { alerts.resolveUnknownRules(unknown) }
+        heldBack.replace(withFiring: alerts.unannouncedBodies(), annotation: AlertService.silencedAnnotation)
     }
+
+    /// The annotation of a notification announcing an alarm held back while shelved or out of service.
+    static let announcedAnnotation = "announced"
 
     /// Why an alert whose rule left the rule file resolved (its `resolved_by` annotation).
     static let removedReason = "rule removed from the rule file"
@@ -112,6 +122,10 @@ final class RuleStage {
         lastTickMillis = nowMillis
         engine.advance(toMillis: nowMillis, into: &events)
         if !events.isEmpty || !withheld.isEmpty { dispatch(readingTs: nil, seq: nil) }
+        if !heldBack.isEmpty, nowMillis - lastHeldBackCheckMillis >= Self.heldBackCheckMillis {
+            lastHeldBackCheckMillis = nowMillis
+            announceReleased(nowMillis: nowMillis)
+        }
         if let due = commandLoop.nextDeadlineMillis, nowMillis >= due { advanceCommandLoop(nowMillis: nowMillis) }
         if let due = commandRetries.nextDueMillis, nowMillis >= due {
             for command in commandRetries.takeDue(nowMillis: nowMillis) { send(command, nowMillis: nowMillis) }
@@ -161,6 +175,9 @@ final class RuleStage {
             withheld.removeAll()
         }
         commandRetries.keep(alertIDs: Set(handedOver.map(\.alertID)))
+        heldBack.replace(
+            withFiring: handedOver.filter { $0.receivers.isEmpty }.map { Array($0.notification.utf8) },
+            annotation: AlertService.silencedAnnotation)
         metrics.alertsAdopted.increment(by: Int64(handedOver.count))
         alerts.adopt(handedOver)
     }
@@ -232,11 +249,28 @@ final class RuleStage {
 
     private func dispatch(readingTs: Int64?, seq: Int64?) {
         guard mayAct() else { return }
-        for event in events {
+        for index in events.indices {
+            var event = events[index]
             let silenced = silence(event)
+            var announced = false
+            switch event.kind {
+            case .firing:
+                if let silenced, !heldBack.hold(alertID: event.alertID, point: Self.point(of: event), why: Self.describe(silenced)) {
+                    metrics.alertsNotAnnounced.increment()
+                }
+            case .resolved:
+                heldBack.forget(alertID: event.alertID)
+            case .repeat:
+                // The first repeat after the alarm's shelf ended (its own, or one made to announce it).
+                if silenced == nil, !heldBack.isEmpty, let why = heldBack.take(alertID: event.alertID) {
+                    event.annotations[Self.announcedAnnotation] = "held back when it fired (\(why)); still firing when that ended"
+                    announced = true
+                }
+            }
             // Stop commands go out whatever the flood gate decides about the notification, but
-            // not for an alarm an operator shelved or took out of service.
-            if event.kind == .firing {
+            // not for an alarm an operator shelved or took out of service (they go out when that
+            // ends while it still fires).
+            if event.kind == .firing || announced {
                 for action in event.actions {
                     switch action {
                     case .mqtt(let topic, let payload, let qos, let loop):
@@ -300,11 +334,23 @@ final class RuleStage {
         commandRecords.removeAll(keepingCapacity: true)
     }
 
+    /// Announces the held-back alarms whose shelf ended or that returned to service while they
+    /// still fire: a repeat to their receivers (annotated `announced`) and their stop commands.
+    private func announceReleased(nowMillis: Int64) {
+        let released = heldBack.released { point in suppressions?.reason(for: point, nowMillis: nowMillis) != nil }
+        guard !released.isEmpty else { return }
+        engine.announce(alertIDs: released, atMillis: nowMillis, into: &events)
+        if !events.isEmpty { dispatch(readingTs: nil, seq: nil) }
+    }
+
+    private static func point(of event: AlertEvent) -> AlarmPoint {
+        AlarmPoint(rule: event.rule, site: event.site, line: event.line, device: event.device, sensor: event.sensor)
+    }
+
     /// Why an event's alarm is not notified (shelved, out of service), counted; nil when it is.
     private func silence(_ event: AlertEvent) -> AlarmSuppressions.Reason? {
         guard let suppressions, event.kind != .resolved else { return nil }
-        let point = AlarmPoint(rule: event.rule, site: event.site, line: event.line, device: event.device, sensor: event.sensor)
-        guard let reason = suppressions.reason(for: point, nowMillis: event.atMillis) else { return nil }
+        guard let reason = suppressions.reason(for: Self.point(of: event), nowMillis: event.atMillis) else { return nil }
         switch reason {
         case .shelved: metrics.alertsSilenced["shelved"]?.increment()
         case .outOfService: metrics.alertsSilenced["out_of_service"]?.increment()
