@@ -93,7 +93,7 @@ let package = Package(
         // Hazard rules: rule files, compiled expressions, the engine and the alert lifecycle. No I/O.
         .target(
             name: "Rules",
-            dependencies: ["Readings", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Readings", "Clocks", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
 
         // Standard Webhooks: signing, verification, a durable outbox and delivery with retries.

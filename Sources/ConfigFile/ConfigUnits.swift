@@ -1,18 +1,12 @@
+import Clocks
 import Foundation
 
 /// Parses the human units used in config files: durations (`50ms`, `30s`, `5m`, `1h`, `7d`)
 /// and sizes (`65536`, `64KiB`, `512MB`, `1GiB`).
 public enum ConfigUnits {
+    /// A duration (see ``DurationText``: a unit is required).
     public static func duration(_ text: String) -> Duration? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400)]
-        for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
-            guard let number = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)),
-                number.isFinite, number >= 0, number * seconds * 1e9 < 9.2e18
-            else { return nil }
-            return .nanoseconds(Int64((number * seconds * 1e9).rounded()))
-        }
-        return nil
+        DurationText.duration(text)
     }
 
     public static func bytes(_ text: String) -> Int64? {

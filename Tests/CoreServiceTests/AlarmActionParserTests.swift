@@ -54,9 +54,10 @@ struct AlarmActionParserTests {
             (#"{"action":"shelve",\#(shelf),"for":"8h"}"#, "comment: say why the alarm is shelved"),
             (#"{"action":"shelve",\#(shelf),"comment":"c"}"#, "until or for: give one, when the shelf ends"),
             (#"{"action":"shelve",\#(shelf),"comment":"c","for":"8h","until":"2026-12-07T08:00:00Z"}"#, "until or for: give one, when the shelf ends"),
-            (#"{"action":"shelve",\#(shelf),"comment":"c","for":"soon"}"#, "for: expected a duration such as 30m, 8h or 2d"),
+            (#"{"action":"shelve",\#(shelf),"comment":"c","for":"soon"}"#, "for: expected a duration with its unit, such as 30m, 8h or 2d"),
+            (#"{"action":"shelve",\#(shelf),"comment":"c","for":"600"}"#, "for: expected a duration with its unit, such as 30m, 8h or 2d"),
             (#"{"action":"shelve",\#(shelf),"comment":"c","for":"31d"}"#, "until: a shelf lasts at most 30 days"),
-            (#"{"action":"shelve",\#(shelf),"comment":"c","for":"99999999999999d"}"#, "for: expected a duration such as 30m, 8h or 2d"),  // overflows
+            (#"{"action":"shelve",\#(shelf),"comment":"c","for":"99999999999999d"}"#, "for: expected a duration with its unit, such as 30m, 8h or 2d"),  // overflows
             (#"{"action":"shelve",\#(shelf),"comment":"c","until":"2020-01-01T00:00:00Z"}"#, "until: the shelf would end before it starts"),
             (#"{"action":"shelve",\#(shelf),"comment":"c","until":"tomorrow"}"#, "until: expected an RFC 3339 time or epoch milliseconds"),
             (#"{"action":"shelve","site":"seoul","comment":"c","for":"1h"}"#, "rule: missing"),

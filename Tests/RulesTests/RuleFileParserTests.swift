@@ -131,18 +131,6 @@ struct RuleFileParserTests {
             "test.yaml:9:35: confirm expects a mapping like {topic: …, payload: stopped, within: 5s, retries: 2}, found a value",
         ])
     }
-
-    @Test("durations take ms, s, m, h and fractions, rounded to milliseconds", arguments: [
-        ("500ms", 500), ("3s", 3_000), ("5m", 300_000), ("1h", 3_600_000), ("1.5s", 1_500), ("2d", 172_800_000), ("0.25ms", 0),
-    ] as [(String, Int64)])
-    func durations(_ text: String, _ millis: Int64) {
-        #expect(DurationText.millis(text) == millis)
-    }
-
-    @Test("malformed durations are rejected", arguments: ["3", "s", "3 s", "-1s", "1e3s", ".5s", "5.s", "3sec", "1.2.3s", "inf s"])
-    func badDurations(_ text: String) {
-        #expect(DurationText.millis(text) == nil)
-    }
 }
 
 @Suite("Globs and templates")

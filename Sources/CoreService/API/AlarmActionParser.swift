@@ -1,3 +1,4 @@
+import Clocks
 import CoreStorage
 import Foundation
 import Readings
@@ -56,8 +57,8 @@ enum AlarmActionParser {
             }
             until = millis
         case (true, false):
-            guard let duration = QueryRoutes.stepMillis(forText), duration > 0 else {
-                throw APIError.badRequest("for: expected a duration such as 30m, 8h or 2d")
+            guard let duration = DurationText.millis(forText), duration > 0 else {
+                throw APIError.badRequest("for: expected a duration with its unit, such as 30m, 8h or 2d")
             }
             until = duration > maxShelveMillis ? .max : nowMillis + duration
         default:

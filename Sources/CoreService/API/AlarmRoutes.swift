@@ -64,7 +64,7 @@ struct AlarmRoutes: Sendable {
             try authorizer.authorizeRead(request, context: context)
             let query = request.uri.queryParameters
             let window = try query.get("window").map { text -> Int64 in
-                guard let millis = QueryRoutes.stepMillis(text), (600_000...7 * 86_400_000).contains(millis) else {
+                guard let millis = DurationText.millis(text), (600_000...7 * 86_400_000).contains(millis) else {
                     throw APIError.badRequest("window: expected a duration from 10m to 7d, such as 24h")
                 }
                 return millis

@@ -224,13 +224,8 @@ struct QueryRoutes: Sendable {
 
     /// `10s`, `5m`, `1h`, `500ms` or plain milliseconds.
     static func stepMillis(_ text: String) -> Int64? {
+        // Bare numbers are milliseconds here (documented for `step`); everything else is a duration.
         if let millis = Int64(text) { return millis }
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            guard let number = Int64(text.dropLast(suffix.count)) else { continue }
-            let (millis, overflow) = number.multipliedReportingOverflow(by: factor)
-            return overflow ? nil : millis
-        }
-        return nil
+        return DurationText.millis(text)
     }
 }

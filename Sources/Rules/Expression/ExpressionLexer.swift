@@ -1,3 +1,5 @@
+import Clocks
+
 /// Splits an expression into ``Token``s.
 enum ExpressionLexer {
     static func tokens(_ text: String) throws(ExpressionError) -> [Token] {

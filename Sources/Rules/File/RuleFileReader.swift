@@ -1,3 +1,4 @@
+import Clocks
 import Yams
 
 /// Walks the YAML nodes of one rule file, collecting rules and every error found on the way.
