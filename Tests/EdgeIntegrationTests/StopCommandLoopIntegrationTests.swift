@@ -3,8 +3,8 @@ import TestSupport
 import Testing
 
 /// Stop commands that close the loop against simulated devices on a real broker: one answers
-/// at once, one late (after the first `within`), one never; a hazard that flaps inside the
-/// cooldown sends one command, not two.
+/// at once, one late (after the first `within`), one never; a hazard that returns inside the
+/// cooldown has its command held until the cooldown ends, then sent and confirmed.
 @Suite("Stop command confirmation (integration)", .serialized, .timeLimit(.minutes(3)))
 struct StopCommandLoopIntegrationTests {
     static let rules = """
@@ -21,7 +21,7 @@ struct StopCommandLoopIntegrationTests {
                   payload: '{"cmd":"stop"}'
                   qos: 1
                   confirm: {topic: "factory/{site}/{line}/{device}/state", payload: stopped, within: 1s, retries: 2}
-                  cooldown: 20s
+                  cooldown: 10s
         """
 
     /// A device that answers each stop command on its state topic after `delay` seconds; nil never answers.
@@ -47,7 +47,7 @@ struct StopCommandLoopIntegrationTests {
         return commands.filter { ($0["topic"] as? String)?.contains("/\(device)/") == true }.compactMap { $0["result"] as? String }.reversed()
     }
 
-    @Test("a command answered at once is confirmed; answered late it is sent again and then confirmed; never answered it is sent 3 times and escalated, and the escalation resolves with its alert; inside the cooldown a second hazard sends no command")
+    @Test("a command answered at once is confirmed; answered late it is sent again and then confirmed; never answered it is sent 3 times and escalated, and the escalation resolves with its alert; a hazard back inside the cooldown gets its command when the cooldown ends, confirmed")
     func closesTheLoop() async throws {
         let broker = try await MosquittoBroker()
         let receiver = try await WebhookReceiverProcess(secret: AlertTest.secret)
@@ -95,11 +95,15 @@ struct StopCommandLoopIntegrationTests {
             receiver.requests().contains { $0.data["rule"] as? String == "edge:stop-unconfirmed" && $0.data["notification"] as? String == "resolved" }
         })
 
-        // pump-1 flaps inside the 20 s cooldown: its second firing sends no command.
+        // pump-1 flaps inside the 10 s cooldown: its second firing's command is held, and goes
+        // when the cooldown ends since the hazard still stands; the device confirms it.
         try await AlertTest.publish(broker, device: "pump-1", sensor: "pressure", value: 50)
         try await AlertTest.publish(broker, device: "pump-1", sensor: "pressure", value: 160)
-        #expect(await eventually { Self.results(edge, "pump-1").last?.hasPrefix("not sent: cooldown") == true }, "\(Self.results(edge, "pump-1"))")
+        #expect(await eventually { Self.results(edge, "pump-1").last?.hasPrefix("held: cooldown") == true }, "\(Self.results(edge, "pump-1"))")
         #expect(edge.metric("haetae_stop_commands_total", labels: #"outcome="cooldown""#) == 1)
+        #expect(await eventually(timeout: .seconds(15)) { Self.results(edge, "pump-1").count == 5 }, "\(Self.results(edge, "pump-1"))")
+        #expect(Self.results(edge, "pump-1").suffix(2).first == "sent after its cooldown")
+        #expect(Self.results(edge, "pump-1").last?.hasPrefix("confirmed") == true, "\(Self.results(edge, "pump-1"))")
 
         // An escalation open when the edge stops: its wait is not kept, so it resolves at the start.
         try await AlertTest.publish(broker, device: "pump-4", sensor: "pressure", value: 170)

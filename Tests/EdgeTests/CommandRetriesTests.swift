@@ -51,4 +51,22 @@ struct CommandRetriesTests {
         retries.keep(alertIDs: ["b", "z"])
         #expect(retries.pending.map(\.alertID) == ["b"])
     }
+
+    @Test("a command held by its cooldown is due when the cooldown ends, as a first attempt; held again it replaces the earlier hold; a resolve cancels it")
+    func heldByCooldown() {
+        var retries = CommandRetries()
+        var held = command("a")
+        held.held = .init(cooldownMillis: 10_000, confirmation: nil)
+        retries.hold(held, untilMillis: 12_000)
+        retries.hold(held, untilMillis: 13_000)
+        #expect(retries.pending.count == 1)
+        #expect(retries.nextDueMillis == 13_000)
+        #expect(retries.takeDue(nowMillis: 12_999).isEmpty)
+        let due = retries.takeDue(nowMillis: 13_000)
+        #expect(due.map(\.attempts) == [1])
+        #expect(due.first?.held?.cooldownMillis == 10_000)
+        retries.hold(held, untilMillis: 20_000)
+        retries.cancel(alertID: "a")
+        #expect(retries.pending.isEmpty)
+    }
 }

@@ -127,9 +127,7 @@ final class RuleStage {
             announceReleased(nowMillis: nowMillis)
         }
         if let due = commandLoop.nextDeadlineMillis, nowMillis >= due { advanceCommandLoop(nowMillis: nowMillis) }
-        if let due = commandRetries.nextDueMillis, nowMillis >= due {
-            for command in commandRetries.takeDue(nowMillis: nowMillis) { send(command, nowMillis: nowMillis) }
-        }
+        if let due = commandRetries.nextDueMillis, nowMillis >= due { sendDue(nowMillis: nowMillis) }
         if !commandRecords.isEmpty {
             for record in commandRecords { alerts.record(command: record) }
             commandRecords.removeAll(keepingCapacity: true)
@@ -280,26 +278,26 @@ final class RuleStage {
                                 atMillis: event.atMillis, result: "not sent: \(Self.describe(silenced))"))
                             continue
                         }
+                        let command = CommandRetries.Command(
+                            alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempts: 1, nextAtMillis: 0)
+                        let confirmation = loop.confirm.map { Self.confirmation(of: command, event: event, $0) }
                         if let ago = commandLoop.admit(rule: event.rule, topic: topic, cooldownMillis: loop.cooldownMillis, nowMillis: event.atMillis) {
+                            // Held, not dropped: if the hazard still stands when the cooldown ends, the command goes then.
+                            let until = event.atMillis - ago + loop.cooldownMillis
                             metrics.stopCommandOutcomes["cooldown"]?.increment()
+                            commandRetries.hold(
+                                CommandRetries.Command(
+                                    alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempts: 0,
+                                    nextAtMillis: until, held: .init(cooldownMillis: loop.cooldownMillis, confirmation: confirmation)),
+                                untilMillis: until)
                             commandRecords.append(CommandRecord(
                                 alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempt: 0,
-                                atMillis: event.atMillis, result: "not sent: cooldown (the last went \(ago) ms before)"))
+                                atMillis: event.atMillis,
+                                result: "held: cooldown (the last went \(ago) ms before); goes at \(RFC3339.format(millis: until)) if the alert still fires"))
                             continue
                         }
-                        send(CommandRetries.Command(
-                            alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempts: 1,
-                            nextAtMillis: 0), nowMillis: event.atMillis)
-                        if let confirm = loop.confirm {
-                            var receivers: [String] = []
-                            for case .webhook(let receiver) in event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
-                            commandLoop.sent(CommandLoop.Waiting(
-                                alertID: event.alertID, rule: event.rule, site: event.site, line: event.line, device: event.device,
-                                topic: topic, payload: payload, qos: qos, confirmTopic: Array(confirm.topic.utf8),
-                                confirmPayload: Array(confirm.payload.utf8), withinMillis: confirm.withinMillis, retriesLeft: confirm.retries,
-                                attempts: 1, firstSentAtMillis: event.atMillis, deadlineMillis: event.atMillis + confirm.withinMillis,
-                                receivers: receivers))
-                        }
+                        send(command, nowMillis: event.atMillis)
+                        if let confirmation { commandLoop.sent(confirmation) }
                     case .unpublishable(let topic, let reason):
                         metrics.mqttActionErrors.increment()
                         commandRecords.append(CommandRecord(
@@ -387,6 +385,43 @@ final class RuleStage {
             }
         }
         return true
+    }
+
+    /// Commands due: retries of failed publishes, and commands whose cooldown ended while their
+    /// alert still fires (their confirmation then starts).
+    private func sendDue(nowMillis: Int64) {
+        for command in commandRetries.takeDue(nowMillis: nowMillis) {
+            guard let held = command.held else {
+                send(command, nowMillis: nowMillis)
+                continue
+            }
+            if let ago = commandLoop.admit(rule: command.rule, topic: command.topic, cooldownMillis: held.cooldownMillis, nowMillis: nowMillis) {
+                commandRetries.hold(command, untilMillis: nowMillis - ago + held.cooldownMillis)
+                continue
+            }
+            var first = command
+            first.held = nil
+            send(first, nowMillis: nowMillis, note: "sent after its cooldown")
+            if var confirmation = held.confirmation {
+                confirmation.firstSentAtMillis = nowMillis
+                confirmation.deadlineMillis = nowMillis + confirmation.withinMillis
+                commandLoop.sent(confirmation)
+            }
+        }
+    }
+
+    /// The wait for the reply to `command`, sent now for `event`.
+    private static func confirmation(
+        of command: CommandRetries.Command, event: AlertEvent, _ confirm: RenderedCommandLoop.Confirmation
+    ) -> CommandLoop.Waiting {
+        var receivers: [String] = []
+        for case .webhook(let receiver) in event.actions where !receivers.contains(receiver) { receivers.append(receiver) }
+        return CommandLoop.Waiting(
+            alertID: event.alertID, rule: event.rule, site: event.site, line: event.line, device: event.device,
+            topic: command.topic, payload: command.payload, qos: command.qos, confirmTopic: Array(confirm.topic.utf8),
+            confirmPayload: Array(confirm.payload.utf8), withinMillis: confirm.withinMillis, retriesLeft: confirm.retries,
+            attempts: 1, firstSentAtMillis: event.atMillis, deadlineMillis: event.atMillis + confirm.withinMillis,
+            receivers: receivers)
     }
 
     /// Commands past their `within`: sent again, or escalated.
