@@ -93,7 +93,7 @@ extension ReadingStoreTests {
             ])
             #expect(try await store.alertStarts(site: nil, sinceMillis: baseTime, limit: 10).map(\.alertID) == ["a1", "a2", "a3"])
             #expect(try await store.alertStarts(site: "seoul", sinceMillis: baseTime + 2_000, limit: 10).map(\.alertID) == ["a2"])
-            #expect(try await store.alertStarts(site: nil, sinceMillis: baseTime, limit: 1).map(\.alertID) == ["a1"])
+            #expect(try await store.alertStarts(site: nil, sinceMillis: baseTime, limit: 2).map(\.alertID) == ["a2", "a3"], "the newest, oldest first")
             #expect(try await store.alertStarts(site: nil, sinceMillis: baseTime, limit: 10).first?.point == Self.furnacePoint)
         }
     }

@@ -36,6 +36,7 @@ struct AlarmRoutes: Sendable {
                 throw APIError.tooLarge("an alarm action is at most \(AlarmActionParser.maxBodyBytes) bytes")
             }
             let action = try AlarmActionParser.parse(Array(body.readableBytesView), user: session.user, nowMillis: WallClock.millis())
+            try await Self.checkRoom(for: action, store: store)
             switch try await store.record(action) {
             case .done:
                 return QueryRoutes.json(["result": "done", "action": action.action.name, "by": session.user])
@@ -88,6 +89,28 @@ struct AlarmRoutes: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: AlarmSuppressionsCodec.encode(suppressions))))
+        }
+    }
+
+    /// Refuses a new shelf or out-of-service entry beyond what a site's edges accept in one
+    /// answer (``AlarmSuppressionsCodec/maxEntries`` each): past it an edge would refuse the whole
+    /// document and stop learning any change. Moving the end of an existing shelf is allowed.
+    static func checkRoom(
+        for request: AlarmActionRequest, store: any ReadingStore, limit: Int = AlarmSuppressionsCodec.maxEntries
+    ) async throws {
+        switch request.action {
+        case .shelve(let point, _):
+            let current = try await store.suppressions(site: point.site, nowMillis: request.atMillis)
+            guard current.shelves.count < limit || current.shelves.contains(where: { $0.point == point }) else {
+                throw APIError.conflict(code: "too_many", "site \(point.site) has \(limit) shelved alarm points, the most its edges take: unshelve some first")
+            }
+        case .removeFromService(let scope):
+            let current = try await store.suppressions(site: scope.site, nowMillis: request.atMillis)
+            guard current.outOfService.count < limit || current.outOfService.contains(where: { $0.scope == scope }) else {
+                throw APIError.conflict(code: "too_many", "site \(scope.site) has \(limit) parts out of service, the most its edges take: return some first")
+            }
+        default:
+            break
         }
     }
 

@@ -116,14 +116,15 @@ extension PostgresReadingStore {
         let rows = try await client.query("""
             SELECT alert_id, rule, site, line, device, sensor, at FROM alerts
             WHERE notification = 'firing' AND at >= \(sinceMillis) AND (\(site)::text IS NULL OR site = \(site))
-            ORDER BY at LIMIT \(Int64(max(0, limit)))
+            ORDER BY at DESC LIMIT \(Int64(max(0, limit)))
             """, logger: logger)
         var starts: [AlertStart] = []
         for try await (id, rule, startSite, line, device, sensor, at) in rows.decode((String, String, String, String, String, String, Int64).self) {
             starts.append(AlertStart(
                 alertID: id, point: AlarmPoint(rule: rule, site: startSite, line: line, device: device, sensor: sensor), atMillis: at))
         }
-        return starts
+        // The newest when there are more than `limit`; returned oldest first.
+        return starts.reversed()
     }
 
     public func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry] {

@@ -72,7 +72,7 @@ extension SQLiteStoreReader {
         let db = try opened()
         let query = try db.prepare("""
             SELECT alert_id, rule, site, line, device, sensor, at FROM alerts
-            WHERE notification = 'firing' AND at >= ?1 AND (?2 IS NULL OR site = ?2) ORDER BY at LIMIT ?3
+            WHERE notification = 'firing' AND at >= ?1 AND (?2 IS NULL OR site = ?2) ORDER BY at DESC LIMIT ?3
             """)
         try query.bind(sinceMillis, at: 1)
         if let site { try query.bind(site, at: 2) } else { try query.bindNull(at: 2) }
@@ -84,6 +84,7 @@ extension SQLiteStoreReader {
                 point: AlarmPoint(rule: query.string(at: 1), site: query.string(at: 2), line: query.string(at: 3), device: query.string(at: 4), sensor: query.string(at: 5)),
                 atMillis: query.int64(at: 6)))
         }
-        return starts
+        // The newest when there are more than `limit`; returned oldest first.
+        return starts.reversed()
     }
 }

@@ -59,7 +59,8 @@ public protocol ReadingStore: Sendable {
     func acknowledgements(alertIDs: [String]) async throws -> [String: Acknowledgement]
 
     /// Alerts that started firing at or after `sinceMillis` (their `firing` notifications, one
-    /// row per edge that sent it), oldest first, at most `limit`; of one site or every site.
+    /// row per edge that sent it), oldest first, at most `limit` (the newest, when there are more);
+    /// of one site or every site.
     func alertStarts(site: String?, sinceMillis: Int64, limit: Int) async throws -> [AlertStart]
 
     /// The alarm audit log, newest first: of one site, or every site when `site` is nil.
