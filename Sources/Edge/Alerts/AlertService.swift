@@ -43,6 +43,9 @@ final class AlertService: Service, Sendable {
         var activeReceivers: [String]
     }
 
+    /// Why a flood alarm ended at a restart or takeover (its `resolved_by`).
+    static let floodEndedReason = "the edge restarted or took over: its flood count starts again"
+
     /// The annotation a silenced notification carries: why nobody was notified.
     static let silencedAnnotation = "silenced"
 
@@ -127,7 +130,17 @@ final class AlertService: Service, Sendable {
 
     /// Firing alerts to give back to a new rule engine (not the edge's own, ``SystemAlert``).
     func activeAlerts() throws -> [ActiveAlert] {
-        try store.withLock { try $0.active().map(\.alert) }.filter { !SystemAlert.isSystem(rule: $0.rule) }
+        try store.withLock { try $0.active() }
+            .filter { !SystemAlert.isSystem(rule: $0.alert.rule) && !Self.endsWithProcess(rule: $0.alert.rule, body: $0.body) }
+            .map(\.alert)
+    }
+
+    /// Whether a firing alarm is about state the edge does not keep across a restart or hand
+    /// over in a takeover (a flood's count, a stop command's wait): one of those ends then, from
+    /// its record, else nothing would ever resolve it.
+    static func endsWithProcess(rule: String, body: [UInt8]) -> Bool {
+        if rule == CommandEscalation.rule || rule == AlertFloodGate.siteFloodRule { return true }
+        return (try? AlertCodec.decodeNotice(body))?.alert.labels[AlertFloodGate.floodLabel] == "true"
     }
 
     /// Fires or resolves one of the edge's own alerts when its state changes; from any thread,
@@ -209,11 +222,15 @@ final class AlertService: Service, Sendable {
     }
 
     func run() async throws {
-        // A stop command's escalation open at the last stop: its wait was not kept, so it ends now.
-        let escalations = ((try? store.withLock { try $0.active() }) ?? []).map(\.alert).filter { $0.rule == CommandEscalation.rule }
+        // Stop command escalations and flood alarms open at the last stop: the waits and the
+        // counts behind them were not kept, so they end now (a flood still going raises a new one).
+        let ending = ((try? store.withLock { try $0.active() }) ?? []).filter { Self.endsWithProcess(rule: $0.alert.rule, body: $0.body) }
+        let escalations = ending.map(\.alert).filter { $0.rule == CommandEscalation.rule }
         if !escalations.isEmpty {
             resolveUnknownRules(escalations, reason: "the edge restarted: the command's reply is no longer awaited")
         }
+        let floods = ending.map(\.alert).filter { $0.rule != CommandEscalation.rule }
+        if !floods.isEmpty { resolveUnknownRules(floods, reason: Self.floodEndedReason) }
         updateGauges()
         // Two stages: the first announces each alert at once (its snapshot, log line and first
         // webhook attempt), the second records it; so an alert never waits for the fsync of the
@@ -252,6 +269,11 @@ final class AlertService: Service, Sendable {
                         case .adopt(let alerts):
                             announceAdopted(alerts)
                             stepSink.yield(.adopt(alerts))
+                            // The other edge's flood counts did not come with its alarms: its flood alarms end here.
+                            let floods = alerts.filter { Self.endsWithProcess(rule: $0.rule, body: Array($0.notification.utf8)) }
+                            if !floods.isEmpty {
+                                stepSink.yield(.resolveUnknownRules(floods.map(\.activeAlert), atMillis: WallClock.millis(), reason: Self.floodEndedReason))
+                            }
                         }
                     }
                     group.cancelAll()

@@ -65,12 +65,16 @@ struct CommandLoop {
     }
 
     /// A command was sent for the first time and waits for its reply.
-    mutating func sent(_ command: Waiting) {
+    /// - Returns: the oldest wait, given up to make room when ``capacity`` were waiting.
+    @discardableResult
+    mutating func sent(_ command: Waiting) -> Waiting? {
+        var evicted: Waiting?
         if waiting.count >= Self.capacity {
-            waiting.removeFirst()
+            evicted = waiting.removeFirst()
             givenUp += 1
         }
         waiting.append(command)
+        return evicted
     }
 
     /// A message arrived: the commands it confirms (removed).
@@ -107,6 +111,14 @@ struct CommandLoop {
         let ended = waiting.filter { $0.alertID == alertID }
         waiting.removeAll { $0.alertID == alertID }
         return ended
+    }
+
+    /// This edge took the site over with `alertIDs` firing: waits for other alerts are dropped
+    /// (those alerts resolved meanwhile at the other edge). - Returns: the dropped waits.
+    mutating func keep(alertIDs: Set<String>) -> [Waiting] {
+        let dropped = waiting.filter { !alertIDs.contains($0.alertID) }
+        waiting.removeAll { !alertIDs.contains($0.alertID) }
+        return dropped
     }
 
     /// Whether `needle` occurs in `haystack` (empty: always).

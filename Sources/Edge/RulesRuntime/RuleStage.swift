@@ -48,6 +48,8 @@ final class RuleStage {
     private var commandRetries = CommandRetries()
     /// Stop commands waiting for their confirmation, and the cooldowns.
     private var commandLoop = CommandLoop()
+    /// The open escalation alarms, one per device.
+    private var escalations = CommandEscalation()
     /// Firing alarms not announced because they were shelved or out of service: announced when
     /// that ends while they still fire.
     private var heldBack = HeldBackAlarms()
@@ -126,8 +128,14 @@ final class RuleStage {
             lastHeldBackCheckMillis = nowMillis
             announceReleased(nowMillis: nowMillis)
         }
-        if let due = commandLoop.nextDeadlineMillis, nowMillis >= due { advanceCommandLoop(nowMillis: nowMillis) }
-        if let due = commandRetries.nextDueMillis, nowMillis >= due { sendDue(nowMillis: nowMillis) }
+        // Commands go out only while this edge may act (one of a pair: it holds the lease); due
+        // ones wait meanwhile, and a takeover hands the site to the other edge, which keeps its own.
+        let commandsDue = (commandLoop.nextDeadlineMillis.map { nowMillis >= $0 } ?? false)
+            || (commandRetries.nextDueMillis.map { nowMillis >= $0 } ?? false)
+        if commandsDue, gate?.mayAct(nowNanos: MonotonicClock.nanos()) ?? true {
+            if let due = commandLoop.nextDeadlineMillis, nowMillis >= due { advanceCommandLoop(nowMillis: nowMillis) }
+            if let due = commandRetries.nextDueMillis, nowMillis >= due { sendDue(nowMillis: nowMillis) }
+        }
         if !commandRecords.isEmpty {
             for record in commandRecords { alerts.record(command: record) }
             commandRecords.removeAll(keepingCapacity: true)
@@ -163,7 +171,7 @@ final class RuleStage {
     ///   The series the previous active watched with `absent` rules are watched from their last
     ///   reading there.
     func adopt(_ handedOver: [HandedOverAlert], watched: [(id: SeriesID, series: Series, lastSeenMillis: Int64)]) {
-        engine.adopt(handedOver.map(\.activeAlert))
+        engine.adopt(handedOver.filter { !AlertService.endsWithProcess(rule: $0.rule, body: Array($0.notification.utf8)) }.map(\.activeAlert))
         for entry in watched {
             engine.register(series: entry.id, entry.series)
             engine.watch(series: entry.id, lastSeenMillis: entry.lastSeenMillis)
@@ -173,6 +181,12 @@ final class RuleStage {
             withheld.removeAll()
         }
         commandRetries.keep(alertIDs: Set(handedOver.map(\.alertID)))
+        // This edge's waits from an earlier turn as active are over: the other edge acted since.
+        for dropped in commandLoop.keep(alertIDs: Set(handedOver.map(\.alertID))) where dropped.escalatedAtMillis != nil {
+            if let ended = escalations.ended(dropped, atMillis: WallClock.millis(), why: "the other edge of the pair acted for the site since") {
+                alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil))
+            }
+        }
         heldBack.replace(
             withFiring: handedOver.filter { $0.receivers.isEmpty }.map { Array($0.notification.utf8) },
             annotation: AlertService.silencedAnnotation)
@@ -297,7 +311,7 @@ final class RuleStage {
                             continue
                         }
                         send(command, nowMillis: event.atMillis)
-                        if let confirmation { commandLoop.sent(confirmation) }
+                        if let confirmation { wait(for: confirmation) }
                     case .unpublishable(let topic, let reason):
                         metrics.mqttActionErrors.increment()
                         commandRecords.append(CommandRecord(
@@ -379,9 +393,8 @@ final class RuleStage {
                 alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
                 attempt: command.attempts, atMillis: atMillis,
                 result: "confirmed \(after) ms after the first send" + (command.escalatedAtMillis != nil ? ", after its escalation" : "")))
-            if command.escalatedAtMillis != nil {
-                alerts.submit(EdgeAlert(
-                    event: CommandEscalation.event(command, firing: false, atMillis: atMillis, why: "the reply came late"), readingTs: nil, seq: nil))
+            if command.escalatedAtMillis != nil, let ended = escalations.ended(command, atMillis: atMillis, why: "the reply came late") {
+                alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil))
             }
         }
         return true
@@ -405,8 +418,17 @@ final class RuleStage {
             if var confirmation = held.confirmation {
                 confirmation.firstSentAtMillis = nowMillis
                 confirmation.deadlineMillis = nowMillis + confirmation.withinMillis
-                commandLoop.sent(confirmation)
+                wait(for: confirmation)
             }
+        }
+    }
+
+    /// Starts waiting for a command's reply; a wait given up to make room (more than
+    /// ``CommandLoop/capacity``) ends its escalation.
+    private func wait(for confirmation: CommandLoop.Waiting) {
+        guard let evicted = commandLoop.sent(confirmation), evicted.escalatedAtMillis != nil else { return }
+        if let ended = escalations.ended(evicted, atMillis: confirmation.firstSentAtMillis, why: "no longer awaited: more than \(CommandLoop.capacity) commands waited") {
+            alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil))
         }
     }
 
@@ -439,8 +461,9 @@ final class RuleStage {
                 commandRecords.append(CommandRecord(
                     alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
                     attempt: command.attempts, atMillis: nowMillis, result: "not confirmed after \(command.attempts) sends: escalated"))
-                alerts.submit(EdgeAlert(
-                    event: CommandEscalation.event(command, firing: true, atMillis: nowMillis, why: "no reply"), readingTs: nil, seq: nil))
+                if let firing = escalations.escalated(command, atMillis: nowMillis) {
+                    alerts.submit(EdgeAlert(event: firing, readingTs: nil, seq: nil))
+                }
             case .confirmed:
                 break
             }
@@ -451,9 +474,9 @@ final class RuleStage {
     private func endWaits(of event: AlertEvent) {
         for command in commandLoop.resolved(alertID: event.alertID) {
             if command.escalatedAtMillis != nil {
-                alerts.submit(EdgeAlert(
-                    event: CommandEscalation.event(command, firing: false, atMillis: event.atMillis, why: "its alert resolved"),
-                    readingTs: nil, seq: nil))
+                if let ended = escalations.ended(command, atMillis: event.atMillis, why: "its alert resolved") {
+                    alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil))
+                }
             } else {
                 commandRecords.append(CommandRecord(
                     alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,

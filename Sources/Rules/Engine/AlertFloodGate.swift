@@ -64,6 +64,8 @@ public struct AlertFloodGate: Sendable {
 
     /// The rule name of a site flood alarm (`edge:` rules are the edge's own).
     public static let siteFloodRule = "edge:site-flood"
+    /// The label every flood alarm carries (`"true"`).
+    public static let floodLabel = "flood"
 
     public let maxPerSitePerMinute: Int
     private var lanes: [Lane: RuleWindow] = [:]
