@@ -103,7 +103,7 @@ public enum EdgeRuntime {
             ruleStage = RuleStage(
                 rules: rules, restoring: try alerts.activeAlerts(), updates: slot, alerts: alerts, metrics: metrics,
                 tickInterval: configuration.rules.tickInterval, maxAlertsPerMinute: configuration.rules.maxAlertsPerMinute,
-                maxSiteAlertsPerMinute: configuration.rules.maxSiteAlertsPerMinute)
+                maxSiteAlertsPerMinute: configuration.rules.maxSiteAlertsPerMinute, engineOptions: configuration.rules.engineOptions)
             rulesController = RulesController(
                 path: path, initial: rules, receivers: receiverNames, watchInterval: configuration.rules.watchInterval, slot: slot,
                 metrics: metrics, logger: logger)

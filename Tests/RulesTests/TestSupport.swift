@@ -35,8 +35,8 @@ final class EngineHarness {
     private(set) var ids: [String: SeriesID] = [:]
     private var nextID: SeriesID = 0
 
-    init(_ yaml: String) throws {
-        engine = RuleEngine(rules: try ruleSet(yaml))
+    init(_ yaml: String, options: RuleEngine.Options = RuleEngine.Options()) throws {
+        engine = RuleEngine(rules: try ruleSet(yaml), options: options)
     }
 
     /// Registers `device/sensor` (site `s1`, line `l1`) under the name `"device/sensor"`.

@@ -5,6 +5,7 @@ public import MQTT
 public import Readings
 public import Spool
 import Webhooks
+import Rules
 
 /// Everything `haetae-edge run` needs, read from one YAML file plus `HAETAE_…` overrides.
 public struct EdgeConfiguration: Sendable {
@@ -91,6 +92,15 @@ public struct EdgeConfiguration: Sendable {
         public var maxAlertsPerMinute: Int = 60
         /// `rules.max_site_alerts_per_minute`: the site's flood limit over every rule (0: off).
         public var maxSiteAlertsPerMinute: Int = 200
+        /// `rules.chatter_starts` within `rules.chatter_window`: an alarm starting that often is
+        /// chattering and damped (``RuleEngine/Options/chatterStarts``; 0: off).
+        public var chatterStarts: Int = 3
+        public var chatterWindow: Duration = .seconds(60)
+
+        /// The engine's options from these settings.
+        var engineOptions: RuleEngine.Options {
+            RuleEngine.Options(chatterStarts: chatterStarts, chatterWindowMillis: chatterWindow.milliseconds)
+        }
     }
 
     /// The alert store (`alerts:`): active alerts, the alert log for the core, the webhook outbox.
@@ -267,6 +277,9 @@ extension EdgeConfiguration {
             tickInterval: try reader.duration("rules.tick_interval", default: .milliseconds(5), minimum: .milliseconds(1), maximum: .seconds(10)))
         rules.maxAlertsPerMinute = try reader.int("rules.max_alerts_per_minute", default: 60, range: 0...1_000_000)
         rules.maxSiteAlertsPerMinute = try reader.int("rules.max_site_alerts_per_minute", default: 200, range: 0...1_000_000)
+        rules.chatterStarts = try reader.int("rules.chatter_starts", default: 3, range: 0...1_000)
+        if rules.chatterStarts == 1 { throw reader.error("rules.chatter_starts", "1 would take every alarm for chattering: use 2 or more, or 0 to turn it off") }
+        rules.chatterWindow = try reader.duration("rules.chatter_window", default: .seconds(60), minimum: .seconds(1), maximum: .seconds(86_400))
         if let path = rules.path, !FileManager.default.isReadableFile(atPath: path) {
             throw reader.error("rules.path", "cannot read \(path)")
         }

@@ -78,6 +78,10 @@ public struct EdgeMetrics: Sendable {
     /// Alarms that fired while silenced and will not be announced when that ends (more than
     /// ``HeldBackAlarms/maxHeld`` held back at once); still recorded and forwarded.
     public let alertsNotAnnounced: Counter
+    /// Alarms that became chattering (damped: they stay firing until clear for the window).
+    public let alarmsChattering: Counter
+    /// Toggles of chattering alarms held back (no resolve and new firing sent).
+    public let alarmTogglesDamped: Counter
     /// What the edge last learned from the core: shelved alarm points and parts out of service.
     public let alarmShelves: Gauge
     public let alarmOutOfService: Gauge
@@ -184,6 +188,8 @@ public struct EdgeMetrics: Sendable {
         }
         alertsSilenced = silenced
         alertsNotAnnounced = Counter(label: "haetae_alerts_not_announced_total", factory: factory)
+        alarmsChattering = Counter(label: "haetae_alarms_chattering_total", factory: factory)
+        alarmTogglesDamped = Counter(label: "haetae_alarm_toggles_damped_total", factory: factory)
         alarmShelves = Gauge(label: "haetae_alarm_shelves", factory: factory)
         alarmOutOfService = Gauge(label: "haetae_alarm_out_of_service", factory: factory)
         alarmSuppressionsAge = Gauge(label: "haetae_alarm_suppressions_age_seconds", factory: factory)

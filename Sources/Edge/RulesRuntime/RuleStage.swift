@@ -42,6 +42,8 @@ final class RuleStage {
     private var events: [AlertEvent] = []
     private var lastTickMillis: Int64 = 0
     private var reportedEvaluations = 0
+    private var reportedChattering = 0
+    private var reportedDamped = 0
     private var messagesUntilSample = 0
     private var lastPendingGaugeMillis: Int64 = 0
     private var floodGate: AlertFloodGate
@@ -64,10 +66,11 @@ final class RuleStage {
     ///   ``AlertFloodGate`` aggregates them (0: no limit).
     init(
         rules: RuleSet, restoring active: [ActiveAlert], updates: RuleUpdateSlot, alerts: AlertService, metrics: EdgeMetrics,
-        tickInterval: Duration, maxAlertsPerMinute: Int = 60, maxSiteAlertsPerMinute: Int = 0
+        tickInterval: Duration, maxAlertsPerMinute: Int = 60, maxSiteAlertsPerMinute: Int = 0,
+        engineOptions: RuleEngine.Options = RuleEngine.Options()
     ) {
         floodGate = AlertFloodGate(maxPerMinute: maxAlertsPerMinute, maxPerSitePerMinute: maxSiteAlertsPerMinute)
-        engine = RuleEngine(rules: rules)
+        engine = RuleEngine(rules: rules, options: engineOptions)
         engine.restore(active)
         watchesAbsence = Self.watchesAbsence(rules)
         self.updates = updates
@@ -158,6 +161,14 @@ final class RuleStage {
             metrics.ruleEvaluations.increment(by: Int64(evaluations - reportedEvaluations))
             reportedEvaluations = evaluations
         }
+        if engine.chatteringStarted > reportedChattering {
+            metrics.alarmsChattering.increment(by: Int64(engine.chatteringStarted - reportedChattering))
+            reportedChattering = engine.chatteringStarted
+        }
+        if engine.dampedToggles > reportedDamped {
+            metrics.alarmTogglesDamped.increment(by: Int64(engine.dampedToggles - reportedDamped))
+            reportedDamped = engine.dampedToggles
+        }
         if nowMillis - lastPendingGaugeMillis >= 1_000 {
             lastPendingGaugeMillis = nowMillis
             metrics.alertsPending.record(engine.activeAlerts.filter { $0.state == .pending }.count)
@@ -216,7 +227,7 @@ final class RuleStage {
     /// - Parameter renumbering: old id → new id when the table was renumbered; nil when ids stayed.
     private func rebuild(with rules: RuleSet, seriesTable: SeriesTable, renumbering: SeriesRenumbering? = nil) {
         let active = engine.activeAlerts
-        let next = RuleEngine(rules: rules)
+        let next = RuleEngine(rules: rules, options: engine.options)
         for id in 0..<seriesTable.count {
             next.register(series: SeriesID(id), seriesTable.series(SeriesID(id)))
         }
@@ -230,6 +241,8 @@ final class RuleStage {
         next.restore(active)
         engine = next
         reportedEvaluations = 0
+        reportedChattering = 0
+        reportedDamped = 0
     }
 
     private static func watchesAbsence(_ rules: RuleSet) -> Bool {

@@ -68,4 +68,19 @@ struct AlertRecord: BitwiseCopyable {
     /// Whether an `absent` check for this alert is in the timer heap.
     var absentArmed = false
     var lastNotified: Int64 = 0
+    /// When it last fired: a new firing starts at least 1 ms later, so two episodes that begin
+    /// in the same millisecond (a burst of buffered readings) never share an alert id.
+    var lastFiredAt: Int64 = .min
+    /// Chattering: starts counted in the window from `chatterWindowStart` and in the one before
+    /// (each the engine's `chatterWindowMillis` long), which together estimate the starts within
+    /// the last window length (a sliding-window counter) without keeping every start's time.
+    var chatterWindowStart: Int64 = .min
+    var chatterStarts: UInt16 = 0
+    var chatterPreviousStarts: UInt16 = 0
+    var chattering = false
+    /// While chattering and its condition is clear: when it resolves unless it trips again
+    /// first (0: not clearing).
+    var releaseAt: Int64 = 0
+    /// Toggles held back while chattering (it tripped again during its off-delay).
+    var dampedToggles: UInt32 = 0
 }

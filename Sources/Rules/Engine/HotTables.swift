@@ -23,4 +23,6 @@ struct HotTables: BitwiseCopyable {
     var readings = 0
     var evaluations = 0
     var unregisteredReadings = 0
+    var dampedToggles = 0
+    var chatteringStarted = 0
 }

@@ -74,7 +74,18 @@ extension RuleEngine {
                 rule.clearCount >= 0
                 ? interpreter.run(code + Int(rule.clearStart), count: Int(rule.clearCount))
                 : !interpreter.run(code + Int(rule.whenStart), count: Int(rule.whenCount))
-            if cleared { resolve(binding.alert, at: now, into: &events) }
+            if alert.pointee.chattering {
+                // Off-delay: a chattering alarm stays firing until it has been clear for the window.
+                if cleared {
+                    if alert.pointee.releaseAt == 0 { startRelease(binding.alert, at: now) }
+                } else if alert.pointee.releaseAt != 0 {
+                    alert.pointee.releaseAt = 0
+                    alert.pointee.dampedToggles &+= 1
+                    hot.pointee.dampedToggles &+= 1
+                }
+            } else if cleared {
+                resolve(binding.alert, at: now, into: &events)
+            }
         }
     }
 

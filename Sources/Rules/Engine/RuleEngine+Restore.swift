@@ -58,6 +58,7 @@ extension RuleEngine {
         switch restored.state {
         case .firing:
             alert.pointee.phase = .firing
+            alert.pointee.lastFiredAt = restored.sinceMillis
             alert.pointee.lastNotified = restored.lastNotifiedMillis ?? restored.sinceMillis
             if rule.repeatMillis > 0 {
                 timers.push(.init(

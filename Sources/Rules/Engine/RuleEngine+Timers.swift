@@ -22,6 +22,11 @@ extension RuleEngine {
             case .absent:
                 alert.pointee.absentArmed = false
                 checkAbsent(entry.alert, at: entry.deadline, into: &events)
+            case .release:
+                // Only the release of the current off-delay (a trip since cleared `releaseAt`).
+                guard alert.pointee.phase == .firing, alert.pointee.generation == entry.generation,
+                      alert.pointee.releaseAt != 0, alert.pointee.releaseAt == entry.deadline else { continue }
+                resolve(entry.alert, at: entry.deadline, into: &events)
             }
         }
     }

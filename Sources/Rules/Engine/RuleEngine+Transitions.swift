@@ -14,8 +14,10 @@ extension RuleEngine {
     }
 
     @inline(never)
-    func fire(_ index: Int32, at now: Int64, into events: inout [AlertEvent]) {
+    func fire(_ index: Int32, at reading: Int64, into events: inout [AlertEvent]) {
         let alert = alerts.base + Int(index)
+        let now = reading > alert.pointee.lastFiredAt ? reading : alert.pointee.lastFiredAt &+ 1
+        alert.pointee.lastFiredAt = now
         alert.pointee.phase = .firing
         alert.pointee.since = now
         alert.pointee.lastNotified = now
@@ -25,12 +27,61 @@ extension RuleEngine {
             timers.push(.init(deadline: now + interval, alert: index, kind: .repeatNotification, generation: alert.pointee.generation))
         }
         events.append(event(.firing, index, at: now))
+        if countStart(index, at: now) {
+            events[events.count - 1].annotations[Self.chatteringAnnotation] =
+                "\(options.chatterStarts) starts within \(options.chatterWindowMillis) ms: held firing until clear for \(options.chatterWindowMillis) ms"
+        }
+    }
+
+    /// Counts a start toward chattering. - Returns: whether this start made the alert chattering.
+    private func countStart(_ index: Int32, at now: Int64) -> Bool {
+        guard options.chatterStarts > 0 else { return false }
+        let alert = alerts.base + Int(index)
+        let window = options.chatterWindowMillis
+        let elapsed = now &- alert.pointee.chatterWindowStart
+        if alert.pointee.chatterWindowStart == .min || elapsed >= 2 * window || elapsed < 0 {
+            alert.pointee.chatterWindowStart = now
+            alert.pointee.chatterPreviousStarts = 0
+            alert.pointee.chatterStarts = 0
+        } else if elapsed >= window {
+            alert.pointee.chatterWindowStart &+= window
+            alert.pointee.chatterPreviousStarts = alert.pointee.chatterStarts
+            alert.pointee.chatterStarts = 0
+        }
+        if alert.pointee.chatterStarts < UInt16.max { alert.pointee.chatterStarts += 1 }
+        // The previous window's starts, weighted by how much of it the last window length still covers.
+        let covered = Double(window - (now &- alert.pointee.chatterWindowStart)) / Double(window)
+        let estimate = Double(alert.pointee.chatterStarts) + Double(alert.pointee.chatterPreviousStarts) * covered
+        guard !alert.pointee.chattering, estimate >= Double(options.chatterStarts) else { return false }
+        alert.pointee.chattering = true
+        hot.pointee.chatteringStarted &+= 1
+        return true
+    }
+
+    /// A chattering alert's condition cleared: it resolves after the off-delay unless it trips again.
+    @inline(never)
+    func startRelease(_ index: Int32, at now: Int64) {
+        let alert = alerts.base + Int(index)
+        alert.pointee.releaseAt = now &+ options.chatterWindowMillis
+        timers.push(.init(deadline: alert.pointee.releaseAt, alert: index, kind: .release, generation: alert.pointee.generation))
     }
 
     @inline(never)
-    func resolve(_ index: Int32, at now: Int64, into events: inout [AlertEvent]) {
-        events.append(event(.resolved, index, at: now))
+    func resolve(_ index: Int32, at reading: Int64, into events: inout [AlertEvent]) {
         let alert = alerts.base + Int(index)
+        // Never before it started (a start moved 1 ms on, see `lastFiredAt`).
+        let now = max(reading, alert.pointee.phase == .firing ? alert.pointee.since : reading)
+        events.append(event(.resolved, index, at: now))
+        if alert.pointee.chattering {
+            events[events.count - 1].annotations[Self.chatteringAnnotation] =
+                "ended after \(options.chatterWindowMillis) ms clear; \(alert.pointee.dampedToggles) toggles held back"
+            alert.pointee.chattering = false
+            alert.pointee.dampedToggles = 0
+            alert.pointee.chatterStarts = 0
+            alert.pointee.chatterPreviousStarts = 0
+            alert.pointee.chatterWindowStart = .min
+        }
+        alert.pointee.releaseAt = 0
         alert.pointee.phase = .inactive
         alert.pointee.generation &+= 1
     }

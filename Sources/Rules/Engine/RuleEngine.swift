@@ -27,15 +27,24 @@ import Readings
 /// Not `Sendable`: one engine is owned by one thread (the MQTT receive thread), and the hot path
 /// relies on that to work without locks.
 public final class RuleEngine {
-    /// Limits for the engine's memory.
+    /// Limits for the engine's memory, and chattering damping.
     public struct Options: Sendable {
         /// The most samples one window buffer keeps; beyond it the oldest are dropped early, so
         /// at more than `maxSamplesPerWindow / d` readings per second a window function covers
         /// only the newest samples.
         public var maxSamplesPerWindow: Int
+        /// An alarm that starts this many times within ``chatterWindowMillis`` is **chattering**
+        /// (EEMUA 191: 3 in a minute): the start that makes it so says it (annotation
+        /// `chattering`), and from then on it stays firing while it toggles, resolving only once
+        /// its condition has stayed clear for ``chatterWindowMillis`` (an off-delay), so its
+        /// receivers get one alarm instead of a burst. 0 turns it off.
+        public var chatterStarts: Int
+        public var chatterWindowMillis: Int64
 
-        public init(maxSamplesPerWindow: Int = 4_096) {
+        public init(maxSamplesPerWindow: Int = 4_096, chatterStarts: Int = 3, chatterWindowMillis: Int64 = 60_000) {
             self.maxSamplesPerWindow = maxSamplesPerWindow
+            self.chatterStarts = chatterStarts
+            self.chatterWindowMillis = chatterWindowMillis
         }
     }
 
@@ -48,6 +57,12 @@ public final class RuleEngine {
     public var readings: Int { hot.pointee.readings }
     /// Readings for a series id that was never registered (ignored).
     public var unregisteredReadings: Int { hot.pointee.unregisteredReadings }
+    /// Alarms that became chattering (see ``Options/chatterStarts``).
+    public var chatteringStarted: Int { hot.pointee.chatteringStarted }
+    /// Toggles of chattering alarms held back (they tripped again during their off-delay).
+    public var dampedToggles: Int { hot.pointee.dampedToggles }
+    /// The annotation of a firing that made its alarm chattering, and of its resolve.
+    public static let chatteringAnnotation = "chattering"
 
     /// What the hot path reads; see ``HotTables``.
     let hot: UnsafeMutablePointer<HotTables>

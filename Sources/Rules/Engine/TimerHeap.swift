@@ -12,6 +12,8 @@ struct TimerHeap: ~Copyable {
         case repeatNotification
         /// A series may have been silent for its rule's shortest `absent(d)`.
         case absent
+        /// A chattering alert's condition has stayed clear for the off-delay.
+        case release
     }
 
     struct Entry: BitwiseCopyable {
