@@ -19,6 +19,20 @@ public struct Rule: Sendable {
     public let actions: [RuleAction]
     /// Where the rule starts in its file (1-based line), for messages about it.
     public let fileLine: Int
+    /// `group_by` as written; nil when the rule does not say.
+    public let groupBy: AlarmGrouping?
+
+    /// How its alarms are grouped: `group_by` when given; rules with `absent` group by device
+    /// when they do not say (a silent device is one alarm, not one per sensor); nil for one
+    /// alarm per series (or per device, for a rule on named sensors, which is that already).
+    public var grouping: AlarmGrouping? {
+        let chosen = groupBy ?? (watchesAbsence ? .device : .series)
+        switch chosen {
+        case .series: return nil
+        case .device: return isDeviceScoped ? nil : .device
+        case .line, .site: return chosen
+        }
+    }
 
     /// Whether one alert covers a whole device (site/line/device, sensor `""`): true when the
     /// conditions use only named sensors, not `value`, a window or `absent`. Such a rule is

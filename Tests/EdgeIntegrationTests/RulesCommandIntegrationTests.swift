@@ -104,8 +104,8 @@ struct RulesCommandIntegrationTests {
             "2024-11-23T22:13:23.000Z  firing    furnace-overheat  critical  seoul/line1/furnace-01/temperature  value=870.0  (timer)",
             // 880 is above `clear`; 810 is below it.
             "2024-11-23T22:13:25.000Z  resolved  furnace-overheat  critical  seoul/line1/furnace-01/temperature  value=810.0  (input line 5)",
-            // 30 s after the last reading, within the default 60 s tail.
-            "2024-11-23T22:13:55.000Z  firing    silent  warning  seoul/line1/furnace-01/temperature  value=810.0  (timer)",
+            // 30 s after the last reading, within the default 60 s tail; `absent` rules raise one alarm per device.
+            "2024-11-23T22:13:55.000Z  firing    silent  warning  seoul/line1/furnace-01  value=810.0  (timer)",
         ], "\(result.stdout)")
         #expect(result.stderr == "5 readings, 3 transitions\n")
 

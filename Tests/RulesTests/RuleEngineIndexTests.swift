@@ -162,6 +162,6 @@ struct RuleEngineIndexTests {
         _ = h.read("d/s", 1, at: 0)
         #expect(h.read("d/s", .nan, at: 4_000).isEmpty, "NaN not counted in the window")
         #expect(h.advance(to: 8_999).isEmpty, "the NaN reading moved the absent deadline to 9 s")
-        #expect(summary(h.advance(to: 9_000)) == ["firing gone d/s @9000"])
+        #expect(summary(h.advance(to: 9_000)) == ["firing gone d/ @9000"])
     }
 }

@@ -83,4 +83,17 @@ struct AlertRecord: BitwiseCopyable {
     var releaseAt: Int64 = 0
     /// Toggles held back while chattering (it tripped again during its off-delay).
     var dampedToggles: UInt32 = 0
+    /// A grouped rule's member (one series, or one device): the index of its group's alarm,
+    /// which fires with the first member and resolves after the last; -1 when it is an alarm.
+    var group: Int32 = -1
+    /// Whether this is a group's alarm (``Rule/grouping``): named by the group, not a series.
+    var isGroup = false
+    /// A group's alarm: its members firing now.
+    var members: Int32 = 0
+    /// A group's alarm restored after a restart or takeover, when its members' states are not
+    /// known: it resolves only once no member has fired for ``RuleEngine/restoredGroupGraceMillis``.
+    var restoredGroup = false
+    /// A member restored as an alarm of its own (its rule was not grouped when it fired): it
+    /// resolves as that alarm, with its id, and is a member again after.
+    var standsAlone = false
 }

@@ -12,7 +12,7 @@ extension RuleEngine {
     public func announce(alertIDs: Set<String>, atMillis now: Int64, into events: inout [AlertEvent]) -> Set<String> {
         guard !alertIDs.isEmpty else { return [] }
         var announced: Set<String> = []
-        for index in 0..<alerts.count where alerts[index].phase == .firing {
+        for index in 0..<alerts.count where alerts[index].phase == .firing && (alerts[index].group < 0 || alerts[index].standsAlone) {
             let key = key(of: Int32(index))
             let id = AlertIdentity.id(
                 rule: key.rule, site: key.site, line: key.line, device: key.device, sensor: key.sensor,

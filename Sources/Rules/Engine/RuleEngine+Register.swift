@@ -64,6 +64,21 @@ extension RuleEngine {
             } else {
                 alert = newAlert(AlertRecord(rule: rule, series: id, binding: bindingIndex))
             }
+            if let grouping = compiled.grouping, alerts[Int(alert)].group < 0 {
+                let key = AlertKey(
+                    rule: compiled.name, site: series.site, line: grouping == .site ? "" : series.line,
+                    device: grouping == .device ? series.device : "", sensor: "")
+                let group: Int32
+                if let existing = groupAlerts[key] {
+                    group = existing
+                } else {
+                    group = newAlert(AlertRecord(rule: rule, series: id, binding: -1, isGroup: true))
+                    groupAlerts[key] = group
+                }
+                alerts.base[Int(alert)].group = group
+                // Restored firing before its rule was grouped: it resolves as the alarm it was.
+                if alerts[Int(alert)].phase == .firing { alerts.base[Int(alert)].standsAlone = true }
+            }
             bindings.append(Binding(rule: rule, alert: alert, windowMapStart: windowMapStart, series: id))
         }
         seriesRecords[index] = record

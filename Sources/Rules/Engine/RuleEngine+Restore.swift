@@ -5,7 +5,8 @@ extension RuleEngine {
         var result: [ActiveAlert] = []
         for index in 0..<alerts.count {
             let alert = alerts[index]
-            guard alert.phase != .inactive else { continue }
+            // Members are not alarms: their group's alarm is listed.
+            guard alert.phase != .inactive, alert.group < 0 || alert.standsAlone else { continue }
             let key = key(of: Int32(index))
             result.append(ActiveAlert(
                 rule: key.rule, site: key.site, line: key.line, device: key.device, sensor: key.sensor,
@@ -41,7 +42,10 @@ extension RuleEngine {
     /// ``restore(_:)``: no firing event for them, and one resolved event, with their ids, when
     /// their conditions clear.
     public func adopt(_ adopted: [ActiveAlert]) {
-        for index in 0..<alerts.count where alerts[index].phase != .inactive {
+        for index in 0..<alerts.count {
+            alerts.base[index].members = 0
+            alerts.base[index].releaseAt = 0
+            guard alerts[index].phase != .inactive else { continue }
             alerts.base[index].phase = .inactive
             alerts.base[index].generation &+= 1
         }
@@ -59,6 +63,8 @@ extension RuleEngine {
         case .firing:
             alert.pointee.phase = .firing
             alert.pointee.lastFiredAt = restored.sinceMillis
+            if alert.pointee.isGroup { alert.pointee.restoredGroup = true }
+            if alert.pointee.group >= 0 { alert.pointee.standsAlone = true }
             alert.pointee.lastNotified = restored.lastNotifiedMillis ?? restored.sinceMillis
             if rule.repeatMillis > 0 {
                 timers.push(.init(

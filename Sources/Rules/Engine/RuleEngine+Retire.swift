@@ -21,7 +21,11 @@ extension RuleEngine {
     public func retire(rulesNotIn kept: Set<String>, atMillis now: Int64, reason: String, into events: inout [AlertEvent]) -> [ActiveAlert] {
         for index in 0..<alerts.count where alerts[index].phase != .inactive {
             guard !kept.contains(rules.rules[Int(alerts[index].rule)].name) else { continue }
-            if alerts[index].phase == .firing {
+            if alerts[index].group >= 0, !alerts[index].standsAlone {
+                // A member: its group's alarm resolves below, once.
+                alerts.base[index].phase = .inactive
+                alerts.base[index].generation &+= 1
+            } else if alerts[index].phase == .firing {
                 resolve(Int32(index), at: now, into: &events)
                 events[events.count - 1].annotations[Self.resolvedByAnnotation] = reason
             } else {

@@ -6,6 +6,12 @@ extension RuleEngine {
     /// not depend on how often this is called. Repeats missed because `advance` was not called for
     /// longer than the interval are skipped, not sent in a burst.
     public func advance(toMillis now: Int64, into events: inout [AlertEvent]) {
+        let first = events.count
+        advancing = true
+        defer {
+            advancing = false
+            if !groupsFired.isEmpty { renameGroupFirings(in: &events, from: first) }
+        }
         while let entry = timers.popDue(now) {
             let alert = alerts.base + Int(entry.alert)
             switch entry.kind {
@@ -25,7 +31,7 @@ extension RuleEngine {
             case .release:
                 // Only the release of the current off-delay (a trip since cleared `releaseAt`).
                 guard alert.pointee.phase == .firing, alert.pointee.generation == entry.generation,
-                      alert.pointee.releaseAt != 0, alert.pointee.releaseAt == entry.deadline else { continue }
+                      alert.pointee.releaseAt != 0, alert.pointee.releaseAt == entry.deadline, alert.pointee.members == 0 else { continue }
                 resolve(entry.alert, at: entry.deadline, into: &events)
             }
         }

@@ -16,6 +16,14 @@ extension RuleEngine {
     @inline(never)
     func fire(_ index: Int32, at reading: Int64, into events: inout [AlertEvent]) {
         let alert = alerts.base + Int(index)
+        if alert.pointee.group >= 0 {
+            // A member: it fires silently; its group's alarm fires with the first.
+            alert.pointee.phase = .firing
+            alert.pointee.since = reading
+            alert.pointee.generation &+= 1
+            memberFired(index, group: alert.pointee.group, at: reading, into: &events)
+            return
+        }
         let now = reading > alert.pointee.lastFiredAt ? reading : alert.pointee.lastFiredAt &+ 1
         alert.pointee.lastFiredAt = now
         alert.pointee.phase = .firing
@@ -69,6 +77,13 @@ extension RuleEngine {
     @inline(never)
     func resolve(_ index: Int32, at reading: Int64, into events: inout [AlertEvent]) {
         let alert = alerts.base + Int(index)
+        if alert.pointee.group >= 0, !alert.pointee.standsAlone {
+            // A member: it resolves silently; its group's alarm resolves after the last.
+            alert.pointee.phase = .inactive
+            alert.pointee.generation &+= 1
+            memberResolved(group: alert.pointee.group, at: reading, into: &events)
+            return
+        }
         // Never before it started (a start moved 1 ms on, see `lastFiredAt`).
         let now = max(reading, alert.pointee.phase == .firing ? alert.pointee.since : reading)
         events.append(event(.resolved, index, at: now))
@@ -82,8 +97,91 @@ extension RuleEngine {
             alert.pointee.chatterWindowStart = .min
         }
         alert.pointee.releaseAt = 0
+        alert.pointee.standsAlone = false
+        alert.pointee.restoredGroup = false
+        alert.pointee.members = 0
         alert.pointee.phase = .inactive
         alert.pointee.generation &+= 1
+    }
+
+    /// A member of a group fired: the group's alarm fires if it was not firing, naming its
+    /// members; a group waiting to resolve (chattering, or restored) goes on firing.
+    private func memberFired(_ member: Int32, group: Int32, at now: Int64, into events: inout [AlertEvent]) {
+        let alarm = alerts.base + Int(group)
+        alarm.pointee.members &+= 1
+        alarm.pointee.value = alerts[Int(member)].value
+        guard alarm.pointee.phase != .firing else {
+            if alarm.pointee.releaseAt != 0 {
+                alarm.pointee.releaseAt = 0
+                if alarm.pointee.chattering {
+                    alarm.pointee.dampedToggles &+= 1
+                    hot.pointee.dampedToggles &+= 1
+                }
+            }
+            return
+        }
+        fire(group, at: now, into: &events)
+        if advancing { groupsFired.append(group) }
+    }
+
+    /// Re-renders the firings of `groupsFired` among `events[from...]` with every member that
+    /// joined since (the members annotation and templates), keeping what was added to them.
+    func renameGroupFirings(in events: inout [AlertEvent], from first: Int) {
+        let groups = Set(groupsFired)
+        groupsFired.removeAll(keepingCapacity: true)
+        for index in first..<events.count where events[index].kind == .firing {
+            let key = AlertKey(
+                rule: events[index].rule, site: events[index].site, line: events[index].line, device: events[index].device,
+                sensor: events[index].sensor)
+            guard let group = groupAlerts[key], groups.contains(group) else { continue }
+            var renamed = event(.firing, group, at: events[index].atMillis)
+            for (name, value) in events[index].annotations where renamed.annotations[name] == nil { renamed.annotations[name] = value }
+            events[index] = renamed
+        }
+    }
+
+    /// A member of a group resolved: after the last, the group's alarm resolves (after its
+    /// off-delay when chattering or restored).
+    private func memberResolved(group: Int32, at now: Int64, into events: inout [AlertEvent]) {
+        let alarm = alerts.base + Int(group)
+        if alarm.pointee.members > 0 { alarm.pointee.members -= 1 }
+        guard alarm.pointee.members == 0, alarm.pointee.phase == .firing, alarm.pointee.releaseAt == 0 else { return }
+        if alarm.pointee.chattering {
+            startRelease(group, at: now)
+        } else if alarm.pointee.restoredGroup {
+            alarm.pointee.releaseAt = now &+ Self.restoredGroupGraceMillis
+            timers.push(.init(deadline: alarm.pointee.releaseAt, alert: group, kind: .release, generation: alarm.pointee.generation))
+        } else {
+            resolve(group, at: now, into: &events)
+        }
+    }
+
+    /// A group's alarm restored with unknown members: held until a member's state is seen or
+    /// the grace ends (called at a restore, with no time: the grace starts at the first clear).
+    func markRestoredGroup(_ index: Int32) {
+        alerts.base[Int(index)].restoredGroup = true
+    }
+
+    /// The names of a group's members firing now (`pressure`, `press-07/pressure`, …), for its
+    /// notification: at most 20, then how many more.
+    func memberNames(of group: Int32, grouping: AlarmGrouping) -> String {
+        var names: [String] = []
+        var more = 0
+        for index in 0..<alerts.count where alerts[index].group == group && alerts[index].phase == .firing {
+            guard names.count < 20 else {
+                more += 1
+                continue
+            }
+            let (rule, series, _) = identity(of: Int32(index))
+            let sensor = rule.isDeviceScoped ? "" : series.sensor
+            let parts: [String] = switch grouping {
+            case .series, .device: [sensor]
+            case .line: [series.device, sensor]
+            case .site: [series.line, series.device, sensor]
+            }
+            names.append(parts.filter { !$0.isEmpty }.joined(separator: "/"))
+        }
+        return names.sorted().joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
     }
 
     @inline(never)
@@ -97,6 +195,12 @@ extension RuleEngine {
         let alert = alerts[Int(index)]
         let rule = rules.rules[Int(alert.rule)]
         let series = self.series[Int(alert.series)]!
+        if alert.isGroup, let grouping = rule.grouping {
+            // A group's alarm is named by the group: the parts below it are empty.
+            return (rule, Series(
+                site: series.site, line: grouping == .site ? "" : series.line, device: grouping == .device ? series.device : "",
+                sensor: ""), "")
+        }
         return (rule, series, rule.isDeviceScoped ? "" : series.sensor)
     }
 
@@ -107,28 +211,42 @@ extension RuleEngine {
 
     private func event(_ kind: AlertEvent.Kind, _ index: Int32, at now: Int64) -> AlertEvent {
         let alert = alerts[Int(index)]
-        let (_, series, sensor) = identity(of: index)
+        let (rule, series, sensor) = identity(of: index)
         let record = seriesRecords[Int(alert.series)]
         let history = record.firstSeen == .min ? 0 : record.lastSeen &- record.firstSeen
-        return event(
-            kind, ruleIndex: Int(alert.rule), series: series, sensor: sensor, value: alert.value, since: alert.since, at: now,
-            historyMillis: max(0, history))
+        guard alert.isGroup, let grouping = rule.grouping else {
+            return event(
+                kind, ruleIndex: Int(alert.rule), series: series, sensor: sensor, value: alert.value, since: alert.since, at: now,
+                historyMillis: max(0, history))
+        }
+        // A group's templates name its members where the group has no name of its own.
+        let members = memberNames(of: index, grouping: grouping)
+        let names = Series(
+            site: series.site, line: grouping == .site ? members : series.line, device: grouping == .device ? series.device : members,
+            sensor: members)
+        var made = event(
+            kind, ruleIndex: Int(alert.rule), series: series, sensor: "", value: alert.value, since: alert.since, at: now,
+            historyMillis: max(0, history), names: names)
+        if !members.isEmpty { made.annotations[Self.membersAnnotation] = members }
+        return made
     }
 
     /// An event of rule `ruleIndex` for `series` (with `sensor` as the alert names it: `""` when
     /// device-scoped), its templates rendered.
+    /// - Parameter names: what the templates say for site, line, device and sensor when not the
+    ///   alert's own (a group's members).
     func event(
         _ kind: AlertEvent.Kind, ruleIndex: Int, series: Series, sensor: String, value: Double, since: Int64, at now: Int64,
-        historyMillis: Int64
+        historyMillis: Int64, names: Series? = nil
     ) -> AlertEvent {
         let rule = rules.rules[ruleIndex]
         let valueText = Self.format(value)
         let fill: (Template.Placeholder) -> String = { placeholder in
             switch placeholder {
-            case .site: series.site
-            case .line: series.line
-            case .device: series.device
-            case .sensor: sensor
+            case .site: names?.site ?? series.site
+            case .line: names?.line ?? series.line
+            case .device: names?.device ?? series.device
+            case .sensor: names?.sensor ?? sensor
             case .value: valueText
             case .rule: rule.name
             case .severity: rule.severity.rawValue

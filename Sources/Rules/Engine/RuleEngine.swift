@@ -63,6 +63,11 @@ public final class RuleEngine {
     public var dampedToggles: Int { hot.pointee.dampedToggles }
     /// The annotation of a firing that made its alarm chattering, and of its resolve.
     public static let chatteringAnnotation = "chattering"
+    /// The annotation of a group's alarm (``Rule/grouping``) naming its members firing then.
+    public static let membersAnnotation = "members"
+    /// How long a group's alarm restored after a restart or takeover stays firing once none of
+    /// its members is known to fire: its members report again meanwhile.
+    public static let restoredGroupGraceMillis: Int64 = 10_000
 
     /// What the hot path reads; see ``HotTables``.
     let hot: UnsafeMutablePointer<HotTables>
@@ -88,6 +93,12 @@ public final class RuleEngine {
     var series: [Series?] = []
     var devices: [DeviceKey: Int32] = [:]
     var deviceAlerts: [DeviceAlertKey: Int32] = [:]
+    /// The alarm of each group of a grouped rule (``Rule/grouping``), by its key.
+    var groupAlerts: [AlertKey: Int32] = [:]
+    /// Groups whose alarm fired during the current ``advance(toMillis:into:)``: their members
+    /// that fall due at the same time (a device's sensors all silent) join before it is sent.
+    var groupsFired: [Int32] = []
+    var advancing = false
     /// Alerts given to ``restore(_:)`` whose series is not registered yet.
     var pendingRestores: [AlertKey: ActiveAlert] = [:]
 

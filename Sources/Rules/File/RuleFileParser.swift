@@ -12,7 +12,7 @@ import Yams
 /// An empty file, or one with `rules:` and nothing under it, is valid and has no rules.
 public enum RuleFileParser {
     /// The keys a rule may have.
-    static let ruleKeys = ["actions", "annotations", "clear", "for", "labels", "match", "name", "repeat", "severity", "when"]
+    static let ruleKeys = ["actions", "annotations", "clear", "for", "group_by", "labels", "match", "name", "repeat", "severity", "when"]
 
     /// Parses and validates `text`; `path` is only used in error messages.
     public static func parse(text: String, path: String) throws(RuleFileErrors) -> RuleSet {

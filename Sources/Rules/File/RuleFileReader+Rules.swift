@@ -71,6 +71,14 @@ extension RuleFileReader {
                 error(at: node, "unknown severity '\(text)' (allowed: info, warning, critical)")
             }
         }
+        var groupBy: AlarmGrouping?
+        if let node = field("group_by"), let text = string(node, "a grouping") {
+            if let parsed = AlarmGrouping(rawValue: text) {
+                groupBy = parsed
+            } else {
+                error(at: node, "unknown group_by '\(text)' (allowed: \(AlarmGrouping.expected))")
+            }
+        }
         let labels = field("labels").map { stringMap($0, key: "labels") } ?? [:]
         let annotations = field("annotations").map { readAnnotations($0) } ?? [:]
         let actions = field("actions").map { readActions($0, rule: name) } ?? []
@@ -79,7 +87,7 @@ extension RuleFileReader {
         let rule = Rule(
             name: name, match: match, when: field("when")?.scalar?.string ?? "", clear: field("clear")?.scalar?.string,
             severity: severity, labels: labels, annotations: annotations, actions: actions,
-            fileLine: node.mark?.line ?? 0, holdMillis: holdMillis, repeatMillis: repeatMillis,
+            fileLine: node.mark?.line ?? 0, groupBy: groupBy, holdMillis: holdMillis, repeatMillis: repeatMillis,
             whenCode: whenCode, clearCode: clearCode, symbols: symbols)
         return (rule, nameNode)
     }
