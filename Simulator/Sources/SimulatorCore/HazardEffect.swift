@@ -12,4 +12,7 @@ public enum HazardEffect: Sendable, Equatable {
     case atLeast(temperature: Double, smoke: Double)
     /// Publish nothing (`silent`).
     case silence
+    /// `level` for the first half of every `periodSeconds`, the normal value for the second
+    /// (`chatter`, keys `level` and `period`).
+    case bounce(level: Double, periodSeconds: Double)
 }

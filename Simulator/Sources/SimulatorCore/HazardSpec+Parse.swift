@@ -35,6 +35,7 @@ extension HazardSpec {
         case .gasLeak: allowed.append("rate")
         case .vibrationBurst: allowed.append("factor")
         case .fireRisk: allowed += ["level", "smoke"]
+        case .chatter: allowed += ["level", "period"]
         case .silent: break
         }
         let m = try field.members(allowed: allowed, required: ["device", "start", "duration"])
@@ -60,6 +61,8 @@ extension HazardSpec {
         case .atLeast(let temperature, let smoke):
             effect = .atLeast(temperature: try m["level"]?.number() ?? temperature, smoke: try m["smoke"]?.number() ?? smoke)
         case .silence: effect = .silence
+        case .bounce(let level, let period):
+            effect = .bounce(level: try m["level"]?.number() ?? level, periodSeconds: try m["period"]?.seconds() ?? period)
         }
         return FixedHazard(
             type: type, device: name, site: site, line: line, sensors: sensors,

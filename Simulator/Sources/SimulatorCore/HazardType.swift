@@ -11,12 +11,16 @@ public enum HazardType: String, CaseIterable, Sendable {
     case silent
     /// Temperature > 60 and smoke > 0.08 together.
     case fireRisk = "fire-risk"
+    /// Temperature bouncing across the rule's threshold (a loose thermocouple, a bouncing
+    /// switch): at `level` for the first half of every `period`, normal for the second, so the
+    /// alarm starts again and again: a **chattering** alarm.
+    case chatter
 
     /// The rule this hazard should trip on `device`: `furnace-overheat` (devices `furnace-*`) or
     /// `overheat`, `gas-rising`, `vib-high`, `silent`, `fire-risk`.
     public func rule(device: String) -> String {
         switch self {
-        case .overheat: device.hasPrefix("furnace-") ? "furnace-overheat" : "overheat"
+        case .overheat, .chatter: device.hasPrefix("furnace-") ? "furnace-overheat" : "overheat"
         case .gasLeak: "gas-rising"
         case .vibrationBurst: "vib-high"
         case .silent: "silent"
@@ -27,7 +31,7 @@ public enum HazardType: String, CaseIterable, Sendable {
     /// The sensors affected unless the hazard names one; empty means the whole device.
     public var defaultSensors: [String] {
         switch self {
-        case .overheat: ["temperature"]
+        case .overheat, .chatter: ["temperature"]
         case .gasLeak: ["gas_ppm"]
         case .vibrationBurst: ["vibration"]
         case .silent: []
@@ -47,6 +51,7 @@ public enum HazardType: String, CaseIterable, Sendable {
         case .vibrationBurst: 6
         case .silent: 35
         case .fireRisk: 8
+        case .chatter: 20
         }
     }
 
@@ -58,6 +63,7 @@ public enum HazardType: String, CaseIterable, Sendable {
         case .vibrationBurst: .scale(factor: 4)
         case .silent: .silence
         case .fireRisk: .atLeast(temperature: 75, smoke: 0.15)
+        case .chatter: .bounce(level: 900, periodSeconds: 3)
         }
     }
 }

@@ -64,6 +64,8 @@ extension ScenarioPlan {
             return hazard.sensors.map { ScheduledEffect(sensor: index($0), start: start, end: end, action: .rise(rate)) }
         case .scale(let factor):
             return hazard.sensors.map { ScheduledEffect(sensor: index($0), start: start, end: end, action: .scale(factor)) }
+        case .bounce(let level, let period):
+            return hazard.sensors.map { ScheduledEffect(sensor: index($0), start: start, end: end, action: .bounce(level, period: period)) }
         case .atLeast(let temperature, let smoke):
             return hazard.sensors.map {
                 ScheduledEffect(sensor: index($0), start: start, end: end, action: .atLeast($0 == "smoke" ? smoke : temperature))

@@ -6,6 +6,7 @@ struct ScheduledEffect: Sendable {
         case scale(Double)
         case atLeast(Double)
         case silence
+        case bounce(Double, period: Double)
     }
 
     /// The sensor index, or -1 for the whole device.
@@ -24,6 +25,8 @@ struct ScheduledEffect: Sendable {
         case .scale(let factor): return value * factor
         case .atLeast(let floor): return max(value, floor)
         case .silence: return value
+        case .bounce(let level, let period):
+            return (t - start).truncatingRemainder(dividingBy: period) < period / 2 ? level : value
         }
     }
 }

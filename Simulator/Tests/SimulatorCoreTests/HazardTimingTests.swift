@@ -31,6 +31,25 @@ func fixedHazardPlan() throws -> ScenarioPlan {
         #expect(zip(ramp, ramp.dropFirst()).allSatisfy { $0 <= $1 })
     }
 
+    @Test func chatterBouncesAcrossTheThresholdEveryPeriod() throws {
+        let yaml = sampleYAML
+            .replacing("  - {random: 5, types: [overheat, gas-leak], within: 60s}\n", with: "")
+            .replacing(
+                "- {type: overheat, device: press-03, sensor: temperature, start: 5s, duration: 10s, level: 900}",
+                with: "- {type: chatter, device: press-03, start: 5s, duration: 12s, period: 4s}")
+        let plan = ScenarioPlan(scenario: try Scenario.parse(yaml: yaml, file: "chatter.yaml"))
+        let temperature = try values(plan, "press-03", "temperature")
+        // Window 5 s…17 s, period 4 s: at 900 for 5–7, 9–11, 13–15 s; normal between and after.
+        for (range, hot) in [(0..<50, false), (50..<70, true), (70..<90, false), (90..<110, true), (110..<130, false),
+                             (130..<150, true), (150..<170, false), (170..<600, false)] {
+            #expect(temperature[range].allSatisfy { hot ? $0! == 900 : $0! < 70 }, "\(range)")
+        }
+        #expect(plan.groundTruth.first { $0.type == .chatter }?.rule == "overheat")
+        #expect(throws: ScenarioError.self) {
+            try Scenario.parse(yaml: yaml.replacing("period: 4s", with: "period: 0s"), file: "chatter.yaml")
+        }
+    }
+
     @Test func gasLeakRisesFast() throws {
         let gas = try values(fixedHazardPlan(), "gas-1", "gas_ppm")
         #expect(gas[0..<120].allSatisfy { $0! < 20 })
