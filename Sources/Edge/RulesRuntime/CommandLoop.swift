@@ -44,8 +44,14 @@ struct CommandLoop {
     /// Most (rule, topic) pairs remembered for cooldowns.
     static let cooldownCapacity = 10_000
 
-    private(set) var waiting: [Waiting] = []
+    private(set) var waiting: [Waiting] = [] {
+        didSet { reindex() }
+    }
     private(set) var givenUp = 0
+    /// How many waits listen on each confirmation topic, by the topic's hash: a message on any
+    /// other topic is turned away after hashing its topic, without a scan of the waits (escalated
+    /// ones stay until their alert resolves, and every MQTT message is asked while any wait).
+    private var topicHashes: [UInt64: Int] = [:]
     private var lastSent: [String: Int64] = [:]
 
     /// Whether any command waits (one branch per MQTT message when none does).
@@ -79,6 +85,7 @@ struct CommandLoop {
 
     /// A message arrived: the commands it confirms (removed).
     mutating func received(topic: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, nowMillis: Int64) -> [Outcome] {
+        guard topicHashes[Self.hash(topic)] != nil else { return [] }
         var outcomes: [Outcome] = []
         waiting.removeAll { command in
             guard topic.elementsEqual(command.confirmTopic), Self.contains(payload, command.confirmPayload) else { return false }
@@ -119,6 +126,23 @@ struct CommandLoop {
         let dropped = waiting.filter { !alertIDs.contains($0.alertID) }
         waiting.removeAll { !alertIDs.contains($0.alertID) }
         return dropped
+    }
+
+    private mutating func reindex() {
+        topicHashes.removeAll(keepingCapacity: true)
+        for command in waiting {
+            command.confirmTopic.withUnsafeBytes { topicHashes[Self.hash($0), default: 0] += 1 }
+        }
+    }
+
+    /// FNV-1a over the topic's bytes: no allocation on the MQTT thread.
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
     }
 
     /// Whether `needle` occurs in `haystack` (empty: always).
