@@ -59,11 +59,7 @@ final class AlertReceiver: Sendable {
     /// sends is checked member by member, as the core checks what it stores.
     static func parse(_ body: [UInt8], webhookID: String, receivedAtMicros: Int64) -> AlertVerification.Alert? {
         guard let notice = try? AlertCodec.decodeNotice(body) else { return nil }
-        let alert = notice.alert
-        return AlertVerification.Alert(
-            webhookID: webhookID, alertID: alert.id, rule: alert.rule, site: alert.site, line: alert.line, device: alert.device,
-            sensor: alert.sensor, notification: notice.kind.rawValue, startedAtMillis: alert.startedAtMillis,
-            endedAtMillis: alert.endedAtMillis, readingTsMillis: alert.readingTs, seq: alert.seq, receivedAtMicros: receivedAtMicros)
+        return AlertVerification.Alert(webhookID: webhookID, notice: notice, receivedAtMicros: receivedAtMicros)
     }
 
     static func wallMicros() -> Int64 {

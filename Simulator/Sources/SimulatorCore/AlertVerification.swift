@@ -1,47 +1,51 @@
+public import Readings
+
 /// What the edge reported back during a run, matched against the ground truth: which injected
 /// hazards raised their alert (recall), which alerts had no hazard behind them (precision), and
 /// how long alerts and stop commands took from the device's reading.
 public struct AlertVerification: Sendable, Encodable, Equatable {
-    /// One alert notification as a verified webhook delivered it.
+    /// One alert notification as a verified webhook delivered it: the notice as the one alert
+    /// codec (``Readings/AlertCodec``) read it, with the webhook's id and when it arrived.
     public struct Alert: Sendable, Equatable {
         public var webhookID: String
-        public var alertID: String
-        public var rule: String
-        public var site: String
-        public var line: String
-        public var device: String
-        public var sensor: String
-        /// `firing`, `repeat` or `resolved`.
-        public var notification: String
-        public var startedAtMillis: Int64
-        /// When it resolved (resolved notifications only).
-        public var endedAtMillis: Int64?
-        /// The causing reading's own `ts` (the simulator's clock at publish); nil for a timer transition.
-        public var readingTsMillis: Int64?
-        /// The causing reading's device `seq`, when it carried one.
-        public var seq: Int64?
+        public var notice: AlertNotice
         public var receivedAtMicros: Int64
 
+        public var alertID: String { notice.alert.id }
+        public var rule: String { notice.alert.rule }
+        public var site: String { notice.alert.site }
+        public var line: String { notice.alert.line }
+        public var device: String { notice.alert.device }
+        public var sensor: String { notice.alert.sensor }
+        /// `firing`, `repeat` or `resolved`.
+        public var notification: String { notice.kind.rawValue }
+        public var startedAtMillis: Int64 { notice.alert.startedAtMillis }
+        /// When it resolved (resolved notifications only).
+        public var endedAtMillis: Int64? { notice.alert.endedAtMillis }
+        /// The causing reading's own `ts` (the simulator's clock at publish); nil for a timer transition.
+        public var readingTsMillis: Int64? { notice.alert.readingTs }
+        /// The causing reading's device `seq`, when it carried one.
+        public var seq: Int64? { notice.alert.seq }
+
+        public init(webhookID: String, notice: AlertNotice, receivedAtMicros: Int64) {
+            self.webhookID = webhookID
+            self.notice = notice
+            self.receivedAtMicros = receivedAtMicros
+        }
+
+        /// One made up in a test: the members the matcher reads, the rest plain.
         public init(
             webhookID: String, alertID: String, rule: String, site: String, line: String, device: String, sensor: String,
             notification: String, startedAtMillis: Int64, endedAtMillis: Int64? = nil, readingTsMillis: Int64?, seq: Int64? = nil,
             receivedAtMicros: Int64
         ) {
-            self.seq = seq
-            self.endedAtMillis = endedAtMillis
-            self.webhookID = webhookID
-            self.alertID = alertID
-            self.rule = rule
-            self.site = site
-            self.line = line
-            self.device = device
-            self.sensor = sensor
-            self.notification = notification
-            self.startedAtMillis = startedAtMillis
-            self.readingTsMillis = readingTsMillis
-            self.receivedAtMicros = receivedAtMicros
+            let alert = Readings.Alert(
+                id: alertID, rule: rule, severity: "warning", site: site, line: line, device: device, sensor: sensor, value: nil,
+                startedAtMillis: startedAtMillis, endedAtMillis: endedAtMillis, edge: "", readingTs: readingTsMillis, seq: seq)
+            self.init(
+                webhookID: webhookID, notice: AlertNotice(kind: AlertKind(rawValue: notification) ?? .firing, atMillis: startedAtMillis, alert: alert),
+                receivedAtMicros: receivedAtMicros)
         }
-
     }
 
     /// One firing alert and how long it took.
