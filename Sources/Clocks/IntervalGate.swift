@@ -14,7 +14,8 @@ public final class IntervalGate: Sendable {
     /// caller of several at the same moment gets true).
     public func claim(nowMillis: Int64) -> Bool {
         let last = lastMillis.load(ordering: .relaxed)
-        guard last == .min || nowMillis - last >= intervalMillis else { return false }
+        // A wall clock stepped back must not hold the work off until it catches up.
+        guard last == .min || nowMillis - last >= intervalMillis || nowMillis < last else { return false }
         return lastMillis.compareExchange(expected: last, desired: nowMillis, ordering: .relaxed).exchanged
     }
 }

@@ -8,6 +8,17 @@ public enum AlarmGrouping: String, Sendable, CaseIterable {
     case line
     case site
 
+    /// The placeholders that name something below the group (a member, not the group): a stop
+    /// command's topic cannot use them, since a group's alarm is one for all its members.
+    var memberPlaceholders: Set<Template.Placeholder> {
+        switch self {
+        case .series: []
+        case .device: [.sensor]
+        case .line: [.device, .sensor]
+        case .site: [.line, .device, .sensor]
+        }
+    }
+
     /// The values `group_by` takes, for messages.
     static let expected = allCases.map(\.rawValue).joined(separator: ", ")
 }

@@ -18,6 +18,11 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     public let source: String
     let parts: [Part]
 
+    /// The placeholders it uses.
+    var placeholders: Set<Placeholder> {
+        Set(parts.compactMap { if case .placeholder(let placeholder) = $0 { placeholder } else { nil } })
+    }
+
     /// A bare word between braces that is not a known placeholder.
     struct UnknownPlaceholder: Error {
         var name: String

@@ -12,5 +12,7 @@ struct IntervalGateTests {
         #expect(gate.claim(nowMillis: 16_000))
         #expect(!gate.claim(nowMillis: 30_999))
         #expect(gate.claim(nowMillis: 31_000))
+        #expect(gate.claim(nowMillis: 5_000), "a wall clock stepped back does not hold the work off")
+        #expect(!gate.claim(nowMillis: 6_000))
     }
 }

@@ -85,4 +85,20 @@ struct CommandLoopTests {
         #expect(!check("stoppe", "stopped") && !check("ststopxped", "stopped") && !check("", "s"))
         #expect(check("sstopped", "stopped"))
     }
+
+    @Test("a takeover keeps the waits of alarms handed back, no longer escalated, and drops the others; replies still find the kept ones")
+    func keptAtTakeover() {
+        var loop = CommandLoop()
+        loop.sent(Self.command("a1", retries: 0))
+        var other = Self.command("a2", retries: 0)
+        other.confirmTopic = Array("factory/seoul/line1/pump-4/state".utf8)
+        loop.sent(other)
+        _ = loop.advance(nowMillis: 1_500)
+        #expect(loop.waiting.allSatisfy { $0.escalatedAtMillis != nil })
+        let dropped = loop.keep(alertIDs: ["a1"])
+        #expect(dropped.map(\.alertID) == ["a2"])
+        #expect(loop.waiting.map(\.alertID) == ["a1"] && loop.waiting[0].escalatedAtMillis == nil)
+        #expect(Self.receive(&loop, "factory/seoul/line1/pump-4/state", "stopped", at: 1_600).isEmpty, "the dropped one's topic is no longer listened for")
+        #expect(Self.receive(&loop, "factory/seoul/line1/pump-3/state", "stopped", at: 1_600).count == 1)
+    }
 }

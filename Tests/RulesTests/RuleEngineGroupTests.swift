@@ -131,4 +131,51 @@ struct RuleEngineGroupTests {
         do { _ = try ruleSet("rules:\n  - name: hot\n    when: value > 850\n    group_by: rack\n") } catch { message = "\(error)" }
         #expect(message.contains("unknown group_by 'rack' (allowed: series, device, line, site)"), "\(message)")
     }
+
+    @Test("a restored alarm of a silent device ends once the device reports again: its members never trip and clear, a clear evaluation starts the grace")
+    func restoredSilentDeviceEnds() throws {
+        let before = try EngineHarness(Self.silent)
+        before.add("press-07", "temperature")
+        _ = before.read("press-07/temperature", 1, at: 0)
+        let fired = before.advance(to: 31_000)
+        #expect(summary(fired) == ["firing silent press-07/ @30000"])
+
+        let after = try EngineHarness(Self.silent)
+        after.engine.restore(before.engine.activeAlerts)
+        after.add("press-07", "temperature")
+        #expect(after.read("press-07/temperature", 1, at: 60_000).isEmpty, "back, within the grace")
+        #expect(after.advance(to: 69_999).isEmpty)
+        let resolved = after.advance(to: 70_000)
+        #expect(summary(resolved) == ["resolved silent press-07/ @70000"])
+        #expect(resolved.first?.alertID == fired.first?.alertID)
+    }
+
+    @Test("a group's stop command names the group, never its members; a topic naming a member is refused with the rule and why")
+    func groupCommandsNameTheGroup() throws {
+        let h = try EngineHarness("""
+            rules:
+              - name: hot
+                match: {sensor: temperature}
+                when: value > 850
+                group_by: device
+                annotations: {summary: "{device}: {sensor} hot"}
+                actions:
+                  - mqtt: {topic: "factory/{site}/{line}/{device}/cmd", payload: "stop {device}"}
+            """)
+        h.add("furnace-1", "temperature")
+        let fired = h.read("furnace-1/temperature", 900, at: 1_000)
+        #expect(fired.first?.annotations["summary"] == "furnace-1: temperature hot")
+        #expect(fired.first?.actions == [.mqtt(topic: "factory/s1/l1/furnace-1/cmd", payload: "stop furnace-1", qos: 0, loop: RenderedCommandLoop())])
+
+        for (rules, expected) in [
+            ("    when: absent(30s)\n    actions: [{mqtt: {topic: \"x/{device}/{sensor}\", payload: p}}]\n",
+             "rule 'r': the mqtt topic uses {sensor}, but rules with absent raise one alarm per device: name the device only, or add group_by: series"),
+            ("    when: value > 1\n    group_by: line\n    actions: [{mqtt: {topic: \"x/{line}/{device}\", payload: p}}]\n",
+             "rule 'r': the mqtt topic uses {device}, but group_by: line raises one alarm per line: name the line only, or add group_by: series"),
+        ] {
+            var message = ""
+            do { _ = try ruleSet("rules:\n  - name: r\n" + rules) } catch { message = "\(error)" }
+            #expect(message.contains(expected), "\(message)")
+        }
+    }
 }

@@ -140,7 +140,9 @@ final class AlertService: Service, Sendable {
     /// its record, else nothing would ever resolve it.
     static func endsWithProcess(rule: String, body: [UInt8]) -> Bool {
         if rule == CommandEscalation.rule || rule == AlertFloodGate.siteFloodRule { return true }
-        return (try? AlertCodec.decodeNotice(body))?.alert.labels[AlertFloodGate.floodLabel] == "true"
+        // A flood alarm carries both (a rule's own labels may say `flood` about water).
+        let labels = (try? AlertCodec.decodeNotice(body))?.alert.labels ?? [:]
+        return labels[AlertFloodGate.floodLabel] == "true" && labels["flood_of"] != nil
     }
 
     /// Fires or resolves one of the edge's own alerts when its state changes; from any thread,

@@ -44,9 +44,7 @@ struct CommandLoop {
     /// Most (rule, topic) pairs remembered for cooldowns.
     static let cooldownCapacity = 10_000
 
-    private(set) var waiting: [Waiting] = [] {
-        didSet { reindex() }
-    }
+    private(set) var waiting: [Waiting] = []
     private(set) var givenUp = 0
     /// How many waits listen on each confirmation topic, by the topic's hash: a message on any
     /// other topic is turned away after hashing its topic, without a scan of the waits (escalated
@@ -80,6 +78,7 @@ struct CommandLoop {
             givenUp += 1
         }
         waiting.append(command)
+        if evicted != nil { reindex() } else { command.confirmTopic.withUnsafeBytes { topicHashes[Self.hash($0), default: 0] += 1 } }
         return evicted
     }
 
@@ -92,6 +91,7 @@ struct CommandLoop {
             outcomes.append(.confirmed(command, afterMillis: nowMillis - command.firstSentAtMillis))
             return true
         }
+        if !outcomes.isEmpty { reindex() }
         return outcomes
     }
 
@@ -116,15 +116,22 @@ struct CommandLoop {
     /// (the escalated ones' escalation resolves too).
     mutating func resolved(alertID: String) -> [Waiting] {
         let ended = waiting.filter { $0.alertID == alertID }
+        guard !ended.isEmpty else { return [] }
         waiting.removeAll { $0.alertID == alertID }
+        reindex()
         return ended
     }
 
     /// This edge took the site over with `alertIDs` firing: waits for other alerts are dropped
-    /// (those alerts resolved meanwhile at the other edge). - Returns: the dropped waits.
+    /// (those alerts resolved meanwhile at the other edge), and the kept ones are no longer
+    /// escalated (the other edge ended this one's escalation alarms): past their deadline, they
+    /// escalate afresh. - Returns: the dropped waits.
+    @discardableResult
     mutating func keep(alertIDs: Set<String>) -> [Waiting] {
         let dropped = waiting.filter { !alertIDs.contains($0.alertID) }
         waiting.removeAll { !alertIDs.contains($0.alertID) }
+        for index in waiting.indices { waiting[index].escalatedAtMillis = nil }
+        reindex()
         return dropped
     }
 

@@ -192,12 +192,11 @@ final class RuleStage {
             withheld.removeAll()
         }
         commandRetries.keep(alertIDs: Set(handedOver.map(\.alertID)))
-        // This edge's waits from an earlier turn as active are over: the other edge acted since.
-        for dropped in commandLoop.keep(alertIDs: Set(handedOver.map(\.alertID))) where dropped.escalatedAtMillis != nil {
-            if let ended = escalations.ended(dropped, atMillis: WallClock.millis(), why: "the other edge of the pair acted for the site since") {
-                alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil))
-            }
-        }
+        // This edge's waits from an earlier turn as active are over (the other edge acted since),
+        // and so are its escalation alarms, which that edge ended when it took over: the waits
+        // kept (alarms handed back) start their escalation afresh.
+        commandLoop.keep(alertIDs: Set(handedOver.map(\.alertID)))
+        escalations.forgetAll()
         heldBack.replace(
             withFiring: handedOver.filter { $0.receivers.isEmpty }.map { Array($0.notification.utf8) },
             annotation: AlertService.silencedAnnotation)
@@ -362,9 +361,18 @@ final class RuleStage {
     /// Announces the held-back alarms whose shelf ended or that returned to service while they
     /// still fire: a repeat to their receivers (annotated `announced`) and their stop commands.
     private func announceReleased(nowMillis: Int64) {
+        guard gate?.mayAct(nowNanos: MonotonicClock.nanos()) ?? true else { return }
         let released = heldBack.released { point in suppressions?.reason(for: point, nowMillis: nowMillis) != nil }
         guard !released.isEmpty else { return }
-        engine.announce(alertIDs: released, atMillis: nowMillis, into: &events)
+        let announced = engine.announce(alertIDs: released, atMillis: nowMillis, into: &events)
+        // Not firing here and not waiting for its series (restored): it ended without a resolve
+        // through this stage (its rule was removed, say), so nothing is left to announce.
+        for id in released.subtracting(announced) {
+            if let point = heldBack.held[id]?.point,
+               !engine.awaitsRestore(rule: point.rule, site: point.site, line: point.line, device: point.device, sensor: point.sensor) {
+                heldBack.forget(alertID: id)
+            }
+        }
         if !events.isEmpty { dispatch(readingTs: nil, seq: nil) }
     }
 

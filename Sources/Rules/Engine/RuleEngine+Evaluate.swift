@@ -52,7 +52,10 @@ extension RuleEngine {
         }
         switch alert.pointee.phase {
         case .inactive:
-            guard interpreter.run(code + Int(rule.whenStart), count: Int(rule.whenCount)) else { return }
+            guard interpreter.run(code + Int(rule.whenStart), count: Int(rule.whenCount)) else {
+                if alert.pointee.group >= 0 { memberSeenClear(group: alert.pointee.group, at: now) }
+                return
+            }
             alert.pointee.value = interpreter.value
             if rule.holdMillis > 0 {
                 startPending(binding.alert, at: now, holdMillis: rule.holdMillis)

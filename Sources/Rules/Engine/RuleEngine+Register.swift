@@ -76,6 +76,7 @@ extension RuleEngine {
                     groupAlerts[key] = group
                 }
                 alerts.base[Int(alert)].group = group
+                groupMembers[group, default: []].append(alert)
                 // Restored firing before its rule was grouped: it resolves as the alarm it was.
                 if alerts[Int(alert)].phase == .firing { alerts.base[Int(alert)].standsAlone = true }
             }

@@ -17,6 +17,11 @@ extension RuleEngine {
         return result
     }
 
+    /// Whether an alert restored for this place waits for its series to be registered.
+    public func awaitsRestore(rule: String, site: String, line: String, device: String, sensor: String) -> Bool {
+        pendingRestores[AlertKey(rule: rule, site: site, line: line, device: device, sensor: sensor)] != nil
+    }
+
     /// Takes back alerts saved from ``activeAlerts`` (after a restart or a rule reload).
     ///
     /// Matched by rule name and site/line/device/sensor, now or when the series is registered.
@@ -43,8 +48,16 @@ extension RuleEngine {
     /// their conditions clear.
     public func adopt(_ adopted: [ActiveAlert]) {
         for index in 0..<alerts.count {
+            // The other engine decided meanwhile: nothing of this one's alarm state carries over.
             alerts.base[index].members = 0
             alerts.base[index].releaseAt = 0
+            alerts.base[index].standsAlone = false
+            alerts.base[index].restoredGroup = false
+            alerts.base[index].chattering = false
+            alerts.base[index].dampedToggles = 0
+            alerts.base[index].chatterStarts = 0
+            alerts.base[index].chatterPreviousStarts = 0
+            alerts.base[index].chatterWindowStart = .min
             guard alerts[index].phase != .inactive else { continue }
             alerts.base[index].phase = .inactive
             alerts.base[index].generation &+= 1

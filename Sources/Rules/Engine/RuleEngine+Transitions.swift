@@ -156,10 +156,16 @@ extension RuleEngine {
         }
     }
 
-    /// A group's alarm restored with unknown members: held until a member's state is seen or
-    /// the grace ends (called at a restore, with no time: the grace starts at the first clear).
-    func markRestoredGroup(_ index: Int32) {
-        alerts.base[Int(index)].restoredGroup = true
+    /// A member was evaluated and is clear: a group's alarm restored with unknown members and
+    /// none known to fire starts its grace (a silent device that reports again never trips and
+    /// clears, yet its restored alarm must end).
+    @inline(never)
+    func memberSeenClear(group: Int32, at now: Int64) {
+        let alarm = alerts.base + Int(group)
+        guard alarm.pointee.restoredGroup, alarm.pointee.phase == .firing, alarm.pointee.members == 0,
+              alarm.pointee.releaseAt == 0 else { return }
+        alarm.pointee.releaseAt = now &+ Self.restoredGroupGraceMillis
+        timers.push(.init(deadline: alarm.pointee.releaseAt, alert: group, kind: .release, generation: alarm.pointee.generation))
     }
 
     /// The names of a group's members firing now (`pressure`, `press-07/pressure`, …), for its
@@ -167,12 +173,12 @@ extension RuleEngine {
     func memberNames(of group: Int32, grouping: AlarmGrouping) -> String {
         var names: [String] = []
         var more = 0
-        for index in 0..<alerts.count where alerts[index].group == group && alerts[index].phase == .firing {
+        for index in groupMembers[group] ?? [] where alerts[Int(index)].group == group && alerts[Int(index)].phase == .firing {
             guard names.count < 20 else {
                 more += 1
                 continue
             }
-            let (rule, series, _) = identity(of: Int32(index))
+            let (rule, series, _) = identity(of: index)
             let sensor = rule.isDeviceScoped ? "" : series.sensor
             let parts: [String] = switch grouping {
             case .series, .device: [sensor]
@@ -252,6 +258,18 @@ extension RuleEngine {
             case .severity: rule.severity.rawValue
             }
         }
+        // MQTT actions name the group itself, never its members: a topic is one device's or line's.
+        let actionFill: (Template.Placeholder) -> String = { placeholder in
+            switch placeholder {
+            case .site: series.site
+            case .line: series.line
+            case .device: series.device
+            case .sensor: sensor
+            case .value: valueText
+            case .rule: rule.name
+            case .severity: rule.severity.rawValue
+            }
+        }
         return AlertEvent(
             kind: kind,
             alertID: AlertIdentity.id(
@@ -265,11 +283,11 @@ extension RuleEngine {
                 switch action {
                 case .webhook(let receiver): .webhook(receiver: receiver)
                 case .mqtt(let topic, let payload, let qos, let loop):
-                    switch (topic.renderTopic(fill), loop.confirm.map { $0.topic.renderTopic(fill) }) {
+                    switch (topic.renderTopic(actionFill), loop.confirm.map { $0.topic.renderTopic(actionFill) }) {
                     case (.failure(let error), _): .unpublishable(topic: topic.source, reason: error.message)
                     case (_, .failure(let error)?): .unpublishable(topic: topic.source, reason: "confirm topic: \(error.message)")
                     case (.success(let rendered), let confirmTopic):
-                        .mqtt(topic: rendered, payload: payload.render(fill), qos: qos, loop: RenderedCommandLoop(
+                        .mqtt(topic: rendered, payload: payload.render(actionFill), qos: qos, loop: RenderedCommandLoop(
                             confirm: loop.confirm.flatMap { confirm in
                                 guard case .success(let topic)? = confirmTopic else { return nil }
                                 return .init(topic: topic, payload: confirm.payload, withinMillis: confirm.withinMillis, retries: confirm.retries)

@@ -95,6 +95,8 @@ public final class RuleEngine {
     var deviceAlerts: [DeviceAlertKey: Int32] = [:]
     /// The alarm of each group of a grouped rule (``Rule/grouping``), by its key.
     var groupAlerts: [AlertKey: Int32] = [:]
+    /// Each group alarm's members (alert indexes), for naming them without a scan of every alert.
+    var groupMembers: [Int32: [Int32]] = [:]
     /// Groups whose alarm fired during the current ``advance(toMillis:into:)``: their members
     /// that fall due at the same time (a device's sensors all silent) join before it is sent.
     var groupsFired: [Int32] = []

@@ -89,6 +89,17 @@ extension RuleFileReader {
             severity: severity, labels: labels, annotations: annotations, actions: actions,
             fileLine: node.mark?.line ?? 0, groupBy: groupBy, holdMillis: holdMillis, repeatMillis: repeatMillis,
             whenCode: whenCode, clearCode: clearCode, symbols: symbols)
+        // A group's alarm is one for all its members: its stop command cannot name one of them.
+        if let grouping = rule.grouping, let actionsNode = field("actions") {
+            for case .mqtt(let topic, _, _, let loop) in actions {
+                let used = topic.placeholders.union(loop.confirm?.topic.placeholders ?? [])
+                let below = used.intersection(grouping.memberPlaceholders).map { "{\($0.rawValue)}" }.sorted()
+                guard !below.isEmpty else { continue }
+                let why = groupBy == nil ? "rules with absent raise one alarm per device" : "group_by: \(grouping.rawValue) raises one alarm per \(grouping.rawValue)"
+                error(at: actionsNode, "\(context): the mqtt topic uses \(below.joined(separator: ", ")), but \(why): name the \(grouping.rawValue) only, or add group_by: series")
+                return nil
+            }
+        }
         return (rule, nameNode)
     }
 
