@@ -78,17 +78,24 @@ extension RuleEngine {
                 ? interpreter.run(code + Int(rule.clearStart), count: Int(rule.clearCount))
                 : !interpreter.run(code + Int(rule.whenStart), count: Int(rule.whenCount))
             if alert.pointee.chattering {
-                // Off-delay: a chattering alarm stays firing until it has been clear for the window.
-                if cleared {
-                    if alert.pointee.releaseAt == 0 { startRelease(binding.alert, at: now) }
-                } else if alert.pointee.releaseAt != 0 {
-                    alert.pointee.releaseAt = 0
-                    alert.pointee.dampedToggles &+= 1
-                    hot.pointee.dampedToggles &+= 1
-                }
+                chatteringEvaluated(binding.alert, cleared: cleared, at: now)
             } else if cleared {
                 resolve(binding.alert, at: now, into: &events)
             }
+        }
+    }
+
+    /// Off-delay: a chattering alarm stays firing until it has been clear for the window; a
+    /// trip during the delay is a toggle held back.
+    @inline(never)
+    func chatteringEvaluated(_ index: Int32, cleared: Bool, at now: Int64) {
+        let past = history.base + Int(index)
+        if cleared {
+            if past.pointee.releaseAt == 0 { startRelease(index, at: now) }
+        } else if past.pointee.releaseAt != 0 {
+            past.pointee.releaseAt = 0
+            past.pointee.dampedToggles &+= 1
+            hot.pointee.dampedToggles &+= 1
         }
     }
 

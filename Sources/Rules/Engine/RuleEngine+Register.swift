@@ -101,6 +101,7 @@ extension RuleEngine {
     private func newAlert(_ record: AlertRecord) -> Int32 {
         let index = Int32(alerts.count)
         alerts.append(record)
+        history.append(AlertHistory())
         if !pendingRestores.isEmpty, let restored = pendingRestores.removeValue(forKey: key(of: index)) {
             apply(restored, to: index)
         }

@@ -11,7 +11,7 @@ extension RuleEngine {
             result.append(ActiveAlert(
                 rule: key.rule, site: key.site, line: key.line, device: key.device, sensor: key.sensor,
                 state: alert.phase == .firing ? .firing : .pending, sinceMillis: alert.since, value: alert.value,
-                lastNotifiedMillis: alert.phase == .firing ? alert.lastNotified : nil))
+                lastNotifiedMillis: alert.phase == .firing ? history[index].lastNotified : nil))
         }
         result += pendingRestores.values.sorted { ($0.rule, $0.site, $0.line, $0.device, $0.sensor) < ($1.rule, $1.site, $1.line, $1.device, $1.sensor) }
         return result
@@ -49,15 +49,15 @@ extension RuleEngine {
     public func adopt(_ adopted: [ActiveAlert]) {
         for index in 0..<alerts.count {
             // The other engine decided meanwhile: nothing of this one's alarm state carries over.
-            alerts.base[index].members = 0
-            alerts.base[index].releaseAt = 0
+            history.base[index].members = 0
+            history.base[index].releaseAt = 0
             alerts.base[index].standsAlone = false
             alerts.base[index].restoredGroup = false
             alerts.base[index].chattering = false
-            alerts.base[index].dampedToggles = 0
-            alerts.base[index].chatterStarts = 0
-            alerts.base[index].chatterPreviousStarts = 0
-            alerts.base[index].chatterWindowStart = .min
+            history.base[index].dampedToggles = 0
+            history.base[index].chatterStarts = 0
+            history.base[index].chatterPreviousStarts = 0
+            history.base[index].chatterWindowStart = .min
             guard alerts[index].phase != .inactive else { continue }
             alerts.base[index].phase = .inactive
             alerts.base[index].generation &+= 1
@@ -68,6 +68,7 @@ extension RuleEngine {
 
     func apply(_ restored: ActiveAlert, to index: Int32) {
         let alert = alerts.base + Int(index)
+        let alertHistory = history.base + Int(index)
         let rule = ruleRecords[Int(alert.pointee.rule)]
         alert.pointee.since = restored.sinceMillis
         alert.pointee.value = restored.value
@@ -75,13 +76,13 @@ extension RuleEngine {
         switch restored.state {
         case .firing:
             alert.pointee.phase = .firing
-            alert.pointee.lastFiredAt = restored.sinceMillis
+            alertHistory.pointee.lastFiredAt = restored.sinceMillis
             if alert.pointee.isGroup { alert.pointee.restoredGroup = true }
             if alert.pointee.group >= 0 { alert.pointee.standsAlone = true }
-            alert.pointee.lastNotified = restored.lastNotifiedMillis ?? restored.sinceMillis
+            alertHistory.pointee.lastNotified = restored.lastNotifiedMillis ?? restored.sinceMillis
             if rule.repeatMillis > 0 {
                 timers.push(.init(
-                    deadline: alert.pointee.lastNotified + rule.repeatMillis, alert: index, kind: .repeatNotification,
+                    deadline: alertHistory.pointee.lastNotified + rule.repeatMillis, alert: index, kind: .repeatNotification,
                     generation: alert.pointee.generation))
             }
         case .pending:

@@ -14,6 +14,7 @@ extension RuleEngine {
         }
         while let entry = timers.popDue(now) {
             let alert = alerts.base + Int(entry.alert)
+            let alertHistory = history.base + Int(entry.alert)
             switch entry.kind {
             case .hold:
                 guard alert.pointee.phase == .pending, alert.pointee.generation == entry.generation else { continue }
@@ -31,7 +32,7 @@ extension RuleEngine {
             case .release:
                 // Only the release of the current off-delay (a trip since cleared `releaseAt`).
                 guard alert.pointee.phase == .firing, alert.pointee.generation == entry.generation,
-                      alert.pointee.releaseAt != 0, alert.pointee.releaseAt == entry.deadline, alert.pointee.members == 0 else { continue }
+                      alertHistory.pointee.releaseAt != 0, alertHistory.pointee.releaseAt == entry.deadline, alertHistory.pointee.members == 0 else { continue }
                 resolve(entry.alert, at: entry.deadline, into: &events)
             }
         }

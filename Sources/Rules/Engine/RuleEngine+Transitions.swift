@@ -16,6 +16,7 @@ extension RuleEngine {
     @inline(never)
     func fire(_ index: Int32, at reading: Int64, into events: inout [AlertEvent]) {
         let alert = alerts.base + Int(index)
+        let alertHistory = history.base + Int(index)
         if alert.pointee.group >= 0 {
             // A member: it fires silently; its group's alarm fires with the first.
             alert.pointee.phase = .firing
@@ -24,11 +25,11 @@ extension RuleEngine {
             memberFired(index, group: alert.pointee.group, at: reading, into: &events)
             return
         }
-        let now = reading > alert.pointee.lastFiredAt ? reading : alert.pointee.lastFiredAt &+ 1
-        alert.pointee.lastFiredAt = now
+        let now = reading > alertHistory.pointee.lastFiredAt ? reading : alertHistory.pointee.lastFiredAt &+ 1
+        alertHistory.pointee.lastFiredAt = now
         alert.pointee.phase = .firing
         alert.pointee.since = now
-        alert.pointee.lastNotified = now
+        alertHistory.pointee.lastNotified = now
         alert.pointee.generation &+= 1
         let interval = ruleRecords[Int(alert.pointee.rule)].repeatMillis
         if interval > 0 {
@@ -45,21 +46,22 @@ extension RuleEngine {
     private func countStart(_ index: Int32, at now: Int64) -> Bool {
         guard options.chatterStarts > 0 else { return false }
         let alert = alerts.base + Int(index)
+        let alertHistory = history.base + Int(index)
         let window = options.chatterWindowMillis
-        let elapsed = now &- alert.pointee.chatterWindowStart
-        if alert.pointee.chatterWindowStart == .min || elapsed >= 2 * window || elapsed < 0 {
-            alert.pointee.chatterWindowStart = now
-            alert.pointee.chatterPreviousStarts = 0
-            alert.pointee.chatterStarts = 0
+        let elapsed = now &- alertHistory.pointee.chatterWindowStart
+        if alertHistory.pointee.chatterWindowStart == .min || elapsed >= 2 * window || elapsed < 0 {
+            alertHistory.pointee.chatterWindowStart = now
+            alertHistory.pointee.chatterPreviousStarts = 0
+            alertHistory.pointee.chatterStarts = 0
         } else if elapsed >= window {
-            alert.pointee.chatterWindowStart &+= window
-            alert.pointee.chatterPreviousStarts = alert.pointee.chatterStarts
-            alert.pointee.chatterStarts = 0
+            alertHistory.pointee.chatterWindowStart &+= window
+            alertHistory.pointee.chatterPreviousStarts = alertHistory.pointee.chatterStarts
+            alertHistory.pointee.chatterStarts = 0
         }
-        if alert.pointee.chatterStarts < UInt16.max { alert.pointee.chatterStarts += 1 }
+        if alertHistory.pointee.chatterStarts < UInt16.max { alertHistory.pointee.chatterStarts += 1 }
         // The previous window's starts, weighted by how much of it the last window length still covers.
-        let covered = Double(window - (now &- alert.pointee.chatterWindowStart)) / Double(window)
-        let estimate = Double(alert.pointee.chatterStarts) + Double(alert.pointee.chatterPreviousStarts) * covered
+        let covered = Double(window - (now &- alertHistory.pointee.chatterWindowStart)) / Double(window)
+        let estimate = Double(alertHistory.pointee.chatterStarts) + Double(alertHistory.pointee.chatterPreviousStarts) * covered
         guard !alert.pointee.chattering, estimate >= Double(options.chatterStarts) else { return false }
         alert.pointee.chattering = true
         hot.pointee.chatteringStarted &+= 1
@@ -70,13 +72,15 @@ extension RuleEngine {
     @inline(never)
     func startRelease(_ index: Int32, at now: Int64) {
         let alert = alerts.base + Int(index)
-        alert.pointee.releaseAt = now &+ options.chatterWindowMillis
-        timers.push(.init(deadline: alert.pointee.releaseAt, alert: index, kind: .release, generation: alert.pointee.generation))
+        let alertHistory = history.base + Int(index)
+        alertHistory.pointee.releaseAt = now &+ options.chatterWindowMillis
+        timers.push(.init(deadline: alertHistory.pointee.releaseAt, alert: index, kind: .release, generation: alert.pointee.generation))
     }
 
     @inline(never)
     func resolve(_ index: Int32, at reading: Int64, into events: inout [AlertEvent]) {
         let alert = alerts.base + Int(index)
+        let alertHistory = history.base + Int(index)
         if alert.pointee.group >= 0, !alert.pointee.standsAlone {
             // A member: it resolves silently; its group's alarm resolves after the last.
             alert.pointee.phase = .inactive
@@ -89,17 +93,17 @@ extension RuleEngine {
         events.append(event(.resolved, index, at: now))
         if alert.pointee.chattering {
             events[events.count - 1].annotations[Self.chatteringAnnotation] =
-                "ended after \(options.chatterWindowMillis) ms clear; \(alert.pointee.dampedToggles) toggles held back"
+                "ended after \(options.chatterWindowMillis) ms clear; \(alertHistory.pointee.dampedToggles) toggles held back"
             alert.pointee.chattering = false
-            alert.pointee.dampedToggles = 0
-            alert.pointee.chatterStarts = 0
-            alert.pointee.chatterPreviousStarts = 0
-            alert.pointee.chatterWindowStart = .min
+            alertHistory.pointee.dampedToggles = 0
+            alertHistory.pointee.chatterStarts = 0
+            alertHistory.pointee.chatterPreviousStarts = 0
+            alertHistory.pointee.chatterWindowStart = .min
         }
-        alert.pointee.releaseAt = 0
+        alertHistory.pointee.releaseAt = 0
         alert.pointee.standsAlone = false
         alert.pointee.restoredGroup = false
-        alert.pointee.members = 0
+        alertHistory.pointee.members = 0
         alert.pointee.phase = .inactive
         alert.pointee.generation &+= 1
     }
@@ -108,13 +112,14 @@ extension RuleEngine {
     /// members; a group waiting to resolve (chattering, or restored) goes on firing.
     private func memberFired(_ member: Int32, group: Int32, at now: Int64, into events: inout [AlertEvent]) {
         let alarm = alerts.base + Int(group)
-        alarm.pointee.members &+= 1
+        let alarmHistory = history.base + Int(group)
+        alarmHistory.pointee.members &+= 1
         alarm.pointee.value = alerts[Int(member)].value
         guard alarm.pointee.phase != .firing else {
-            if alarm.pointee.releaseAt != 0 {
-                alarm.pointee.releaseAt = 0
+            if alarmHistory.pointee.releaseAt != 0 {
+                alarmHistory.pointee.releaseAt = 0
                 if alarm.pointee.chattering {
-                    alarm.pointee.dampedToggles &+= 1
+                    alarmHistory.pointee.dampedToggles &+= 1
                     hot.pointee.dampedToggles &+= 1
                 }
             }
@@ -144,13 +149,14 @@ extension RuleEngine {
     /// off-delay when chattering or restored).
     private func memberResolved(group: Int32, at now: Int64, into events: inout [AlertEvent]) {
         let alarm = alerts.base + Int(group)
-        if alarm.pointee.members > 0 { alarm.pointee.members -= 1 }
-        guard alarm.pointee.members == 0, alarm.pointee.phase == .firing, alarm.pointee.releaseAt == 0 else { return }
+        let alarmHistory = history.base + Int(group)
+        if alarmHistory.pointee.members > 0 { alarmHistory.pointee.members -= 1 }
+        guard alarmHistory.pointee.members == 0, alarm.pointee.phase == .firing, alarmHistory.pointee.releaseAt == 0 else { return }
         if alarm.pointee.chattering {
             startRelease(group, at: now)
         } else if alarm.pointee.restoredGroup {
-            alarm.pointee.releaseAt = now &+ Self.restoredGroupGraceMillis
-            timers.push(.init(deadline: alarm.pointee.releaseAt, alert: group, kind: .release, generation: alarm.pointee.generation))
+            alarmHistory.pointee.releaseAt = now &+ Self.restoredGroupGraceMillis
+            timers.push(.init(deadline: alarmHistory.pointee.releaseAt, alert: group, kind: .release, generation: alarm.pointee.generation))
         } else {
             resolve(group, at: now, into: &events)
         }
@@ -162,10 +168,11 @@ extension RuleEngine {
     @inline(never)
     func memberSeenClear(group: Int32, at now: Int64) {
         let alarm = alerts.base + Int(group)
-        guard alarm.pointee.restoredGroup, alarm.pointee.phase == .firing, alarm.pointee.members == 0,
-              alarm.pointee.releaseAt == 0 else { return }
-        alarm.pointee.releaseAt = now &+ Self.restoredGroupGraceMillis
-        timers.push(.init(deadline: alarm.pointee.releaseAt, alert: group, kind: .release, generation: alarm.pointee.generation))
+        let alarmHistory = history.base + Int(group)
+        guard alarm.pointee.restoredGroup, alarm.pointee.phase == .firing, alarmHistory.pointee.members == 0,
+              alarmHistory.pointee.releaseAt == 0 else { return }
+        alarmHistory.pointee.releaseAt = now &+ Self.restoredGroupGraceMillis
+        timers.push(.init(deadline: alarmHistory.pointee.releaseAt, alert: group, kind: .release, generation: alarm.pointee.generation))
     }
 
     /// The names of a group's members firing now (`pressure`, `press-07/pressure`, …), for its
@@ -192,7 +199,7 @@ extension RuleEngine {
 
     @inline(never)
     func notifyRepeat(_ index: Int32, at now: Int64, into events: inout [AlertEvent]) {
-        alerts.base[Int(index)].lastNotified = now
+        history.base[Int(index)].lastNotified = now
         events.append(event(.repeat, index, at: now))
     }
 

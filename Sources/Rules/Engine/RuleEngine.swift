@@ -88,6 +88,8 @@ public final class RuleEngine {
     var windowMap = Slab<Int32>(capacity: 1_024)
     var buffers = Slab<WindowBuffer>(capacity: 1_024)
     var alerts = Slab<AlertRecord>(capacity: 1_024)
+    /// Beside each alert (same index): what its transitions and timers keep.
+    var history = Slab<AlertHistory>(capacity: 1_024)
     /// Latest value per device row × sensor slot; NaN until seen.
     var latest = Slab<Double>(capacity: 1_024)
     var series: [Series?] = []
