@@ -67,8 +67,8 @@ struct HostileDeviceIntegrationTests {
         // Alerts the normal load did not cause can only be the hostile device's own series
         // falling silent after it stopped (and the flood alert that aggregates them).
         let falseAlerts = alerts["false_alerts"] as? [[String: Any]] ?? []
-        #expect(falseAlerts.allSatisfy { ($0["where"] as? String)?.contains("/line-h/") == true || $0["where"] as? String == "seoul//" },
-                "\(falseAlerts.prefix(5))")
+        let unexplained = falseAlerts.filter { !(($0["where"] as? String)?.contains("/line-h/") == true || $0["where"] as? String == "seoul//") }
+        #expect(unexplained.isEmpty, "\(unexplained.prefix(10))")
         let latency = alerts["publish_to_webhook_ms"] as? [String: Any]
 
         let metrics = edge.metrics()

@@ -178,4 +178,19 @@ struct RuleEngineGroupTests {
             #expect(message.contains(expected), "\(message)")
         }
     }
+
+    @Test("a group's alarm carries the history of the member that tripped it: a sensor seen moments before stays a newcomer to the flood gate")
+    func groupCarriesItsTrippingMembersHistory() throws {
+        let h = try EngineHarness(Self.silent)
+        h.add("press-01", "temperature")
+        h.add("press-01", "oil_temp")
+        _ = h.read("press-01/temperature", 1, at: 0)
+        for second in Int64(1)...100 { _ = h.read("press-01/temperature", 1, at: second * 1_000) }
+        _ = h.read("press-01/oil_temp", 40, at: 98_000)
+        _ = h.read("press-01/oil_temp", 41, at: 99_000)
+        let fired = h.advance(to: 129_000)
+        #expect(summary(fired) == ["firing silent press-01/ @129000"])
+        #expect(fired.first?.annotations["members"] == "oil_temp")
+        #expect(fired.first?.seriesHistoryMillis == 1_000, "oil_temp's, not temperature's 100 s")
+    }
 }

@@ -125,6 +125,9 @@ extension RuleEngine {
             }
             return
         }
+        // The member that tripped it stands for the group (its history tells the flood gate a
+        // sensor seen moments before from the plant's own; the group's names are the same).
+        alarm.pointee.series = alerts[Int(member)].series
         fire(group, at: now, into: &events)
         if advancing { groupsFired.append(group) }
     }
