@@ -84,16 +84,28 @@ public struct AlarmSuppressions: Equatable, Sendable {
     }
 
     public var site: String
-    public var shelves: [Shelf]
-    public var outOfService: [OutOfService]
+    public var shelves: [Shelf] {
+        didSet { shelfEnds = Self.ends(of: shelves) }
+    }
+    public var outOfService: [OutOfService] {
+        didSet { scopes = Set(outOfService.map(\.scope)) }
+    }
     /// Latest end of each shelved point (a point shelved twice counts until the later end).
     private var shelfEnds: [AlarmPoint: Int64]
+    /// The scopes out of service, so a lookup is a few hash probes, not a scan of up to
+    /// 10,000 entries on the MQTT thread for every alert transition.
+    private var scopes: Set<ServiceScope>
 
     public init(site: String, shelves: [Shelf] = [], outOfService: [OutOfService] = []) {
         self.site = site
         self.shelves = shelves
         self.outOfService = outOfService
-        shelfEnds = Dictionary(shelves.map { ($0.point, $0.untilMillis) }, uniquingKeysWith: max)
+        shelfEnds = Self.ends(of: shelves)
+        scopes = Set(outOfService.map(\.scope))
+    }
+
+    private static func ends(of shelves: [Shelf]) -> [AlarmPoint: Int64] {
+        Dictionary(shelves.map { ($0.point, $0.untilMillis) }, uniquingKeysWith: max)
     }
 
     public static func == (lhs: AlarmSuppressions, rhs: AlarmSuppressions) -> Bool {
@@ -103,7 +115,13 @@ public struct AlarmSuppressions: Equatable, Sendable {
     /// Why the alarm at `point` is not notified at `nowMillis`, or nil when it is. Out of service
     /// wins over shelved (it has no end).
     public func suppression(of point: AlarmPoint, nowMillis: Int64) -> Reason? {
-        if outOfService.contains(where: { $0.scope.contains(site: point.site, line: point.line, device: point.device) }) {
+        // Every scope that can contain the point (``ServiceScope/contains(site:line:device:)``):
+        // the site, its line, the device on its line, and the device named without a line.
+        if !scopes.isEmpty,
+           scopes.contains(ServiceScope(site: point.site)) || scopes.contains(ServiceScope(site: point.site, line: point.line))
+            || scopes.contains(ServiceScope(site: point.site, line: point.line, device: point.device))
+            || scopes.contains(ServiceScope(site: point.site, device: point.device))
+        {
             return .outOfService
         }
         if let until = shelfEnds[point], nowMillis < until { return .shelved(untilMillis: until) }

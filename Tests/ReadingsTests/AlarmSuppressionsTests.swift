@@ -31,6 +31,14 @@ struct AlarmSuppressionsTests {
         var both = s
         both.outOfService.append(OutOfService(scope: ServiceScope(site: "seoul", line: "line1"), by: "k", atMillis: 0, comment: ""))
         #expect(AlarmSuppressions(site: "seoul", shelves: both.shelves, outOfService: both.outOfService).suppression(of: Self.point, nowMillis: 0) == .outOfService)
+        #expect(both.suppression(of: Self.point, nowMillis: 0) == .outOfService, "changed after it was made: its lookups follow")
+        both.shelves = []
+        both.outOfService = []
+        #expect(both.suppression(of: Self.point, nowMillis: 0) == nil)
+        // A device named without its line (the core refuses it; a hand-made document may not): any line.
+        let lineless = AlarmSuppressions(site: "seoul", outOfService: [OutOfService(scope: ServiceScope(site: "seoul", device: "press-07"), by: "k", atMillis: 0, comment: "")])
+        #expect(lineless.suppression(of: press, nowMillis: 0) == .outOfService)
+        #expect(lineless.suppression(of: Self.point, nowMillis: 0) == nil)
         #expect(s.current(nowMillis: 1_796_630_400_000).shelves.isEmpty)
         #expect(s.current(nowMillis: 1_796_630_400_000).outOfService.count == 2)
     }

@@ -362,7 +362,8 @@ final class RuleStage {
     /// still fire: a repeat to their receivers (annotated `announced`) and their stop commands.
     private func announceReleased(nowMillis: Int64) {
         guard gate?.mayAct(nowNanos: MonotonicClock.nanos()) ?? true else { return }
-        let released = heldBack.released { point in suppressions?.reason(for: point, nowMillis: nowMillis) != nil }
+        let known = suppressions?.current  // one copy, not a lock per held alarm
+        let released = heldBack.released { point in known?.suppression(of: point, nowMillis: nowMillis) != nil }
         guard !released.isEmpty else { return }
         let announced = engine.announce(alertIDs: released, atMillis: nowMillis, into: &events)
         // Not firing here and not waiting for its series (restored): it ended without a resolve
