@@ -91,9 +91,12 @@ public struct AlertPost: Equatable, Sendable {
     /// Must be the posting token's edge.
     public var edge: String
     public var notices: [AlertNotice]
+    /// Stop commands and their outcomes, for the core's alarm audit log.
+    public var commands: [CommandAttempt]
 
-    public init(edge: String, notices: [AlertNotice]) {
+    public init(edge: String, notices: [AlertNotice], commands: [CommandAttempt] = []) {
         self.edge = edge
         self.notices = notices
+        self.commands = commands
     }
 }

@@ -16,8 +16,10 @@ extension AlertCodec {
     }
 
     /// Reads a `POST /api/v1/alerts` body. Every item is checked; the first wrong one is the error.
-    /// Unknown members are skipped (a newer edge may send more).
-    /// - Parameter maxAlerts: most items accepted; decoding stops at the first one past it.
+    /// Unknown members are skipped (a newer edge may send more); `commands` may be absent (an
+    /// older edge).
+    /// - Parameter maxAlerts: most items accepted, alerts and commands together; decoding stops
+    ///   at the first one past it.
     public static func decodePost(_ bytes: some Collection<UInt8>, maxAlerts: Int = 10_000) throws(AlertDecodingError) -> AlertPost {
         try withRaw(bytes) { raw throws(AlertDecodingError) in
             var reader = AlertReader(scanner: JSONScanner(raw))
@@ -86,6 +88,8 @@ struct AlertReader {
         guard case .objectStart = try scanner.nextValue() else { throw AlertDecodingError("", "the top level is not an object") }
         var edge: String?
         var notices: [AlertNotice]?
+        var commands: [CommandAttempt] = []
+        var items = 0
         var first = true
         while let key = try scanner.nextMember(first: first) {
             first = false
@@ -96,17 +100,27 @@ struct AlertReader {
                 var list: [AlertNotice] = []
                 var index = 0
                 while try scanner.nextElement(first: index == 0) {
-                    guard index < maxAlerts else { throw AlertDecodingError("alerts", "more than \(maxAlerts) alerts") }
+                    guard items < maxAlerts else { throw AlertDecodingError("alerts", "more than \(maxAlerts) alerts and commands") }
                     list.append(try notice(path: "alerts[\(index)].", envelopeTime: nil))
                     index += 1
+                    items += 1
                 }
                 notices = list
+            case "commands":
+                guard case .arrayStart = try scanner.nextValue() else { throw AlertDecodingError("commands", "expected an array") }
+                var index = 0
+                while try scanner.nextElement(first: index == 0) {
+                    guard items < maxAlerts else { throw AlertDecodingError("commands", "more than \(maxAlerts) alerts and commands") }
+                    commands.append(try command(path: "commands[\(index)]."))
+                    index += 1
+                    items += 1
+                }
             default: try scanner.skipValue(depth: 1)
             }
         }
         guard let edge else { throw AlertDecodingError("edge", "missing") }
         guard let notices else { throw AlertDecodingError("alerts", "missing") }
-        return AlertPost(edge: edge, notices: notices)
+        return AlertPost(edge: edge, notices: notices, commands: commands)
     }
 
     /// An alert object (`data`, or a lane item with `at`). `envelopeTime` is non-nil for a webhook's

@@ -12,7 +12,8 @@
 /// ```
 ///
 /// The alert lane to the core (`POST /api/v1/alerts`) carries each notification as its `data`
-/// object plus `at` (the webhook's `timestamp`): `{"alerts":[{…,"at":"…",…}],"edge":"seoul-a"}`.
+/// object plus `at` (the webhook's `timestamp`), and the stop commands recorded since (see
+/// ``encodeCommand(_:)``): `{"alerts":[{…,"at":"…",…}],"commands":[…],"edge":"seoul-a"}`.
 ///
 /// Members are written in sorted order, every one of them every time (`null` when a value, an end
 /// or the causing reading is not known); times as RFC 3339 with milliseconds in UTC
@@ -62,6 +63,11 @@ public enum AlertCodec {
         for (index, notice) in post.notices.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendData(of: notice, at: true, to: &out)
+        }
+        out.append(contentsOf: #"],"commands":["#.utf8)
+        for (index, command) in post.commands.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendCommand(command, to: &out)
         }
         out.append(contentsOf: #"],"edge":"#.utf8)
         BatchCodec.appendString(post.edge, to: &out)

@@ -19,9 +19,11 @@ struct AlarmManagementIntegrationTests {
         return core
     }
 
-    /// Posts notifications as edge `seoul-a`.
-    static func post(_ notices: [AlertNotice], to core: PageAccountsIntegrationTests.AccountsCore) async throws {
-        let body = String(decoding: AlertCodec.encode(AlertPost(edge: "seoul-a", notices: notices)), as: UTF8.self)
+    /// Posts notifications and stop-command records as edge `seoul-a`.
+    static func post(
+        _ notices: [AlertNotice], commands: [CommandAttempt] = [], to core: PageAccountsIntegrationTests.AccountsCore
+    ) async throws {
+        let body = String(decoding: AlertCodec.encode(AlertPost(edge: "seoul-a", notices: notices, commands: commands)), as: UTF8.self)
         let response = try await core.curl("/api/v1/alerts", [
             "-X", "POST", "-H", "Authorization: Bearer \(CoreProcess.tokens["seoul-a"]!)", "-H", "Content-Type: application/json",
             "--data-binary", body,
@@ -138,7 +140,7 @@ enum AlertTestTime {
 struct AlarmBrowserTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/alarm_check.py").path
 
-    @Test("on the page, an operator acknowledges, shelves with a reason (a reason is required) and takes a device out of service, and sees the alarm log; a viewer sees the states without any action and is refused by the API; no console error under the CSP")
+    @Test("on the page, an operator acknowledges, shelves with a reason (a reason is required) and takes a device out of service, and sees the alarm log with the edge's stop commands; a viewer sees the states without any action and is refused by the API; no console error under the CSP")
     func operatorOnThePage() async throws {
         let core = try await AlarmManagementIntegrationTests.core()
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
@@ -146,6 +148,11 @@ struct AlarmBrowserTests {
             AlarmManagementIntegrationTests.notice("a1", .firing, at: now - 60_000, device: "furnace-2"),
             AlarmManagementIntegrationTests.notice("a3", .firing, at: now - 50_000, device: "furnace-4"),
             AlarmManagementIntegrationTests.notice("a4", .firing, at: now - 40_000, device: "press-07"),
+        ], commands: [
+            CommandAttempt(
+                alertID: "a1", rule: "furnace-overheat", site: "seoul", line: "line1", device: "furnace-2",
+                topic: "factory/seoul/line1/furnace-2/cmd", payload: #"{"cmd":"stop"}"#, qos: 1, attempt: 1, atMillis: now - 59_990,
+                result: "sent"),
         ], to: core)
         let check = try ChildProcess("python3", [
             Self.script, "\(core.url)/", "oli", AlarmManagementIntegrationTests.operatorPassword, "vic", core.viewerPassword,
@@ -162,8 +169,10 @@ struct AlarmBrowserTests {
         #expect(result["refusal"] as? String == "comment: say why the alarm is shelved")
         #expect((result["out_of_service"] as? [String])?.first?.contains("seoul / line1 / press-07") == true, "\(result["out_of_service"] ?? "")")
         let audit = result["audit"] as? [String] ?? []
-        #expect(audit.count == 3 && audit[0].contains("oli took out of service") && audit[1].contains("oli shelved")
+        #expect(audit.count == 4 && audit[0].contains("oli took out of service") && audit[1].contains("oli shelved")
                 && audit[2].contains("oli acknowledged"), "\(audit)")
+        // The stop command the edge sent for a1, as the edge reported it.
+        #expect(audit.last?.contains(#"seoul-a stop command · furnace-overheat / seoul / line1 / furnace-2 — sent: {"cmd":"stop"} → factory/seoul/line1/furnace-2/cmd"#) == true, "\(audit)")
         #expect((result["kpis"] as? [String])?.first?.hasPrefix("seoul · last 10 min 3 · avg per 10 min") == true, "\(result["kpis"] ?? "")")
         #expect(result["forged_status"] as? Int == 403)
         #expect(result["viewer_states"] as? [String: String] == ["a1": "acknowledged", "a3": "unacknowledged", "a4": "unacknowledged"])

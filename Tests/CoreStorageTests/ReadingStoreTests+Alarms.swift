@@ -98,3 +98,36 @@ extension ReadingStoreTests {
         }
     }
 }
+
+extension ReadingStoreTests {
+    static func command(_ device: String, attempt: Int, at: Int64, result: String) -> CommandAttempt {
+        CommandAttempt(
+            alertID: "a-\(device)", rule: "overpressure", site: "seoul", line: "line1", device: device,
+            topic: "factory/seoul/line1/\(device)/cmd", payload: #"{"cmd":"stop"}"#, qos: 1, attempt: attempt, atMillis: at, result: result)
+    }
+
+    @Test("stop commands and their outcomes are filed in the audit log once each, by the edge, on the alert's place; a repeat post files nothing", arguments: StoreBackend.all)
+    func stopCommandsInTheAuditLog(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let sent = Self.command("pump-3", attempt: 1, at: baseTime, result: "sent")
+            let again = Self.command("pump-3", attempt: 2, at: baseTime + 500, result: "sent again: not confirmed within 500 ms")
+            let escalated = Self.command("pump-3", attempt: 2, at: baseTime + 1_000, result: "not confirmed after 2 sends: escalated")
+            #expect(try await store.ingest(commands: [sent, again], edge: "seoul-a") == 2)
+            #expect(try await store.ingest(commands: [sent, again, escalated], edge: "seoul-a") == 1, "a post sent again after a lost answer")
+            #expect(try await store.ingest(commands: [], edge: "seoul-a") == 0)
+            // The same record from the site's other edge is its own (the pair's edges each send theirs).
+            #expect(try await store.ingest(commands: [sent], edge: "seoul-b") == 1)
+            _ = try await store.record(Self.action(.removeFromService(ServiceScope(site: "gwangju", line: "l")), at: baseTime + 2_000))
+
+            let seoul = try await store.alarmAudit(site: "seoul", limit: 10)
+            #expect(seoul.map(\.action) == Array(repeating: AlarmAuditEntry.stopCommand, count: 4))
+            #expect(seoul.map(\.user).sorted() == ["seoul-a", "seoul-a", "seoul-a", "seoul-b"])
+            let entry = try #require(seoul.first { $0.comment.hasPrefix("not confirmed") })
+            #expect(entry.comment == #"not confirmed after 2 sends: escalated: {"cmd":"stop"} → factory/seoul/line1/pump-3/cmd, attempt 2"#)
+            #expect(entry.alertID == "a-pump-3" && entry.rule == "overpressure" && entry.line == "line1" && entry.device == "pump-3")
+            #expect(entry.sensor == "" && entry.untilMillis == nil && entry.atMillis == baseTime + 1_000)
+            #expect(seoul.first { $0.comment.hasPrefix("sent:") }?.comment == #"sent: {"cmd":"stop"} → factory/seoul/line1/pump-3/cmd"#)
+            #expect(try await store.alarmAudit(site: nil, limit: 10).count == 5)
+        }
+    }
+}

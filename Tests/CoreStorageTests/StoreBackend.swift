@@ -116,6 +116,7 @@ struct CompactingAfterEachBatch: ReadingStore {
     }
     func compact() async throws -> CompactionReport { try await store.compact() }
     func ingest(alerts: [AlertRecord]) async throws -> Int { try await store.ingest(alerts: alerts) }
+    func ingest(commands: [CommandAttempt], edge: String) async throws -> Int { try await store.ingest(commands: commands, edge: edge) }
     func sites() async throws -> [SiteSummary] { try await store.sites() }
     func series(_ filter: SeriesFilter) async throws -> [SeriesInfo] { try await store.series(filter) }
     func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation, limit: Int) async throws -> ReadingsPage {

@@ -4,7 +4,7 @@ import Testing
 @Suite("CommandRetries")
 struct CommandRetriesTests {
     func command(_ alert: String, rule: String = "overheat") -> CommandRetries.Command {
-        CommandRetries.Command(alertID: alert, rule: rule, topic: "factory/s/l/d/cmd", payload: "{}", qos: 0, attempts: 1, nextAtMillis: 0)
+        CommandRetries.Command(alertID: alert, rule: rule, site: "s", line: "l", device: "d", topic: "factory/s/l/d/cmd", payload: "{}", qos: 0, attempts: 1, nextAtMillis: 0)
     }
 
     @Test("a failed command is retried after 1 s, 2 s, 4 s … at most 30 s apart, until it goes out")

@@ -119,7 +119,7 @@ struct AlertCodecTests {
         }
         #expect(throws: AlertDecodingError("", "not JSON")) { try AlertCodec.decodePost(Array("{\"edge\":".utf8)) }
         #expect(throws: AlertDecodingError("edge", "missing")) { try AlertCodec.decodePost(Array(#"{"alerts":[]}"#.utf8)) }
-        #expect(throws: AlertDecodingError("alerts", "more than 1 alerts")) { try AlertCodec.decodePost(post(good), maxAlerts: 1) }
+        #expect(throws: AlertDecodingError("alerts", "more than 1 alerts and commands")) { try AlertCodec.decodePost(post(good), maxAlerts: 1) }
         #expect(throws: AlertDecodingError("type", "alert.resolved does not match notification firing")) {
             try AlertCodec.decodeNotice(Array(Self.firingBody.replacingOccurrences(of: "alert.firing", with: "alert.resolved").utf8))
         }

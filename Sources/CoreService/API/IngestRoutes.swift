@@ -83,7 +83,8 @@ struct IngestRoutes: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 
-    /// Stores alert notifications: `{"alerts":[{…webhook data…, "at"}],"edge":"seoul-a"}` (``Readings/AlertCodec``).
+    /// Stores alert notifications and stop-command records:
+    /// `{"alerts":[{…webhook data…, "at"}],"commands":[…],"edge":"seoul-a"}` (``Readings/AlertCodec``).
     func postAlerts(_ request: Request, context: CoreRequestContext) async throws -> Response {
         let edge = try await authorizer.edge(of: request, context: context)
         let bytes = try await body(of: request, context: context)
@@ -96,11 +97,17 @@ struct IngestRoutes: Sendable {
             }
             records.append(AlertRecordParser.record(notice, edge: edge))
         }
+        for (index, command) in post.commands.enumerated() where !authorizer.edgeTokens.allows(edge: edge, site: command.site) {
+            throw APIError.forbidden("commands[\(index)]: edge \(edge) may not write site \(command.site.prefix(128)) (its sites are listed in the edge token file)")
+        }
         let stored = try await store.ingest(alerts: records)
         metrics.alertsStored.increment(by: Int64(stored))
+        // After the alerts: a command's record names an alert the page can then show.
+        let commands = try await store.ingest(commands: post.commands, edge: edge)
+        metrics.commandsStored.increment(by: Int64(commands))
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"stored","alerts":\#(stored)}"#)))
+            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"stored","alerts":\#(stored),"commands":\#(commands)}"#)))
     }
 
     /// The body, within `http.max_body` as sent and `http.max_decompressed` once decompressed.

@@ -14,7 +14,7 @@ const TEXT = {
         outOfService: "out of service", takeOut: "Device out of service", returnToService: "Return to service", reason: "Why (required)",
         suppressions: "Shelved and out of service", noSuppressions: "Nothing shelved or out of service", audit: "Alarm log", noAudit: "No actions yet",
         silenced: "not notified", kpis: "Alarm performance (24 h)", kpiLast: "last 10 min", kpiAvg: "avg per 10 min", kpiPeak: "peak",
-        kpiStanding: "standing", kpiStale: "stale (> 24 h)", kpiUnack: "unacknowledged", kpiChatter: "chattering", kpiTop: "Most frequent", actions: { acknowledge: "acknowledged", shelve: "shelved", unshelve: "unshelved", out_of_service: "took out of service", return_to_service: "returned to service" } },
+        kpiStanding: "standing", kpiStale: "stale (> 24 h)", kpiUnack: "unacknowledged", kpiChatter: "chattering", kpiTop: "Most frequent", actions: { acknowledge: "acknowledged", shelve: "shelved", unshelve: "unshelved", out_of_service: "took out of service", return_to_service: "returned to service", stop_command: "stop command" } },
   ko: { sites: "사이트 · 라인 · 장비", history: "최근 15분 추이", active: "현재 경보", recent: "최근 경보",
         noAlerts: "현재 경보 없음", noRecent: "경보 기록 없음", noData: "데이터 없음", pick: "장비를 선택하면 추이가 표시됩니다",
         updated: "갱신", line: "라인", devices: "대", alerting: "경보", lang: "English", firing: "발생", resolved: "해제", since: "부터", stale: "수신 없음", by: "감지",
@@ -24,7 +24,7 @@ const TEXT = {
         outOfService: "정비 중", takeOut: "장비 정비 중으로", returnToService: "정비 완료", reason: "사유 (필수)",
         suppressions: "보류 · 정비 중", noSuppressions: "보류 · 정비 중인 항목 없음", audit: "경보 조치 기록", noAudit: "조치 기록 없음",
         silenced: "알림 안 함", kpis: "경보 성능 (24시간)", kpiLast: "최근 10분", kpiAvg: "10분 평균", kpiPeak: "최대",
-        kpiStanding: "지속", kpiStale: "장기 (24시간 초과)", kpiUnack: "미확인", kpiChatter: "반복 발생", kpiTop: "자주 발생", actions: { acknowledge: "확인", shelve: "보류", unshelve: "보류 해제", out_of_service: "정비 중으로 지정", return_to_service: "정비 완료" } },
+        kpiStanding: "지속", kpiStale: "장기 (24시간 초과)", kpiUnack: "미확인", kpiChatter: "반복 발생", kpiTop: "자주 발생", actions: { acknowledge: "확인", shelve: "보류", unshelve: "보류 해제", out_of_service: "정비 중으로 지정", return_to_service: "정비 완료", stop_command: "정지 명령" } },
 };
 let lang = localStorage.getItem("haetae.lang") || "ko";
 let selected = localStorage.getItem("haetae.device") || "";

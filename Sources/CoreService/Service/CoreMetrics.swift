@@ -8,6 +8,8 @@ public struct CoreMetrics: Sendable {
     public let batchesRejected: Counter
     public let readingsStored: Counter
     public let alertsStored: Counter
+    /// Stop-command records filed in the alarm audit log.
+    public let commandsStored: Counter
     public let alertPostsRejected: Counter
     public let ingestDuration: Timer
     public let storedReadings: Gauge
@@ -27,6 +29,7 @@ public struct CoreMetrics: Sendable {
         batchesRejected = Counter(label: "haetae_core_batches_total", dimensions: [("result", "rejected")], factory: factory)
         readingsStored = Counter(label: "haetae_core_readings_stored_total", factory: factory)
         alertsStored = Counter(label: "haetae_core_alerts_stored_total", factory: factory)
+        commandsStored = Counter(label: "haetae_core_stop_commands_stored_total", factory: factory)
         alertPostsRejected = Counter(label: "haetae_core_alert_posts_rejected_total", factory: factory)
         ingestDuration = Timer(label: "haetae_core_batch_ingest_seconds", factory: factory)
         storedReadings = Gauge(label: "haetae_core_store_readings", factory: factory)

@@ -69,7 +69,8 @@ public struct Acknowledgement: Sendable, Equatable {
 
 /// One entry of the alarm audit log: an action that changed something, with where it applied
 /// (for an acknowledgement, the alert's place; for out of service, the scope, `rule` and
-/// `sensor` empty).
+/// `sensor` empty), or a stop command an edge sent and what became of it (``stopCommand``, by
+/// the edge, on its alert's place).
 public struct AlarmAuditEntry: Sendable, Equatable {
     public var id: Int64
     public var atMillis: Int64
@@ -118,6 +119,22 @@ public struct AlarmAuditEntry: Sendable, Equatable {
             id: 0, atMillis: request.atMillis, user: request.user, action: request.action.name, alertID: alertID, rule: point.rule,
             site: point.site, line: point.line, device: point.device, sensor: point.sensor, comment: request.comment,
             untilMillis: until)
+    }
+}
+
+extension AlarmAuditEntry {
+    /// The audit action of a stop command's record.
+    public static let stopCommand = "stop_command"
+
+    /// The entry a stop-command record makes, before the store numbers it: by the edge that
+    /// sent it, on the alert's place, its outcome as the comment
+    /// (`sent: {"cmd":"stop"} → factory/seoul/line1/press-03/cmd`, `…, attempt 2`).
+    init(command: CommandAttempt, edge: String) {
+        var comment = "\(command.result): \(command.payload) → \(command.topic)"
+        if command.attempt > 1 { comment += ", attempt \(command.attempt)" }
+        self.init(
+            id: 0, atMillis: command.atMillis, user: edge, action: Self.stopCommand, alertID: command.alertID, rule: command.rule,
+            site: command.site, line: command.line, device: command.device, sensor: "", comment: comment, untilMillis: nil)
     }
 }
 

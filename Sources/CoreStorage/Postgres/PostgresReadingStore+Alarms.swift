@@ -72,6 +72,31 @@ extension PostgresReadingStore {
         }
     }
 
+    public func ingest(commands: [CommandAttempt], edge: String) async throws -> Int {
+        guard !commands.isEmpty else { return 0 }
+        try checkOpen()
+        let logger = self.logger
+        return try await transaction { connection in
+            var stored = 0
+            for command in commands {
+                var claimed = false
+                let claim = try await connection.query("""
+                    INSERT INTO alarm_command_keys(edge, key) VALUES (\(edge), \(command.key)) ON CONFLICT DO NOTHING RETURNING 1
+                    """, logger: logger)
+                for try await _ in claim { claimed = true }
+                guard claimed else { continue }
+                let entry = AlarmAuditEntry(command: command, edge: edge)
+                try await connection.query("""
+                    INSERT INTO alarm_audit(at, actor, action, alert_id, rule, site, line, device, sensor, comment, until)
+                    VALUES (\(entry.atMillis), \(entry.user), \(entry.action), \(entry.alertID), \(entry.rule), \(entry.site),
+                        \(entry.line), \(entry.device), \(entry.sensor), \(entry.comment), NULL)
+                    """, logger: logger).drain()
+                stored += 1
+            }
+            return stored
+        }
+    }
+
     public func suppressions(site: String?, nowMillis: Int64) async throws -> AlarmSuppressions {
         try checkOpen()
         let shelfRows = try await client.query("""

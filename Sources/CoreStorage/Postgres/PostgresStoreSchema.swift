@@ -91,6 +91,11 @@ enum PostgresStoreSchema {
             sensor text NOT NULL, comment text NOT NULL, until bigint)
         """,
         "CREATE INDEX IF NOT EXISTS alarm_audit_site ON alarm_audit(site, id)",
+        """
+        CREATE TABLE IF NOT EXISTS alarm_command_keys(
+            edge text NOT NULL, key bigint NOT NULL,
+            PRIMARY KEY(edge, key))
+        """,
     ]
 
     /// Schema 4 keys batches by `(edge, spool, seq)` and keeps the readings' hash; run on a

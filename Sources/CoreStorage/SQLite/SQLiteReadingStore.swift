@@ -83,6 +83,10 @@ public final class SQLiteReadingStore: ReadingStore {
         try await writer.ingest(alerts: alerts)
     }
 
+    public func ingest(commands: [CommandAttempt], edge: String) async throws -> Int {
+        try await writer.ingest(commands: commands, edge: edge)
+    }
+
     public func sites() async throws -> [SiteSummary] {
         head.sites()
     }

@@ -107,6 +107,10 @@ enum SQLiteStoreSchema {
             sensor TEXT NOT NULL, comment TEXT NOT NULL, until INTEGER
         );
         CREATE INDEX IF NOT EXISTS alarm_audit_site ON alarm_audit(site, id);
+        CREATE TABLE IF NOT EXISTS alarm_command_keys(
+            edge TEXT NOT NULL, key INTEGER NOT NULL,
+            PRIMARY KEY(edge, key)
+        ) WITHOUT ROWID;
         """
 
     /// Upgrades from older versions, each run in the opening transaction: from-version → statements.

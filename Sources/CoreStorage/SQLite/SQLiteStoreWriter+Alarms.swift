@@ -62,25 +62,48 @@ extension SQLiteStoreWriter {
                 try delete.run()
                 guard db.changes > 0 else { return .notOutOfService }
             }
-            let entry = AlarmAuditEntry(request, point: point!)
-            let audit = try db.prepare("""
-                INSERT INTO alarm_audit(at, actor, action, alert_id, rule, site, line, device, sensor, comment, until)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                """)
-            try audit.bind(entry.atMillis, at: 1)
-            try audit.bind(entry.user, at: 2)
-            try audit.bind(entry.action, at: 3)
-            try audit.bind(entry.alertID, at: 4)
-            try audit.bind(entry.rule, at: 5)
-            try audit.bind(entry.site, at: 6)
-            try audit.bind(entry.line, at: 7)
-            try audit.bind(entry.device, at: 8)
-            try audit.bind(entry.sensor, at: 9)
-            try audit.bind(entry.comment, at: 10)
-            if let until = entry.untilMillis { try audit.bind(until, at: 11) } else { try audit.bindNull(at: 11) }
-            try audit.run()
+            try Self.insert(AlarmAuditEntry(request, point: point!), into: db)
             return .done
         }
+    }
+
+    /// ``ReadingStore/ingest(commands:edge:)``: each record once, by its key.
+    func ingest(commands: [CommandAttempt], edge: String) throws -> Int {
+        guard !commands.isEmpty else { return 0 }
+        let db = try opened().connection
+        return try db.transaction { () throws -> Int in
+            let claim = try db.prepare("INSERT INTO alarm_command_keys(edge, key) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+            var stored = 0
+            for command in commands {
+                try claim.bind(edge, at: 1)
+                try claim.bind(command.key, at: 2)
+                try claim.run()
+                claim.reset()
+                guard db.changes > 0 else { continue }
+                try Self.insert(AlarmAuditEntry(command: command, edge: edge), into: db)
+                stored += 1
+            }
+            return stored
+        }
+    }
+
+    private static func insert(_ entry: AlarmAuditEntry, into db: SQLiteConnection) throws {
+        let audit = try db.prepare("""
+            INSERT INTO alarm_audit(at, actor, action, alert_id, rule, site, line, device, sensor, comment, until)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            """)
+        try audit.bind(entry.atMillis, at: 1)
+        try audit.bind(entry.user, at: 2)
+        try audit.bind(entry.action, at: 3)
+        try audit.bind(entry.alertID, at: 4)
+        try audit.bind(entry.rule, at: 5)
+        try audit.bind(entry.site, at: 6)
+        try audit.bind(entry.line, at: 7)
+        try audit.bind(entry.device, at: 8)
+        try audit.bind(entry.sensor, at: 9)
+        try audit.bind(entry.comment, at: 10)
+        if let until = entry.untilMillis { try audit.bind(until, at: 11) } else { try audit.bindNull(at: 11) }
+        try audit.run()
     }
 
     private static func bind(_ point: AlarmPoint, to statement: SQLiteStatement) throws {

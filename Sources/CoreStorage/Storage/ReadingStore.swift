@@ -17,6 +17,11 @@ public protocol ReadingStore: Sendable {
     /// `(edge, alert_id, notification, at)` so a repeat changes nothing.
     func ingest(alerts: [AlertRecord]) async throws -> Int
 
+    /// Files stop-command records from an edge (what it sent and what became of each) in the
+    /// alarm audit log, each once however often it comes (by the edge and the record's
+    /// ``Readings/CommandAttempt/key``); returns how many were new.
+    func ingest(commands: [CommandAttempt], edge: String) async throws -> Int
+
     /// Every site with its lines and devices, and how many series each device has.
     func sites() async throws -> [SiteSummary]
 

@@ -26,7 +26,7 @@ final class AlertService: Service, Sendable {
         /// Once a second: retry what could not be written.
         case tick
         /// A rule's MQTT action was published, failed or refused.
-        case command(CommandRecord)
+        case command(CommandAttempt)
         /// This edge took the site's session over: the previous active's firing alerts replace
         /// its own rule alerts.
         case adopt([HandedOverAlert])
@@ -74,7 +74,8 @@ final class AlertService: Service, Sendable {
         /// without the other.
         var receivers: [String]
     }
-    /// Signalled after a notification is recorded (the forwarder's alert lane wakes).
+    /// Signalled after a notification or a stop-command record is recorded (the forwarder's
+    /// alert lane wakes).
     private let recorded: WakeSignal?
     /// Notifications are dropped from the log this long after they happened, once delivered
     /// to the outbox and (with forwarding) to the core.
@@ -173,23 +174,24 @@ final class AlertService: Service, Sendable {
     }
 
     /// Called on the MQTT thread: never blocks.
-    func record(command: CommandRecord) {
+    func record(command: CommandAttempt) {
         continuation.yield(.command(command))
     }
 
     /// The newest command attempts, newest first (for `/api/v1/commands`).
-    func recentCommands(limit: Int) -> [CommandRecord] {
+    func recentCommands(limit: Int) -> [CommandAttempt] {
         (try? store.withLock { try $0.commands(limit: limit) }) ?? []
     }
 
-    private func recordCommand(_ record: CommandRecord) {
-        let level: Logger.Level = record.result == "sent" ? .info : .error
-        logger.log(level: level, "stop command \(record.result == "sent" ? "sent" : "not sent")", metadata: [
+    private func recordCommand(_ record: CommandAttempt) {
+        let fine = record.wasPublished || record.result.hasPrefix("confirmed") || record.result.hasPrefix("held")
+        logger.log(level: fine ? .info : .error, "stop command", metadata: [
             "alert": "\(record.alertID)", "rule": "\(record.rule)", "topic": "\(record.topic)", "attempt": "\(record.attempt)",
             "result": "\(record.result)",
         ])
         do {
             try store.withLock { try $0.record(command: record) }
+            recorded?.signal()  // the alert lane takes it to the core's audit log
         } catch {
             // The command itself went (or not) already; only its record is missing.
             metrics.alertStoreErrors.increment()
@@ -306,7 +308,7 @@ final class AlertService: Service, Sendable {
         case record(Unrecorded)
         case resolveUnknownRules([ActiveAlert], atMillis: Int64, reason: String)
         case retry
-        case command(CommandRecord)
+        case command(CommandAttempt)
         case adopt([HandedOverAlert])
     }
 

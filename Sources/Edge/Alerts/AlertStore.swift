@@ -1,5 +1,6 @@
 import Foundation
 import Ownership
+import Readings
 import Rules
 import SQLite
 import Webhooks
@@ -11,7 +12,9 @@ import Webhooks
 ///   (``RuleEngine/restore(_:)``) instead of forgetting or re-firing them;
 /// - `alert_log`: every notification, in order, with whether the core has it (`forwarded`,
 ///   read and marked by the alert lane, ``AlertForwardLog``);
-/// - `webhook_messages`: the webhook outbox (``WebhookOutbox``), which the dispatcher reads.
+/// - `webhook_messages`: the webhook outbox (``WebhookOutbox``), which the dispatcher reads;
+/// - `commands`: every stop command sent and what became of it, with whether the core has it
+///   (`forwarded`, for its alarm audit log).
 ///
 /// A notification, its change to the active set and its outbox rows (one per receiver) are
 /// committed in one transaction: a crash leaves all of them or none, so nothing needs
@@ -61,10 +64,14 @@ final class AlertStore {
             CREATE INDEX IF NOT EXISTS alert_log_unforwarded ON alert_log(id) WHERE forwarded = 0;
             CREATE TABLE IF NOT EXISTS commands(
                 id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, rule TEXT NOT NULL, topic TEXT NOT NULL,
-                payload TEXT NOT NULL, qos INTEGER NOT NULL, attempt INTEGER NOT NULL, at INTEGER NOT NULL, result TEXT NOT NULL);
+                payload TEXT NOT NULL, qos INTEGER NOT NULL, attempt INTEGER NOT NULL, at INTEGER NOT NULL, result TEXT NOT NULL,
+                site TEXT NOT NULL DEFAULT '', line TEXT NOT NULL DEFAULT '', device TEXT NOT NULL DEFAULT '',
+                forwarded INTEGER NOT NULL DEFAULT 0);
             """)
         outbox = queuesWebhooks ? try WebhookOutbox(connection: connection) : nil
         try migrateEnqueuedFlag()
+        try migrateCommandPlaces()
+        try connection.execute("CREATE INDEX IF NOT EXISTS commands_unforwarded ON commands(id) WHERE forwarded = 0")
         try reserveSpace(reserve)
     }
 
@@ -81,6 +88,22 @@ final class AlertStore {
             }
             query.reset()  // its read lock would keep the table from being altered
             try connection.execute("DROP INDEX IF EXISTS alert_log_pending; ALTER TABLE alert_log DROP COLUMN enqueued")
+        }
+    }
+
+    /// Files written before stop commands went to the core's audit log have no place and no
+    /// `forwarded` flag on their commands: the columns are added, and the old rows count as
+    /// forwarded (without a site, the core could not file them).
+    private func migrateCommandPlaces() throws {
+        guard try connection.scalarInt("SELECT count(*) FROM pragma_table_info('commands') WHERE name = 'forwarded'") == 0 else { return }
+        try connection.transaction {
+            try connection.execute("""
+                ALTER TABLE commands ADD COLUMN site TEXT NOT NULL DEFAULT '';
+                ALTER TABLE commands ADD COLUMN line TEXT NOT NULL DEFAULT '';
+                ALTER TABLE commands ADD COLUMN device TEXT NOT NULL DEFAULT '';
+                ALTER TABLE commands ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0;
+                UPDATE commands SET forwarded = 1;
+                """)
         }
     }
 
@@ -220,32 +243,45 @@ final class AlertStore {
         column.split(separator: ",").map(String.init)
     }
 
-    /// Records one publish attempt of a rule's MQTT action.
-    func record(command: CommandRecord) throws {
-        let insert = try connection.prepare(
-            "INSERT INTO commands(alert_id, rule, topic, payload, qos, attempt, at, result) VALUES (?,?,?,?,?,?,?,?)")
+    /// Records one publish attempt of a rule's MQTT action, or what became of it; the alert
+    /// lane forwards it to the core's audit log (``AlertForwardLog``).
+    func record(command: CommandAttempt) throws {
+        let insert = try connection.prepare("""
+            INSERT INTO commands(alert_id, rule, site, line, device, topic, payload, qos, attempt, at, result)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """)
         try insert.bind(command.alertID, at: 1)
         try insert.bind(command.rule, at: 2)
-        try insert.bind(command.topic, at: 3)
-        try insert.bind(command.payload, at: 4)
-        try insert.bind(command.qos, at: 5)
-        try insert.bind(command.attempt, at: 6)
-        try insert.bind(command.atMillis, at: 7)
-        try insert.bind(command.result, at: 8)
+        try insert.bind(command.site, at: 3)
+        try insert.bind(command.line, at: 4)
+        try insert.bind(command.device, at: 5)
+        try insert.bind(command.topic, at: 6)
+        try insert.bind(command.payload, at: 7)
+        try insert.bind(command.qos, at: 8)
+        try insert.bind(command.attempt, at: 9)
+        try insert.bind(command.atMillis, at: 10)
+        try insert.bind(command.result, at: 11)
         try insert.run()
     }
 
+    /// The columns of a ``CommandAttempt``, in the order ``commandAttempt(_:from:)`` reads them.
+    static let commandColumns = "alert_id, rule, site, line, device, topic, payload, qos, attempt, at, result"
+
+    /// The record in `query`'s columns `first` … `first + 10` (``commandColumns``).
+    static func commandAttempt(_ query: SQLiteStatement, from first: Int32 = 0) -> CommandAttempt {
+        CommandAttempt(
+            alertID: query.string(at: first), rule: query.string(at: first + 1), site: query.string(at: first + 2),
+            line: query.string(at: first + 3), device: query.string(at: first + 4), topic: query.string(at: first + 5),
+            payload: query.string(at: first + 6), qos: Int(query.int64(at: first + 7)), attempt: Int(query.int64(at: first + 8)),
+            atMillis: query.int64(at: first + 9), result: query.string(at: first + 10))
+    }
+
     /// The newest command attempts, newest first.
-    func commands(limit: Int) throws -> [CommandRecord] {
-        let query = try connection.prepare(
-            "SELECT alert_id, rule, topic, payload, qos, attempt, at, result FROM commands ORDER BY id DESC LIMIT ?")
+    func commands(limit: Int) throws -> [CommandAttempt] {
+        let query = try connection.prepare("SELECT \(Self.commandColumns) FROM commands ORDER BY id DESC LIMIT ?")
         try query.bind(limit, at: 1)
-        var out: [CommandRecord] = []
-        while try query.step() {
-            out.append(CommandRecord(
-                alertID: query.string(at: 0), rule: query.string(at: 1), topic: query.string(at: 2), payload: query.string(at: 3),
-                qos: Int(query.int64(at: 4)), attempt: Int(query.int64(at: 5)), atMillis: query.int64(at: 6), result: query.string(at: 7)))
-        }
+        var out: [CommandAttempt] = []
+        while try query.step() { out.append(Self.commandAttempt(query)) }
         return out
     }
 
@@ -287,7 +323,7 @@ final class AlertStore {
         try delete.bind(millis, at: 1)
         try delete.run()
         let purged = connection.changes
-        let commands = try connection.prepare("DELETE FROM commands WHERE at < ?")
+        let commands = try connection.prepare("DELETE FROM commands WHERE at < ?\(requireForwarded ? " AND forwarded = 1" : "")")
         try commands.bind(millis, at: 1)
         try commands.run()
         return purged

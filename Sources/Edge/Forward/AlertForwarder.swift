@@ -5,9 +5,10 @@ import Synchronization
 import Webhooks
 
 /// The alert lane's I/O shell (its decisions are ``AlertLane``'s): forwards alert notifications
-/// from `alerts.db` to the core (`POST /api/v1/alerts`) and marks them forwarded after a 2xx. It runs apart from the batch
-/// lane, with its own HTTP connections, ignores the rate cap, and wakes as soon as the alert
-/// service records a notification: a backlog of readings never holds an alert back.
+/// and stop-command records from `alerts.db` to the core (`POST /api/v1/alerts`) and marks them
+/// forwarded after a 2xx. It runs apart from the batch lane, with its own HTTP connections,
+/// ignores the rate cap, and wakes as soon as the alert service records a notification or a
+/// command: a backlog of readings never holds an alert back.
 final class AlertForwarder: Sendable {
     struct Settings: Sendable {
         var edgeID: String
@@ -56,7 +57,7 @@ final class AlertForwarder: Sendable {
                 await sleep(.milliseconds(until - now))
                 continue
             }
-            let rows: [AlertForwardLog.Row]
+            let rows: AlertForwardLog.Pending
             do {
                 rows = try log.pending(limit: lane.postSize)
                 metrics.forwardAlertsBacklog.record(rows.count < settings.maxPerRequest ? Int64(rows.count) : try log.pendingCount())
@@ -69,46 +70,47 @@ final class AlertForwarder: Sendable {
                 await wake.wait(for: settings.pollInterval)
                 continue
             }
-            let payload = AlertsPayload.encode(edge: settings.edgeID, bodies: rows.map { ($0.id, $0.body) })
+            let payload = AlertsPayload.encode(edge: settings.edgeID, bodies: rows.notices.map { ($0.id, $0.body) }, commands: rows.commands)
             if !payload.unreadable.isEmpty {
                 logger.error("alert log rows that are not notifications are skipped", metadata: ["ids": "\(payload.unreadable)"])
                 try? log.markForwarded(payload.unreadable)
             }
-            guard !payload.included.isEmpty else { continue }
+            guard payload.count > 0 else { continue }
             let gzipped = payload.json.count > settings.gzipAbove
             let body = (gzipped ? try? Gzip.compress(payload.json) : nil) ?? ByteBuffer(bytes: payload.json)
             let ticket = lane.ticket
             let outcome = await client.post(
                 path: "/api/v1/alerts", urlIndex: ticket.url, body: body, gzipped: gzipped && body.readableBytes != payload.json.count,
                 idempotencyKey: nil, acknowledgedBy: ["stored"])
-            let verdict = lane.completed(outcome, ticket: ticket, count: payload.included.count, nowMillis: nowMillis(), using: &random)
-            carryOut(verdict, outcome: outcome, rows: payload.included, log: log)
+            let verdict = lane.completed(outcome, ticket: ticket, count: payload.count, nowMillis: nowMillis(), using: &random)
+            carryOut(verdict, outcome: outcome, rows: payload.included, commands: payload.commands, log: log)
         }
     }
 
     /// Marks, counts and logs what the lane decided about the rows of one post.
-    private func carryOut(_ verdict: AlertLane.Verdict, outcome: ForwardOutcome, rows: [Int64], log: AlertForwardLog) {
+    private func carryOut(_ verdict: AlertLane.Verdict, outcome: ForwardOutcome, rows: [Int64], commands: [Int64], log: AlertForwardLog) {
         if let reason = outcome.failureReason { metrics.forwardAlertFailures[reason]?.increment() }
         switch verdict {
         case .forwarded(let recovered):
             do {
-                try log.markForwarded(rows)
+                try log.markForwarded(rows, commands: commands)
             } catch {
                 // Sent again later; the core drops the repeat.
                 logger.error("alert forwarder cannot mark alerts forwarded", metadata: ["error": "\(error)"])
             }
             metrics.forwardAlertsSent.increment(by: Int64(rows.count))
+            metrics.forwardCommandsSent.increment(by: Int64(commands.count))
             if recovered { logger.notice("core acknowledges alerts again") }
         case .sendSingly:
             logger.warning("core refused a post of alerts as malformed: sending them one at a time to find the one", metadata: [
-                "outcome": "\(BatchForwarder.describe(outcome))", "alerts": "\(rows.count)",
+                "outcome": "\(BatchForwarder.describe(outcome))", "alerts": "\(rows.count)", "commands": "\(commands.count)",
             ])
         case .setAside:
             // It stays in the log (and the API); only the lane stops sending it.
-            try? log.markForwarded(rows)
-            metrics.forwardAlertsRefused.increment(by: Int64(rows.count))
-            logger.error("core refuses this alert notification: set aside, not sent again (it stays in alerts.db)", metadata: [
-                "outcome": "\(BatchForwarder.describe(outcome))", "row": "\(rows)",
+            try? log.markForwarded(rows, commands: commands)
+            metrics.forwardAlertsRefused.increment(by: Int64(rows.count + commands.count))
+            logger.error("core refuses this alert notification or command record: set aside, not sent again (it stays in alerts.db)", metadata: [
+                "outcome": "\(BatchForwarder.describe(outcome))", "row": "\(rows)", "command_row": "\(commands)",
             ])
         case .parked:
             logger.error("core refused the alerts: they stay in alerts.db and are retried later", metadata: [

@@ -118,7 +118,9 @@ public struct EdgeMetrics: Sendable {
     public let forwardAlertsSent: Counter
     public let forwardAlertFailures: [String: Counter]
     public let forwardAlertsBacklog: Gauge
-    /// Alert notifications the core refused as malformed (400, 413), each found by sending a
+    /// Stop-command records the core acknowledged (for its alarm audit log).
+    public let forwardCommandsSent: Counter
+    /// Alert notifications and command records the core refused as malformed (400, 413), each found by sending a
     /// refused post's notifications one at a time: set aside, not sent again.
     public let forwardAlertsRefused: Counter
 
@@ -214,6 +216,7 @@ public struct EdgeMetrics: Sendable {
         forwardFailovers = Counter(label: "haetae_forward_failovers_total", factory: factory)
         forwardAlertsSent = Counter(label: "haetae_forward_alerts_sent_total", factory: factory)
         forwardAlertsBacklog = Gauge(label: "haetae_forward_alerts_backlog", factory: factory)
+        forwardCommandsSent = Counter(label: "haetae_forward_commands_sent_total", factory: factory)
         forwardAlertsRefused = Counter(label: "haetae_forward_alerts_refused_total", factory: factory)
         var batchFailures: [String: Counter] = [:]
         var alertFailures: [String: Counter] = [:]

@@ -26,9 +26,7 @@ enum OpsServer {
         router.get("/api/v1/commands") { request, _ in
             // Every publish attempt of a rule's MQTT action (stop commands), newest first.
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1_000)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let body = (try? encoder.encode(["commands": alerts.recentCommands(limit: limit)])) ?? Data(#"{"commands":[]}"#.utf8)
+            let body = AlertCodec.encodeCommandList(alerts.recentCommands(limit: limit))
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         router.get("/api/v1/alerts") { request, _ in

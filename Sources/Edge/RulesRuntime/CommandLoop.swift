@@ -1,3 +1,5 @@
+import Readings
+
 /// Stop commands that close the loop (a rule's `confirm:`): each sent command waits for its
 /// reply (a message on the confirmation topic whose payload contains the expected text); after
 /// each `within` without one it is sent again, at most `retries` times, then escalated; a reply
@@ -167,5 +169,14 @@ struct CommandLoop {
             start += 1
         }
         return false
+    }
+}
+
+extension CommandLoop.Waiting {
+    /// The record of what became of this command at `atMillis` (its sends so far as the attempt).
+    func record(atMillis: Int64, result: String) -> CommandAttempt {
+        CommandAttempt(
+            alertID: alertID, rule: rule, site: site, line: line, device: device, topic: topic, payload: payload, qos: qos,
+            attempt: attempts, atMillis: atMillis, result: result)
     }
 }

@@ -13,6 +13,9 @@ struct CommandRetries {
     struct Command: Sendable, Equatable {
         var alertID: String
         var rule: String
+        var site: String
+        var line: String
+        var device: String
         var topic: String
         var payload: String
         var qos: Int

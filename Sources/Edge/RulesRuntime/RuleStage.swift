@@ -60,7 +60,7 @@ final class RuleStage {
     static let heldBackCheckMillis: Int64 = 250
     /// Command attempts of the events being dispatched, recorded after their alerts so that
     /// writing the record never delays the alert's own notification.
-    private var commandRecords: [CommandRecord] = []
+    private var commandRecords: [CommandAttempt] = []
 
     /// - Parameter maxAlertsPerMinute: firing notifications one rule may send per minute before
     ///   ``AlertFloodGate`` aggregates them (0: no limit).
@@ -299,13 +299,13 @@ final class RuleStage {
                     switch action {
                     case .mqtt(let topic, let payload, let qos, let loop):
                         if let silenced {
-                            commandRecords.append(CommandRecord(
-                                alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempt: 0,
-                                atMillis: event.atMillis, result: "not sent: \(Self.describe(silenced))"))
+                            commandRecords.append(Self.record(
+                                of: event, topic: topic, payload: payload, qos: qos, attempt: 0, result: "not sent: \(Self.describe(silenced))"))
                             continue
                         }
                         let command = CommandRetries.Command(
-                            alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempts: 1, nextAtMillis: 0)
+                            alertID: event.alertID, rule: event.rule, site: event.site, line: event.line, device: event.device, topic: topic,
+                            payload: payload, qos: qos, attempts: 1, nextAtMillis: 0)
                         let confirmation = loop.confirm.map { Self.confirmation(of: command, event: event, $0) }
                         if let ago = commandLoop.admit(rule: event.rule, topic: topic, cooldownMillis: loop.cooldownMillis, nowMillis: event.atMillis) {
                             // Held, not dropped: if the hazard still stands when the cooldown ends, the command goes then.
@@ -313,12 +313,12 @@ final class RuleStage {
                             metrics.stopCommandOutcomes["cooldown"]?.increment()
                             commandRetries.hold(
                                 CommandRetries.Command(
-                                    alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempts: 0,
-                                    nextAtMillis: until, held: .init(cooldownMillis: loop.cooldownMillis, confirmation: confirmation)),
+                                    alertID: event.alertID, rule: event.rule, site: event.site, line: event.line, device: event.device,
+                                    topic: topic, payload: payload, qos: qos, attempts: 0, nextAtMillis: until,
+                                    held: .init(cooldownMillis: loop.cooldownMillis, confirmation: confirmation)),
                                 untilMillis: until)
-                            commandRecords.append(CommandRecord(
-                                alertID: event.alertID, rule: event.rule, topic: topic, payload: payload, qos: qos, attempt: 0,
-                                atMillis: event.atMillis,
+                            commandRecords.append(Self.record(
+                                of: event, topic: topic, payload: payload, qos: qos, attempt: 0,
                                 result: "held: cooldown (the last went \(ago) ms before); goes at \(RFC3339.format(millis: until)) if the alert still fires"))
                             continue
                         }
@@ -326,9 +326,7 @@ final class RuleStage {
                         if let confirmation { wait(for: confirmation) }
                     case .unpublishable(let topic, let reason):
                         metrics.mqttActionErrors.increment()
-                        commandRecords.append(CommandRecord(
-                            alertID: event.alertID, rule: event.rule, topic: topic, payload: "", qos: 0, attempt: 1,
-                            atMillis: event.atMillis, result: "refused: \(reason)"))
+                        commandRecords.append(Self.record(of: event, topic: topic, payload: "", qos: 0, attempt: 0, result: "refused: \(reason)"))
                     case .webhook:
                         break
                     }
@@ -411,9 +409,8 @@ final class RuleStage {
         for case .confirmed(let command, let after) in outcomes {
             metrics.stopCommandOutcomes["confirmed"]?.increment()
             metrics.stopCommandConfirmation.recordMilliseconds(after)
-            alerts.record(command: CommandRecord(
-                alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
-                attempt: command.attempts, atMillis: atMillis,
+            alerts.record(command: command.record(
+                atMillis: atMillis,
                 result: "confirmed \(after) ms after the first send" + (command.escalatedAtMillis != nil ? ", after its escalation" : "")))
             if command.escalatedAtMillis != nil, let ended = escalations.ended(command, atMillis: atMillis, why: "the reply came late") {
                 alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil))
@@ -475,14 +472,13 @@ final class RuleStage {
             case .resend(let command):
                 metrics.stopCommandOutcomes["resent"]?.increment()
                 send(CommandRetries.Command(
-                    alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
-                    attempts: command.attempts, nextAtMillis: 0), nowMillis: nowMillis,
+                    alertID: command.alertID, rule: command.rule, site: command.site, line: command.line, device: command.device,
+                    topic: command.topic, payload: command.payload, qos: command.qos, attempts: command.attempts, nextAtMillis: 0),
+                    nowMillis: nowMillis,
                     note: "sent again: not confirmed within \(command.withinMillis) ms")
             case .escalate(let command):
                 metrics.stopCommandOutcomes["escalated"]?.increment()
-                commandRecords.append(CommandRecord(
-                    alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
-                    attempt: command.attempts, atMillis: nowMillis, result: "not confirmed after \(command.attempts) sends: escalated"))
+                commandRecords.append(command.record(atMillis: nowMillis, result: "not confirmed after \(command.attempts) sends: escalated"))
                 if let firing = escalations.escalated(command, atMillis: nowMillis) {
                     alerts.submit(EdgeAlert(event: firing, readingTs: nil, seq: nil))
                 }
@@ -500,9 +496,7 @@ final class RuleStage {
                     alerts.submit(EdgeAlert(event: ended, readingTs: nil, seq: nil))
                 }
             } else {
-                commandRecords.append(CommandRecord(
-                    alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
-                    attempt: command.attempts, atMillis: event.atMillis, result: "not confirmed before its alert resolved"))
+                commandRecords.append(command.record(atMillis: event.atMillis, result: "not confirmed before its alert resolved"))
             }
         }
     }
@@ -521,8 +515,19 @@ final class RuleStage {
             commandRetries.failed(command, nowMillis: nowMillis)
             result = "failed, retried while the alert fires: \(error)"
         }
-        commandRecords.append(CommandRecord(
-            alertID: command.alertID, rule: command.rule, topic: command.topic, payload: command.payload, qos: command.qos,
-            attempt: command.attempts, atMillis: nowMillis, result: result))
+        commandRecords.append(CommandAttempt(
+            alertID: command.alertID, rule: command.rule, site: command.site, line: command.line, device: command.device,
+            topic: command.topic, payload: command.payload, qos: command.qos, attempt: command.attempts, atMillis: nowMillis,
+            result: result))
+    }
+
+    /// The record of a command of `event` that did not go out now (`attempt` 0: held, refused,
+    /// not sent while the alarm is silenced).
+    private static func record(
+        of event: AlertEvent, topic: String, payload: String, qos: Int, attempt: Int, result: String
+    ) -> CommandAttempt {
+        CommandAttempt(
+            alertID: event.alertID, rule: event.rule, site: event.site, line: event.line, device: event.device, topic: topic,
+            payload: payload, qos: qos, attempt: attempt, atMillis: event.atMillis, result: result)
     }
 }

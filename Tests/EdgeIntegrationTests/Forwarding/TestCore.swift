@@ -69,6 +69,9 @@ final class TestCore: Sendable {
         var definitionsReceived = 0
         var alertRepeats = 0
         var gzipAlerts = 0
+        /// Stop-command records by their key, as the core files them once each.
+        var commands: [Int64: CommandAttempt] = [:]
+        var commandRepeats = 0
     }
 
     let port: Int
@@ -266,10 +269,13 @@ final class TestCore: Sendable {
                 alert.readingsStoredBefore = state.readingsStored
                 state.alerts[key] = alert
             }
+            for command in post.commands {
+                if state.commands.updateValue(command, forKey: command.key) != nil { state.commandRepeats += 1 }
+            }
         }
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"stored","alerts":\#(parsed.count)}"#)))
+            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"stored","alerts":\#(parsed.count),"commands":\#(post.commands.count)}"#)))
     }
 
     private func hold() async throws -> Response {

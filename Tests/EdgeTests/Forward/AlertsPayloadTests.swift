@@ -27,4 +27,13 @@ struct AlertsPayloadTests {
         #expect(alerts[0]["at"] as? String == "2025-11-29T23:21:04.120Z")
         #expect(alerts[1]["notification"] as? String == "resolved")
     }
+
+    @Test("command records ride in the same post after the notifications, and the post counts both")
+    func carriesCommands() throws {
+        let command = CommandLogTests.command(1)
+        let payload = AlertsPayload.encode(
+            edge: "seoul-a", bodies: [(7, Array("garbage".utf8))], commands: [AlertForwardLog.CommandRow(id: 3, command: command)])
+        #expect(payload.included.isEmpty && payload.unreadable == [7] && payload.commands == [3] && payload.count == 1)
+        #expect(try AlertCodec.decodePost(payload.json) == AlertPost(edge: "seoul-a", notices: [], commands: [command]))
+    }
 }
