@@ -85,14 +85,6 @@ public enum EdgeRuntime {
             path: SuppressionBook.path(besideAlerts: configuration.alerts.path),
             logger: logger)
 
-        // Forwarding to the core: off without a `forward:` section.
-        let forwarder = configuration.forward.map { settings in
-            ForwardService(
-                settings: settings, edgeID: configuration.edge.id, spoolPath: configuration.spool.path,
-                alertsPath: configuration.alerts.path, alertWake: alertRecorded, site: configuration.edge.site,
-                suppressionBook: suppressionBook, metrics: metrics, logger: logger)
-        }
-
         // Rules: evaluated on the MQTT thread, reloaded by the controller.
         var ruleStage: RuleStage?
         var rulesController: RulesController?
@@ -108,6 +100,29 @@ public enum EdgeRuntime {
                 path: path, initial: rules, receivers: receiverNames, watchInterval: configuration.rules.watchInterval, slot: slot,
                 metrics: metrics, logger: logger)
             logger.info("rules loaded", metadata: ["path": "\(path)", "rules": "\(rules.rules.count)"])
+        }
+
+        // Forwarding to the core: off without a `forward:` section. The status reports read
+        // the edge's own metrics and its rule file's state.
+        let forwarder = configuration.forward.map { settings in
+            let context = EdgeStatusSampler.Context(
+                edge: configuration.edge.id, site: configuration.edge.site, version: HaetaeVersion.current,
+                paired: configuration.ownership != nil, intervalMillis: settings.statusInterval.milliseconds,
+                spoolCapacityBytes: Int64(configuration.spool.maxBytes))
+            return ForwardService(
+                settings: settings, edgeID: configuration.edge.id, spoolPath: configuration.spool.path,
+                alertsPath: configuration.alerts.path, alertWake: alertRecorded, site: configuration.edge.site,
+                suppressionBook: suppressionBook,
+                statusSource: { [registry, rulesController] in
+                    var context = context
+                    if let rules = rulesController?.status {
+                        context.rulesVersion = rules.version
+                        context.rulesLoadedAtMillis = rules.loadedAtMillis
+                        context.rulesError = rules.lastError
+                    }
+                    return (String(decoding: registry.emitToBuffer(), as: UTF8.self), context)
+                },
+                metrics: metrics, logger: logger)
         }
 
         let handler = IngestHandler(

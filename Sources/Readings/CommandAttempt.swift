@@ -43,6 +43,12 @@ public struct CommandAttempt: Equatable, Sendable {
     /// an outcome of one sent before or a command that did not go.
     public var wasPublished: Bool { result.hasPrefix("sent") }
 
+    /// Whether the record goes to the core's audit log. A publish that keeps failing while the
+    /// broker is away is retried every 30 s at most for as long as its alert fires: its first
+    /// failure and how it ended are the audit's, not every retry (those stay at the edge's
+    /// `GET /api/v1/commands`).
+    public var isAudited: Bool { !(result.hasPrefix("failed") && attempt > 1) }
+
     /// A 64-bit key of this record's canonical form (``AlertCodec/encodeCommand(_:)``): the core
     /// keeps each record once, however often an edge posts it.
     public var key: Int64 { Int64(bitPattern: SeriesTable.fnv1a(AlertCodec.encodeCommand(self))) }

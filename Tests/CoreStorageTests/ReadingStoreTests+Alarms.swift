@@ -128,6 +128,24 @@ extension ReadingStoreTests {
             #expect(entry.sensor == "" && entry.untilMillis == nil && entry.atMillis == baseTime + 1_000)
             #expect(seoul.first { $0.comment.hasPrefix("sent:") }?.comment == #"sent: {"cmd":"stop"} → factory/seoul/line1/pump-3/cmd"#)
             #expect(try await store.alarmAudit(site: nil, limit: 10).count == 5)
+            #expect(try await store.alarmAudit(site: nil, kind: .actions, limit: 10).map(\.action) == ["out_of_service"])
+            #expect(try await store.alarmAudit(site: nil, kind: .commands, limit: 10).count == 4)
+            #expect(try await store.alarmAudit(site: "seoul", kind: .commands, limit: 2).count == 2)
+        }
+    }
+}
+
+extension ReadingStoreTests {
+    @Test("the latest status report of each edge is kept, replacing the one before, and listed by edge", arguments: StoreBackend.all)
+    func edgeStatuses(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            #expect(try await store.edgeStatuses().isEmpty)
+            try await store.record(edgeStatus: StoredEdgeStatus(edge: "seoul-b", site: "seoul", json: #"{"v":1}"#, receivedAtMillis: baseTime))
+            try await store.record(edgeStatus: StoredEdgeStatus(edge: "seoul-a", site: "seoul", json: #"{"v":1}"#, receivedAtMillis: baseTime))
+            try await store.record(edgeStatus: StoredEdgeStatus(edge: "seoul-a", site: "seoul", json: #"{"v":2}"#, receivedAtMillis: baseTime + 5_000))
+            let all = try await store.edgeStatuses()
+            #expect(all.map(\.edge) == ["seoul-a", "seoul-b"])
+            #expect(all[0] == StoredEdgeStatus(edge: "seoul-a", site: "seoul", json: #"{"v":2}"#, receivedAtMillis: baseTime + 5_000))
         }
     }
 }

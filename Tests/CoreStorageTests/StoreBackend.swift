@@ -117,6 +117,8 @@ struct CompactingAfterEachBatch: ReadingStore {
     func compact() async throws -> CompactionReport { try await store.compact() }
     func ingest(alerts: [AlertRecord]) async throws -> Int { try await store.ingest(alerts: alerts) }
     func ingest(commands: [CommandAttempt], edge: String) async throws -> Int { try await store.ingest(commands: commands, edge: edge) }
+    func record(edgeStatus: StoredEdgeStatus) async throws { try await store.record(edgeStatus: edgeStatus) }
+    func edgeStatuses() async throws -> [StoredEdgeStatus] { try await store.edgeStatuses() }
     func sites() async throws -> [SiteSummary] { try await store.sites() }
     func series(_ filter: SeriesFilter) async throws -> [SeriesInfo] { try await store.series(filter) }
     func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation, limit: Int) async throws -> ReadingsPage {
@@ -133,7 +135,9 @@ struct CompactingAfterEachBatch: ReadingStore {
     func acknowledgements(alertIDs: [String]) async throws -> [String: Acknowledgement] {
         try await store.acknowledgements(alertIDs: alertIDs)
     }
-    func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry] { try await store.alarmAudit(site: site, limit: limit) }
+    func alarmAudit(site: String?, kind: AuditKind, limit: Int) async throws -> [AlarmAuditEntry] {
+        try await store.alarmAudit(site: site, kind: kind, limit: limit)
+    }
     func alertStarts(site: String?, sinceMillis: Int64, limit: Int) async throws -> [AlertStart] {
         try await store.alertStarts(site: site, sinceMillis: sinceMillis, limit: limit)
     }

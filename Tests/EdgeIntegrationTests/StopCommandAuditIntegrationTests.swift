@@ -14,7 +14,7 @@ struct StopCommandAuditIntegrationTests {
     /// The core's stop-command entries for one device, oldest first, as `result` texts (the
     /// comment up to its payload).
     static func audited(_ core: RealCore, _ device: String) -> [String] {
-        guard let body = HTTPGet.fetch(port: core.port, path: "/api/v1/alarms/audit?limit=1000")?.body,
+        guard let body = HTTPGet.fetch(port: core.port, path: "/api/v1/alarms/audit?kind=commands&limit=1000")?.body,
             let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
             let entries = object["entries"] as? [[String: Any]]
         else { return [] }

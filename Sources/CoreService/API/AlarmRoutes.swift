@@ -51,7 +51,9 @@ struct AlarmRoutes: Sendable {
             let query = request.uri.queryParameters
             let limit = query.get("limit", as: Int.self) ?? 200
             guard (1...Self.maxAuditEntries).contains(limit) else { throw APIError.badRequest("limit: expected 1 to \(Self.maxAuditEntries)") }
-            let entries = try await store.alarmAudit(site: query.get("site"), limit: limit)
+            let kindText = query.get("kind") ?? "all"
+            guard let kind = AuditKind(rawValue: kindText) else { throw APIError.badRequest("kind: expected all, actions or commands") }
+            let entries = try await store.alarmAudit(site: query.get("site"), kind: kind, limit: limit)
             return QueryRoutes.json(["entries": entries.map { entry -> [String: Any] in
                 [
                     "id": entry.id, "at": RFC3339.format(millis: entry.atMillis), "by": entry.user, "action": entry.action,

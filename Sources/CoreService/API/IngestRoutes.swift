@@ -6,12 +6,14 @@ import Hummingbird
 import Logging
 import Readings
 
-/// `POST /api/v1/batches` and `POST /api/v1/alerts`: what the edges send.
+/// `POST /api/v1/batches`, `POST /api/v1/alerts` and `POST /api/v1/edges/status`: what the edges send.
 struct IngestRoutes: Sendable {
     let store: any ReadingStore
     let authorizer: Authorizer
     let limits: CoreConfiguration.HTTP
     let metrics: CoreMetrics
+    let fleet: EdgeFleet
+    let logger: Logger
 
     func add(to router: Router<CoreRequestContext>) {
         // Every refused request counts, whatever the reason (auth, size, content, key).
@@ -31,6 +33,48 @@ struct IngestRoutes: Sendable {
                 throw error
             }
         }
+        router.post("/api/v1/edges/status") { request, context in
+            do {
+                return try await self.postStatus(request, context: context)
+            } catch let error as APIError {
+                metrics.statusReportsRejected.increment()
+                throw error
+            }
+        }
+    }
+
+    /// Takes an edge's status report (``Readings/EdgeStatusCodec``): the fleet view keeps it and
+    /// the store keeps the latest; 200 `{"status":"recorded"}`, also for a report older than
+    /// the last one (it changes nothing).
+    func postStatus(_ request: Request, context: CoreRequestContext) async throws -> Response {
+        let edge = try await authorizer.edge(of: request, context: context)
+        let bytes = try await body(of: request, context: context)
+        let status: EdgeStatus
+        do {
+            status = try EdgeStatusCodec.decode(bytes.readableBytesView)
+        } catch {
+            throw APIError.badRequest(error.description)
+        }
+        guard status.edge == edge else {
+            throw APIError.forbidden("this token belongs to edge \(edge), the status to edge \(status.edge.prefix(128))")
+        }
+        guard authorizer.edgeTokens.allows(edge: edge, site: status.site) else {
+            throw APIError.forbidden("edge \(edge) may not report for site \(status.site.prefix(128)) (its sites are listed in the edge token file)")
+        }
+        let receivedAt = WallClock.millis()
+        if fleet.record(status, receivedAtMillis: receivedAt) {
+            metrics.statusReports.increment()
+            do {
+                try await store.record(edgeStatus: StoredEdgeStatus(
+                    edge: edge, site: status.site, json: String(decoding: EdgeStatusCodec.encode(status), as: UTF8.self),
+                    receivedAtMillis: receivedAt))
+            } catch {
+                // The fleet view has it; only a restart would forget it until the next report.
+                logger.warning("an edge's status report could not be stored", metadata: ["edge": "\(edge)", "error": "\(error)"])
+            }
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"recorded"}"#)))
     }
 
     /// Stores one batch exactly once: 200 `{"status":"stored","readings":N}` or, for an

@@ -34,6 +34,9 @@ public struct EdgeTokens: Sendable {
         sites[edge].map { $0.contains(site) } ?? true
     }
 
+    /// The sites `edge` may write; nil when any.
+    public func sites(of edge: String) -> Set<String>? { sites[edge] }
+
     /// Edges whose token may write any site (the older token form).
     public var unrestricted: [String] { edges.filter { sites[$0] == nil } }
 

@@ -25,7 +25,8 @@ enum DashboardPage {
 </header>
 <main>
   <div>
-    <section class="panel" id="sites-panel"><h2 data-i18n="sites"></h2><div id="sites"></div></section>
+    <section class="panel" id="system-panel"><h2 data-i18n="system"></h2><div id="system"></div></section>
+    <section class="panel stacked" id="sites-panel"><h2 data-i18n="sites"></h2><div id="sites"></div></section>
     <section class="panel stacked" id="charts-panel"><h2 id="charts-title" data-i18n="history"></h2><div id="charts" class="charts"></div></section>
   </div>
   <div>
@@ -35,6 +36,7 @@ enum DashboardPage {
     <section class="panel stacked"><h2 data-i18n="kpis"></h2><div id="kpis"></div></section>
     <section class="panel stacked"><h2 data-i18n="suppressions"></h2><div id="suppressions"></div></section>
     <section class="panel stacked"><h2 data-i18n="audit"></h2><div id="audit"></div></section>
+    <section class="panel stacked"><h2 data-i18n="commands"></h2><div id="commands"></div></section>
     <section class="panel stacked" id="accounts-panel" hidden><h2 data-i18n="accounts"></h2><div id="accounts"></div></section>
   </div>
 </main>

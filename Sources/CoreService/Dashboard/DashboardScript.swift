@@ -12,7 +12,9 @@ const TEXT = {
         unacknowledged: "Unacknowledged", acknowledged: "Acknowledged", returned: "Cleared, unacknowledged", normal: "Cleared",
         ackBy: "by", ack: "Acknowledge", shelve: "Shelve…", shelveNow: "Shelve", unshelve: "Unshelve", shelvedUntil: "shelved until",
         outOfService: "out of service", takeOut: "Device out of service", returnToService: "Return to service", reason: "Why (required)",
-        suppressions: "Shelved and out of service", noSuppressions: "Nothing shelved or out of service", audit: "Alarm log", noAudit: "No actions yet",
+        suppressions: "Shelved and out of service", noSuppressions: "Nothing shelved or out of service", audit: "Alarm log", noAudit: "No actions yet", commands: "Stop commands", noCommands: "No stop commands sent",
+        system: "System: sites, edges", noEdges: "No edge has reported", health: { ok: "ok", warning: "warning", stale: "stale", down: "down", never: "never reported" },
+        ingest: "in", forward: "out", spool: "spool", backlog: "backlog", fullIn: "full in", drainIn: "drains in", perSecond: "/s",
         silenced: "not notified", kpis: "Alarm performance (24 h)", kpiLast: "last 10 min", kpiAvg: "avg per 10 min", kpiPeak: "peak",
         kpiStanding: "standing", kpiStale: "stale (> 24 h)", kpiUnack: "unacknowledged", kpiChatter: "chattering", kpiTop: "Most frequent", actions: { acknowledge: "acknowledged", shelve: "shelved", unshelve: "unshelved", out_of_service: "took out of service", return_to_service: "returned to service", stop_command: "stop command" } },
   ko: { sites: "사이트 · 라인 · 장비", history: "최근 15분 추이", active: "현재 경보", recent: "최근 경보",
@@ -22,7 +24,9 @@ const TEXT = {
         unacknowledged: "미확인", acknowledged: "확인됨", returned: "해제됨 · 미확인", normal: "해제됨",
         ackBy: "확인자", ack: "확인", shelve: "보류…", shelveNow: "보류", unshelve: "보류 해제", shelvedUntil: "보류 종료",
         outOfService: "정비 중", takeOut: "장비 정비 중으로", returnToService: "정비 완료", reason: "사유 (필수)",
-        suppressions: "보류 · 정비 중", noSuppressions: "보류 · 정비 중인 항목 없음", audit: "경보 조치 기록", noAudit: "조치 기록 없음",
+        suppressions: "보류 · 정비 중", noSuppressions: "보류 · 정비 중인 항목 없음", audit: "경보 조치 기록", noAudit: "조치 기록 없음", commands: "정지 명령", noCommands: "보낸 정지 명령 없음",
+        system: "시스템: 사이트 · 엣지", noEdges: "보고한 엣지 없음", health: { ok: "정상", warning: "주의", stale: "지연", down: "중단", never: "보고 없음" },
+        ingest: "수신", forward: "전송", spool: "스풀", backlog: "대기", fullIn: "가득 참까지", drainIn: "전송 완료까지", perSecond: "/초",
         silenced: "알림 안 함", kpis: "경보 성능 (24시간)", kpiLast: "최근 10분", kpiAvg: "10분 평균", kpiPeak: "최대",
         kpiStanding: "지속", kpiStale: "장기 (24시간 초과)", kpiUnack: "미확인", kpiChatter: "반복 발생", kpiTop: "자주 발생", actions: { acknowledge: "확인", shelve: "보류", unshelve: "보류 해제", out_of_service: "정비 중으로 지정", return_to_service: "정비 완료", stop_command: "정지 명령" } },
 };
@@ -188,14 +192,55 @@ async function drawKPIs() {
   document.getElementById("kpis").replaceChildren(...(rows.length ? rows : [el("div", { class: "empty" }, t("noAlerts"))]),
     ...(top.length ? [el("div", { class: "when" }, t("kpiTop")), ...top] : []));
 }
-// Who did what to which alarm, newest first.
+// The system itself: each site's edges, coloured by how the core judges them, with their
+// figures and the trend of their ingest rate (one point per status report).
+function sparkline(values) {
+  const width = 120, height = 24, max = Math.max(1, ...values);
+  const points = values.map((v, i) => (values.length < 2 ? 0 : i * width / (values.length - 1)).toFixed(1) + "," + (height - (v || 0) * height / max).toFixed(1)).join(" ");
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 " + width + " " + height); svg.setAttribute("class", "spark");
+  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+  line.setAttribute("points", points);
+  svg.appendChild(line);
+  return svg;
+}
+function seconds(s) { return s == null ? "" : s < 120 ? Math.round(s) + " s" : s < 7200 ? Math.round(s / 60) + " min" : Math.round(s / 3600) + " h"; }
+async function drawSystem() {
+  const fleet = await api("/api/v1/edges");
+  const bySite = {};
+  for (const edge of fleet.edges) (bySite[edge.site] = bySite[edge.site] || []).push(edge);
+  const root = document.getElementById("system");
+  if (!fleet.edges.length) { root.replaceChildren(el("div", { class: "empty" }, t("noEdges"))); return; }
+  root.replaceChildren(...Object.keys(bySite).sort().map(site => el("div", { class: "fleet-site", "data-fleet-site": site },
+    el("h3", {}, site || "—"),
+    el("div", { class: "edges" }, ...bySite[site].map(edge => {
+      const s = edge.status;
+      const figures = s ? [
+        t("ingest") + " " + Math.round(s.ingest_rate) + t("perSecond") + " · " + t("forward") + " " + Math.round(s.forward_rate) + t("perSecond"),
+        t("spool") + " " + (s.spool_capacity_bytes ? Math.round(100 * s.spool_bytes / s.spool_capacity_bytes) + "%" : Math.round(s.spool_bytes / 1048576) + " MiB")
+          + (s.spool_full_seconds != null ? " · " + t("fullIn") + " " + seconds(s.spool_full_seconds) : ""),
+        t("backlog") + " " + s.backlog_readings + (s.backlog_drain_seconds != null ? " · " + t("drainIn") + " " + seconds(s.backlog_drain_seconds) : ""),
+        s.role + " · " + s.version + (s.rules_version ? " · rules " + s.rules_version.slice(0, 7) : ""),
+      ] : [];
+      return el("div", { class: "edge " + edge.health, "data-edge": edge.edge, "data-health": edge.health },
+        el("div", { class: "name" }, edge.edge + " · " + (TEXT[lang].health[edge.health] || edge.health)),
+        el("div", { class: "values" }, ...figures.map(f => el("div", {}, f)), ...edge.problems.map(p => el("div", { class: "problem" }, p))),
+        ...(edge.trend ? [sparkline(edge.trend.ingest_rate)] : []));
+    })))));
+}
+
+// Who did what to which alarm, and the stop commands the edges sent with what became of them
+// (apart, so a flood of commands never pushes the operators' actions off the page); newest first.
 async function drawAudit() {
-  const log = await api("/api/v1/alarms/audit?limit=20");
-  document.getElementById("audit").replaceChildren(...(log.entries.length ? log.entries.map(e =>
-    el("div", { class: "audit", "data-audit": e.action },
-      time(new Date(e.at).getTime()) + " · " + e.by + " " + (TEXT[lang].actions[e.action] || e.action) + " · " +
-      [e.rule, e.site, e.line, e.device, e.sensor].filter(Boolean).join(" / ") + (e.comment ? " — " + e.comment : "")))
+  const [actions, commands] = await Promise.all([
+    api("/api/v1/alarms/audit?kind=actions&limit=20"), api("/api/v1/alarms/audit?kind=commands&limit=20")]);
+  const line = (e, cls, attr) => el("div", { class: cls, [attr]: e.action },
+    time(new Date(e.at).getTime()) + " · " + e.by + " " + (TEXT[lang].actions[e.action] || e.action) + " · " +
+    [e.rule, e.site, e.line, e.device, e.sensor].filter(Boolean).join(" / ") + (e.comment ? " — " + e.comment : ""));
+  document.getElementById("audit").replaceChildren(...(actions.entries.length ? actions.entries.map(e => line(e, "audit", "data-audit"))
     : [el("div", { class: "empty" }, t("noAudit"))]));
+  document.getElementById("commands").replaceChildren(...(commands.entries.length ? commands.entries.map(e => line(e, "command", "data-command"))
+    : [el("div", { class: "empty" }, t("noCommands"))]));
 }
 function chart(series, points) {
   const box = el("div", { class: "chart", "data-series": String(series.id) });
@@ -326,6 +371,7 @@ async function refresh(force = false) {
       const recentBox = document.getElementById("recent");
       recentBox.replaceChildren(...(recent.alerts.length ? fold(recent.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
     }
+    await drawSystem();
     await drawSuppressions();
     await drawAudit();
     await drawKPIs();

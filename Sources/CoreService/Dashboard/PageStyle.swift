@@ -34,6 +34,13 @@ h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
 .device { border-radius:8px; padding:8px; border:2px solid var(--ok); background:#111a24; cursor:pointer; min-height:64px; }
 .device.warning { border-color:var(--warn); } .device.critical { border-color:var(--crit); background:#2a1315; } .device.stale { border-color:var(--stale); opacity:.75; }
 .device.selected { outline:2px solid var(--accent); }
+.edges { display:grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap:8px; margin-bottom:8px; }
+.edge { border-radius:8px; padding:8px; border:2px solid var(--ok); background:#111a24; }
+.edge.warning { border-color:var(--warn); } .edge.stale { border-color:var(--stale); opacity:.8; } .edge.down { border-color:var(--crit); background:#2a1315; } .edge.never { border-color:var(--stale); opacity:.6; }
+.edge .name { font-weight:600; font-size:14px; } .edge .values { font-size:12px; color:var(--muted); margin-top:4px; line-height:1.4; }
+.edge .problem { color:var(--warn); } .edge .spark { width:120px; height:24px; margin-top:4px; }
+.edge .spark polyline { fill:none; stroke:var(--accent); stroke-width:1.5; }
+.fleet-site h3 { margin:4px 0 6px; font-size:14px; }
 .device .name { font-weight:600; font-size:14px; }
 .device .values { font-size:12px; color:var(--muted); margin-top:4px; line-height:1.4; }
 .line-pick { display:block; width:100%; text-align:left; margin:4px 0; }
@@ -49,7 +56,7 @@ h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
 .actions details.shelve summary { cursor:pointer; color:var(--accent); }
 .actions details.shelve select, .actions details.shelve input { margin:4px 4px 0 0; font-size:12px; padding:3px; background:#111a24; color:var(--text); border:1px solid #33445a; border-radius:4px; }
 .kpi { font-size:12px; padding:3px 0; } .kpi.over { color:var(--warn); } .kpi.top { color:var(--muted); }
-.suppression, .audit { font-size:12px; padding:4px 0; border-bottom:1px solid var(--line); }
+.suppression, .audit, .command { font-size:12px; padding:4px 0; border-bottom:1px solid var(--line); }
 .suppression button { margin-left:6px; }
 .notice { background:#2a1315; border:1px solid var(--crit); border-radius:6px; padding:6px 10px; font-size:13px; margin-bottom:10px; }
 .charts { display:grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap:10px; }

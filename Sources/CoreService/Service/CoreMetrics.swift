@@ -10,6 +10,11 @@ public struct CoreMetrics: Sendable {
     public let alertsStored: Counter
     /// Stop-command records filed in the alarm audit log.
     public let commandsStored: Counter
+    /// Edge status reports taken, and refused (``IngestRoutes/postStatus``).
+    public let statusReports: Counter
+    public let statusReportsRejected: Counter
+    /// Edges by how the core judges them (`ok`, `warning`, `stale`, `down`; ``FleetWatch``).
+    public let edges: [String: Gauge]
     public let alertPostsRejected: Counter
     public let ingestDuration: Timer
     public let storedReadings: Gauge
@@ -30,6 +35,11 @@ public struct CoreMetrics: Sendable {
         readingsStored = Counter(label: "haetae_core_readings_stored_total", factory: factory)
         alertsStored = Counter(label: "haetae_core_alerts_stored_total", factory: factory)
         commandsStored = Counter(label: "haetae_core_stop_commands_stored_total", factory: factory)
+        statusReports = Counter(label: "haetae_core_status_reports_total", factory: factory)
+        statusReportsRejected = Counter(label: "haetae_core_status_reports_rejected_total", factory: factory)
+        edges = Dictionary(uniqueKeysWithValues: ["ok", "warning", "stale", "down"].map {
+            ($0, Gauge(label: "haetae_core_edges", dimensions: [("health", $0)], factory: factory))
+        })
         alertPostsRejected = Counter(label: "haetae_core_alert_posts_rejected_total", factory: factory)
         ingestDuration = Timer(label: "haetae_core_batch_ingest_seconds", factory: factory)
         storedReadings = Gauge(label: "haetae_core_store_readings", factory: factory)

@@ -15,8 +15,15 @@ public enum CoreRuntime {
         factory.durationHistogramBuckets["haetae_core_batch_ingest_seconds"] = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 100_000, 1_000_000].map { .microseconds($0) }
         let metrics = CoreMetrics(factory: factory)
         let opened = try await StoreFactory.open(configuration.storage, logger: logger)
+        // The edges as last heard of: a restarted core still knows who went quiet.
+        let fleet = EdgeFleet()
+        let unreadable = fleet.restore(try await opened.store.edgeStatuses())
+        if !unreadable.isEmpty {
+            logger.warning("stored status reports that cannot be read are skipped", metadata: ["edges": "\(unreadable.joined(separator: ","))"])
+        }
         let http = try CoreServer.application(
-            configuration: configuration, store: opened.store, metrics: metrics, registry: registry, logger: logger, onListening: onListening)
+            configuration: configuration, store: opened.store, metrics: metrics, registry: registry, fleet: fleet, logger: logger,
+            onListening: onListening)
         logger.info("haetae-core starting", metadata: [
             "listen": "\(configuration.http.host):\(configuration.http.port)", "storage": "\(configuration.storage.backend.rawValue)",
             "edges": "\(configuration.auth.edgeTokens.edges.joined(separator: ","))",
@@ -29,6 +36,7 @@ public enum CoreRuntime {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let runner = opened.runner { services.append(.init(service: runner)) }
         services.append(.init(service: RetentionService(store: opened.store, retention: configuration.retention, metrics: metrics, logger: logger)))
+        services.append(.init(service: FleetWatch(fleet: fleet, store: opened.store, metrics: metrics, logger: logger)))
         services.append(.init(service: http))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -12,7 +12,7 @@ public enum CoreServer {
     /// Builds the Hummingbird application (a `Service` for the core's service group).
     public static func application(
         configuration: CoreConfiguration, store: any ReadingStore, metrics: CoreMetrics, registry: PrometheusCollectorRegistry,
-        logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        fleet: EdgeFleet, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let router = Router(context: CoreRequestContext.self)
         let secure = configuration.http.tls != nil
@@ -25,7 +25,9 @@ public enum CoreServer {
                 directory: try UserDirectory(path: usersFile, logger: logger), secure: secure,
                 idle: configuration.auth.sessionIdle, lifetime: configuration.auth.sessionLifetime, logger: logger)
         }
-        IngestRoutes(store: store, authorizer: authorizer, limits: configuration.http, metrics: metrics).add(to: router)
+        IngestRoutes(store: store, authorizer: authorizer, limits: configuration.http, metrics: metrics, fleet: fleet, logger: logger)
+            .add(to: router)
+        FleetRoutes(fleet: fleet, authorizer: authorizer).add(to: router)
         QueryRoutes(store: store, authorizer: authorizer).add(to: router)
         AlarmRoutes(store: store, authorizer: authorizer).add(to: router)
         PageRoutes(authorizer: authorizer).add(to: router)

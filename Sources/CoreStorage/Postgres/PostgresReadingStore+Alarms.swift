@@ -152,11 +152,14 @@ extension PostgresReadingStore {
         return starts.reversed()
     }
 
-    public func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry] {
+    public func alarmAudit(site: String?, kind: AuditKind, limit: Int) async throws -> [AlarmAuditEntry] {
         try checkOpen()
+        let code = Int64(kind.code)
         let rows = try await client.query("""
             SELECT id, at, actor, action, alert_id, rule, site, line, device, sensor, comment, until FROM alarm_audit
-            WHERE \(site)::text IS NULL OR site = \(site) ORDER BY id DESC LIMIT \(Int64(max(0, limit)))
+            WHERE (\(site)::text IS NULL OR site = \(site))
+                AND (\(code) = 0 OR (\(code) = 1 AND action <> \(AlarmAuditEntry.stopCommand)) OR (\(code) = 2 AND action = \(AlarmAuditEntry.stopCommand)))
+            ORDER BY id DESC LIMIT \(Int64(max(0, limit)))
             """, logger: logger)
         var entries: [AlarmAuditEntry] = []
         for try await (id, at, actor, action, alertID, rule, entrySite, line, device, sensor, comment, until)

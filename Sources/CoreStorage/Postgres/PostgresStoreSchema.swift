@@ -96,6 +96,10 @@ enum PostgresStoreSchema {
             edge text NOT NULL, key bigint NOT NULL,
             PRIMARY KEY(edge, key))
         """,
+        """
+        CREATE TABLE IF NOT EXISTS edge_status(
+            edge text PRIMARY KEY, site text NOT NULL, status text NOT NULL, received_at bigint NOT NULL)
+        """,
     ]
 
     /// Schema 4 keys batches by `(edge, spool, seq)` and keeps the readings' hash; run on a

@@ -87,6 +87,14 @@ public final class SQLiteReadingStore: ReadingStore {
         try await writer.ingest(commands: commands, edge: edge)
     }
 
+    public func record(edgeStatus: StoredEdgeStatus) async throws {
+        try await writer.record(edgeStatus: edgeStatus)
+    }
+
+    public func edgeStatuses() async throws -> [StoredEdgeStatus] {
+        try await reader.edgeStatuses()
+    }
+
     public func sites() async throws -> [SiteSummary] {
         head.sites()
     }
@@ -124,8 +132,8 @@ public final class SQLiteReadingStore: ReadingStore {
         try await reader.alertStarts(site: site, sinceMillis: sinceMillis, limit: max(0, limit))
     }
 
-    public func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry] {
-        try await reader.alarmAudit(site: site, limit: max(0, limit))
+    public func alarmAudit(site: String?, kind: AuditKind, limit: Int) async throws -> [AlarmAuditEntry] {
+        try await reader.alarmAudit(site: site, kind: kind, limit: max(0, limit))
     }
 
     public func applyRetention(rawBefore: Int64, rollupBefore: Int64) async throws {

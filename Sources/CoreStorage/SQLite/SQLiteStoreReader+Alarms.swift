@@ -49,14 +49,17 @@ extension SQLiteStoreReader {
         return result
     }
 
-    func alarmAudit(site: String?, limit: Int) throws -> [AlarmAuditEntry] {
+    func alarmAudit(site: String?, kind: AuditKind, limit: Int) throws -> [AlarmAuditEntry] {
         let db = try opened()
         let query = try db.prepare("""
             SELECT id, at, actor, action, alert_id, rule, site, line, device, sensor, comment, until FROM alarm_audit
-            WHERE ?1 IS NULL OR site = ?1 ORDER BY id DESC LIMIT ?2
+            WHERE (?1 IS NULL OR site = ?1)
+                AND (?3 = 0 OR (?3 = 1 AND action <> '\(AlarmAuditEntry.stopCommand)') OR (?3 = 2 AND action = '\(AlarmAuditEntry.stopCommand)'))
+            ORDER BY id DESC LIMIT ?2
             """)
         if let site { try query.bind(site, at: 1) } else { try query.bindNull(at: 1) }
         try query.bind(limit, at: 2)
+        try query.bind(kind.code, at: 3)
         var entries: [AlarmAuditEntry] = []
         while try query.step() {
             entries.append(AlarmAuditEntry(

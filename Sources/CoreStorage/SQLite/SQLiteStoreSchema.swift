@@ -111,6 +111,9 @@ enum SQLiteStoreSchema {
             edge TEXT NOT NULL, key INTEGER NOT NULL,
             PRIMARY KEY(edge, key)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS edge_status(
+            edge TEXT PRIMARY KEY, site TEXT NOT NULL, status TEXT NOT NULL, received_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """
 
     /// Upgrades from older versions, each run in the opening transaction: from-version → statements.

@@ -62,7 +62,7 @@ extension SQLiteStoreWriter {
                 try delete.run()
                 guard db.changes > 0 else { return .notOutOfService }
             }
-            try Self.insert(AlarmAuditEntry(request, point: point!), into: db)
+            try Self.insert(AlarmAuditEntry(request, point: point!), using: try Self.prepareAuditInsert(db))
             return .done
         }
     }
@@ -73,6 +73,7 @@ extension SQLiteStoreWriter {
         let db = try opened().connection
         return try db.transaction { () throws -> Int in
             let claim = try db.prepare("INSERT INTO alarm_command_keys(edge, key) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+            let audit = try Self.prepareAuditInsert(db)
             var stored = 0
             for command in commands {
                 try claim.bind(edge, at: 1)
@@ -80,18 +81,22 @@ extension SQLiteStoreWriter {
                 try claim.run()
                 claim.reset()
                 guard db.changes > 0 else { continue }
-                try Self.insert(AlarmAuditEntry(command: command, edge: edge), into: db)
+                try Self.insert(AlarmAuditEntry(command: command, edge: edge), using: audit)
                 stored += 1
             }
             return stored
         }
     }
 
-    private static func insert(_ entry: AlarmAuditEntry, into db: SQLiteConnection) throws {
-        let audit = try db.prepare("""
+    private static func prepareAuditInsert(_ db: SQLiteConnection) throws -> SQLiteStatement {
+        try db.prepare("""
             INSERT INTO alarm_audit(at, actor, action, alert_id, rule, site, line, device, sensor, comment, until)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """)
+    }
+
+    private static func insert(_ entry: AlarmAuditEntry, using audit: SQLiteStatement) throws {
+        defer { audit.reset() }
         try audit.bind(entry.atMillis, at: 1)
         try audit.bind(entry.user, at: 2)
         try audit.bind(entry.action, at: 3)

@@ -22,6 +22,13 @@ public protocol ReadingStore: Sendable {
     /// ``Readings/CommandAttempt/key``); returns how many were new.
     func ingest(commands: [CommandAttempt], edge: String) async throws -> Int
 
+    /// Keeps an edge's latest status report (replacing the one before), so a restarted core
+    /// still knows every edge it heard from, and when.
+    func record(edgeStatus: StoredEdgeStatus) async throws
+
+    /// The latest status report of every edge, by edge name.
+    func edgeStatuses() async throws -> [StoredEdgeStatus]
+
     /// Every site with its lines and devices, and how many series each device has.
     func sites() async throws -> [SiteSummary]
 
@@ -68,8 +75,9 @@ public protocol ReadingStore: Sendable {
     /// of one site or every site.
     func alertStarts(site: String?, sinceMillis: Int64, limit: Int) async throws -> [AlertStart]
 
-    /// The alarm audit log, newest first: of one site, or every site when `site` is nil.
-    func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry]
+    /// The alarm audit log, newest filed first: of one site, or every site when `site` is nil;
+    /// operators' actions, stop commands, or both.
+    func alarmAudit(site: String?, kind: AuditKind, limit: Int) async throws -> [AlarmAuditEntry]
 
     /// Drops raw readings older than `rawBefore`, hourly rollups of hours that end at or before
     /// `rollupBefore` (epoch ms), and `(edge, seq)` keys of batches received before `rollupBefore`
@@ -110,7 +118,24 @@ public struct ReadingsPage: Sendable, Equatable {
     }
 }
 
+/// Which entries of the alarm audit log (`GET /api/v1/alarms/audit?kind=`).
+public enum AuditKind: String, Sendable, CaseIterable {
+    case all
+    /// What operators did (every action but ``AlarmAuditEntry/stopCommand``).
+    case actions
+    /// The stop commands edges sent and what became of them.
+    case commands
+
+    /// The number both stores' queries test (0 all, 1 actions, 2 commands).
+    var code: Int { self == .all ? 0 : self == .actions ? 1 : 2 }
+}
+
 extension ReadingStore {
+    /// Every kind of entry.
+    public func alarmAudit(site: String?, limit: Int) async throws -> [AlarmAuditEntry] {
+        try await alarmAudit(site: site, kind: .all, limit: limit)
+    }
+
     /// Every point in the range at once (no page limit): for callers that bound the range themselves.
     public func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation) async throws -> [Point] {
         try await readings(series: series, from: from, to: to, step: step, aggregation: aggregation, limit: .max).points

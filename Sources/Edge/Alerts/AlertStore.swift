@@ -247,8 +247,8 @@ final class AlertStore {
     /// lane forwards it to the core's audit log (``AlertForwardLog``).
     func record(command: CommandAttempt) throws {
         let insert = try connection.prepare("""
-            INSERT INTO commands(alert_id, rule, site, line, device, topic, payload, qos, attempt, at, result)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO commands(alert_id, rule, site, line, device, topic, payload, qos, attempt, at, result, forwarded)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         try insert.bind(command.alertID, at: 1)
         try insert.bind(command.rule, at: 2)
@@ -261,6 +261,7 @@ final class AlertStore {
         try insert.bind(command.attempt, at: 9)
         try insert.bind(command.atMillis, at: 10)
         try insert.bind(command.result, at: 11)
+        try insert.bind(command.isAudited ? 0 : 1, at: 12)  // a repeated failure stays here (``CommandAttempt/isAudited``)
         try insert.run()
     }
 

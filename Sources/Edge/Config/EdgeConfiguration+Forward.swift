@@ -81,7 +81,9 @@ extension EdgeConfiguration {
             maxRate: try reader.int("forward.max_rate", default: 0, range: 0...100_000_000),
             backoffInitial: initial, backoffMax: maximum, tls: tls,
             suppressionsInterval: try reader.duration(
-                "forward.suppressions_interval", default: .seconds(5), minimum: .milliseconds(100), maximum: .seconds(3_600)))
+                "forward.suppressions_interval", default: .seconds(5), minimum: .milliseconds(100), maximum: .seconds(3_600)),
+            statusInterval: try reader.duration(
+                "forward.status_interval", default: .seconds(5), minimum: .milliseconds(100), maximum: .seconds(3_600)))
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -162,6 +162,9 @@ public struct EdgeConfiguration: Sendable {
         /// How often the edge asks the core what it must not notify (shelved alarms, parts out
         /// of service): `forward.suppressions_interval`.
         public var suppressionsInterval: Duration = .seconds(5)
+        /// How often the edge reports its status to the core (its fleet view; missed reports
+        /// turn the edge stale, then down): `forward.status_interval`.
+        public var statusInterval: Duration = .seconds(5)
     }
 
     public var edge: Identity

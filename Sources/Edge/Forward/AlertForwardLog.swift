@@ -20,14 +20,21 @@ final class AlertForwardLog {
     }
 
     /// What the next post carries: notifications first, then commands, in the order they were
-    /// recorded. The order is stable from one read to the next, so the lane's refusal isolation
-    /// (which counts items) finds the same first item again.
+    /// recorded. Items recorded later can come before an earlier command (a notification goes
+    /// first): while the lane sends a refused post's items one at a time, it reads only up to
+    /// that post's last rows (``Bound``), so the items it counts are the refused post's.
     struct Pending: Sendable, Equatable {
         var notices: [Row] = []
         var commands: [CommandRow] = []
 
         var count: Int { notices.count + commands.count }
         var isEmpty: Bool { notices.isEmpty && commands.isEmpty }
+    }
+
+    /// The last rows of a post: reads up to them leave out everything recorded after it.
+    struct Bound: Sendable, Equatable {
+        var notice: Int64
+        var command: Int64
     }
 
     private let connection: SQLiteConnection
@@ -41,25 +48,27 @@ final class AlertForwardLog {
         connection = try SQLiteConnection(path: path, mode: .readWrite)
         // As every connection to alerts.db: see ``AlertStore/reserveSpace(_:)``.
         try connection.execute("PRAGMA wal_autocheckpoint=\(WebhookOutbox.walAutocheckpointPages)")
-        selectPending = try connection.prepare("SELECT id, body FROM alert_log WHERE forwarded = 0 ORDER BY id LIMIT ?")
+        selectPending = try connection.prepare("SELECT id, body FROM alert_log WHERE forwarded = 0 AND id <= ? ORDER BY id LIMIT ?")
         selectPendingCommands = try connection.prepare(
-            "SELECT id, \(AlertStore.commandColumns) FROM commands WHERE forwarded = 0 ORDER BY id LIMIT ?")
+            "SELECT id, \(AlertStore.commandColumns) FROM commands WHERE forwarded = 0 AND id <= ? ORDER BY id LIMIT ?")
         markForwarded = try connection.prepare("UPDATE alert_log SET forwarded = 1 WHERE id = ?")
         markCommandForwarded = try connection.prepare("UPDATE commands SET forwarded = 1 WHERE id = ?")
     }
 
     /// At most `limit` items not yet acknowledged by the core: notifications oldest first, then
-    /// (with the room left) command records oldest first.
-    func pending(limit: Int) throws -> Pending {
+    /// (with the room left, and when `commands`) command records oldest first; none past `bound`.
+    func pending(limit: Int, commands: Bool = true, upTo bound: Bound? = nil) throws -> Pending {
         var pending = Pending()
-        try selectPending.bind(limit, at: 1)
+        try selectPending.bind(bound?.notice ?? .max, at: 1)
+        try selectPending.bind(limit, at: 2)
         defer { selectPending.reset() }
         while try selectPending.step() {
             pending.notices.append(Row(id: selectPending.int64(at: 0), body: selectPending.blob(at: 1)))
         }
         let room = limit - pending.notices.count
-        guard room > 0 else { return pending }
-        try selectPendingCommands.bind(room, at: 1)
+        guard commands, room > 0 else { return pending }
+        try selectPendingCommands.bind(bound?.command ?? .max, at: 1)
+        try selectPendingCommands.bind(room, at: 2)
         defer { selectPendingCommands.reset() }
         while try selectPendingCommands.step() {
             pending.commands.append(CommandRow(

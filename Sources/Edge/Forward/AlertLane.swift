@@ -37,6 +37,9 @@ struct AlertLane: Sendable {
     private(set) var failover: CoreFailover
     private var isolation = AlertRefusalIsolation()
     private var parkedUntil: Int64 = .min
+    /// Stop-command records wait until then: the core took a post without filing them (it is
+    /// older than the edge and skips `commands`), so they stay in `alerts.db` for a core that does.
+    private var commandsParkedUntil: Int64 = .min
     /// Whether the last post failed (for the "acknowledged again" log line).
     private(set) var failing = false
 
@@ -53,6 +56,19 @@ struct AlertLane: Sendable {
 
     /// Notifications the next post carries at most.
     var postSize: Int { isolation.limit(normal: settings.maxPerPost) }
+
+    /// Whether the lane is finding a refused item by sending the refused post's items one at a
+    /// time (then the next posts carry only those, not items recorded since).
+    var sendingSingly: Bool { isolation.singlesLeft > 0 }
+
+    /// Whether the next post may carry stop-command records.
+    func carriesCommands(nowMillis: Int64) -> Bool { nowMillis >= commandsParkedUntil }
+
+    /// The core acknowledged a post with stop-command records but did not say it filed them (an
+    /// older core): they are kept, and not sent again for the longest backoff.
+    mutating func commandsNotFiled(nowMillis: Int64) {
+        commandsParkedUntil = nowMillis + settings.parkMillis
+    }
 
     /// The ticket for a post starting now (which core URL).
     var ticket: CoreFailover.Ticket { failover.ticket }

@@ -44,6 +44,16 @@ struct CoreClient: Sendable {
     func post(
         path: String, urlIndex: Int, body: ByteBuffer, gzipped: Bool, idempotencyKey: String?, acknowledgedBy: Set<String>
     ) async -> ForwardOutcome {
+        await postReadingAnswer(
+            path: path, urlIndex: urlIndex, body: body, gzipped: gzipped, idempotencyKey: idempotencyKey, acknowledgedBy: acknowledgedBy
+        ).outcome
+    }
+
+    /// ``post(path:urlIndex:body:gzipped:idempotencyKey:acknowledgedBy:)``, with the core's answer
+    /// when it acknowledged (what it says it kept).
+    func postReadingAnswer(
+        path: String, urlIndex: Int, body: ByteBuffer, gzipped: Bool, idempotencyKey: String?, acknowledgedBy: Set<String>
+    ) async -> (outcome: ForwardOutcome, answer: ByteBuffer?) {
         var request = HTTPClientRequest(url: urls[urlIndex] + path)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -60,13 +70,13 @@ struct CoreClient: Sendable {
             if case .acknowledged(let status) = outcome,
                 !(answer.map { ForwardOutcome.isCoreAcknowledgement($0, statuses: acknowledgedBy) } ?? false)
             {
-                return .foreignAnswer(status: status)
+                return (.foreignAnswer(status: status), nil)
             }
-            return outcome
+            return (outcome, answer)
         } catch let error as HTTPClientError where error == .deadlineExceeded {
-            return .unreachable(reason: "no answer within \(timeout.milliseconds) ms")
+            return (.unreachable(reason: "no answer within \(timeout.milliseconds) ms"), nil)
         } catch {
-            return .unreachable(reason: Self.describe(error))
+            return (.unreachable(reason: Self.describe(error)), nil)
         }
     }
 

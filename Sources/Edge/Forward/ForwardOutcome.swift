@@ -28,6 +28,15 @@ enum ForwardOutcome: Sendable, Equatable {
 
     /// Whether a 2xx body is haetae-core's acknowledgement: a JSON object whose `status` is one
     /// of `statuses` (`stored`, `duplicate` for batches; `stored` for alerts).
+    /// Whether the core's answer to an alert post counts stop-command records (`"commands":M`):
+    /// a core older than the edge skips `commands` and says nothing of them.
+    static func answerFilesCommands(_ body: ByteBuffer) -> Bool {
+        guard body.readableBytes <= 64 * 1024,
+            let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        else { return false }
+        return object["commands"] is NSNumber
+    }
+
     static func isCoreAcknowledgement(_ body: ByteBuffer, statuses: Set<String>) -> Bool {
         guard body.readableBytes <= 64 * 1024,
             let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],

@@ -120,6 +120,9 @@ public struct EdgeMetrics: Sendable {
     public let forwardAlertsBacklog: Gauge
     /// Stop-command records the core acknowledged (for its alarm audit log).
     public let forwardCommandsSent: Counter
+    /// Status reports the core took, and those it did not (``StatusReporter``).
+    public let statusReports: Counter
+    public let statusReportFailures: Counter
     /// Alert notifications and command records the core refused as malformed (400, 413), each found by sending a
     /// refused post's notifications one at a time: set aside, not sent again.
     public let forwardAlertsRefused: Counter
@@ -217,6 +220,8 @@ public struct EdgeMetrics: Sendable {
         forwardAlertsSent = Counter(label: "haetae_forward_alerts_sent_total", factory: factory)
         forwardAlertsBacklog = Gauge(label: "haetae_forward_alerts_backlog", factory: factory)
         forwardCommandsSent = Counter(label: "haetae_forward_commands_sent_total", factory: factory)
+        statusReports = Counter(label: "haetae_status_reports_total", dimensions: [("result", "ok")], factory: factory)
+        statusReportFailures = Counter(label: "haetae_status_reports_total", dimensions: [("result", "failed")], factory: factory)
         forwardAlertsRefused = Counter(label: "haetae_forward_alerts_refused_total", factory: factory)
         var batchFailures: [String: Counter] = [:]
         var alertFailures: [String: Counter] = [:]

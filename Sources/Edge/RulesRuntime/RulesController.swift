@@ -1,5 +1,7 @@
+import Clocks
 import Foundation
 import Logging
+import Readings
 import Rules
 import ServiceLifecycle
 import Synchronization
@@ -30,9 +32,12 @@ final class RulesController: Service, Sendable {
         self.slot = slot
         self.metrics = metrics
         self.logger = logger
+        let contents = FileManager.default.contents(atPath: path)
         state = Mutex(State(
-            status: RulesStatus(path: path, loadedAt: Self.now(), rules: Self.summaries(initial), reloads: 0, failedReloads: 0, lastError: nil),
-            fingerprint: FileManager.default.contents(atPath: path)))
+            status: RulesStatus(
+                path: path, version: Self.version(contents), loadedAt: Self.now(), loadedAtMillis: WallClock.millis(),
+                rules: Self.summaries(initial), reloads: 0, failedReloads: 0, lastError: nil),
+            fingerprint: contents))
         metrics.rulesLoaded.record(initial.rules.count)
     }
 
@@ -74,7 +79,9 @@ final class RulesController: Service, Sendable {
             state.withLock {
                 $0.fingerprint = contents
                 $0.status.rules = Self.summaries(rules)
+                $0.status.version = Self.version(contents)
                 $0.status.loadedAt = Self.now()
+                $0.status.loadedAtMillis = WallClock.millis()
                 $0.status.reloads += 1
                 $0.status.lastError = nil
             }
@@ -92,6 +99,12 @@ final class RulesController: Service, Sendable {
             logger.error("rule file not loaded; the previous rules keep running", metadata: ["path": "\(path)", "errors": "\(error.description)"])
             return false
         }
+    }
+
+    /// The digest of a rule file's bytes (empty when there is none).
+    static func version(_ contents: Data?) -> String {
+        guard let contents else { return "" }
+        return ContentDigest.hex16(Array(contents))
     }
 
     static func summaries(_ rules: RuleSet) -> [RulesStatus.RuleSummary] {

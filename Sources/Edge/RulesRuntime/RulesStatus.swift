@@ -18,7 +18,11 @@ struct RulesStatus: Sendable, Encodable {
     }
 
     var path: String?
+    /// A digest of the rule file in force (``Readings/ContentDigest``); empty without rules.
+    var version: String = ""
     var loadedAt: String?
+    /// `loadedAt` as epoch milliseconds (for the status report; not in the JSON).
+    var loadedAtMillis: Int64?
     var rules: [RuleSummary]
     var reloads: Int
     var failedReloads: Int
@@ -26,7 +30,7 @@ struct RulesStatus: Sendable, Encodable {
     var lastError: String?
 
     enum CodingKeys: String, CodingKey {
-        case path, rules, reloads
+        case path, rules, reloads, version
         case loadedAt = "loaded_at"
         case failedReloads = "failed_reloads"
         case lastError = "last_error"

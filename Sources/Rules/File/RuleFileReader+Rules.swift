@@ -1,3 +1,4 @@
+import Readings
 import Yams
 
 extension RuleFileReader {
@@ -45,6 +46,10 @@ extension RuleFileReader {
             if text.isEmpty || Self.isNull(node) { error(at: node, "the rule name is empty") }
             // The edge's own alerts (a failing spool) are named `edge:…`.
             if text.hasPrefix("edge:") { error(at: node, "rule names starting with 'edge:' are reserved for the edge's own alerts") }
+            // Alerts and stop-command records carry the name to the core, which takes names of at most this size.
+            if text.utf8.count > AlertCodec.maxNameBytes {
+                error(at: node, "the rule name is longer than \(AlertCodec.maxNameBytes) bytes")
+            }
         } else if field("name") == nil {
             error(at: node, "rule has no 'name'")
         }

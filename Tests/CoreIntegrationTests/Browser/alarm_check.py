@@ -86,7 +86,8 @@ def run(driver, url, operator, operator_password, viewer, viewer_password):
     open_form("a4", comment="bearing swap")
     click("a4", "out_of_service")
     result["out_of_service"] = wait_for(driver, lambda d: texts(d, "[data-out-of-service]"), timeout=40)
-    result["audit"] = wait_for(driver, lambda d: len(texts(d, "[data-audit]")) >= 4 and texts(d, "[data-audit]"), timeout=40)
+    result["audit"] = wait_for(driver, lambda d: len(texts(d, "[data-audit]")) >= 3 and texts(d, "[data-audit]"), timeout=40)
+    result["commands"] = wait_for(driver, lambda d: texts(d, "[data-command]"), timeout=40)
 
     result["kpis"] = wait_for(driver, lambda d: texts(d, "[data-kpi-site]"), timeout=40)
 

@@ -78,4 +78,43 @@ struct CommandLogTests {
         _ = try AlertStore(path: path)  // opening again changes nothing
         #expect(try store.commands(limit: 10).count == 2)
     }
+
+    @Test("a read can leave commands out, and stop at a post's last rows (what was recorded after it waits)")
+    func boundedReads() throws {
+        let directory = try TemporaryDirectory(prefix: "haetae-command-bound")
+        defer { directory.remove() }
+        let path = directory.file("alerts.db")
+        let store = try AlertStore(path: path)
+        let first = try AlertLogPurgeTests.record(store, marker: 1, atMillis: 1_000, receivers: [])
+        try store.record(command: Self.command(1))
+        let log = try AlertForwardLog(path: path)
+        let refused = try log.pending(limit: 10)
+        let bound = AlertForwardLog.Bound(notice: refused.notices.last!.id, command: refused.commands.last!.id)
+        _ = try AlertLogPurgeTests.record(store, marker: 2, atMillis: 2_000, receivers: [])  // recorded after the refused post
+        try store.record(command: Self.command(2))
+        try log.markForwarded([first], commands: [])
+        let next = try log.pending(limit: 1, upTo: bound)
+        #expect(next.notices.isEmpty && next.commands.map(\.command.device) == ["pump-1"], "the refused post's command, not the newer notification")
+        #expect(try log.pending(limit: 10, commands: false).commands.isEmpty)
+        #expect(try log.pending(limit: 10).count == 3)
+    }
+
+    @Test("a publish that keeps failing is audited at its first failure, not at every retry; what it came to is")
+    func repeatedFailuresStayAtTheEdge() throws {
+        let directory = try TemporaryDirectory(prefix: "haetae-command-audit")
+        defer { directory.remove() }
+        let path = directory.file("alerts.db")
+        let store = try AlertStore(path: path)
+        var failed = Self.command(1)
+        failed.result = "failed, retried while the alert fires: the MQTT client is not running"
+        try store.record(command: failed)
+        failed.attempt = 2
+        try store.record(command: failed)
+        var sent = Self.command(1)
+        sent.attempt = 3
+        try store.record(command: sent)
+        #expect(try store.commands(limit: 10).count == 3, "all at the edge")
+        let audited = try AlertForwardLog(path: path).pending(limit: 10).commands.map(\.command.attempt)
+        #expect(audited == [1, 3])
+    }
 }

@@ -66,4 +66,19 @@ struct AlertLaneTests {
         #expect(token.completed(.unauthorized(status: 401), ticket: token.ticket, count: 1, nowMillis: 0, using: &random) == .retry(movedURL: false))
         #expect(token.pausedUntil(nowMillis: 59_999) == 60_000)
     }
+
+    @Test("while it finds a refused item the lane says so; a core that took commands without filing them parks the commands, not the alerts")
+    func singlesAndCommandsParking() {
+        var lane = Self.lane()
+        var random = SystemRandomNumberGenerator()
+        #expect(!lane.sendingSingly && lane.carriesCommands(nowMillis: 0))
+        _ = lane.completed(.rejected(status: 400), ticket: lane.ticket, count: 2, nowMillis: 0, using: &random)
+        #expect(lane.sendingSingly)
+        _ = lane.completed(.acknowledged(status: 200), ticket: lane.ticket, count: 1, nowMillis: 1, using: &random)
+        _ = lane.completed(.acknowledged(status: 200), ticket: lane.ticket, count: 1, nowMillis: 2, using: &random)
+        #expect(!lane.sendingSingly)
+        lane.commandsNotFiled(nowMillis: 10)
+        #expect(!lane.carriesCommands(nowMillis: 59_999) && lane.carriesCommands(nowMillis: 60_010))
+        #expect(lane.pausedUntil(nowMillis: 11) == nil, "alerts still go")
+    }
 }

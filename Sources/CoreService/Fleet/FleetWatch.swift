@@ -1,0 +1,52 @@
+import Clocks
+import CoreStorage
+import Logging
+import Readings
+import ServiceLifecycle
+import Synchronization
+
+/// Looks at the fleet every second: raises `core:edge-down` for an edge that stopped reporting
+/// and resolves it when it reports again (``EdgeDownAlarms``), storing the notifications as the
+/// core's own alerts; and keeps the `haetae_core_edges{health}` gauges current.
+struct FleetWatch: Service {
+    let fleet: EdgeFleet
+    let store: any ReadingStore
+    let metrics: CoreMetrics
+    let logger: Logger
+    var interval: Duration = .seconds(1)
+
+    func run() async throws {
+        // Reports kept from before a restart are old: no edge is judged down before the core
+        // has listened for as long as that takes.
+        let startedAt = WallClock.millis()
+        // Alarms the store still has firing, so a restart neither repeats nor strands them.
+        let firing = (try? await store.alerts(AlertFilter(status: "firing", limit: 10_000))) ?? []
+        await cancelWhenGracefulShutdown {
+            var alarms = EdgeDownAlarms()
+            alarms.restore(firing)
+            while !Task.isCancelled {
+                let now = WallClock.millis()
+                let edges = fleet.all.map {
+                    ($0.status, EdgeAssessment($0.status, receivedAtMillis: max($0.receivedAtMillis, startedAt), nowMillis: now))
+                }
+                var counts: [EdgeAssessment.Health: Int] = [:]
+                for (_, assessment) in edges { counts[assessment.health, default: 0] += 1 }
+                for health in EdgeAssessment.Health.allCases { metrics.edges[health.rawValue]?.record(counts[health] ?? 0) }
+                let notices = alarms.advance(edges, nowMillis: now)
+                if !notices.isEmpty {
+                    do {
+                        _ = try await store.ingest(alerts: notices.map { AlertRecordParser.record($0, edge: EdgeDownAlarms.author) })
+                        for notice in notices {
+                            logger.log(level: notice.kind == .firing ? .error : .notice, "edge \(notice.kind == .firing ? "down" : "back")", metadata: [
+                                "edge": "\(notice.alert.device)", "site": "\(notice.alert.site)",
+                            ])
+                        }
+                    } catch {
+                        logger.error("the core's edge-down alarm could not be stored", metadata: ["error": "\(error)"])
+                    }
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

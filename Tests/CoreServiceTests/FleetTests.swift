@@ -1,0 +1,87 @@
+@testable import CoreService
+import CoreStorage
+import Readings
+import Testing
+
+@Suite("The fleet: how the core judges its edges, and its edge-down alarm")
+struct FleetTests {
+    static let now: Int64 = 1_796_616_000_000
+
+    static func status(_ edge: String = "seoul-a", at: Int64 = now, interval: Int64 = 5_000) -> EdgeStatus {
+        EdgeStatus(
+            edge: edge, site: "seoul", version: "0.1.0", role: .active, atMillis: at, intervalMillis: interval, mqttConnected: true,
+            spoolBytes: 100, spoolCapacityBytes: 1_000)
+    }
+
+    @Test("an edge is ok while it reports, stale after 3 missed reports, down after 6 (with floors for short intervals)")
+    func staleness() {
+        let status = Self.status()
+        #expect(EdgeAssessment(status, receivedAtMillis: Self.now, nowMillis: Self.now + 14_000).health == .ok)
+        #expect(EdgeAssessment(status, receivedAtMillis: Self.now, nowMillis: Self.now + 16_000).health == .stale)
+        let down = EdgeAssessment(status, receivedAtMillis: Self.now, nowMillis: Self.now + 31_000)
+        #expect(down.health == .down && down.problems == ["no report for 31 s"] && down.silentMillis == 31_000)
+        let fast = Self.status(interval: 200)
+        #expect(EdgeAssessment.thresholds(intervalMillis: 200) == (stale: 2_000, down: 5_000))
+        #expect(EdgeAssessment(fast, receivedAtMillis: Self.now, nowMillis: Self.now + 1_000).health == .ok)
+    }
+
+    @Test("a reporting edge with problems is a warning, each problem worded")
+    func warnings() {
+        var status = Self.status()
+        status.mqttConnected = false
+        status.spoolBytes = 900
+        status.spoolFullInSeconds = 600
+        status.oldestUnsentSeconds = 900
+        status.rulesError = "rules.yaml:3:7: unknown key"
+        status.outboxDepth = 5_000
+        status.atMillis = Self.now + 3_000
+        let assessment = EdgeAssessment(status, receivedAtMillis: Self.now, nowMillis: Self.now)
+        #expect(assessment.health == .warning)
+        #expect(assessment.problems == [
+            "not connected to the site broker", "spool 90% full", "spool full in 10 min at this rate", "readings waiting 15 min for the core",
+            "rule file not loaded: rules.yaml:3:7: unknown key", "5000 webhooks waiting", "clock off by 3000 ms",
+        ])
+        #expect(assessment.clockOffsetMillis == 3_000)
+        var standby = Self.status()
+        standby.role = .standby
+        standby.mqttConnected = false
+        #expect(EdgeAssessment(standby, receivedAtMillis: Self.now, nowMillis: Self.now).health == .ok, "a standby holds the session down on purpose")
+    }
+
+    @Test("the fleet keeps the newest report of each edge and a bounded trend; an overtaken retry changes nothing")
+    func fleet() {
+        let fleet = EdgeFleet()
+        #expect(fleet.record(Self.status(at: Self.now), receivedAtMillis: Self.now))
+        #expect(!fleet.record(Self.status(at: Self.now - 5_000), receivedAtMillis: Self.now + 10))
+        for index in 1...200 { fleet.record(Self.status(at: Self.now + Int64(index) * 5_000), receivedAtMillis: Self.now + Int64(index) * 5_000) }
+        fleet.record(Self.status("gwangju-a"), receivedAtMillis: Self.now)
+        let all = fleet.all
+        #expect(all.map(\.status.edge) == ["gwangju-a", "seoul-a"], "by site, then name")
+        let seoul = all.first { $0.status.edge == "seoul-a" }
+        #expect(seoul?.trend.count == EdgeFleet.trendLength && seoul?.status.atMillis == Self.now + 1_000_000)
+        #expect(fleet.restore([StoredEdgeStatus(edge: "x", site: "s", json: "{", receivedAtMillis: 0)]) == ["x"])
+    }
+
+    @Test("core:edge-down fires once when an edge goes down, resolves when it reports again, and is taken back after a restart")
+    func edgeDown() {
+        var alarms = EdgeDownAlarms()
+        let status = Self.status()
+        func judge(_ at: Int64) -> [(status: EdgeStatus, assessment: EdgeAssessment)] {
+            [(status, EdgeAssessment(status, receivedAtMillis: Self.now, nowMillis: at))]
+        }
+        #expect(alarms.advance(judge(Self.now + 20_000), nowMillis: Self.now + 20_000).isEmpty, "stale is not down")
+        let fired = alarms.advance(judge(Self.now + 31_000), nowMillis: Self.now + 31_000)
+        #expect(fired.count == 1 && fired[0].kind == .firing && fired[0].alert.rule == "core:edge-down" && fired[0].alert.device == "seoul-a")
+        #expect(fired[0].alert.severity == "critical" && fired[0].alert.site == "seoul" && fired[0].alert.edge == "core")
+        #expect(fired[0].alert.annotations["summary"] == "edge seoul-a of seoul sent no status for 31 s (it reports every 5000 ms)")
+        #expect(alarms.advance(judge(Self.now + 40_000), nowMillis: Self.now + 40_000).isEmpty, "once")
+
+        // A restart: the firing alarm comes back from the store, and resolves when the edge reports.
+        var restarted = EdgeDownAlarms()
+        restarted.restore([AlertRecordParser.record(fired[0], edge: "core")])
+        let back = [(status, EdgeAssessment(status, receivedAtMillis: Self.now + 50_000, nowMillis: Self.now + 50_000))]
+        let resolved = restarted.advance(back, nowMillis: Self.now + 50_000)
+        #expect(resolved.count == 1 && resolved[0].kind == .resolved && resolved[0].alert.id == fired[0].alert.id)
+        #expect(resolved[0].alert.endedAtMillis == Self.now + 50_000 && restarted.open.isEmpty)
+    }
+}
