@@ -29,32 +29,19 @@ extension AlertCodec {
     }
 
     static func appendCommand(_ command: CommandAttempt, to out: inout [UInt8]) {
-        func member(_ name: String, first: Bool = false) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            BatchCodec.appendString(name, to: &out)
-            out.append(UInt8(ascii: ":"))
-        }
-        func string(_ name: String, _ value: String) {
-            member(name)
-            BatchCodec.appendString(value, to: &out)
-        }
-        out.append(UInt8(ascii: "{"))
-        member("alert_id", first: true)
-        BatchCodec.appendString(command.alertID, to: &out)
-        member("at")
-        BatchCodec.appendString(RFC3339.format(millis: command.atMillis), to: &out)
-        member("attempt")
-        out.append(contentsOf: String(command.attempt).utf8)
-        string("device", command.device)
-        string("line", command.line)
-        string("payload", clipped(command.payload))
-        member("qos")
-        out.append(contentsOf: String(command.qos).utf8)
-        string("result", clipped(command.result))
-        string("rule", command.rule)
-        string("site", command.site)
-        string("topic", clipped(command.topic))
-        out.append(UInt8(ascii: "}"))
+        var object = JSONObjectWriter(capacity: 256 + command.topic.utf8.count + command.payload.utf8.count)
+        object.string("alert_id", command.alertID)
+        object.time("at", command.atMillis)
+        object.integer("attempt", Int64(command.attempt))
+        object.string("device", command.device)
+        object.string("line", command.line)
+        object.string("payload", clipped(command.payload))
+        object.integer("qos", Int64(command.qos))
+        object.string("result", clipped(command.result))
+        object.string("rule", command.rule)
+        object.string("site", command.site)
+        object.string("topic", clipped(command.topic))
+        out.append(contentsOf: object.finished)
     }
 
     /// `text` within ``maxTextBytes``: cut at a character boundary and ended with `…` when longer.
@@ -100,15 +87,8 @@ extension AlertReader {
             default: try scanner.skipValue(depth: 1)
             }
         }
-        func required<T>(_ value: T?, _ member: String) throws(AlertDecodingError) -> T {
-            guard let value else { throw AlertDecodingError(path + member, "missing") }
-            return value
-        }
-        func named(_ value: String?, _ member: String) throws(AlertDecodingError) -> String {
-            let text = try required(value, member)
-            guard !text.isEmpty else { throw AlertDecodingError(path + member, "empty") }
-            return text
-        }
+        func required<T>(_ value: T?, _ member: String) throws(AlertDecodingError) -> T { try Self.required(value, path + member) }
+        func named(_ value: String?, _ member: String) throws(AlertDecodingError) -> String { try Self.named(value, path + member) }
         let qosValue = try required(qos, "qos")
         guard (0...2).contains(qosValue) else { throw AlertDecodingError(path + "qos", "expected 0, 1 or 2") }
         let attemptValue = try required(attempt, "attempt")

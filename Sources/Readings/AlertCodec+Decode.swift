@@ -158,15 +158,8 @@ struct AlertReader {
             default: try scanner.skipValue(depth: 1)
             }
         }
-        func required<T>(_ value: T?, _ member: String) throws(AlertDecodingError) -> T {
-            guard let value else { throw AlertDecodingError(path + member, "missing") }
-            return value
-        }
-        func named(_ value: String?, _ member: String) throws(AlertDecodingError) -> String {
-            let text = try required(value, member)
-            guard !text.isEmpty else { throw AlertDecodingError(path + member, "empty") }
-            return text
-        }
+        func required<T>(_ value: T?, _ member: String) throws(AlertDecodingError) -> T { try Self.required(value, path + member) }
+        func named(_ value: String?, _ member: String) throws(AlertDecodingError) -> String { try Self.named(value, path + member) }
         let statusText = try required(status, "status")
         guard statusText == "firing" || statusText == "resolved" else { throw AlertDecodingError(path + "status", "expected firing or resolved") }
         guard let kind = AlertKind(rawValue: notification ?? statusText) else {
@@ -190,6 +183,19 @@ struct AlertReader {
     }
 
     // MARK: Values
+
+    /// A member that must be there (`path`: where, for the error).
+    static func required<T>(_ value: T?, _ path: String) throws(AlertDecodingError) -> T {
+        guard let value else { throw AlertDecodingError(path, "missing") }
+        return value
+    }
+
+    /// A name that must be there and not be empty.
+    static func named(_ value: String?, _ path: String) throws(AlertDecodingError) -> String {
+        let text = try required(value, path)
+        guard !text.isEmpty else { throw AlertDecodingError(path, "empty") }
+        return text
+    }
 
     mutating func name(_ token: JSONStringToken) -> String {
         bytes.removeAll(keepingCapacity: true)

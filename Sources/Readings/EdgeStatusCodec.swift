@@ -16,72 +16,39 @@
 /// (``AlertDecodingError``: `status.interval_ms: expected 100 to 3600000`).
 public enum EdgeStatusCodec {
     public static func encode(_ status: EdgeStatus) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(640)
-        appendStatus(status, to: &out)
-        return out
-    }
-
-    static func appendStatus(_ status: EdgeStatus, to out: inout [UInt8]) {
-        func member(_ name: String, first: Bool = false) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            BatchCodec.appendString(name, to: &out)
-            out.append(UInt8(ascii: ":"))
-        }
-        func integer(_ name: String, _ value: Int64) {
-            member(name)
-            out.append(contentsOf: String(value).utf8)
-        }
+        var object = JSONObjectWriter(capacity: 640)
+        /// Three decimals are plenty for rates and seconds, and keep the report small; not a
+        /// finite number ≥ 0: `null`.
         func number(_ name: String, _ value: Double?) {
-            member(name)
-            if let value, value.isFinite, value >= 0 {
-                // Three decimals are plenty for rates and seconds, and keep the post small.
-                let kept = value < 1e12 ? (value * 1_000).rounded() / 1_000 : value
-                out.append(contentsOf: kept.description.utf8)
-            } else {
-                out.append(contentsOf: "null".utf8)
-            }
+            guard let value, value.isFinite, value >= 0 else { return object.raw(name, "null".utf8) }
+            object.raw(name, (value < 1e12 ? (value * 1_000).rounded() / 1_000 : value).description.utf8)
         }
-        func string(_ name: String, _ value: String?) {
-            member(name)
-            if let value { BatchCodec.appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        var rejects = JSONObjectWriter()
+        for reason in status.rejects.keys.sorted().prefix(AlertCodec.maxMapEntries) {
+            rejects.integer(reason, status.rejects[reason] ?? 0)
         }
-        func time(_ name: String, _ millis: Int64?) {
-            string(name, millis.map { RFC3339.format(millis: $0) })
-        }
-        out.append(UInt8(ascii: "{"))
-        member("alert_backlog", first: true)
-        out.append(contentsOf: String(status.alertBacklog).utf8)
-        time("at", status.atMillis)
+        object.integer("alert_backlog", status.alertBacklog)
+        object.time("at", status.atMillis)
         number("backlog_drain_seconds", status.backlogDrainSeconds)
-        integer("backlog_readings", status.backlogReadings)
-        string("edge", status.edge)
+        object.integer("backlog_readings", status.backlogReadings)
+        object.string("edge", status.edge)
         number("forward_rate", status.forwardRate)
         number("ingest_rate", status.ingestRate)
-        integer("interval_ms", status.intervalMillis)
-        member("mqtt_connected")
-        out.append(contentsOf: (status.mqttConnected ? "true" : "false").utf8)
+        object.integer("interval_ms", status.intervalMillis)
+        object.bool("mqtt_connected", status.mqttConnected)
         number("oldest_unsent_seconds", status.oldestUnsentSeconds)
-        integer("outbox_depth", status.outboxDepth)
-        member("rejects")
-        out.append(UInt8(ascii: "{"))
-        for (index, reason) in status.rejects.keys.sorted().prefix(AlertCodec.maxMapEntries).enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            BatchCodec.appendString(reason, to: &out)
-            out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: String(status.rejects[reason] ?? 0).utf8)
-        }
-        out.append(UInt8(ascii: "}"))
-        string("role", status.role.rawValue)
-        string("rules_error", status.rulesError.map(AlertCodec.clipped))
-        time("rules_loaded_at", status.rulesLoadedAtMillis)
-        string("rules_version", status.rulesVersion)
-        string("site", status.site)
-        integer("spool_bytes", status.spoolBytes)
-        integer("spool_capacity_bytes", status.spoolCapacityBytes)
+        object.integer("outbox_depth", status.outboxDepth)
+        object.raw("rejects", rejects.finished)
+        object.string("role", status.role.rawValue)
+        object.string("rules_error", status.rulesError.map(AlertCodec.clipped))
+        object.time("rules_loaded_at", status.rulesLoadedAtMillis)
+        object.string("rules_version", status.rulesVersion)
+        object.string("site", status.site)
+        object.integer("spool_bytes", status.spoolBytes)
+        object.integer("spool_capacity_bytes", status.spoolCapacityBytes)
         number("spool_full_seconds", status.spoolFullInSeconds)
-        string("version", status.version)
-        out.append(UInt8(ascii: "}"))
+        object.string("version", status.version)
+        return object.finished
     }
 
     /// Reads one status object (``encode(_:)``).
@@ -148,19 +115,14 @@ extension AlertReader {
             default: try scanner.skipValue(depth: 1)
             }
         }
-        func required<T>(_ value: T?, _ member: String) throws(AlertDecodingError) -> T {
-            guard let value else { throw AlertDecodingError(path + member, "missing") }
-            return value
-        }
+        func required<T>(_ value: T?, _ member: String) throws(AlertDecodingError) -> T { try Self.required(value, path + member) }
         guard let roleValue = EdgeStatus.Role(rawValue: try required(role, "role")) else {
             throw AlertDecodingError(path + "role", "expected lone, active or standby")
         }
         let intervalValue = try required(interval, "interval_ms")
         guard (100...3_600_000).contains(intervalValue) else { throw AlertDecodingError(path + "interval_ms", "expected 100 to 3600000") }
-        let edgeName = try required(edge, "edge")
-        guard !edgeName.isEmpty else { throw AlertDecodingError(path + "edge", "empty") }
-        let siteName = try required(site, "site")
-        guard !siteName.isEmpty else { throw AlertDecodingError(path + "site", "empty") }
+        let edgeName = try Self.named(edge, path + "edge")
+        let siteName = try Self.named(site, path + "site")
         return EdgeStatus(
             edge: edgeName, site: siteName, version: try required(version, "version"), role: roleValue,
             atMillis: try required(at, "at"), intervalMillis: intervalValue, mqttConnected: try required(connected, "mqtt_connected"),

@@ -48,11 +48,12 @@ struct FleetTests {
         #expect(EdgeAssessment(standby, receivedAtMillis: Self.now, nowMillis: Self.now).health == .ok, "a standby holds the session down on purpose")
     }
 
-    @Test("the fleet keeps the newest report of each edge and a bounded trend; an overtaken retry changes nothing")
+    @Test("the fleet keeps the last report of each edge to arrive (a clock stepped back too) and a bounded trend")
     func fleet() {
         let fleet = EdgeFleet()
-        #expect(fleet.record(Self.status(at: Self.now), receivedAtMillis: Self.now))
-        #expect(!fleet.record(Self.status(at: Self.now - 5_000), receivedAtMillis: Self.now + 10))
+        fleet.record(Self.status(at: Self.now), receivedAtMillis: Self.now)
+        fleet.record(Self.status(at: Self.now - 3_600_000), receivedAtMillis: Self.now + 10)
+        #expect(fleet.all.first?.status.atMillis == Self.now - 3_600_000 && fleet.all.first?.receivedAtMillis == Self.now + 10)
         for index in 1...200 { fleet.record(Self.status(at: Self.now + Int64(index) * 5_000), receivedAtMillis: Self.now + Int64(index) * 5_000) }
         fleet.record(Self.status("gwangju-a"), receivedAtMillis: Self.now)
         let all = fleet.all

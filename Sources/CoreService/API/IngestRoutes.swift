@@ -44,8 +44,7 @@ struct IngestRoutes: Sendable {
     }
 
     /// Takes an edge's status report (``Readings/EdgeStatusCodec``): the fleet view keeps it and
-    /// the store keeps the latest; 200 `{"status":"recorded"}`, also for a report older than
-    /// the last one (it changes nothing).
+    /// the store keeps the latest; 200 `{"status":"recorded"}`.
     func postStatus(_ request: Request, context: CoreRequestContext) async throws -> Response {
         let edge = try await authorizer.edge(of: request, context: context)
         let bytes = try await body(of: request, context: context)
@@ -62,16 +61,15 @@ struct IngestRoutes: Sendable {
             throw APIError.forbidden("edge \(edge) may not report for site \(status.site.prefix(128)) (its sites are listed in the edge token file)")
         }
         let receivedAt = WallClock.millis()
-        if fleet.record(status, receivedAtMillis: receivedAt) {
-            metrics.statusReports.increment()
-            do {
-                try await store.record(edgeStatus: StoredEdgeStatus(
-                    edge: edge, site: status.site, json: String(decoding: EdgeStatusCodec.encode(status), as: UTF8.self),
-                    receivedAtMillis: receivedAt))
-            } catch {
-                // The fleet view has it; only a restart would forget it until the next report.
-                logger.warning("an edge's status report could not be stored", metadata: ["edge": "\(edge)", "error": "\(error)"])
-            }
+        fleet.record(status, receivedAtMillis: receivedAt)
+        metrics.statusReports.increment()
+        do {
+            try await store.record(edgeStatus: StoredEdgeStatus(
+                edge: edge, site: status.site, json: String(decoding: EdgeStatusCodec.encode(status), as: UTF8.self),
+                receivedAtMillis: receivedAt))
+        } catch {
+            // The fleet view has it; only a restart would forget it until the next report.
+            logger.warning("an edge's status report could not be stored", metadata: ["edge": "\(edge)", "error": "\(error)"])
         }
         return Response(
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"recorded"}"#)))

@@ -13,6 +13,14 @@ public final class EdgeFleet: Sendable {
         var forwardRate: Double
         var spoolBytes: Int64
         var backlogReadings: Int64
+
+        init(_ status: EdgeStatus, atMillis: Int64) {
+            self.atMillis = atMillis
+            ingestRate = status.ingestRate
+            forwardRate = status.forwardRate
+            spoolBytes = status.spoolBytes
+            backlogReadings = status.backlogReadings
+        }
     }
 
     struct Entry: Sendable, Equatable {
@@ -28,25 +36,22 @@ public final class EdgeFleet: Sendable {
 
     public init() {}
 
-    /// Takes a report; one older than the edge's last (a retry overtaken) changes nothing.
-    /// - Returns: whether it was taken.
-    @discardableResult
-    func record(_ status: EdgeStatus, receivedAtMillis: Int64) -> Bool {
+    /// Takes a report as the edge's newest. The last to arrive wins, whatever its own time says:
+    /// an edge sends one report at a time and never resends one, and an edge whose clock was
+    /// stepped back must not be ignored until its clock catches up.
+    func record(_ status: EdgeStatus, receivedAtMillis: Int64) {
         entries.withLock { entries in
             var entry = entries[status.edge] ?? Entry(status: status, receivedAtMillis: receivedAtMillis, trend: [])
-            if !entry.trend.isEmpty, status.atMillis <= entry.status.atMillis { return false }
             entry.status = status
             entry.receivedAtMillis = receivedAtMillis
-            entry.trend.append(TrendPoint(
-                atMillis: receivedAtMillis, ingestRate: status.ingestRate, forwardRate: status.forwardRate,
-                spoolBytes: status.spoolBytes, backlogReadings: status.backlogReadings))
+            entry.trend.append(TrendPoint(status, atMillis: receivedAtMillis))
             if entry.trend.count > Self.trendLength { entry.trend.removeFirst(entry.trend.count - Self.trendLength) }
             entries[status.edge] = entry
-            return true
         }
     }
 
-    /// Puts back the reports the store kept (at start), each with a one-point trend.
+    /// Puts back the reports the store kept (at start), each with a one-point trend; an edge
+    /// that reported since is left as it is. - Returns: the edges whose kept report is unreadable.
     func restore(_ stored: [StoredEdgeStatus]) -> [String] {
         var unreadable: [String] = []
         for row in stored {
@@ -54,7 +59,12 @@ public final class EdgeFleet: Sendable {
                 unreadable.append(row.edge)
                 continue
             }
-            record(status, receivedAtMillis: row.receivedAtMillis)
+            entries.withLock { entries in
+                guard entries[row.edge] == nil else { return }
+                entries[row.edge] = Entry(
+                    status: status, receivedAtMillis: row.receivedAtMillis,
+                    trend: [TrendPoint(status, atMillis: row.receivedAtMillis)])
+            }
         }
         return unreadable
     }

@@ -7,7 +7,9 @@ import Synchronization
 
 /// Looks at the fleet every second: raises `core:edge-down` for an edge that stopped reporting
 /// and resolves it when it reports again (``EdgeDownAlarms``), storing the notifications as the
-/// core's own alerts; and keeps the `haetae_core_edges{health}` gauges current.
+/// core's own alerts; and keeps the `haetae_core_edges{health}` gauges current. First, once the
+/// store answers (PostgreSQL may still be starting), it gives the fleet the reports kept from
+/// before a restart and itself the edge-down alarms still firing.
 struct FleetWatch: Service {
     let fleet: EdgeFleet
     let store: any ReadingStore
@@ -19,12 +21,25 @@ struct FleetWatch: Service {
         // Reports kept from before a restart are old: no edge is judged down before the core
         // has listened for as long as that takes.
         let startedAt = WallClock.millis()
-        // Alarms the store still has firing, so a restart neither repeats nor strands them.
-        let firing = (try? await store.alerts(AlertFilter(status: "firing", limit: 10_000))) ?? []
         await cancelWhenGracefulShutdown {
             var alarms = EdgeDownAlarms()
-            alarms.restore(firing)
+            var restored = false
             while !Task.isCancelled {
+                if !restored {
+                    do {
+                        let unreadable = fleet.restore(try await store.edgeStatuses())
+                        if !unreadable.isEmpty {
+                            logger.warning("stored status reports that cannot be read are skipped", metadata: ["edges": "\(unreadable.joined(separator: ","))"])
+                        }
+                        // Alarms still firing, so a restart neither repeats nor strands them.
+                        alarms.restore(try await store.alerts(AlertFilter(status: "firing", limit: 10_000)))
+                        restored = true
+                    } catch {
+                        // The store is not open yet: no judgement before what it keeps is known.
+                        try? await Task.sleep(for: interval)
+                        continue
+                    }
+                }
                 let now = WallClock.millis()
                 let edges = fleet.all.map {
                     ($0.status, EdgeAssessment($0.status, receivedAtMillis: max($0.receivedAtMillis, startedAt), nowMillis: now))

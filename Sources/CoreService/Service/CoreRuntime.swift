@@ -15,12 +15,8 @@ public enum CoreRuntime {
         factory.durationHistogramBuckets["haetae_core_batch_ingest_seconds"] = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 100_000, 1_000_000].map { .microseconds($0) }
         let metrics = CoreMetrics(factory: factory)
         let opened = try await StoreFactory.open(configuration.storage, logger: logger)
-        // The edges as last heard of: a restarted core still knows who went quiet.
+        // The edges: reports as they come, and (``FleetWatch``, once the store is open) as last heard of.
         let fleet = EdgeFleet()
-        let unreadable = fleet.restore(try await opened.store.edgeStatuses())
-        if !unreadable.isEmpty {
-            logger.warning("stored status reports that cannot be read are skipped", metadata: ["edges": "\(unreadable.joined(separator: ","))"])
-        }
         let http = try CoreServer.application(
             configuration: configuration, store: opened.store, metrics: metrics, registry: registry, fleet: fleet, logger: logger,
             onListening: onListening)

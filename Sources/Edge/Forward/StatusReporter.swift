@@ -50,12 +50,14 @@ final class StatusReporter: Sendable {
             let (text, context) = source()
             let status = sampler.status(MetricsText(text), context: context, nowMillis: WallClock.millis())
             let ticket = failover.ticket
+            let body = EdgeStatusCodec.encode(status)
             let outcome = await client.post(
-                path: "/api/v1/edges/status", urlIndex: ticket.url, body: ByteBuffer(bytes: EdgeStatusCodec.encode(status)),
-                gzipped: false, idempotencyKey: nil, acknowledgedBy: ["recorded"])
+                path: "/api/v1/edges/status", urlIndex: ticket.url, body: ByteBuffer(bytes: body), gzipped: false, idempotencyKey: nil,
+                acknowledgedBy: ["recorded"])
             if case .acknowledged = outcome {
                 failover.succeeded(ticket)
                 metrics.statusReports.increment()
+                metrics.statusReportBytes.increment(by: Int64(body.count))
                 if failing { logger.notice("the core takes this edge's status reports again") }
                 failing = false
             } else {

@@ -123,6 +123,8 @@ public struct EdgeMetrics: Sendable {
     /// Status reports the core took, and those it did not (``StatusReporter``).
     public let statusReports: Counter
     public let statusReportFailures: Counter
+    /// Bytes of the status reports the core took (bodies; what the fleet view costs on the WAN).
+    public let statusReportBytes: Counter
     /// Alert notifications and command records the core refused as malformed (400, 413), each found by sending a
     /// refused post's notifications one at a time: set aside, not sent again.
     public let forwardAlertsRefused: Counter
@@ -222,6 +224,7 @@ public struct EdgeMetrics: Sendable {
         forwardCommandsSent = Counter(label: "haetae_forward_commands_sent_total", factory: factory)
         statusReports = Counter(label: "haetae_status_reports_total", dimensions: [("result", "ok")], factory: factory)
         statusReportFailures = Counter(label: "haetae_status_reports_total", dimensions: [("result", "failed")], factory: factory)
+        statusReportBytes = Counter(label: "haetae_status_report_bytes_total", factory: factory)
         forwardAlertsRefused = Counter(label: "haetae_forward_alerts_refused_total", factory: factory)
         var batchFailures: [String: Counter] = [:]
         var alertFailures: [String: Counter] = [:]
