@@ -45,7 +45,7 @@ struct FleetStatusIntegrationTests {
         #expect((status["rules_version"] as? String)?.count == 16 && status["interval_ms"] as? Int == 200)
         #expect((entry["trend"] as? [String: Any]).flatMap { ($0["at"] as? [Any])?.count } ?? 0 >= 2)
         #expect(Self.edge(core, "gwangju-a")?["health"] as? String == "never", "a token that never reported")
-        #expect(core.metric("haetae_core_edges", labels: #"health="ok""#) == 1)
+        #expect(await eventually { core.metric("haetae_core_edges", labels: #"health="ok""#) == 1 })
 
         // Killed: stale after 2 s, down after 5 s (the floors for a 200 ms interval), then the alarm.
         await edge.kill()

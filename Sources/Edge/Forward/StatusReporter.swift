@@ -50,14 +50,18 @@ final class StatusReporter: Sendable {
             let (text, context) = source()
             let status = sampler.status(MetricsText(text), context: context, nowMillis: WallClock.millis())
             let ticket = failover.ticket
-            let body = EdgeStatusCodec.encode(status)
+            let json = EdgeStatusCodec.encode(status)
+            // Gzip takes a report to about two thirds: it goes every few seconds from every edge.
+            let compressed = try? Gzip.compress(json)
+            let gzipped = compressed.map { $0.readableBytes < json.count } ?? false
+            let body = gzipped ? compressed! : ByteBuffer(bytes: json)
             let outcome = await client.post(
-                path: "/api/v1/edges/status", urlIndex: ticket.url, body: ByteBuffer(bytes: body), gzipped: false, idempotencyKey: nil,
+                path: "/api/v1/edges/status", urlIndex: ticket.url, body: body, gzipped: gzipped, idempotencyKey: nil,
                 acknowledgedBy: ["recorded"])
             if case .acknowledged = outcome {
                 failover.succeeded(ticket)
                 metrics.statusReports.increment()
-                metrics.statusReportBytes.increment(by: Int64(body.count))
+                metrics.statusReportBytes.increment(by: Int64(body.readableBytes))
                 if failing { logger.notice("the core takes this edge's status reports again") }
                 failing = false
             } else {

@@ -54,7 +54,8 @@ struct EdgeStatusSampler {
         return EdgeStatus(
             edge: context.edge, site: context.site, version: context.version, role: role, atMillis: nowMillis,
             intervalMillis: context.intervalMillis, mqttConnected: metrics.value("haetae_mqtt_connected") >= 1,
-            ingestRate: ingestRate, rejects: metrics.byLabel("haetae_messages_rejected_total", "reason").mapValues(Self.count),
+            // Only the reasons that happened: the report stays small.
+            ingestRate: ingestRate, rejects: metrics.byLabel("haetae_messages_rejected_total", "reason").mapValues(Self.count).filter { $0.value > 0 },
             spoolBytes: Self.count(sample.spoolBytes), spoolCapacityBytes: context.spoolCapacityBytes, spoolFullInSeconds: fullIn,
             backlogReadings: Self.count(sample.backlog), backlogDrainSeconds: drain, oldestUnsentSeconds: sample.backlog > 0 ? oldest : nil,
             forwardRate: forwardRate, alertBacklog: Self.count(metrics.value("haetae_forward_alerts_backlog")),
