@@ -96,7 +96,7 @@ extension AlertReader {
                 counts[member] = value
             case "backlog_drain_seconds", "forward_rate", "ingest_rate", "oldest_unsent_seconds", "spool_full_seconds":
                 if let value = try number(at: memberPath) {
-                    guard value >= 0 else { throw AlertDecodingError(memberPath, "expected a number ≥ 0 or null") }
+                    guard value >= 0, value <= 1e12 else { throw AlertDecodingError(memberPath, "expected a number from 0 to 1e12 or null") }
                     rates[member] = value
                 }
             case "rejects":

@@ -1,6 +1,7 @@
 @testable import CoreService
 import CoreStorage
 import Readings
+import Foundation
 import Testing
 
 @Suite("The fleet: how the core judges its edges, and its edge-down alarm")
@@ -63,12 +64,14 @@ struct FleetTests {
         #expect(fleet.restore([StoredEdgeStatus(edge: "x", site: "s", json: "{", receivedAtMillis: 0)]) == ["x"])
     }
 
-    @Test("core:edge-down fires once when an edge goes down, resolves when it reports again, and is taken back after a restart")
+    @Test("core:edge-down fires once when an edge goes down, resolves when it reports again, and is taken back after a restart without resolving or firing again")
     func edgeDown() {
         var alarms = EdgeDownAlarms()
         let status = Self.status()
-        func judge(_ at: Int64) -> [(status: EdgeStatus, assessment: EdgeAssessment)] {
-            [(status, EdgeAssessment(status, receivedAtMillis: Self.now, nowMillis: at))]
+        func judge(_ at: Int64, lastReport: Int64 = FleetTests.now, heardSince: Int64 = .min) -> [EdgeDownAlarms.Judged] {
+            [EdgeDownAlarms.Judged(
+                status: status, assessment: EdgeAssessment(status, receivedAtMillis: lastReport, nowMillis: at, heardSinceMillis: heardSince),
+                lastReportMillis: lastReport)]
         }
         #expect(alarms.advance(judge(Self.now + 20_000), nowMillis: Self.now + 20_000).isEmpty, "stale is not down")
         let fired = alarms.advance(judge(Self.now + 31_000), nowMillis: Self.now + 31_000)
@@ -77,12 +80,59 @@ struct FleetTests {
         #expect(fired[0].alert.annotations["summary"] == "edge seoul-a of seoul sent no status for 31 s (it reports every 5000 ms)")
         #expect(alarms.advance(judge(Self.now + 40_000), nowMillis: Self.now + 40_000).isEmpty, "once")
 
-        // A restart: the firing alarm comes back from the store, and resolves when the edge reports.
+        // A restart at +60 s: the alarm comes back from the store (an edge's alert of that name
+        // is not taken); the core's grace keeps the edge from looking down, but that does not
+        // resolve the alarm: only a report does.
         var restarted = EdgeDownAlarms()
-        restarted.restore([AlertRecordParser.record(fired[0], edge: "core")])
-        let back = [(status, EdgeAssessment(status, receivedAtMillis: Self.now + 50_000, nowMillis: Self.now + 50_000))]
-        let resolved = restarted.advance(back, nowMillis: Self.now + 50_000)
-        #expect(resolved.count == 1 && resolved[0].kind == .resolved && resolved[0].alert.id == fired[0].alert.id)
-        #expect(resolved[0].alert.endedAtMillis == Self.now + 50_000 && restarted.open.isEmpty)
+        var forged = AlertRecordParser.record(fired[0], edge: "core")
+        forged.edge = "seoul-b"
+        forged.device = "gwangju-a"
+        restarted.restore([AlertRecordParser.record(fired[0], edge: "core"), forged])
+        #expect(restarted.open.keys.sorted() == ["seoul-a"])
+        #expect(restarted.advance(judge(Self.now + 61_000, heardSince: Self.now + 60_000), nowMillis: Self.now + 61_000).isEmpty)
+        #expect(restarted.advance(judge(Self.now + 95_000, heardSince: Self.now + 60_000), nowMillis: Self.now + 95_000).isEmpty, "down again: still the one alarm")
+        let back = restarted.advance(judge(Self.now + 100_000, lastReport: Self.now + 99_000), nowMillis: Self.now + 100_000)
+        #expect(back.count == 1 && back[0].kind == .resolved && back[0].alert.id == fired[0].alert.id)
+        #expect(back[0].alert.endedAtMillis == Self.now + 100_000 && restarted.open.isEmpty)
+    }
+
+    @Test("an alarm of an edge no longer configured resolves; figures no Int can hold never trap the judgement")
+    func removedEdgesAndHugeFigures() {
+        var alarms = EdgeDownAlarms()
+        let status = Self.status()
+        let down = EdgeDownAlarms.Judged(status: status, assessment: EdgeAssessment(status, receivedAtMillis: Self.now, nowMillis: Self.now + 60_000), lastReportMillis: Self.now)
+        #expect(alarms.advance([down], nowMillis: Self.now + 60_000).count == 1)
+        let gone = alarms.advance([], nowMillis: Self.now + 61_000)
+        #expect(gone.count == 1 && gone[0].kind == .resolved && gone[0].alert.annotations["summary"] == "edge seoul-a is no longer configured at the core")
+
+        var huge = Self.status()
+        huge.spoolBytes = .max
+        huge.spoolCapacityBytes = 1
+        huge.oldestUnsentSeconds = 1e12
+        let assessment = EdgeAssessment(huge, receivedAtMillis: Self.now, nowMillis: Self.now)
+        #expect(assessment.health == .warning && assessment.problems.contains("spool 1000000000000000% full"))
+        #expect(EdgeAssessment(huge, receivedAtMillis: Self.now, nowMillis: Self.now, heardSinceMillis: Self.now + 1).clockOffsetMillis == 0)
+    }
+
+    @Test("the edges' JSON is valid whatever the figures, lists only configured edges, and says never only of those that never reported")
+    func edgesJSON() throws {
+        let fleet = EdgeFleet()
+        var wild = Self.status()
+        wild.ingestRate = 1e306
+        fleet.record(wild, receivedAtMillis: Self.now)
+        fleet.record(Self.status("removed-a"), receivedAtMillis: Self.now)
+        var anySite = Self.status("roamer")
+        anySite.site = "gwangju"
+        fleet.record(anySite, receivedAtMillis: Self.now)
+        let tokens = EdgeTokens(["seoul-a": "t1", "roamer": "t2", "quiet": "t3"], sites: ["seoul-a": ["seoul"]])
+        let json = FleetRoutes.edgesJSON(fleet.all, tokens: tokens, site: "seoul", nowMillis: Self.now)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        let edges = try #require(object["edges"] as? [[String: Any]])
+        #expect(edges.map { $0["edge"] as? String } == ["seoul-a"], "roamer reported (for gwangju); quiet may write any site, so it shows under none")
+        let all = try #require(try JSONSerialization.jsonObject(with: Data(FleetRoutes.edgesJSON(fleet.all, tokens: tokens, site: nil, nowMillis: Self.now))) as? [String: Any])
+        let names = (all["edges"] as? [[String: Any]] ?? []).map { "\($0["edge"] ?? ""):\($0["health"] ?? "")" }
+        #expect(names == ["roamer:ok", "seoul-a:ok", "quiet:never"])
+        let trend = ((edges[0]["trend"] as? [String: Any])?["ingest_rate"] as? [Any])
+        #expect(trend?.count == 1)
     }
 }

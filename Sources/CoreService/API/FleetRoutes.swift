@@ -20,7 +20,8 @@ struct FleetRoutes: Sendable {
     }
 
     /// `{"edges":[…]}`: reporting edges by site and name, then those with a token that never
-    /// reported (`health: "never"`). Written by hand around each report's wire form.
+    /// reported (`health: "never"`); an edge whose token was removed is not listed. Written by
+    /// hand around each report's wire form.
     static func edgesJSON(_ entries: [EdgeFleet.Entry], tokens: EdgeTokens, site: String?, nowMillis: Int64) -> [UInt8] {
         var out: [UInt8] = Array(#"{"edges":["#.utf8)
         var first = true
@@ -35,11 +36,15 @@ struct FleetRoutes: Sendable {
             out.append(UInt8(ascii: ","))
         }
         func numbers(_ values: [Double]) -> String {
-            "[" + values.map { $0.isFinite ? (($0 * 1_000).rounded() / 1_000).description : "null" }.joined(separator: ",") + "]"
+            "[" + values.map { value in
+                let kept = abs(value) < 1e12 ? (value * 1_000).rounded() / 1_000 : value
+                return kept.isFinite ? kept.description : "null"
+            }.joined(separator: ",") + "]"
         }
-        var reported = Set<String>()
-        for entry in entries where site == nil || entry.status.site == site {
-            reported.insert(entry.status.edge)
+        let configured = Set(tokens.edges)
+        // Edges that reported, whatever the filter: the rest of the configured ones never did.
+        let reported = Set(entries.map(\.status.edge))
+        for entry in entries where configured.contains(entry.status.edge) && (site == nil || entry.status.site == site) {
             let assessment = EdgeAssessment(entry.status, receivedAtMillis: entry.receivedAtMillis, nowMillis: nowMillis)
             let limits = EdgeAssessment.thresholds(intervalMillis: entry.status.intervalMillis)
             separator()

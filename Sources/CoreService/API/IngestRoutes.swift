@@ -134,6 +134,9 @@ struct IngestRoutes: Sendable {
         var records: [AlertRecord] = []
         records.reserveCapacity(post.notices.count)
         for (index, notice) in post.notices.enumerated() {
+            guard !notice.alert.rule.hasPrefix("core:") else {
+                throw APIError.badRequest("alerts[\(index)].rule: names starting with core: are the core's own alarms")
+            }
             guard authorizer.edgeTokens.allows(edge: edge, site: notice.alert.site) else {
                 throw APIError.forbidden("alerts[\(index)]: edge \(edge) may not write site \(notice.alert.site.prefix(128)) (its sites are listed in the edge token file)")
             }

@@ -45,8 +45,10 @@ struct EdgeAssessment: Sendable, Equatable {
         (max(staleFloorMillis, staleAfterReports * intervalMillis), max(downFloorMillis, downAfterReports * intervalMillis))
     }
 
-    init(_ status: EdgeStatus, receivedAtMillis: Int64, nowMillis: Int64) {
-        silentMillis = max(0, nowMillis - receivedAtMillis)
+    /// - Parameter heardSinceMillis: silence counts from here when it is later than the report
+    ///   (a restarted core has not been listening before it started).
+    init(_ status: EdgeStatus, receivedAtMillis: Int64, nowMillis: Int64, heardSinceMillis: Int64 = .min) {
+        silentMillis = max(0, nowMillis - max(receivedAtMillis, heardSinceMillis))
         clockOffsetMillis = status.atMillis - receivedAtMillis
         let limits = Self.thresholds(intervalMillis: status.intervalMillis)
         if silentMillis > limits.down {
@@ -63,13 +65,13 @@ struct EdgeAssessment: Sendable, Equatable {
         if status.role != .standby, !status.mqttConnected { problems.append("not connected to the site broker") }
         if status.spoolCapacityBytes > 0 {
             let percent = Double(status.spoolBytes) / Double(status.spoolCapacityBytes) * 100
-            if percent >= Self.spoolWarnPercent { problems.append("spool \(Int(percent))% full") }
+            if percent >= Self.spoolWarnPercent { problems.append("spool \(Self.whole(percent))% full") }
         }
         if let fullIn = status.spoolFullInSeconds, fullIn < Self.spoolFullWarnSeconds {
-            problems.append("spool full in \(Int(fullIn / 60)) min at this rate")
+            problems.append("spool full in \(Self.whole(fullIn / 60)) min at this rate")
         }
         if let oldest = status.oldestUnsentSeconds, oldest > Self.oldestUnsentWarnSeconds {
-            problems.append("readings waiting \(Int(oldest / 60)) min for the core")
+            problems.append("readings waiting \(Self.whole(oldest / 60)) min for the core")
         }
         if let error = status.rulesError { problems.append("rule file not loaded: \(error.prefix(200))") }
         if status.outboxDepth > Self.queueWarnDepth { problems.append("\(status.outboxDepth) webhooks waiting") }
@@ -77,5 +79,11 @@ struct EdgeAssessment: Sendable, Equatable {
         if abs(clockOffsetMillis) > Self.clockWarnMillis { problems.append("clock off by \(clockOffsetMillis) ms") }
         health = problems.isEmpty ? .ok : .warning
         self.problems = problems
+    }
+
+    /// A figure from a report as a whole number for a message: whatever an edge sent, never a trap.
+    static func whole(_ value: Double) -> Int64 {
+        guard value.isFinite else { return 0 }
+        return Int64(max(-1e15, min(value, 1e15)))
     }
 }

@@ -20,27 +20,45 @@ struct EdgeDownAlarms: Sendable {
     /// Open alarms by edge name.
     private(set) var open: [String: Open] = [:]
 
-    /// Takes back the alarms still firing in the store (at start), so a restart neither raises
-    /// them again nor forgets to resolve them.
+    /// One edge as the core judges it now.
+    struct Judged: Sendable {
+        var status: EdgeStatus
+        var assessment: EdgeAssessment
+        /// When its last report came (the core's clock).
+        var lastReportMillis: Int64
+    }
+
+    /// Takes back the core's own alarms still firing in the store (at start), so a restart
+    /// neither raises them again nor forgets to resolve them.
     mutating func restore(_ firing: [AlertRecord]) {
-        for record in firing where record.rule == Self.rule && record.status == "firing" {
+        for record in firing where record.rule == Self.rule && record.status == "firing" && record.edge == Self.author {
             open[record.device] = Open(alertID: record.alertID, site: record.site, startedAtMillis: record.startedAtMillis)
         }
     }
 
-    /// The notifications the edges' state calls for now.
-    mutating func advance(_ edges: [(status: EdgeStatus, assessment: EdgeAssessment)], nowMillis: Int64) -> [AlertNotice] {
+    /// The notifications the edges' state calls for now. An alarm resolves only when its edge
+    /// has reported since it fired (not merely because a restarted core gives every edge time),
+    /// or when the edge is no longer among `edges` (its token was removed).
+    mutating func advance(_ edges: [Judged], nowMillis: Int64) -> [AlertNotice] {
         var notices: [AlertNotice] = []
-        for (status, assessment) in edges {
-            let edge = status.edge
-            if assessment.health == .down, open[edge] == nil {
+        var known = Set<String>()
+        for judged in edges {
+            let status = judged.status, edge = status.edge
+            known.insert(edge)
+            if judged.assessment.health == .down, open[edge] == nil {
                 let id = ContentDigest.hex16(Array("\(Self.rule)\u{1F}\(status.site)\u{1F}\(edge)\u{1F}\(nowMillis)".utf8))
-                open[edge] = Open(alertID: id, site: status.site, startedAtMillis: nowMillis)
-                notices.append(notice(.firing, edge: edge, open: open[edge]!, nowMillis: nowMillis, summary:
-                    "edge \(edge) of \(status.site) sent no status for \(assessment.silentMillis / 1_000) s (it reports every \(status.intervalMillis) ms)"))
-            } else if assessment.health != .down, let alarm = open.removeValue(forKey: edge) {
+                let alarm = Open(alertID: id, site: status.site, startedAtMillis: nowMillis)
+                open[edge] = alarm
+                notices.append(notice(.firing, edge: edge, open: alarm, nowMillis: nowMillis, summary:
+                    "edge \(edge) of \(status.site) sent no status for \(judged.assessment.silentMillis / 1_000) s (it reports every \(status.intervalMillis) ms)"))
+            } else if judged.assessment.health != .down, let alarm = open[edge], judged.lastReportMillis > alarm.startedAtMillis {
+                open[edge] = nil
                 notices.append(notice(.resolved, edge: edge, open: alarm, nowMillis: nowMillis, summary: "edge \(edge) of \(status.site) reports again"))
             }
+        }
+        for (edge, alarm) in open where !known.contains(edge) {
+            open[edge] = nil
+            notices.append(notice(.resolved, edge: edge, open: alarm, nowMillis: nowMillis, summary: "edge \(edge) is no longer configured at the core"))
         }
         return notices
     }

@@ -12,6 +12,8 @@ import Synchronization
 /// before a restart and itself the edge-down alarms still firing.
 struct FleetWatch: Service {
     let fleet: EdgeFleet
+    /// The edges with a token: an edge whose token was removed is not judged.
+    let configured: Set<String>
     let store: any ReadingStore
     let metrics: CoreMetrics
     let logger: Logger
@@ -24,6 +26,8 @@ struct FleetWatch: Service {
         await cancelWhenGracefulShutdown {
             var alarms = EdgeDownAlarms()
             var restored = false
+            // Notifications the store did not take: tried again each second (at most two per edge).
+            var unstored: [AlertNotice] = []
             while !Task.isCancelled {
                 if !restored {
                     do {
@@ -41,23 +45,30 @@ struct FleetWatch: Service {
                     }
                 }
                 let now = WallClock.millis()
-                let edges = fleet.all.map {
-                    ($0.status, EdgeAssessment($0.status, receivedAtMillis: max($0.receivedAtMillis, startedAt), nowMillis: now))
+                let edges = fleet.all.filter { configured.contains($0.status.edge) }.map {
+                    EdgeDownAlarms.Judged(
+                        status: $0.status,
+                        assessment: EdgeAssessment($0.status, receivedAtMillis: $0.receivedAtMillis, nowMillis: now, heardSinceMillis: startedAt),
+                        lastReportMillis: $0.receivedAtMillis)
                 }
                 var counts: [EdgeAssessment.Health: Int] = [:]
-                for (_, assessment) in edges { counts[assessment.health, default: 0] += 1 }
+                for judged in edges { counts[judged.assessment.health, default: 0] += 1 }
                 for health in EdgeAssessment.Health.allCases { metrics.edges[health.rawValue]?.record(counts[health] ?? 0) }
                 let notices = alarms.advance(edges, nowMillis: now)
-                if !notices.isEmpty {
+                for notice in notices {
+                    logger.log(level: notice.kind == .firing ? .error : .notice, "edge \(notice.kind == .firing ? "down" : "back")", metadata: [
+                        "edge": "\(notice.alert.device)", "site": "\(notice.alert.site)",
+                    ])
+                }
+                unstored.append(contentsOf: notices)
+                if !unstored.isEmpty {
                     do {
-                        _ = try await store.ingest(alerts: notices.map { AlertRecordParser.record($0, edge: EdgeDownAlarms.author) })
-                        for notice in notices {
-                            logger.log(level: notice.kind == .firing ? .error : .notice, "edge \(notice.kind == .firing ? "down" : "back")", metadata: [
-                                "edge": "\(notice.alert.device)", "site": "\(notice.alert.site)",
-                            ])
-                        }
+                        _ = try await store.ingest(alerts: unstored.map { AlertRecordParser.record($0, edge: EdgeDownAlarms.author) })
+                        unstored.removeAll()
                     } catch {
-                        logger.error("the core's edge-down alarm could not be stored", metadata: ["error": "\(error)"])
+                        logger.error("the core's edge-down alarms could not be stored; tried again in a second", metadata: ["error": "\(error)"])
+                        // Bounded: the oldest go first (each edge has at most a firing and a resolve open).
+                        if unstored.count > 2 * max(1, configured.count) { unstored.removeFirst(unstored.count - 2 * max(1, configured.count)) }
                     }
                 }
                 try? await Task.sleep(for: interval)

@@ -32,7 +32,8 @@ public enum CoreRuntime {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let runner = opened.runner { services.append(.init(service: runner)) }
         services.append(.init(service: RetentionService(store: opened.store, retention: configuration.retention, metrics: metrics, logger: logger)))
-        services.append(.init(service: FleetWatch(fleet: fleet, store: opened.store, metrics: metrics, logger: logger)))
+        services.append(.init(service: FleetWatch(
+            fleet: fleet, configured: Set(configuration.auth.edgeTokens.edges), store: opened.store, metrics: metrics, logger: logger)))
         services.append(.init(service: http))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

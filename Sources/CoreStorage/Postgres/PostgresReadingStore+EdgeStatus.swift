@@ -7,6 +7,7 @@ extension PostgresReadingStore {
             INSERT INTO edge_status(edge, site, status, received_at)
             VALUES (\(edgeStatus.edge), \(edgeStatus.site), \(edgeStatus.json), \(edgeStatus.receivedAtMillis))
             ON CONFLICT (edge) DO UPDATE SET site = excluded.site, status = excluded.status, received_at = excluded.received_at
+            WHERE excluded.received_at >= edge_status.received_at
             """, logger: logger).drain()
     }
 

@@ -7,6 +7,7 @@ extension SQLiteStoreWriter {
         let upsert = try db.prepare("""
             INSERT INTO edge_status(edge, site, status, received_at) VALUES (?1, ?2, ?3, ?4)
             ON CONFLICT(edge) DO UPDATE SET site = excluded.site, status = excluded.status, received_at = excluded.received_at
+            WHERE excluded.received_at >= edge_status.received_at
             """)
         try upsert.bind(edgeStatus.edge, at: 1)
         try upsert.bind(edgeStatus.site, at: 2)

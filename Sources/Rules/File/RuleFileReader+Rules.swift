@@ -46,6 +46,7 @@ extension RuleFileReader {
             if text.isEmpty || Self.isNull(node) { error(at: node, "the rule name is empty") }
             // The edge's own alerts (a failing spool) are named `edge:…`.
             if text.hasPrefix("edge:") { error(at: node, "rule names starting with 'edge:' are reserved for the edge's own alerts") }
+            if text.hasPrefix("core:") { error(at: node, "rule names starting with 'core:' are reserved for the core's own alarms") }
             // Alerts and stop-command records carry the name to the core, which takes names of at most this size.
             if text.utf8.count > AlertCodec.maxNameBytes {
                 error(at: node, "the rule name is longer than \(AlertCodec.maxNameBytes) bytes")
