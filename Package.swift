@@ -75,6 +75,12 @@ let package = Package(
 
         // Clocks and durations: the wall clock, milliseconds of a Duration, Retry-After. No dependencies.
         .target(name: "Clocks", swiftSettings: swiftSettings),
+        // The version of this build: the release number and the git revision stamped at build time.
+        .target(name: "BuildInfo", swiftSettings: swiftSettings, plugins: ["RevisionStamp"]),
+        .executableTarget(name: "revision-stamp", path: "Tools/revision-stamp", swiftSettings: swiftSettings),
+        .plugin(name: "RevisionStamp", capability: .buildTool(), dependencies: ["revision-stamp"]),
+        // What /metrics adds to the registry's text: help lines, haetae_build_info, process_* metrics.
+        .target(name: "Exposition", dependencies: ["BuildInfo"], swiftSettings: swiftSettings),
         // Who of a site's edges holds its MQTT session: the owner record, its codec, the election. No I/O.
         .target(name: "Ownership", swiftSettings: swiftSettings),
 
@@ -114,6 +120,7 @@ let package = Package(
             name: "Edge",
             dependencies: [
                 "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks", "ConfigFile", "Clocks", "AccessControl", "Ownership",
+                "BuildInfo", "Exposition",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -143,7 +150,7 @@ let package = Package(
         .target(
             name: "CoreService",
             dependencies: [
-                "CoreStorage", "Readings", "ConfigFile", "Clocks", "AccessControl", "Accounts",
+                "CoreStorage", "Readings", "ConfigFile", "Clocks", "AccessControl", "Accounts", "BuildInfo", "Exposition",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,7 +168,7 @@ let package = Package(
         .target(
             name: "CoreCLI",
             dependencies: [
-                "CoreService", "LogFormat", "Accounts",
+                "CoreService", "LogFormat", "Accounts", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -172,7 +179,7 @@ let package = Package(
         .target(
             name: "EdgeCLI",
             dependencies: [
-                "Edge", "Rules", "ConfigFile", "LogFormat",
+                "Edge", "Rules", "ConfigFile", "LogFormat", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -194,7 +201,7 @@ let package = Package(
         .target(
             name: "SimulatorCLI",
             dependencies: [
-                "SimulatorCore", "SimulatorEngine", "MQTT", "Readings", "Webhooks", "ConfigFile",
+                "SimulatorCore", "SimulatorEngine", "MQTT", "Readings", "Webhooks", "ConfigFile", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -241,6 +248,7 @@ let package = Package(
         .target(name: "TestSupport", exclude: ["Receiver", "WANProxy"], swiftSettings: swiftSettings),
 
         .testTarget(name: "ClocksTests", dependencies: ["Clocks"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "BuildInfo"], swiftSettings: swiftSettings),
         .testTarget(name: "OwnershipTests", dependencies: ["Ownership"], swiftSettings: swiftSettings),
         .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "Readings", "TestSupport", "AccessControl"], swiftSettings: swiftSettings),
         .testTarget(name: "AccessControlTests", dependencies: ["AccessControl"], swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import CoreService
+import BuildInfo
 
 /// The `haetae-core` command line: run by its own executable and by the multi-call `haetae` of the
 /// container image.
@@ -7,7 +8,7 @@ public struct HaetaeCore: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "haetae-core",
         abstract: "Haetae core: stores the edges' batches exactly once, answers queries, serves the factory dashboard.",
-        version: "0.1.0",
+        version: HaetaeVersion.current,
         subcommands: [Run.self, ConfigCheck.self, UserCommand.self])
 
     public init() {}

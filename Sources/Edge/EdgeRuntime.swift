@@ -1,3 +1,4 @@
+import BuildInfo
 public import Logging
 import MQTT
 import Metrics
@@ -25,6 +26,16 @@ public enum EdgeRuntime {
         factory.durationHistogramBuckets["haetae_forward_latency_seconds"] =
             [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3_600, 14_400].map { .milliseconds(Int64($0 * 1_000)) }
         let metrics = EdgeMetrics(factory: factory)
+        metrics.spoolCapacityBytes.record(configuration.spool.maxBytes)
+        // Who this edge is, as labels: alert rules join on it (a site whose pair lacks its standby).
+        Gauge(
+            label: "haetae_edge_info",
+            dimensions: [
+                ("edge", configuration.edge.id), ("site", configuration.edge.site),
+                ("paired", configuration.ownership == nil ? "false" : "true"),
+            ],
+            factory: factory
+        ).record(1)
         let health = EdgeHealth()
 
         let spool = try Spool(configuration: configuration.spool, logger: logger)

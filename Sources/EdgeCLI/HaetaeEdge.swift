@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Edge
+import BuildInfo
 
 /// The `haetae-edge` command line: run by its own executable and by the multi-call `haetae` of the
 /// container image.

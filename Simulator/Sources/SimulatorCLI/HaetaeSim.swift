@@ -1,4 +1,5 @@
 public import ArgumentParser
+import BuildInfo
 
 /// The `haetae-sim` command line: run by its own executable and by the multi-call `haetae` of the
 /// container image.
@@ -6,7 +7,7 @@ public struct HaetaeSim: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "haetae-sim",
         abstract: "Haetae device simulator: realistic factory load with injected hazards and the ground truth.",
-        version: "0.1.0",
+        version: HaetaeVersion.current,
         subcommands: [RunCommand.self, ScenarioCommand.self])
 
     public init() {}

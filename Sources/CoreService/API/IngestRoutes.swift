@@ -16,12 +16,16 @@ struct IngestRoutes: Sendable {
     let logger: Logger
 
     func add(to router: Router<CoreRequestContext>) {
-        // Every refused request counts, whatever the reason (auth, size, content, key).
+        // Every refused request counts, whatever the reason (auth, size, content, key); so does every
+        // request the store could not take.
         router.post("/api/v1/batches") { request, context in
             do {
                 return try await self.postBatch(request, context: context)
             } catch let error as APIError {
                 metrics.batchesRejected.increment()
+                throw error
+            } catch {
+                metrics.ingestErrors.increment()
                 throw error
             }
         }
@@ -31,6 +35,9 @@ struct IngestRoutes: Sendable {
             } catch let error as APIError {
                 metrics.alertPostsRejected.increment()
                 throw error
+            } catch {
+                metrics.ingestErrors.increment()
+                throw error
             }
         }
         router.post("/api/v1/edges/status") { request, context in
@@ -38,6 +45,9 @@ struct IngestRoutes: Sendable {
                 return try await self.postStatus(request, context: context)
             } catch let error as APIError {
                 metrics.statusReportsRejected.increment()
+                throw error
+            } catch {
+                metrics.ingestErrors.increment()
                 throw error
             }
         }

@@ -1,3 +1,5 @@
+import BuildInfo
+
 /// The one page a factory manager opens (`GET /`): every site → line → device with its latest
 /// values and a status colour from the active alerts (a plant of more than 200 devices shows one
 /// line's devices at a time, the other lines as one button each, so the page asks for one line's
@@ -17,6 +19,7 @@ enum DashboardPage {
 <body>
 <header>
   <h1>Haetae 해태</h1>
+  <span class="meta" id="core-version">haetae-core \#(HaetaeVersion.current)</span>
   <span class="meta" id="updated"></span>
   <span class="spacer"></span>
   <span class="meta" id="who" hidden></span>

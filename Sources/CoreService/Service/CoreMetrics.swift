@@ -16,6 +16,9 @@ public struct CoreMetrics: Sendable {
     /// Edges by how the core judges them (`ok`, `warning`, `stale`, `down`; ``FleetWatch``).
     public let edges: [String: Gauge]
     public let alertPostsRejected: Counter
+    /// Edges' posts (batches, alerts, status) the core could not store: the store failed and the
+    /// edge was answered 5xx and will retry.
+    public let ingestErrors: Counter
     public let ingestDuration: Timer
     public let storedReadings: Gauge
     public let storedSeries: Gauge
@@ -41,6 +44,7 @@ public struct CoreMetrics: Sendable {
             ($0, Gauge(label: "haetae_core_edges", dimensions: [("health", $0)], factory: factory))
         })
         alertPostsRejected = Counter(label: "haetae_core_alert_posts_rejected_total", factory: factory)
+        ingestErrors = Counter(label: "haetae_core_ingest_errors_total", factory: factory)
         ingestDuration = Timer(label: "haetae_core_batch_ingest_seconds", factory: factory)
         storedReadings = Gauge(label: "haetae_core_store_readings", factory: factory)
         storedSeries = Gauge(label: "haetae_core_store_series", factory: factory)
@@ -49,6 +53,35 @@ public struct CoreMetrics: Sendable {
         headReadings = Gauge(label: "haetae_core_store_head_readings", factory: factory)
         retentionRuns = Counter(label: "haetae_core_retention_runs_total", factory: factory)
     }
+}
+
+extension CoreMetrics {
+    /// The `# HELP` text of every metric the core exports, added to `/metrics` by `MetricsExposition`.
+    public static let help: [String: String] = [
+        "haetae_core_batches_total": "Batches posted by edges, by result: stored, duplicate (stored before), rejected (refused with 4xx).",
+        "haetae_core_readings_stored_total": "Readings stored.",
+        "haetae_core_alerts_stored_total": "Alert notifications stored.",
+        "haetae_core_stop_commands_stored_total": "Stop-command records filed in the alarm audit log.",
+        "haetae_core_status_reports_total": "Edge status reports taken.",
+        "haetae_core_status_reports_rejected_total": "Edge status reports refused (4xx).",
+        "haetae_core_edges": "Configured edges by health: ok, warning, stale, down.",
+        "haetae_core_alert_posts_rejected_total": "Alert posts refused (4xx).",
+        "haetae_core_ingest_errors_total": "Edges' posts the store could not take (answered 5xx; the edge retries).",
+        "haetae_core_batch_ingest_seconds": "Time to take one batch: decode, checks and store.",
+        "haetae_core_store_readings": "Readings in the store.",
+        "haetae_core_store_series": "Series in the store.",
+        "haetae_core_store_batches": "Batch keys the store remembers for exactly-once.",
+        "haetae_core_store_bytes": "Bytes the store takes on disk.",
+        "haetae_core_store_head_readings": "Readings stored but not yet compacted into blocks.",
+        "haetae_core_retention_runs_total": "Retention passes run.",
+        "haetae_core_alarms_last_10m": "Alarms started in the last 10 minutes, by site.",
+        "haetae_core_alarms_per_10m_avg": "Alarms started per 10 minutes over the last 24 hours, by site.",
+        "haetae_core_alarms_peak_10m": "Most alarms started in one 10-minute window of the last 24 hours, by site.",
+        "haetae_core_alarms_standing": "Alarms firing now, by site.",
+        "haetae_core_alarms_stale": "Alarms firing for over 24 hours, by site.",
+        "haetae_core_alarms_unacknowledged": "Firing alarms nobody acknowledged, by site.",
+        "haetae_core_alarms_chattering": "Alarms that chattered in the last 24 hours, by site.",
+    ]
 }
 
 extension Duration {

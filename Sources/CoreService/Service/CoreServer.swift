@@ -1,4 +1,5 @@
 import Clocks
+import Exposition
 public import CoreStorage
 import Foundation
 public import Hummingbird
@@ -60,6 +61,7 @@ public enum CoreServer {
             }
         }
         let kpiRefresh = IntervalGate(every: .seconds(15))
+        let exposition = MetricsExposition(program: "haetae-core", help: MetricHelp(CoreMetrics.help))
         router.get("/metrics") { _, _ in
             if let statistics = try? await store.statistics() {
                 metrics.storedReadings.record(statistics.readings)
@@ -75,7 +77,7 @@ public enum CoreServer {
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+                body: .init(byteBuffer: ByteBuffer(bytes: exposition.render(registry: registry.emitToBuffer()))))
         }
         let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .milliseconds(configuration.http.idleTimeout.milliseconds)))
         let server = try configuration.http.tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: CoreTLS.serverConfiguration($0)) } ?? http1

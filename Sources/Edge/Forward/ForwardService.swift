@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BuildInfo
 import Logging
 import NIOSSL
 import ServiceLifecycle

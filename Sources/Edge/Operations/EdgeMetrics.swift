@@ -16,6 +16,8 @@ public struct EdgeMetrics: Sendable {
     public let spoolDropped: Counter
     public let spoolDroppedStorage: Counter
     public let spoolBytes: Gauge
+    /// `spool.max_bytes`, set once at start, so alert rules can judge the fill and its time to full.
+    public let spoolCapacityBytes: Gauge
     public let spoolReadings: Gauge
     public let spoolBatches: Gauge
     public let spoolOldestTimestamp: Gauge
@@ -143,6 +145,7 @@ public struct EdgeMetrics: Sendable {
         spoolDropped = Counter(label: "haetae_spool_dropped_total", dimensions: [("reason", "max_bytes")], factory: factory)
         spoolDroppedStorage = Counter(label: "haetae_spool_dropped_total", dimensions: [("reason", "storage")], factory: factory)
         spoolBytes = Gauge(label: "haetae_spool_bytes", factory: factory)
+        spoolCapacityBytes = Gauge(label: "haetae_spool_capacity_bytes", factory: factory)
         spoolReadings = Gauge(label: "haetae_spool_readings", factory: factory)
         spoolBatches = Gauge(label: "haetae_spool_batches", factory: factory)
         spoolOldestTimestamp = Gauge(label: "haetae_spool_oldest_timestamp_seconds", factory: factory)

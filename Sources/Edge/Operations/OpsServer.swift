@@ -1,8 +1,10 @@
 import Clocks
+import Exposition
 import Foundation
 import Hummingbird
 import Logging
 import Readings
+import Webhooks
 import Prometheus
 
 /// The operations HTTP surface on `http.listen`: `/healthz`, `/readyz`, `/metrics` for anyone
@@ -71,10 +73,11 @@ enum OpsServer {
                 status: snapshot.isReady ? .ok : .serviceUnavailable,
                 headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
+        let exposition = MetricsExposition(program: "haetae-edge", help: MetricHelp(EdgeMetrics.help).merging(MetricHelp(WebhookMetricHelp.texts)))
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+                body: .init(byteBuffer: ByteBuffer(bytes: exposition.render(registry: registry.emitToBuffer()))))
         }
         return Application(
             router: router,
