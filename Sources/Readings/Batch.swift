@@ -32,6 +32,10 @@ public struct Batch: Sendable, Equatable {
     public var ts: [Int64]
     public var value: [Double]
     public var deviceSeq: [Int64]
+    /// When the edge took the readings, on its wall clock (epoch milliseconds): from when the
+    /// oldest entered its spool to when the batch was sealed. The core compares the devices'
+    /// `ts` with it to tell a device whose clock is off. Nil from edges before it was sent.
+    public var received: ClosedRange<Int64>?
 
     /// An inline batch.
     public init(
@@ -48,6 +52,7 @@ public struct Batch: Sendable, Equatable {
         self.ts = ts
         self.value = value
         self.deviceSeq = deviceSeq
+        self.received = nil
     }
 
     /// A batch whose `sid` holds keys of `dictionary`, defining the keys in `definitions`.

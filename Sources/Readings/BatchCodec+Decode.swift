@@ -30,9 +30,24 @@ extension BatchCodec {
             throw BatchDecodingError(.columnLengthMismatch, "\(name) has \(length) entries but sid has \(count)")
         }
         let deviceSeq = batch.dseq.map { $0.map { max($0, -1) } } ?? Array(repeating: -1, count: count)
-        if let dictionary = batch.dictionary {
-            return try dictionaryBatch(batch, dictionary: dictionary, deviceSeq: deviceSeq)
+        var received: ClosedRange<Int64>?
+        if let window = batch.received {
+            guard window.count == 2, window[0] >= 0, window[0] <= window[1], window[1] <= maxReceivedMillis else {
+                throw BatchDecodingError(.invalidJSON, "received must be [from, to] epoch milliseconds with 0 <= from <= to <= \(maxReceivedMillis)")
+            }
+            received = window[0]...window[1]
         }
+        var decoded: Batch
+        if let dictionary = batch.dictionary {
+            decoded = try dictionaryBatch(batch, dictionary: dictionary, deviceSeq: deviceSeq)
+        } else {
+            decoded = try inlineBatch(batch, deviceSeq: deviceSeq)
+        }
+        decoded.received = received
+        return decoded
+    }
+
+    private static func inlineBatch(_ batch: BatchReader.Columns, deviceSeq: [Int64]) throws(BatchDecodingError) -> Batch {
         guard batch.definitions == nil else { throw BatchDecodingError(.invalidSeries, "defs is only allowed with dict") }
         guard let fieldLists = batch.series else { throw BatchReader.missing("series") }
         var series: [Series] = []
@@ -87,6 +102,7 @@ private struct BatchReader {
     var ts: [Int64]?
     var value: [Double]?
     var dseq: [Int64]?
+    var received: [Int64]?
     /// Reused for each string's decoded bytes.
     var stringBytes: [UInt8] = []
 
@@ -101,6 +117,7 @@ private struct BatchReader {
         var ts: [Int64]
         var value: [Double]
         var dseq: [Int64]?
+        var received: [Int64]?
     }
 
     mutating func read() throws(BatchDecodingError) -> Columns {
@@ -127,6 +144,9 @@ private struct BatchReader {
                 case "ts": ts = try integers(at: "ts")
                 case "value": value = try doubles(at: "value")
                 case "dseq": dseq = try integers(at: "dseq")
+                case "received":
+                    // Two entries: reading stops at a third.
+                    received = try integers(at: "received", limit: 2)
                 default: try scanner.skipValue(depth: 1)
                 }
             }
@@ -142,7 +162,9 @@ private struct BatchReader {
         guard let ts else { throw Self.missing("ts") }
         guard let value else { throw Self.missing("value") }
         if let spool, spool <= 0 { throw BatchDecodingError(.invalidJSON, "spool must be a positive integer, got \(spool)") }
-        return Columns(edge: edge, seq: seq, spool: spool, dictionary: dictionary, series: series, definitions: definitions, sid: sid, ts: ts, value: value, dseq: dseq)
+        return Columns(
+            edge: edge, seq: seq, spool: spool, dictionary: dictionary, series: series, definitions: definitions, sid: sid, ts: ts,
+            value: value, dseq: dseq, received: received)
     }
 
     static func missing(_ name: String) -> BatchDecodingError {
@@ -173,12 +195,14 @@ private struct BatchReader {
         return value
     }
 
-    private mutating func integers(at name: String) throws -> [Int64] {
+    /// - Parameter most: fewer entries than the batch limit for a short member (`received`).
+    private mutating func integers(at name: String, limit most: Int? = nil) throws -> [Int64] {
         guard case .arrayStart = try scanner.nextValue() else { throw Self.wrongType(name) }
         var out: [Int64] = []
-        out.reserveCapacity(min(5_000, limit))
+        out.reserveCapacity(min(5_000, most ?? limit))
         var index = 0
         while try scanner.nextElement(first: index == 0) {
+            if let most, index >= most { throw BatchDecodingError(.invalidJSON, "\(name) has more than \(most) entries") }
             try checkRoom(index, name)
             out.append(try integer(at: "\(name)[\(index)]"))
             index += 1

@@ -85,9 +85,21 @@ public enum BatchCodec {
             }
             out.append(UInt8(ascii: "]"))
         }
+        if let received = batch.received {
+            precondition(received.lowerBound >= 0 && received.upperBound <= maxReceivedMillis, "received outside 0...\(maxReceivedMillis)")
+            out.append(contentsOf: #","received":["#.utf8)
+            appendInteger(received.lowerBound, to: &out)
+            out.append(UInt8(ascii: ","))
+            appendInteger(received.upperBound, to: &out)
+            out.append(UInt8(ascii: "]"))
+        }
         out.append(UInt8(ascii: "}"))
         return out
     }
+
+    /// The latest `received` time accepted (year 2286, epoch milliseconds): beyond it a time is
+    /// nonsense, and every figure derived from it stays far inside `Int64`.
+    public static let maxReceivedMillis: Int64 = 9_999_999_999_999
 
     /// Adds `defs` to an encoded dictionary batch that has none (as the edge's spool keeps them),
     /// for the series the receiver may not know yet; the rest of the bytes are kept as they are.

@@ -66,6 +66,8 @@ public struct SeriesDictionary: Sendable, Equatable {
             }
         }
         guard unknown.isEmpty else { throw .unknownKeys(unknown.sorted()) }
-        return Batch(edge: batch.edge, seq: batch.seq, series: series, sid: sid, ts: batch.ts, value: batch.value, deviceSeq: batch.deviceSeq)
+        var inline = Batch(edge: batch.edge, seq: batch.seq, series: series, sid: sid, ts: batch.ts, value: batch.value, deviceSeq: batch.deviceSeq)
+        inline.received = batch.received
+        return inline
     }
 }

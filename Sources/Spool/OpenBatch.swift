@@ -1,3 +1,5 @@
+import Readings
+
 /// The readings of the batch being filled, in memory, with the sealing rule.
 ///
 /// Pure value type, no I/O: the `Spool` mirrors it in the `chunks` table. Series are the spool's
@@ -35,7 +37,8 @@ struct OpenBatch {
     /// Removes the first `n` readings and returns them; the rest stays open from `nowMillis`.
     mutating func removeFirst(_ n: Int, nowMillis: Int64) -> SealedColumns {
         let sealed = SealedColumns(
-            sid: Array(sid[..<n]), ts: Array(ts[..<n]), value: Array(value[..<n]), dseq: Array(dseq[..<n]))
+            sid: Array(sid[..<n]), ts: Array(ts[..<n]), value: Array(value[..<n]), dseq: Array(dseq[..<n]),
+            openedAtMillis: openedAtMillis ?? nowMillis)
         sid.removeFirst(n)
         ts.removeFirst(n)
         value.removeFirst(n)
@@ -52,4 +55,13 @@ struct SealedColumns {
     var ts: [Int64]
     var value: [Double]
     var dseq: [Int64]
+    /// When the oldest of them entered the spool (wall clock).
+    var openedAtMillis: Int64
+
+    /// From when the oldest entered the spool to `sealedMillis`, clamped to what a batch carries
+    /// (a wall clock set back between the two gives an empty window at `sealedMillis`).
+    func receivedWindow(sealedMillis: Int64) -> ClosedRange<Int64> {
+        let to = min(max(sealedMillis, 0), BatchCodec.maxReceivedMillis)
+        return min(max(openedAtMillis, 0), to)...to
+    }
 }

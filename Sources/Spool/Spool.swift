@@ -257,7 +257,7 @@ public final class Spool {
     /// adds the definitions the core may lack when it sends it). A batch using a spool id too large
     /// for a dictionary key (a spool that has seen four million series) is sealed inline instead.
     private func seal(_ columns: SealedColumns, nowMillis: Int64) throws {
-        let batch: Batch
+        var batch: Batch
         var keys: [UInt32]?
         if columns.sid.allSatisfy({ $0 >= 0 && $0 < Int64(BatchCodec.dictionaryKeyLimit) }) {
             let sid = columns.sid.map { UInt32($0) }
@@ -270,6 +270,7 @@ public final class Spool {
         } else {
             batch = try inlineBatch(columns)
         }
+        batch.received = columns.receivedWindow(sealedMillis: nowMillis)
         try insertBatch.bind([
             .integer(nextBatchSeq), .integer(Int64(columns.ts.count)),
             .integer(columns.ts.min() ?? 0), .integer(columns.ts.max() ?? 0), .integer(nowMillis),

@@ -95,3 +95,19 @@ extension ReadingStoreTests {
         await store.close()
     }
 }
+
+extension ReadingStoreTests {
+    @Test("an edge's dictionary keys are named back by series, for its own dictionary only", arguments: StoreBackend.all)
+    func seriesKeysNameTheDictionary(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            #expect(try await store.seriesKeys(edge: "seoul-a", dictionary: 77).isEmpty)
+            let defs = [SeriesDefinition(key: 5, series: Self.press), SeriesDefinition(key: 900, series: Self.furnace)]
+            _ = try await store.ingest(Self.keyed(seq: 1, defining: defs, [(5, baseTime, 1), (900, baseTime, 2)]), receivedAtMillis: baseTime)
+            _ = try await store.ingest(Self.keyed(seq: 2, defining: [.init(key: 6, series: Self.kiln)], [(6, baseTime, 1)]), receivedAtMillis: baseTime)
+            _ = try await store.ingest(Self.keyed(edge: "seoul-b", seq: 1, defining: [.init(key: 5, series: Self.kiln)], [(5, baseTime, 1)]), receivedAtMillis: baseTime)
+            #expect(try await store.seriesKeys(edge: "seoul-a", dictionary: 77) == [5: Self.press, 900: Self.furnace, 6: Self.kiln])
+            #expect(try await store.seriesKeys(edge: "seoul-b", dictionary: 77) == [5: Self.kiln])
+            #expect(try await store.seriesKeys(edge: "seoul-a", dictionary: 78).isEmpty)
+        }
+    }
+}

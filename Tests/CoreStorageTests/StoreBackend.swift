@@ -119,6 +119,9 @@ struct CompactingAfterEachBatch: ReadingStore {
     func ingest(commands: [CommandAttempt], edge: String) async throws -> Int { try await store.ingest(commands: commands, edge: edge) }
     func record(edgeStatus: StoredEdgeStatus) async throws { try await store.record(edgeStatus: edgeStatus) }
     func edgeStatuses() async throws -> [StoredEdgeStatus] { try await store.edgeStatuses() }
+    func seriesKeys(edge: String, dictionary: Int64) async throws -> [UInt32: Series] {
+        try await store.seriesKeys(edge: edge, dictionary: dictionary)
+    }
     func sites() async throws -> [SiteSummary] { try await store.sites() }
     func series(_ filter: SeriesFilter) async throws -> [SeriesInfo] { try await store.series(filter) }
     func readings(series: Int64, from: Int64, to: Int64, step: Int64?, aggregation: Aggregation, limit: Int) async throws -> ReadingsPage {

@@ -101,9 +101,13 @@ struct StopCommandLoopIntegrationTests {
         try await AlertTest.publish(broker, device: "pump-1", sensor: "pressure", value: 160)
         #expect(await eventually { Self.results(edge, "pump-1").last?.hasPrefix("held: cooldown") == true }, "\(Self.results(edge, "pump-1"))")
         #expect(edge.metric("haetae_stop_commands_total", labels: #"outcome="cooldown""#) == 1)
-        #expect(await eventually(timeout: .seconds(15)) { Self.results(edge, "pump-1").count == 5 }, "\(Self.results(edge, "pump-1"))")
-        #expect(Self.results(edge, "pump-1").suffix(2).first == "sent after its cooldown")
-        #expect(Self.results(edge, "pump-1").last?.hasPrefix("confirmed") == true, "\(Self.results(edge, "pump-1"))")
+        // On a loaded machine the reply may miss its 1 s and the command go once more before
+        // the confirmation: what matters is that it went after the cooldown and was confirmed.
+        #expect(await eventually(timeout: .seconds(15)) {
+            let results = Self.results(edge, "pump-1")
+            guard let held = results.lastIndex(where: { $0.hasPrefix("held: cooldown") }) else { return false }
+            return results[held...].contains("sent after its cooldown") && results.last?.hasPrefix("confirmed") == true
+        }, "\(Self.results(edge, "pump-1"))")
 
         // An escalation open when the edge stops: its wait is not kept, so it resolves at the start.
         try await AlertTest.publish(broker, device: "pump-4", sensor: "pressure", value: 170)

@@ -74,6 +74,37 @@ struct BatchCodecDictionaryTests {
     func decodeErrors(_ json: String, _ expected: BatchDecodingError) {
         #expect(throws: expected) { try BatchCodec.decode(Array(json.utf8)) }
     }
+
+    @Test("the edge's received window is written last, read back, kept by inline(), and refused when it is not [from, to] in range")
+    func receivedWindow() throws {
+        var batch = Batch(edge: "e", seq: 1, dictionary: 9, sid: [3], ts: [1_700_000_000_500], value: [1], deviceSeq: [5])
+        batch.received = 1_700_000_000_000...1_700_000_001_000
+        #expect(text(BatchCodec.encode(batch)) == #"{"edge":"e","seq":1,"dict":9,"sid":[3],"ts":[1700000000500],"value":[1.0],"dseq":[5],"received":[1700000000000,1700000001000]}"#)
+        #expect(try BatchCodec.decode(BatchCodec.encode(batch)) == batch)
+        // Not part of the readings: a resend with or without it is the same batch.
+        var without = batch
+        without.received = nil
+        #expect(without.contentHash == batch.contentHash)
+        var dictionary = SeriesDictionary(id: 9)
+        let defined = try BatchCodec.decode(BatchCodec.addingDefinitions([SeriesDefinition(key: 3, series: press)], to: BatchCodec.encode(batch)))
+        #expect(try dictionary.inline(defined).received == batch.received)
+
+        let prefix = #"{"edge":"e","seq":1,"series":[],"sid":[],"ts":[],"value":[],"received":"#
+        for (window, message) in [
+            ("[5,4]", "received must be [from, to] epoch milliseconds with 0 <= from <= to <= 9999999999999"),
+            ("[-1,4]", "received must be [from, to] epoch milliseconds with 0 <= from <= to <= 9999999999999"),
+            ("[1,10000000000000]", "received must be [from, to] epoch milliseconds with 0 <= from <= to <= 9999999999999"),
+            ("[1]", "received must be [from, to] epoch milliseconds with 0 <= from <= to <= 9999999999999"),
+            ("[1,2,3]", "received has more than 2 entries"),
+            ("[1,2,3,4,5,6,7,8,9,10]", "received has more than 2 entries"),
+            ("\"soon\"", "wrong type at received"),
+            ("[1.5,2]", "wrong type at received[0]"),
+        ] {
+            #expect(throws: BatchDecodingError(.invalidJSON, message), "\(window)") {
+                try BatchCodec.decode(Array((prefix + window + "}").utf8))
+            }
+        }
+    }
 }
 
 @Suite("BatchCodec: size limits")
@@ -130,4 +161,5 @@ struct SeriesDictionaryTests {
         try dictionary.define([.init(key: 1, series: press)])
         #expect(dictionary.byKey == [1: press])
     }
+
 }

@@ -54,6 +54,22 @@ struct SpoolTests {
         #expect(try spool.tick(nowMillis: 9_000).batchesSealed == 0)
     }
 
+    @Test("a sealed batch carries when its readings entered the spool and when it was sealed")
+    func sealedBatchCarriesItsReceivedWindow() throws {
+        let directory = try TemporaryDirectory()
+        let spool = try makeSpool(directory) { $0.batchMaxAgeMillis = 1_000 }
+        var builder = ColumnsBuilder()
+        try spool.commit(builder.columns(press, count: 2), nowMillis: 5_000)
+        try spool.commit(builder.columns(press, count: 2, firstValue: 2), nowMillis: 5_400)
+        #expect(try spool.tick(nowMillis: 6_100).batchesSealed == 1)
+        // The next batch's window starts at its own first commit.
+        try spool.commit(builder.columns(press, count: 1, firstValue: 4), nowMillis: 9_000)
+        #expect(try spool.tick(nowMillis: 10_000).batchesSealed == 1)
+        let outbox = try SpoolOutbox(path: directory.path + "/spool.db")
+        #expect(try BatchCodec.decode(try #require(try outbox.stored(seq: 1)).body).received == 5_000...6_100)
+        #expect(try BatchCodec.decode(try #require(try outbox.stored(seq: 2)).body).received == 9_000...10_000)
+    }
+
     @Test("a sealed batch decodes to the same series and readings, with device seq")
     func sealedBatchRoundTrips() throws {
         let directory = try TemporaryDirectory()

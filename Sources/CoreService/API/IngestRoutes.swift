@@ -13,6 +13,7 @@ struct IngestRoutes: Sendable {
     let limits: CoreConfiguration.HTTP
     let metrics: CoreMetrics
     let fleet: EdgeFleet
+    let devices: DeviceRegistry
     let logger: Logger
 
     func add(to router: Router<CoreRequestContext>) {
@@ -120,10 +121,12 @@ struct IngestRoutes: Sendable {
                 code: "series_quota",
                 "batch \(batch.idempotencyKey) names series key \(largest): edge \(edge) may have at most \(limits.maxSeriesPerEdge) series (http.max_series_per_edge); nothing stored")
         }
-        let outcome = try await store.ingest(batch, receivedAtMillis: WallClock.millis())
+        let receivedAt = WallClock.millis()
+        let outcome = try await store.ingest(batch, receivedAtMillis: receivedAt)
         let json: String
         switch outcome {
         case .stored(let readings):
+            await noteDevices(of: batch, receivedAtMillis: receivedAt)
             metrics.batchesStored.increment()
             metrics.readingsStored.increment(by: Int64(readings))
             json = #"{"status":"stored","readings":\#(readings)}"#
@@ -133,6 +136,19 @@ struct IngestRoutes: Sendable {
         }
         metrics.ingestDuration.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+
+    /// Adds a stored batch to the device registry, first asking the store for the series of
+    /// dictionary keys the registry does not know (a core restarted since the edge defined them).
+    private func noteDevices(of batch: Batch, receivedAtMillis: Int64) async {
+        if let dictionary = batch.dictionary, devices.needsKeys(batch) {
+            do {
+                devices.learn(edge: batch.edge, dictionary: dictionary, series: try await store.seriesKeys(edge: batch.edge, dictionary: dictionary))
+            } catch {
+                logger.warning("the store did not name an edge's series keys for the device registry", metadata: ["edge": "\(batch.edge)", "error": "\(error)"])
+            }
+        }
+        devices.record(batch, receivedAtMillis: receivedAtMillis)
     }
 
     /// Stores alert notifications and stop-command records:

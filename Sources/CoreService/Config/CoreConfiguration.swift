@@ -92,11 +92,20 @@ public struct CoreConfiguration: Sendable {
         public var format: String
     }
 
+    /// The device registry (`devices:`; ``DeviceRegistry``).
+    public struct Devices: Sendable, Equatable {
+        /// Most devices kept (`max`); more are counted, not kept.
+        public var max: Int = 100_000
+        /// A device clock off by more than this is flagged (`clock_threshold`).
+        public var clockThreshold: Duration = .seconds(2)
+    }
+
     public var http: HTTP
     public var storage: Storage
     public var auth: Auth
     public var retention: Retention
     public var log: Log
+    public var devices = Devices()
     public var sourcePath: String
 }
 
@@ -200,9 +209,14 @@ extension CoreConfiguration {
             throw reader.error("log.level", "expected one of trace, debug, info, notice, warning, error, critical, got \"\(log.level)\"")
         }
         guard ["text", "json"].contains(log.format) else { throw reader.error("log.format", "expected text or json, got \"\(log.format)\"") }
+        let devices = Devices(
+            max: try reader.int("devices.max", default: 100_000, range: 1...10_000_000),
+            clockThreshold: try reader.duration("devices.clock_threshold", default: .seconds(2), minimum: .milliseconds(1), maximum: .seconds(86_400)))
         try reader.finish()
-        return CoreConfiguration(
+        var configuration = CoreConfiguration(
             http: http, storage: storage, auth: auth, retention: retention, log: log,
             sourcePath: path)
+        configuration.devices = devices
+        return configuration
     }
 }

@@ -17,9 +17,11 @@ public enum CoreRuntime {
         let opened = try await StoreFactory.open(configuration.storage, logger: logger)
         // The edges: reports as they come, and (``FleetWatch``, once the store is open) as last heard of.
         let fleet = EdgeFleet()
+        let devices = DeviceRegistry(
+            maxDevices: configuration.devices.max, clockThresholdMillis: configuration.devices.clockThreshold.milliseconds)
         let http = try CoreServer.application(
-            configuration: configuration, store: opened.store, metrics: metrics, registry: registry, fleet: fleet, logger: logger,
-            onListening: onListening)
+            configuration: configuration, store: opened.store, metrics: metrics, registry: registry, fleet: fleet, devices: devices,
+            logger: logger, onListening: onListening)
         logger.info("haetae-core starting", metadata: [
             "listen": "\(configuration.http.host):\(configuration.http.port)", "storage": "\(configuration.storage.backend.rawValue)",
             "edges": "\(configuration.auth.edgeTokens.edges.joined(separator: ","))",

@@ -13,7 +13,8 @@ public enum CoreServer {
     /// Builds the Hummingbird application (a `Service` for the core's service group).
     public static func application(
         configuration: CoreConfiguration, store: any ReadingStore, metrics: CoreMetrics, registry: PrometheusCollectorRegistry,
-        fleet: EdgeFleet, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        fleet: EdgeFleet, devices: DeviceRegistry, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let router = Router(context: CoreRequestContext.self)
         let secure = configuration.http.tls != nil
@@ -26,9 +27,11 @@ public enum CoreServer {
                 directory: try UserDirectory(path: usersFile, logger: logger), secure: secure,
                 idle: configuration.auth.sessionIdle, lifetime: configuration.auth.sessionLifetime, logger: logger)
         }
-        IngestRoutes(store: store, authorizer: authorizer, limits: configuration.http, metrics: metrics, fleet: fleet, logger: logger)
-            .add(to: router)
+        IngestRoutes(
+            store: store, authorizer: authorizer, limits: configuration.http, metrics: metrics, fleet: fleet, devices: devices, logger: logger
+        ).add(to: router)
         FleetRoutes(fleet: fleet, authorizer: authorizer).add(to: router)
+        DeviceRoutes(devices: devices, authorizer: authorizer).add(to: router)
         QueryRoutes(store: store, authorizer: authorizer).add(to: router)
         AlarmRoutes(store: store, authorizer: authorizer).add(to: router)
         PageRoutes(authorizer: authorizer).add(to: router)
@@ -70,6 +73,7 @@ public enum CoreServer {
                 metrics.storeBytes.record(statistics.bytes)
                 metrics.headReadings.record(statistics.headReadings)
             }
+            metrics.record(devices, nowMillis: WallClock.millis())
             // The KPIs read a day of alert starts: at most every 15 s, whatever the scrape rate.
             if kpiRefresh.claim(nowMillis: WallClock.millis()),
                let kpis = try? await AlarmRoutes.kpis(store: store, site: nil, windowMillis: 86_400_000, nowMillis: WallClock.millis()) {

@@ -95,6 +95,10 @@ public final class SQLiteReadingStore: ReadingStore {
         try await reader.edgeStatuses()
     }
 
+    public func seriesKeys(edge: String, dictionary: Int64) async throws -> [UInt32: Series] {
+        try await reader.seriesKeys(edge: edge, dictionary: dictionary)
+    }
+
     public func sites() async throws -> [SiteSummary] {
         head.sites()
     }

@@ -29,6 +29,10 @@ public protocol ReadingStore: Sendable {
     /// The latest status report of every edge, by edge name.
     func edgeStatuses() async throws -> [StoredEdgeStatus]
 
+    /// The series an edge's dictionary names, by key (what its dictionary batches defined):
+    /// for a core restarted since, to name the series of batches that only use keys.
+    func seriesKeys(edge: String, dictionary: Int64) async throws -> [UInt32: Series]
+
     /// Every site with its lines and devices, and how many series each device has.
     func sites() async throws -> [SiteSummary]
 

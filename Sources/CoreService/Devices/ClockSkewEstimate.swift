@@ -1,0 +1,60 @@
+/// How far a device's clock is from its edge's, from the `ts` it sends and when the edge took
+/// the readings (a batch's `received` window). Pure value type.
+///
+/// The edge took a batch's readings at some time in its window `[from, to]`, so a reading's
+/// `ts − (from + to) / 2` is the device's offset give or take half the window. Each batch gives
+/// the median of its readings' offsets for the device; the estimate is the median of the last
+/// ``kept`` batches, so a message with a wrong time now and then (a reordered or a replayed one)
+/// does not move it, while a clock that is off moves it within a few batches.
+public struct ClockSkewEstimate: Sendable, Equatable {
+    /// Batch offsets kept (milliseconds), newest last.
+    private var offsets: [Int64] = []
+    /// Half the width of each kept batch's window (milliseconds).
+    private var halfWidths: [Int64] = []
+
+    /// Batches the estimate is the median of.
+    public static let kept = 15
+    /// Offsets are clamped to ±10 days: beyond, the figure says nothing more.
+    public static let clampMillis: Int64 = 864_000_000
+    /// Any `ts` is first bounded to this (a window is at most ``Readings/BatchCodec/maxReceivedMillis``).
+    static let tsBound: Int64 = 1 << 60
+
+    public init() {}
+
+    /// Adds one batch's readings of the device.
+    /// - Parameters:
+    ///   - timestamps: the device's `ts` of the readings in this batch (not empty).
+    ///   - window: when the edge took them.
+    public mutating func add(timestamps: some Collection<Int64>, window: ClosedRange<Int64>) {
+        guard !timestamps.isEmpty else { return }
+        let middle = window.lowerBound + (window.upperBound - window.lowerBound) / 2
+        // `ts` comes from devices through edges: bounded before the subtraction can overflow.
+        let batchOffsets = timestamps.map { Self.clamp(min(max($0, -Self.tsBound), Self.tsBound) - middle) }
+        if offsets.count == Self.kept {
+            offsets.removeFirst()
+            halfWidths.removeFirst()
+        }
+        offsets.append(Self.median(batchOffsets))
+        halfWidths.append((window.upperBound - window.lowerBound + 1) / 2)
+    }
+
+    /// The device clock minus the edge clock (milliseconds), or nil before any batch.
+    public var offsetMillis: Int64? { offsets.isEmpty ? nil : Self.median(offsets) }
+
+    /// How much the estimate may be off because the edge's windows are wide (milliseconds).
+    public var uncertaintyMillis: Int64 { halfWidths.isEmpty ? 0 : Self.median(halfWidths) }
+
+    /// True when the clock is off by more than `thresholdMillis` beyond the uncertainty.
+    public func isOff(thresholdMillis: Int64) -> Bool {
+        guard let offset = offsetMillis else { return false }
+        return abs(offset) > thresholdMillis + uncertaintyMillis
+    }
+
+    static func clamp(_ value: Int64) -> Int64 { min(max(value, -clampMillis), clampMillis) }
+
+    /// The median (the lower middle one of an even count).
+    static func median(_ values: [Int64]) -> Int64 {
+        let sorted = values.sorted()
+        return sorted[(sorted.count - 1) / 2]
+    }
+}

@@ -1,0 +1,119 @@
+import Readings
+import Testing
+
+@testable import CoreService
+
+@Suite struct DeviceRegistryTests {
+    let start: Int64 = 1_764_000_000_000
+    let temperature = Series(site: "seoul", line: "line1", device: "press-01", sensor: "temperature", unit: "C")
+    let pressure = Series(site: "seoul", line: "line1", device: "press-01", sensor: "pressure", unit: "kPa")
+    let kiln = Series(site: "gwangju", line: "kilns", device: "kiln-3", sensor: "temp", unit: "C")
+
+    /// A batch where press-01 sends both sensors per message and kiln-3 one, each numbered.
+    func batch(seq: Int64, pressSeqs: [Int64], kilnSeqs: [Int64], at: Int64, pressSkew: Int64 = 0) -> Batch {
+        var sid: [UInt32] = [], ts: [Int64] = [], dseq: [Int64] = []
+        for seqNumber in pressSeqs {
+            sid += [0, 1]
+            ts += [at + pressSkew, at + pressSkew]
+            dseq += [seqNumber, seqNumber]
+        }
+        for seqNumber in kilnSeqs {
+            sid.append(2)
+            ts.append(at)
+            dseq.append(seqNumber)
+        }
+        var batch = Batch(
+            edge: "seoul-a", seq: seq, series: [temperature, pressure, kiln], sid: sid, ts: ts, value: ts.map { _ in 1 }, deviceSeq: dseq)
+        batch.received = (at - 500)...(at + 500)
+        return batch
+    }
+
+    @Test func buildsEachDeviceFromItsReadings() throws {
+        let registry = DeviceRegistry()
+        registry.record(batch(seq: 1, pressSeqs: [0, 1], kilnSeqs: [10], at: start), receivedAtMillis: start + 9_000)
+        registry.record(batch(seq: 2, pressSeqs: [2, 5], kilnSeqs: [11, 12], at: start + 60_000), receivedAtMillis: start + 70_000)
+        let devices = registry.devices()
+        #expect(devices.map(\.key.device) == ["kiln-3", "press-01"])
+        let press = try #require(devices.last)
+        #expect(press.firstSeenMillis == start + 500)  // the edge's seal time, not the core's
+        #expect(press.lastSeenMillis == start + 60_500)
+        #expect(press.readings == 8)
+        #expect(press.sensors.map(\.name).sorted() == ["pressure", "temperature"])
+        #expect(press.seq.missing == 2)  // 3 and 4
+        #expect(devices.first?.seq.missing == 0)
+        #expect(registry.devices(site: "gwangju").map(\.key.device) == ["kiln-3"])
+        #expect(registry.devices(site: "seoul", line: "line2").isEmpty)
+    }
+
+    @Test func flagsADeviceWhoseClockIsOff() {
+        let registry = DeviceRegistry(clockThresholdMillis: 2_000)
+        for index in 0..<5 {
+            let at = start + Int64(index) * 1_000
+            registry.record(
+                batch(seq: Int64(index), pressSeqs: [Int64(index)], kilnSeqs: [Int64(index)], at: at, pressSkew: 30_000),
+                receivedAtMillis: at)
+        }
+        let flagged = registry.devices().filter { $0.clock.isOff(thresholdMillis: registry.clockThresholdMillis) }
+        #expect(flagged.map(\.key.device) == ["press-01"])
+        #expect(flagged.first?.clock.offsetMillis == 30_000)
+    }
+
+    @Test func dictionaryBatchesNeedTheStoresKeysAfterARestart() {
+        let registry = DeviceRegistry()
+        var defined = Batch(
+            edge: "seoul-a", seq: 1, dictionary: 77, definitions: [SeriesDefinition(key: 4, series: temperature)],
+            sid: [4], ts: [start], value: [1], deviceSeq: [1])
+        #expect(!registry.needsKeys(defined))
+        registry.record(defined, receivedAtMillis: start)
+        let keysOnly = Batch(edge: "seoul-a", seq: 2, dictionary: 77, sid: [4, 9], ts: [start, start], value: [1, 2], deviceSeq: [2, 7])
+        #expect(registry.needsKeys(keysOnly))  // key 9 unknown
+        registry.learn(edge: "seoul-a", dictionary: 77, series: [9: kiln])
+        #expect(!registry.needsKeys(keysOnly))
+        registry.record(keysOnly, receivedAtMillis: start)
+        #expect(registry.devices().map(\.readings) == [1, 2])
+        // A key nobody knows is counted, not guessed.
+        defined = Batch(edge: "seoul-a", seq: 3, dictionary: 77, sid: [55], ts: [start], value: [1], deviceSeq: [3])
+        registry.record(defined, receivedAtMillis: start)
+        #expect(registry.counts.unresolvedReadings == 1)
+        // A new spool (another dictionary) starts its own book.
+        #expect(registry.needsKeys(Batch(edge: "seoul-a", seq: 1, dictionary: 78, sid: [4], ts: [start], value: [1], deviceSeq: [1])))
+    }
+
+    @Test func keepsAtMostItsBoundOfDevicesAndCountsTheRest() {
+        let registry = DeviceRegistry(maxDevices: 1)
+        registry.record(batch(seq: 1, pressSeqs: [0], kilnSeqs: [0], at: start), receivedAtMillis: start)
+        #expect(registry.count == 1)
+        #expect(registry.counts.devicesNotTracked == 1)
+    }
+
+    @Test func silenceFollowsTheDevicesOwnPace() throws {
+        let registry = DeviceRegistry()
+        for index in 0..<20 {
+            let at = start + Int64(index) * 10_000  // one message every 10 s, two sensors
+            registry.record(batch(seq: Int64(index), pressSeqs: [Int64(index)], kilnSeqs: [], at: at), receivedAtMillis: at)
+        }
+        let press = try #require(registry.devices().first)
+        #expect(press.silentAfterMillis == 60_000)  // 5 × 10 s is below the minute floor
+        #expect(!press.isSilent(nowMillis: press.lastSeenMillis + 59_000))
+        #expect(press.isSilent(nowMillis: press.lastSeenMillis + 61_000))
+        #expect(abs(press.readingsPerSecond(nowMillis: press.lastSeenMillis) - 0.2) < 0.05)
+    }
+
+    @Test func theAPIListsDevicesWithTheirFiguresAndFilters() throws {
+        let registry = DeviceRegistry()
+        registry.record(batch(seq: 1, pressSeqs: [0, 3], kilnSeqs: [0], at: start, pressSkew: 60_000), receivedAtMillis: start)
+        let text = String(decoding: DeviceRoutes.json(registry, site: nil, line: nil, state: .all, limit: 10, nowMillis: start + 1_000), as: UTF8.self)
+        #expect(text.hasPrefix(#"{"count":2,"devices":[{"clock":{"offset_ms":0,"off":false,"uncertainty_ms":500},"device":"kiln-3","edge":"seoul-a","first_seen":"#))
+        #expect(text.contains(#""seq":{"highest":3,"late":0,"missing":2,"restarts":0},"silent":false,"silent_since":null,"site":"seoul"}"#))
+        #expect(text.contains(#""sensors":[{"name":"pressure","unit":"kPa"},{"name":"temperature","unit":"C"}]"#))
+        #expect(text.hasSuffix(#"],"devices_not_tracked":0,"truncated":false,"unresolved_readings":0}"#))
+        let missing = String(decoding: DeviceRoutes.json(registry, site: nil, line: nil, state: .missing, limit: 10, nowMillis: start), as: UTF8.self)
+        #expect(missing.hasPrefix(#"{"count":1,"#) && missing.contains(#""device":"press-01""#))
+        let clockOff = String(decoding: DeviceRoutes.json(registry, site: nil, line: nil, state: .clock_off, limit: 10, nowMillis: start), as: UTF8.self)
+        #expect(clockOff.contains(#""offset_ms":60000,"off":true"#))
+        let silent = String(decoding: DeviceRoutes.json(registry, site: nil, line: nil, state: .silent, limit: 10, nowMillis: start + 3_600_000), as: UTF8.self)
+        #expect(silent.hasPrefix(#"{"count":2,"#) && silent.contains(#""silent":true,"silent_since":""#))
+        let limited = String(decoding: DeviceRoutes.json(registry, site: nil, line: nil, state: .all, limit: 1, nowMillis: start), as: UTF8.self)
+        #expect(limited.contains(#""truncated":true"#))
+    }
+}
