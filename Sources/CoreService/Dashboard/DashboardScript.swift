@@ -15,6 +15,7 @@ const TEXT = {
         suppressions: "Shelved and out of service", noSuppressions: "Nothing shelved or out of service", audit: "Alarm log", noAudit: "No actions yet", commands: "Stop commands", noCommands: "No stop commands sent",
         system: "System: sites, edges", noEdges: "No edge has reported", health: { ok: "ok", warning: "warning", stale: "stale", down: "down", never: "never reported" },
         ingest: "in", forward: "out", spool: "spool", backlog: "backlog", fullIn: "full in", drainIn: "drains in", perSecond: "/s",
+        lastSeen: "last seen", silentSince: "silent since", clockOff: "clock off", missing: "messages missing",
         silenced: "not notified", kpis: "Alarm performance (24 h)", kpiLast: "last 10 min", kpiAvg: "avg per 10 min", kpiPeak: "peak",
         kpiStanding: "standing", kpiStale: "stale (> 24 h)", kpiUnack: "unacknowledged", kpiChatter: "chattering", kpiTop: "Most frequent", actions: { acknowledge: "acknowledged", shelve: "shelved", unshelve: "unshelved", out_of_service: "took out of service", return_to_service: "returned to service", stop_command: "stop command" } },
   ko: { sites: "사이트 · 라인 · 장비", history: "최근 15분 추이", active: "현재 경보", recent: "최근 경보",
@@ -27,6 +28,7 @@ const TEXT = {
         suppressions: "보류 · 정비 중", noSuppressions: "보류 · 정비 중인 항목 없음", audit: "경보 조치 기록", noAudit: "조치 기록 없음", commands: "정지 명령", noCommands: "보낸 정지 명령 없음",
         system: "시스템: 사이트 · 엣지", noEdges: "보고한 엣지 없음", health: { ok: "정상", warning: "주의", stale: "지연", down: "중단", never: "보고 없음" },
         ingest: "수신", forward: "전송", spool: "스풀", backlog: "대기", fullIn: "가득 참까지", drainIn: "전송 완료까지", perSecond: "/초",
+        lastSeen: "최근 수신", silentSince: "수신 없음, 마지막", clockOff: "시계 오차", missing: "누락 메시지",
         silenced: "알림 안 함", kpis: "경보 성능 (24시간)", kpiLast: "최근 10분", kpiAvg: "10분 평균", kpiPeak: "최대",
         kpiStanding: "지속", kpiStale: "장기 (24시간 초과)", kpiUnack: "미확인", kpiChatter: "반복 발생", kpiTop: "자주 발생", actions: { acknowledge: "확인", shelve: "보류", unshelve: "보류 해제", out_of_service: "정비 중으로 지정", return_to_service: "정비 완료", stop_command: "정지 명령" } },
 };
@@ -334,6 +336,11 @@ async function refresh(force = false) {
     }
     const shown = lines.filter(l => small || l.key === openLine);
     const series = (await Promise.all(shown.map(l => lineSeries(l.site, l.line)))).flat();
+    // The core's device registry: last seen, silent since, a clock that is off, messages missing.
+    const registry = (await Promise.all((small ? [null] : shown).map(l =>
+      api(l === null ? "/api/v1/devices" : `/api/v1/devices?site=${encodeURIComponent(l.site)}&line=${encodeURIComponent(l.line)}`)))).flatMap(r => r.devices);
+    const known = {};
+    for (const d of registry) known[d.site + "/" + d.line + "/" + d.device] = d;
     const byDevice = {};
     for (const s of series) (byDevice[s.site + "/" + s.line + "/" + s.device] ||= []).push(s);
     const now = Date.now();
@@ -355,10 +362,18 @@ async function refresh(force = false) {
           const key = site.name + "/" + line.name + "/" + device.name;
           const list = byDevice[key] || [];
           const newest = Math.max(0, ...list.map(s => s.last_ts));
-          const state = severityOf[key] || (now - newest > 120000 ? "stale" : "ok");
+          const info = known[key];
+          const silent = info ? info.silent : now - newest > 120000;
+          const state = severityOf[key] || (silent ? "stale" : "ok");
+          const seen = info ? [el("div", { class: "seen" + (info.silent ? " silent" : "") },
+            (info.silent ? t("silentSince") : t("lastSeen")) + " " + time(Date.parse(info.last_seen)))] : [];
+          const flags = [];
+          if (info && info.clock.off) flags.push(el("span", { class: "flag", "data-flag": "clock" }, t("clockOff") + " " + (info.clock.offset_ms > 0 ? "+" : "−") + seconds(Math.abs(info.clock.offset_ms) / 1000)));
+          if (info && info.seq.missing > 0) flags.push(el("span", { class: "flag", "data-flag": "missing" }, t("missing") + " " + info.seq.missing));
           const node = el("div", { class: "device " + state + (key === selected ? " selected" : ""), "data-device": key },
             el("div", { class: "name" }, device.name),
-            el("div", { class: "values" }, ...list.map(s => el("div", {}, s.sensor + ": " + Number(s.last_value).toFixed(2) + (s.unit ? " " + s.unit : "")))));
+            el("div", { class: "values" }, ...list.map(s => el("div", {}, s.sensor + ": " + Number(s.last_value).toFixed(2) + (s.unit ? " " + s.unit : "")))),
+            ...seen, ...flags);
           node.addEventListener("click", () => { selected = key; localStorage.setItem("haetae.device", key); refresh(); });
           return node;
         })));

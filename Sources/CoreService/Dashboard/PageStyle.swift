@@ -43,6 +43,8 @@ h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
 .fleet-site h3 { margin:4px 0 6px; font-size:14px; }
 .device .name { font-weight:600; font-size:14px; }
 .device .values { font-size:12px; color:var(--muted); margin-top:4px; line-height:1.4; }
+.device .seen { font-size:11px; color:var(--muted); margin-top:4px; } .device .seen.silent { color:var(--warn); }
+.device .flag { display:inline-block; font-size:11px; margin:4px 4px 0 0; padding:0 4px; border-radius:4px; border:1px solid var(--warn); color:var(--warn); }
 .line-pick { display:block; width:100%; text-align:left; margin:4px 0; }
 .line-pick.warning { border-color:var(--warn); } .line-pick.critical { border-color:var(--crit); }
 .alert { border-left:4px solid var(--warn); padding:6px 8px; margin-bottom:6px; background:#111a24; border-radius:4px; font-size:13px; }
