@@ -90,6 +90,46 @@ struct CoreVerifier: Sendable {
         return found
     }
 
+    /// What the core's device registry says of `devices` (`site/line/device`), by key, asked
+    /// line by line (a line holds far fewer than the 10,000 devices one answer lists), or nil
+    /// when it cannot be asked.
+    func registry(of devices: Set<String>) async -> [String: RegistryCheck.Seen]? {
+        struct Listing: Decodable {
+            struct Device: Decodable {
+                struct Seq: Decodable { var missing: Int64 }
+                struct Clock: Decodable {
+                    var off: Bool
+                    var offsetMillis: Int64?
+                    enum CodingKeys: String, CodingKey {
+                        case off
+                        case offsetMillis = "offset_ms"
+                    }
+                }
+                var site: String
+                var line: String
+                var device: String
+                var seq: Seq
+                var clock: Clock
+            }
+            var devices: [Device]
+        }
+        let lines = Set(devices.compactMap { key -> String? in
+            let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+            return parts.count == 3 ? "\(parts[0])/\(parts[1])" : nil
+        })
+        var seen: [String: RegistryCheck.Seen] = [:]
+        for line in lines.sorted() {
+            let parts = line.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            let path = "/api/v1/devices?site=\(Self.escape(parts[0]))&line=\(Self.escape(parts[1]))&limit=10000"
+            guard let listing: Listing = try? await get(path) else { return nil }
+            for device in listing.devices {
+                seen["\(device.site)/\(device.line)/\(device.device)"] = RegistryCheck.Seen(
+                    missing: device.seq.missing, clockOff: device.clock.off, clockOffsetMillis: device.clock.offsetMillis)
+            }
+        }
+        return seen
+    }
+
     /// Readings of `devices` the core holds in total, or nil when it cannot be asked.
     func storedCount(of devices: Set<String>) async -> Int64? {
         await series(of: devices).map { $0.reduce(0) { $0 + $1.count } }

@@ -160,7 +160,9 @@ struct RunCommand: AsyncParsableCommand {
             source = .init(
                 name: scenario.name, seed: plan.seed, targetRate: plan.totalRate,
                 devices: plan.devices.map { "\($0.site)/\($0.line)/\($0.name)" }, hazards: plan.groundTruth,
-                sensors: plan.devices.map { $0.sensors.map(\.name) })
+                sensors: plan.devices.map { $0.sensors.map(\.name) },
+                clockOffsets: plan.devices.indices.map { plan.clockOffsetMillis(device: $0) },
+                numbered: plan.devices.map { $0.payload != .number })
             let shares = try identities.map { try identityShares(path: $0, plan: plan) }
             let connections = shares?.count ?? min(self.connections, max(1, plan.devices.count))
             var scenarioSettings = SimulationSettings(
@@ -225,6 +227,20 @@ struct RunCommand: AsyncParsableCommand {
                 window: window, storedSince: startWallMillis - 2_000, wait: verifyWaitSeconds, idle: verifyIdleSeconds,
                 injectedDuplicates: tally.duplicates)
             result.core = core
+            if !source.clockOffsets.isEmpty {
+                guard let seen = await coreVerifier.registry(of: Set(source.devices)) else {
+                    throw SimFailure(message: "--verify-core \(coreVerifier.baseURL): the core did not answer GET /api/v1/devices")
+                }
+                var check = RegistryCheck()
+                for (index, key) in source.devices.enumerated() {
+                    let truth = RegistryCheck.Truth(
+                        unpublished: index < ledgers.count ? ledgers[index].unpublishedWithin : nil,
+                        clockOffsetMillis: source.clockOffsets[index], numbered: source.numbered[index])
+                    check.add(device: key, truth: truth, seen: seen[key])
+                }
+                result.registry = check
+                print("device registry: \(check.listed)/\(check.devices) devices listed; seq gaps exact for \(check.seqExact)/\(check.seqCompared) (\(check.unpublished) messages never published, the core counts \(check.coreMissing) missing); clocks off flagged \(check.clockFlagged)/\(check.clockOff), \(check.falseClockFlags.count) false flags")
+            }
             print("core: \(core.stored)/\(core.sent) readings stored, \(core.lost) lost, \(core.duplicated) duplicated, \(core.unexpected) unexpected (\(core.caughtUp ? "caught up" : "did not catch up") after \(core.waitedS)s); publish→stored p50 \(core.publishToStored.map { "\($0.p50) ms" } ?? "-"), p99 \(core.publishToStored.map { "\($0.p99) ms" } ?? "-")")
         }
         print("sent \(result.sentTotal) readings in \(result.messagesTotal) messages over \(result.durationS)s: \(Int(result.achievedRate)) readings/s, \(result.errors) errors, \(result.malformed.values.reduce(0, +)) malformed, \(result.disconnects) disconnects, \(result.hazards.count) hazards (stopped by \(stoppedBy))")

@@ -48,9 +48,11 @@ struct SimulationReport: Encodable {
     var alerts: AlertVerification?
     /// With `--verify-core`: what the core stored of this run.
     var core: CoreDeliveryReport?
+    /// With `--verify-core` (scenarios): the core's device registry against the simulator's truth.
+    var registry: RegistryCheck?
 
     enum CodingKeys: String, CodingKey {
-        case scenario, seed, broker, qos, connections, errors, malformed, duplicates, disconnects, hazards, acknowledged, alerts, core
+        case scenario, seed, broker, qos, connections, errors, malformed, duplicates, disconnects, hazards, acknowledged, alerts, core, registry
         case startedAt = "started_at"
         case durationS = "duration_s"
         case targetRate = "target_rate"
@@ -72,6 +74,10 @@ struct SimulationReport: Encodable {
         var hazards: [InjectedHazard]
         /// Sensor names per device index (empty for a replay).
         var sensors: [[String]] = []
+        /// How far each device's clock was put off (ms), and whether its payloads carry `seq`
+        /// (empty for a replay: its truth is the recording's).
+        var clockOffsets: [Int64] = []
+        var numbered: [Bool] = []
     }
 
     init(source: Source, tally: ConnectionTally, broker: String, qos: Int, connections: Int, started: Date, stoppedBy: String) {

@@ -6,7 +6,8 @@
 ///
 /// Per tick: a `silent` hazard publishes nothing; a malformed fault replaces the tick's
 /// messages with one malformed message; a duplicate sends them twice; out-of-order sends them
-/// after the next tick's; skew shifts their `ts`. Every tick consumes one `seq`.
+/// after the next tick's; a drop loses them; skew shifts their `ts`; a device whose clock is off
+/// (``ScenarioPlan/clockOffsetMillis(device:)``) has every `ts` shifted. Every tick consumes one `seq`.
 public struct DeviceStream: Sendable {
     /// What one tick did.
     public struct Tick: Sendable, Equatable {
@@ -33,12 +34,15 @@ public struct DeviceStream: Sendable {
     private var batchValues: [Double] = []
     private var batchTs: [Int64] = []
     private var batchFirstSeq: Int64 = 0
+    /// This device's clock error, added to every `ts` it sends.
+    private let clockOffsetMillis: Int64
 
     /// A stream for `device`, starting at tick `firstSeq`.
     public init(plan: ScenarioPlan, device: Int, firstSeq: Int64 = 0) {
         self.plan = plan
         planned = plan.devices[device]
         generator = plan.generator(device: device)
+        clockOffsetMillis = plan.clockOffsetMillis(device: device)
         nextSeq = firstSeq
         batchValues.reserveCapacity(planned.batch * planned.sensors.count)
         batchTs.reserveCapacity(planned.batch)
@@ -74,13 +78,19 @@ public struct DeviceStream: Sendable {
 
     private mutating func emit(seq: Int64, wallMillis: Int64, fault: Fault?, into buffer: inout MessageBuffer) {
         pending.removeAll()
-        var ts = wallMillis
+        if case .drop = fault {
+            batchValues.removeAll(keepingCapacity: true)
+            batchTs.removeAll(keepingCapacity: true)
+            return
+        }
+        var ts = wallMillis + clockOffsetMillis
         if case .skew(let millis) = fault { ts += millis }
         if case .malformed(let kind) = fault {
             let value = planned.payload == .array ? batchValues[0] : values[0]
             PayloadRenderer.renderMalformed(kind, device: planned, seq: seq, value: value, ts: ts, into: &pending)
         } else if planned.payload == .array {
-            if case .skew(let millis) = fault { for index in batchTs.indices { batchTs[index] += millis } }
+            let shift = clockOffsetMillis + { if case .skew(let millis) = fault { millis } else { 0 } }()
+            if shift != 0 { for index in batchTs.indices { batchTs[index] += shift } }
             PayloadRenderer.renderArray(device: planned, firstSeq: batchFirstSeq, values: batchValues, ts: batchTs, into: &pending)
         } else {
             PayloadRenderer.render(device: planned, seq: seq, values: values, ts: ts, into: &pending)

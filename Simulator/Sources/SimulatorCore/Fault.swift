@@ -8,4 +8,6 @@ public enum Fault: Sendable, Equatable {
     case outOfOrder
     /// The tick's `ts` is shifted by this many milliseconds (±).
     case skew(millis: Int64)
+    /// The tick's messages are lost before the broker (its `seq` is used and never sent).
+    case drop
 }

@@ -1,5 +1,6 @@
-/// Faults injected into the stream: malformed payloads, duplicates, reordering, clock skew and
-/// disconnects. Fractions are per device tick and are drawn from the seed.
+/// Faults injected into the stream: malformed payloads, duplicates, reordering, lost messages,
+/// clock skew, devices whose clock is off, and disconnects. Fractions are per device tick (per
+/// device for `clockOff`) and are drawn from the seed.
 public struct FaultSpec: Sendable, Equatable {
     /// Fraction of ticks sent as one malformed message instead of their readings.
     public var malformed: Double
@@ -15,6 +16,12 @@ public struct FaultSpec: Sendable, Equatable {
     public var skewBy: Double
     /// Seconds between abrupt disconnects of one connection (done by the engine), if any.
     public var disconnectEvery: Double?
+    /// Fraction of ticks lost before the broker: their `seq` is used, nothing is sent.
+    public var drops: Double = 0
+    /// Fraction of devices whose clock is off by ± `clockOffBy` for the whole run.
+    public var clockOff: Double = 0
+    /// Seconds a device clock is off by.
+    public var clockOffBy: Double = 60
 
     /// No faults.
     public static let none = FaultSpec(

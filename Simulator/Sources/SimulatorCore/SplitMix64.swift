@@ -45,6 +45,6 @@ struct SplitMix64 {
 
 /// What a draw is for, so draws for different purposes never share a stream.
 enum Purpose: UInt64 {
-    case walkStart = 1, walkStep, sineNoise, sinePhase, fault, malformedKind, skewSign, randomHazard
+    case walkStart = 1, walkStep, sineNoise, sinePhase, fault, malformedKind, skewSign, randomHazard, clockOff
 }
 

@@ -42,6 +42,15 @@ public struct DeliveryLedger: Sendable, Equatable {
         }
     }
 
+    /// The seqs between the lowest and the highest published that were never published (lost
+    /// before the broker, malformed, or silent): what a receiver counting this device's `seq`
+    /// finds missing if everything published arrives. Nil when not tracked per seq.
+    public var unpublishedWithin: Int64? {
+        guard isTracked else { return nil }
+        guard let first = sent.firstIndex(where: { $0 > 0 }), let last = sent.lastIndex(where: { $0 > 0 }) else { return 0 }
+        return Int64(sent[first...last].lazy.filter { $0 == 0 }.count)
+    }
+
     /// The index of `seq`, or nil when it was never published.
     public func index(of seq: Int64) -> Int? {
         guard baseSeq >= 0, seq >= baseSeq, seq - baseSeq < Int64(sent.count) else { return nil }

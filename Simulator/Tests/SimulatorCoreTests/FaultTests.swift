@@ -16,6 +16,7 @@ import Testing
                 case .skew(let millis):
                     counts["skew", default: 0] += 1
                     #expect(abs(millis) == 300_000)
+                case .drop: counts["drop", default: 0] += 1
                 case nil: break
                 }
             }
@@ -28,6 +29,53 @@ import Testing
             #expect(abs(Double(counts[kind.rawValue] ?? 0) / total - 0.01 / 6) < 0.0003, "\(kind): \(counts[kind.rawValue] ?? 0)")
         }
         #expect(plan.fault(device: 3, seq: 1234) == plan.fault(device: 3, seq: 1234))
+        #expect(counts["drop"] == nil)  // the sample drops nothing
+    }
+
+    /// The sample with lost messages and devices whose clock is off.
+    func lossyPlan() throws -> ScenarioPlan {
+        let yaml = sampleYAML.replacingOccurrences(
+            of: "  disconnects: {every: 20s}", with: "  drops: 0.02\n  clock_off: {fraction: 0.5, by: 90s}")
+        return ScenarioPlan(scenario: try Scenario.parse(yaml: yaml, file: "lossy.yaml"), seed: 42, totalRate: nil)
+    }
+
+    @Test func droppedTicksUseTheirSeqAndSendNothing() throws {
+        let plan = try lossyPlan()
+        var drops = 0
+        for device in plan.devices.indices where plan.devices[device].payload == .object {
+            var stream = DeviceStream(plan: plan, device: device)
+            var buffer = MessageBuffer()
+            for _ in 0..<2_000 {
+                buffer.removeAll()
+                let tick = stream.tick(wallMillis: 1_000_000_000_000, into: &buffer)
+                guard tick.fault == .drop else { continue }
+                drops += 1
+                #expect(!buffer.messages.contains { $0.seqs.contains(tick.seq) })
+            }
+        }
+        #expect(abs(Double(drops) / (8 * 2_000) - 0.02) < 0.006, "\(drops)")
+    }
+
+    @Test func aDeviceWhoseClockIsOffShiftsEveryTimeItSends() throws {
+        let plan = try lossyPlan()
+        let offsets = plan.devices.indices.map { plan.clockOffsetMillis(device: $0) }
+        // About half the devices that send a time, by ±90 s; plain numbers carry no time.
+        #expect(offsets.allSatisfy { $0 == 0 || abs($0) == 90_000 })
+        #expect(offsets.filter { $0 != 0 }.count >= 3)
+        for (device, planned) in plan.devices.enumerated() where planned.payload == .number { #expect(offsets[device] == 0) }
+        #expect(offsets == plan.devices.indices.map { plan.clockOffsetMillis(device: $0) })
+        for device in plan.devices.indices where plan.devices[device].payload == .object && offsets[device] != 0 {
+            var stream = DeviceStream(plan: plan, device: device)
+            var buffer = MessageBuffer()
+            for _ in 0..<50 {
+                let tick = stream.tick(wallMillis: 1_000_000_000_000, into: &buffer)
+                guard tick.fault == nil, !tick.isSilent else { continue }
+                let text = buffer.texts.first { $0.payload.contains("\"seq\":\(tick.seq)}") }
+                #expect(text?.payload.hasPrefix("{\"ts\":\(1_000_000_000_000 + offsets[device]),") == true, "\(text?.payload ?? "")")
+            }
+        }
+        let inStep = try samplePlan()
+        #expect(inStep.devices.indices.allSatisfy { inStep.clockOffsetMillis(device: $0) == 0 })
     }
 
     @Test(arguments: MalformedKind.allCases)
@@ -75,6 +123,8 @@ import Testing
                     seen.insert("skew")
                     let text = buffer.texts.first { $0.payload.contains("\"seq\":\(tick.seq)}") }
                     #expect(text?.payload.hasPrefix("{\"ts\":\(1_000_000_000_000 + millis),") == true)
+                case .drop?:
+                    Issue.record("the sample drops nothing")
                 case nil:
                     if !tick.isSilent { #expect(seqs.first == tick.seq) }
                 }
