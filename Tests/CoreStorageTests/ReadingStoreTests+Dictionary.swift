@@ -111,3 +111,24 @@ extension ReadingStoreTests {
         }
     }
 }
+
+extension ReadingStoreTests {
+    @Test("device registry records are kept, each device's replacing the one before, and listed by place", arguments: StoreBackend.all)
+    func deviceRecords(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            #expect(try await store.devices().isEmpty)
+            try await store.record(devices: [])
+            try await store.record(devices: [
+                StoredDevice(site: "seoul", line: "line1", device: "press-02", json: #"{"v":1}"#),
+                StoredDevice(site: "seoul", line: "line1", device: "press-01", json: #"{"v":1}"#),
+            ])
+            try await store.record(devices: [StoredDevice(site: "seoul", line: "line1", device: "press-01", json: #"{"v":2}"#)])
+            let kept = try await store.devices()
+            #expect(kept.map(\.device) == ["press-01", "press-02"])
+            #expect(kept.first?.json == #"{"v":2}"#)
+            // Many at once (more than one statement's worth for PostgreSQL).
+            try await store.record(devices: (0..<2_500).map { StoredDevice(site: "gwangju", line: "l", device: "d\($0)", json: "{}") })
+            #expect(try await store.devices().count == 2_502)
+        }
+    }
+}

@@ -119,6 +119,8 @@ struct CompactingAfterEachBatch: ReadingStore {
     func ingest(commands: [CommandAttempt], edge: String) async throws -> Int { try await store.ingest(commands: commands, edge: edge) }
     func record(edgeStatus: StoredEdgeStatus) async throws { try await store.record(edgeStatus: edgeStatus) }
     func edgeStatuses() async throws -> [StoredEdgeStatus] { try await store.edgeStatuses() }
+    func record(devices: [StoredDevice]) async throws { try await store.record(devices: devices) }
+    func devices() async throws -> [StoredDevice] { try await store.devices() }
     func seriesKeys(edge: String, dictionary: Int64) async throws -> [UInt32: Series] {
         try await store.seriesKeys(edge: edge, dictionary: dictionary)
     }

@@ -92,6 +92,8 @@ extension BuiltinScenarios {
           duplicates: 0.001
           out_of_order: 0.001
           skew: {fraction: 0.001, by: 5m}
+          drops: 0.001
+          clock_off: {fraction: 0.1, by: 45s}
           disconnects: {every: 20s}
 
         """

@@ -6,7 +6,7 @@
 /// the median of its readings' offsets for the device; the estimate is the median of the last
 /// ``kept`` batches, so a message with a wrong time now and then (a reordered or a replayed one)
 /// does not move it, while a clock that is off moves it within a few batches.
-public struct ClockSkewEstimate: Sendable, Equatable {
+public struct ClockSkewEstimate: Sendable, Equatable, Codable {
     /// Batch offsets kept (milliseconds), newest last.
     private var offsets: [Int64] = []
     /// Half the width of each kept batch's window (milliseconds).
@@ -48,6 +48,12 @@ public struct ClockSkewEstimate: Sendable, Equatable {
     public func isOff(thresholdMillis: Int64) -> Bool {
         guard let offset = offsetMillis else { return false }
         return abs(offset) > thresholdMillis + uncertaintyMillis
+    }
+
+    /// Whether a restored estimate has the shape this type keeps.
+    var isPlausible: Bool {
+        offsets.count == halfWidths.count && offsets.count <= Self.kept
+            && offsets.allSatisfy { abs($0) <= Self.clampMillis } && halfWidths.allSatisfy { $0 >= 0 && $0 <= 1 << 44 }
     }
 
     static func clamp(_ value: Int64) -> Int64 { min(max(value, -clampMillis), clampMillis) }

@@ -1,8 +1,8 @@
 /// What the core knows of one device from what arrived: when it was first and last seen, its
 /// sensors, its rate, the messages it numbered that never arrived, and its clock. Pure value type.
-public struct DeviceRecord: Sendable, Equatable {
+public struct DeviceRecord: Sendable, Equatable, Codable {
     /// A device's place.
-    public struct Key: Sendable, Hashable, Comparable {
+    public struct Key: Sendable, Hashable, Comparable, Codable {
         public var site: String
         public var line: String
         public var device: String
@@ -19,7 +19,7 @@ public struct DeviceRecord: Sendable, Equatable {
     }
 
     /// A sensor with its unit.
-    public struct Sensor: Sendable, Hashable, Comparable {
+    public struct Sensor: Sendable, Hashable, Comparable, Codable {
         public var name: String
         public var unit: String
 

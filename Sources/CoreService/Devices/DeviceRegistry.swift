@@ -24,6 +24,8 @@ public final class DeviceRegistry: Sendable {
 
     private struct State {
         var devices: [DeviceRecord.Key: DeviceRecord] = [:]
+        /// Devices changed since they were last kept in the store.
+        var dirty: Set<DeviceRecord.Key> = []
         var books: [String: KeyBook] = [:]
         var counts = Counts()
     }
@@ -114,6 +116,44 @@ public final class DeviceRegistry: Sendable {
                 state.devices[group.key]!.take(
                     edge: batch.edge, seenAtMillis: seenAt, sensors: group.sensors, seqs: group.seqs, timestamps: group.ts,
                     window: batch.received)
+                state.dirty.insert(group.key)
+            }
+        }
+    }
+
+    /// The records changed since the last call, to keep in the store (``DeviceRegistryKeeper``).
+    public func takeChanged() -> [DeviceRecord] {
+        state.withLock { state in
+            let changed = state.dirty.compactMap { state.devices[$0] }
+            state.dirty.removeAll(keepingCapacity: true)
+            return changed
+        }
+    }
+
+    /// Marks records as changed again (the store did not take them).
+    public func markChanged(_ keys: some Sequence<DeviceRecord.Key>) {
+        state.withLock { state in state.dirty.formUnion(keys) }
+    }
+
+    /// Takes the records kept from before a restart. A device heard from since the core started
+    /// keeps the restored record (its first sighting, gaps and clock) with what arrived since
+    /// added to its counts; the rest are taken as they were, up to `maxDevices`.
+    public func restore(_ records: [DeviceRecord]) {
+        state.withLock { state in
+            for var restored in records {
+                if let current = state.devices[restored.key] {
+                    restored.lastSeenMillis = max(restored.lastSeenMillis, current.lastSeenMillis)
+                    restored.firstSeenMillis = min(restored.firstSeenMillis, current.firstSeenMillis)
+                    restored.readings += current.readings
+                    restored.edge = current.edge
+                    for sensor in current.sensors where restored.sensors.count < DeviceRecord.maxSensors { restored.sensors.insert(sensor) }
+                    state.devices[restored.key] = restored
+                    state.dirty.insert(restored.key)
+                } else if state.devices.count < maxDevices {
+                    state.devices[restored.key] = restored
+                } else {
+                    state.counts.devicesNotTracked += 1
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
 /// Readings per second over the last ten minutes, in one-minute buckets. Pure value type.
-public struct RecentRate: Sendable, Equatable {
+public struct RecentRate: Sendable, Equatable, Codable {
     /// Readings in each of the last ``minutes`` minutes; `counts[0]` is minute `newestMinute`.
     private var counts = [Int64](repeating: 0, count: RecentRate.minutes)
     private var newestMinute: Int64?
@@ -29,6 +29,9 @@ public struct RecentRate: Sendable, Equatable {
         let seconds = Double(max(nowMillis - windowStart, 1_000)) / 1_000
         return Double(total) / seconds
     }
+
+    /// Whether a restored rate has the shape this type keeps.
+    var isPlausible: Bool { counts.count == Self.minutes && counts.allSatisfy { $0 >= 0 } }
 
     private mutating func advance(to minute: Int64) {
         guard let newest = newestMinute else {

@@ -11,7 +11,7 @@
 /// - a number far behind, or a fresh start near 0, is a **restart** of the device's counter;
 /// - a jump forward of more than ``maxJump`` is a restart too (a device that lost its counter,
 ///   or garbage), so one bad number cannot add billions of missing messages.
-public struct SeqTracker: Sendable, Equatable {
+public struct SeqTracker: Sendable, Equatable, Codable {
     /// Messages skipped and not (yet) arrived late.
     public private(set) var missing: Int64 = 0
     /// Messages that arrived after a higher number (reordered; within the window of 64).
@@ -67,6 +67,10 @@ public struct SeqTracker: Sendable, Equatable {
             late += 1
         }
     }
+
+    /// Whether a restored tracker holds figures it could have reached (none negative but
+    /// `missing`, which late messages beyond the window leave as counted).
+    var isPlausible: Bool { late >= 0 && restarts >= 0 && (highest ?? 0) >= 0 }
 
     private mutating func start(at seq: Int64) {
         highest = seq

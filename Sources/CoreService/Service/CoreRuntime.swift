@@ -36,6 +36,8 @@ public enum CoreRuntime {
         services.append(.init(service: RetentionService(store: opened.store, retention: configuration.retention, metrics: metrics, logger: logger)))
         services.append(.init(service: FleetWatch(
             fleet: fleet, configured: Set(configuration.auth.edgeTokens.edges), store: opened.store, metrics: metrics, logger: logger)))
+        services.append(.init(service: DeviceRegistryKeeper(
+            registry: devices, store: opened.store, logger: logger, interval: configuration.devices.keepInterval)))
         services.append(.init(service: http))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -100,6 +100,11 @@ enum PostgresStoreSchema {
         CREATE TABLE IF NOT EXISTS edge_status(
             edge text PRIMARY KEY, site text NOT NULL, status text NOT NULL, received_at bigint NOT NULL)
         """,
+        """
+        CREATE TABLE IF NOT EXISTS device_registry(
+            site text NOT NULL, line text NOT NULL, device text NOT NULL, record text NOT NULL,
+            PRIMARY KEY(site, line, device))
+        """,
     ]
 
     /// Schema 4 keys batches by `(edge, spool, seq)` and keeps the readings' hash; run on a

@@ -95,6 +95,14 @@ public final class SQLiteReadingStore: ReadingStore {
         try await reader.edgeStatuses()
     }
 
+    public func record(devices: [StoredDevice]) async throws {
+        try await writer.record(devices: devices)
+    }
+
+    public func devices() async throws -> [StoredDevice] {
+        try await reader.devices()
+    }
+
     public func seriesKeys(edge: String, dictionary: Int64) async throws -> [UInt32: Series] {
         try await reader.seriesKeys(edge: edge, dictionary: dictionary)
     }

@@ -114,6 +114,10 @@ enum SQLiteStoreSchema {
         CREATE TABLE IF NOT EXISTS edge_status(
             edge TEXT PRIMARY KEY, site TEXT NOT NULL, status TEXT NOT NULL, received_at INTEGER NOT NULL
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS device_registry(
+            site TEXT NOT NULL, line TEXT NOT NULL, device TEXT NOT NULL, record TEXT NOT NULL,
+            PRIMARY KEY(site, line, device)
+        ) WITHOUT ROWID;
         """
 
     /// Upgrades from older versions, each run in the opening transaction: from-version → statements.

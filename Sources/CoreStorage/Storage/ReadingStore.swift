@@ -29,6 +29,12 @@ public protocol ReadingStore: Sendable {
     /// The latest status report of every edge, by edge name.
     func edgeStatuses() async throws -> [StoredEdgeStatus]
 
+    /// Keeps device registry records (replacing each device's record before), in one transaction.
+    func record(devices: [StoredDevice]) async throws
+
+    /// Every kept device registry record.
+    func devices() async throws -> [StoredDevice]
+
     /// The series an edge's dictionary names, by key (what its dictionary batches defined):
     /// for a core restarted since, to name the series of batches that only use keys.
     func seriesKeys(edge: String, dictionary: Int64) async throws -> [UInt32: Series]

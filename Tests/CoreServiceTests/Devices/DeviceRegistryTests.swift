@@ -117,3 +117,67 @@ import Testing
         #expect(limited.contains(#""truncated":true"#))
     }
 }
+
+@Suite struct DeviceRegistryKeepingTests {
+    let start: Int64 = 1_764_000_000_000
+    let press = Series(site: "seoul", line: "line1", device: "press-01", sensor: "temperature", unit: "C")
+
+    func batch(_ seqs: [Int64], at: Int64, skew: Int64 = 0) -> Batch {
+        var batch = Batch(
+            edge: "seoul-a", seq: 1, series: [press], sid: seqs.map { _ in 0 }, ts: seqs.map { _ in at + skew }, value: seqs.map { _ in 1 },
+            deviceSeq: seqs)
+        batch.received = (at - 500)...(at + 500)
+        return batch
+    }
+
+    @Test func aRecordRoundTripsThroughItsStoredForm() throws {
+        let registry = DeviceRegistry()
+        registry.record(batch([0, 1, 4], at: start, skew: 70_000), receivedAtMillis: start)
+        let record = try #require(registry.devices().first)
+        let stored = DeviceRecordCodec.encode(record)
+        #expect(stored.site == "seoul" && stored.line == "line1" && stored.device == "press-01")
+        #expect(DeviceRecordCodec.decode(stored) == record)
+    }
+
+    @Test func aDamagedOrForeignRowIsSkipped() throws {
+        let registry = DeviceRegistry()
+        registry.record(batch([0, 1], at: start), receivedAtMillis: start)
+        let stored = DeviceRecordCodec.encode(try #require(registry.devices().first))
+        var elsewhere = stored
+        elsewhere.device = "press-99"
+        #expect(DeviceRecordCodec.decode(elsewhere) == nil)
+        var truncated = stored
+        truncated.json = String(stored.json.dropLast(5))
+        #expect(DeviceRecordCodec.decode(truncated) == nil)
+        var negative = stored
+        negative.json = stored.json.replacingOccurrences(of: #""readings":2"#, with: #""readings":-2"#)
+        #expect(negative.json != stored.json)
+        #expect(DeviceRecordCodec.decode(negative) == nil)
+    }
+
+    @Test func changedRecordsAreHandedOutOnceAndAgainWhenTheStoreFailed() {
+        let registry = DeviceRegistry()
+        registry.record(batch([0], at: start), receivedAtMillis: start)
+        let changed = registry.takeChanged()
+        #expect(changed.count == 1)
+        #expect(registry.takeChanged().isEmpty)
+        registry.markChanged(changed.map(\.key))
+        #expect(registry.takeChanged().count == 1)
+    }
+
+    @Test func aRestoredRecordKeepsItsHistoryAndAddsWhatArrivedMeanwhile() throws {
+        let before = DeviceRegistry()
+        before.record(batch([0, 1, 2, 6], at: start), receivedAtMillis: start)
+        let kept = before.takeChanged()
+        // A restarted core hears from the device before its store answers.
+        let after = DeviceRegistry()
+        after.record(batch([7, 8], at: start + 60_000), receivedAtMillis: start + 60_000)
+        after.restore(kept)
+        let record = try #require(after.devices().first)
+        #expect(record.firstSeenMillis == start + 500)
+        #expect(record.lastSeenMillis == start + 60_500)
+        #expect(record.readings == 6)
+        #expect(record.seq.missing == 3)
+        #expect(after.takeChanged().count == 1)
+    }
+}

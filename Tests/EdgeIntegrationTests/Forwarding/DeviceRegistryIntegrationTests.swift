@@ -18,7 +18,7 @@ struct DeviceRegistryIntegrationTests {
         devices(core).first { $0["device"] as? String == name }
     }
 
-    @Test("seq gaps count as missing, a clock a minute ahead is flagged, and a restarted core still names the devices")
+    @Test("seq gaps count as missing, a clock a minute ahead is flagged, and a restarted core keeps the registry and still names the devices")
     func registryFollowsWhatArrives() async throws {
         let broker = try await MosquittoBroker()
         let core = try RealCore()
@@ -64,12 +64,19 @@ struct DeviceRegistryIntegrationTests {
         #expect(HTTPGet.fetch(port: core.port, path: "/api/v1/devices?state=bogus")?.status == 400)
         #expect(HTTPGet.fetch(port: core.port, path: "/api/v1/devices?limit=0")?.status == 400)
 
-        // The core restarts: the edge's next batches name their series by keys only, which the
-        // registry learns from the store.
+        // The core restarts: it kept the registry at shutdown and restores it; the edge's next
+        // batches name their series by keys only, which the registry learns from the store.
+        let firstSeen = try #require(press["first_seen"] as? String)
         #expect(await core.stop() == 0)
         try await core.start()
+        #expect(await eventually(timeout: .seconds(15)) { (Self.device(core, "press-1")?["readings"] as? Int) == 25 }, "\(Self.devices(core))")
         try await Publisher.publishBulk(port: broker.port, count: 5, qos: 1, topics: [pressTopic], firstSeq: 30)
-        #expect(await eventually(timeout: .seconds(15)) { (Self.device(core, "press-1")?["readings"] as? Int) == 5 }, "\(Self.devices(core))")
+        #expect(await eventually(timeout: .seconds(15)) { (Self.device(core, "press-1")?["readings"] as? Int) == 30 }, "\(Self.devices(core))")
+        let after = try #require(Self.device(core, "press-1"))
+        #expect(after["first_seen"] as? String == firstSeen)
+        #expect((after["seq"] as? [String: Any])?["missing"] as? Int == 5)
+        #expect((after["seq"] as? [String: Any])?["highest"] as? Int == 34)
+        #expect((Self.device(core, "kiln-1")?["clock"] as? [String: Any])?["off"] as? Bool == true)
         #expect(HTTPGet.fetch(port: core.port, path: "/api/v1/devices")?.body.contains(#""unresolved_readings":0"#) == true)
         #expect(await edge.stop() == 0)
         #expect(await core.stop() == 0)

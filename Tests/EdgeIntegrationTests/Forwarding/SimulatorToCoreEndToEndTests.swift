@@ -3,9 +3,10 @@ import TestSupport
 import Testing
 
 /// The whole data path with real processes: haetae-sim publishes the built-in `seoul` scenario
-/// (every payload shape, malformed messages, device resends, reordering, clock skew, dropped
-/// connections) to mosquitto, haetae-edge spools and forwards it, the real haetae-core stores it
-/// and restarts in the middle, and `haetae-sim --verify-core` checks every device's seqs.
+/// (every payload shape, malformed messages, device resends, reordering, clock skew, lost
+/// messages, devices whose clock is off, dropped connections) to mosquitto, haetae-edge spools
+/// and forwards it, the real haetae-core stores it and restarts in the middle, and
+/// `haetae-sim --verify-core` checks every device's seqs and the core's device registry.
 @Suite("Simulator → edge → core end to end (integration)", .serialized, .timeLimit(.minutes(4)))
 struct SimulatorToCoreEndToEndTests {
     @Test("every reading the simulator sent is stored exactly once, across a core restart, and the report says so per device")
@@ -49,6 +50,17 @@ struct SimulatorToCoreEndToEndTests {
             #expect(counts["lost"] == 0 && counts["duplicated"] == 0 && counts["stored"] == counts["sent"], "\(device): \(counts)")
             if counts["lost"] != 0 { try? FileManager.default.copyItem(atPath: report, toPath: "/tmp/haetae-e2e-report.json") }
         }
+        // The core's device registry, kept across its restart, against the simulator's truth:
+        // every device's messages never published (drops, malformed, silent) counted missing,
+        // and the devices whose clock the scenario put off flagged, no other.
+        let registry = try #require(json["registry"] as? [String: Any], "the report has a registry section")
+        print("device registry: \(registry)")
+        #expect(registry["listed"] as? Int == registry["devices"] as? Int)
+        #expect(registry["seq_exact"] as? Int == registry["seq_compared"] as? Int, "\(registry["mismatches"] ?? "")")
+        #expect((registry["unpublished"] as? Int ?? 0) > 0)
+        #expect((registry["clock_off"] as? Int ?? 0) > 0)
+        #expect(registry["clock_flagged"] as? Int == registry["clock_off"] as? Int)
+        #expect((registry["false_clock_flags"] as? [String])?.isEmpty == true, "\(registry["false_clock_flags"] ?? "")")
         let latency = try #require(result["publish_to_stored_ms"] as? [String: Any])
         #expect((latency["count"] as? Int ?? 0) > 0)
         #expect(await edge.stop() == 0)
