@@ -20,22 +20,31 @@ public struct ProcessMetrics: Sendable, Equatable {
     /// The figures of this process now, or nil where `/proc` cannot be read.
     public static func sample() -> ProcessMetrics? {
         #if os(Linux)
-        guard let stat = ProcFile.read("/proc/self/stat"), let system = ProcFile.read("/proc/stat") else { return nil }
+        guard let stat = ProcFile.read("/proc/self/stat"), let bootTime = Self.bootTime else { return nil }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
         var limit = rlimit()
         let maxFiles = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 && limit.rlim_cur != rlim_t.max ? Double(limit.rlim_cur) : -1
         return parse(
-            stat: stat, systemStat: system, ticksPerSecond: ticks, pageSize: pageSize,
+            stat: stat, bootTime: bootTime, ticksPerSecond: ticks, pageSize: pageSize,
             openFileDescriptors: ProcFile.count("/proc/self/fd"), maxFileDescriptors: maxFiles)
         #else
         return nil
         #endif
     }
 
-    /// The figures from the text of `/proc/self/stat` and `/proc/stat` (pure, for the tests).
+    /// When the machine booted (`btime` of `/proc/stat`), read once: it does not change, and the
+    /// file grows with the machine's CPUs and interrupts (its `intr` line can pass 64 KiB).
+    static let bootTime: Double? = ProcFile.read("/proc/stat", limit: 4 << 20).flatMap(bootTime(fromSystemStat:))
+
+    /// `btime` of the text of `/proc/stat`.
+    static func bootTime(fromSystemStat text: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix("btime ") }.flatMap { Double($0.dropFirst(6)) }
+    }
+
+    /// The figures from the text of `/proc/self/stat` and the boot time (pure, for the tests).
     static func parse(
-        stat: String, systemStat: String, ticksPerSecond: Double, pageSize: Double,
+        stat: String, bootTime: Double, ticksPerSecond: Double, pageSize: Double,
         openFileDescriptors: Int?, maxFileDescriptors: Double
     ) -> ProcessMetrics? {
         // The command name (field 2) is in parentheses and may hold spaces and ')': the fields
@@ -46,8 +55,6 @@ public struct ProcessMetrics: Sendable, Equatable {
         guard let userTicks = field(14), let systemTicks = field(15), let startTicks = field(22),
               let virtualBytes = field(23), let residentPages = field(24)
         else { return nil }
-        let bootTime = systemStat.split(separator: "\n").first { $0.hasPrefix("btime ") }.flatMap { Double($0.dropFirst(6)) }
-        guard let bootTime else { return nil }
         return ProcessMetrics(
             cpuSeconds: (userTicks + systemTicks) / ticksPerSecond, residentBytes: residentPages * pageSize,
             virtualBytes: virtualBytes, startTimeSeconds: bootTime + startTicks / ticksPerSecond,
@@ -74,13 +81,13 @@ public struct ProcessMetrics: Sendable, Equatable {
 
 /// Small reads of `/proc` files (a few hundred bytes each).
 enum ProcFile {
-    /// The file's text, at most 64 KiB, or nil.
-    static func read(_ path: String) -> String? {
+    /// The file's text, at most `limit` bytes, or nil.
+    static func read(_ path: String, limit: Int = 65_536) -> String? {
         #if os(Linux)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: 65_536)
+        var bytes = [UInt8](repeating: 0, count: limit)
         var filled = 0
         while filled < bytes.count {
             let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }

@@ -10,7 +10,7 @@ import Testing
 
     @Test func readsCPUMemoryAndStartTimeFromProcText() throws {
         let metrics = try #require(ProcessMetrics.parse(
-            stat: stat, systemStat: system, ticksPerSecond: 100, pageSize: 4096, openFileDescriptors: 12, maxFileDescriptors: 1024))
+            stat: stat, bootTime: 1_700_000_000, ticksPerSecond: 100, pageSize: 4096, openFileDescriptors: 12, maxFileDescriptors: 1024))
         #expect(metrics.cpuSeconds == 3)  // (250 + 50) ticks at 100 per second
         #expect(metrics.startTimeSeconds == 1_700_000_010)  // boot + 1000 ticks
         #expect(metrics.virtualBytes == 104_857_600)
@@ -20,15 +20,18 @@ import Testing
     }
 
     @Test func refusesTruncatedOrForeignText() {
-        #expect(ProcessMetrics.parse(stat: "4242 (x) S 1 2", systemStat: system, ticksPerSecond: 100, pageSize: 4096, openFileDescriptors: 1, maxFileDescriptors: 1) == nil)
-        #expect(ProcessMetrics.parse(stat: "no parenthesis", systemStat: system, ticksPerSecond: 100, pageSize: 4096, openFileDescriptors: 1, maxFileDescriptors: 1) == nil)
-        #expect(ProcessMetrics.parse(stat: stat, systemStat: "cpu 1\n", ticksPerSecond: 100, pageSize: 4096, openFileDescriptors: 1, maxFileDescriptors: 1) == nil)
-        #expect(ProcessMetrics.parse(stat: stat, systemStat: system, ticksPerSecond: 0, pageSize: 4096, openFileDescriptors: 1, maxFileDescriptors: 1) == nil)
+        #expect(ProcessMetrics.parse(stat: "4242 (x) S 1 2", bootTime: 1, ticksPerSecond: 100, pageSize: 4096, openFileDescriptors: 1, maxFileDescriptors: 1) == nil)
+        #expect(ProcessMetrics.parse(stat: "no parenthesis", bootTime: 1, ticksPerSecond: 100, pageSize: 4096, openFileDescriptors: 1, maxFileDescriptors: 1) == nil)
+        #expect(ProcessMetrics.bootTime(fromSystemStat: "cpu 1\n") == nil)
+        #expect(ProcessMetrics.bootTime(fromSystemStat: system) == 1_700_000_000)
+        // A large machine's /proc/stat: btime after an interrupt line of 200 KB.
+        #expect(ProcessMetrics.bootTime(fromSystemStat: "cpu 1\nintr " + String(repeating: "0 ", count: 100_000) + "\nbtime 42\n") == 42)
+        #expect(ProcessMetrics.parse(stat: stat, bootTime: 1_700_000_000, ticksPerSecond: 0, pageSize: 4096, openFileDescriptors: 1, maxFileDescriptors: 1) == nil)
     }
 
     @Test func writesTheStandardFamiliesAndLeavesOutWhatCouldNotBeRead() throws {
         let metrics = try #require(ProcessMetrics.parse(
-            stat: stat, systemStat: system, ticksPerSecond: 100, pageSize: 4096, openFileDescriptors: nil, maxFileDescriptors: -1))
+            stat: stat, bootTime: 1_700_000_000, ticksPerSecond: 100, pageSize: 4096, openFileDescriptors: nil, maxFileDescriptors: -1))
         let text = metrics.exposition
         #expect(text.contains("# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 3\n"))
         #expect(text.contains("process_start_time_seconds 1700000010\n"))

@@ -25,6 +25,9 @@ struct IngestRoutes: Sendable {
             } catch let error as APIError {
                 metrics.batchesRejected.increment()
                 throw error
+            } catch let error as ReadingStoreError where error.refusesRequest {
+                metrics.batchesRejected.increment()
+                throw error
             } catch {
                 metrics.ingestErrors.increment()
                 throw error
@@ -36,6 +39,9 @@ struct IngestRoutes: Sendable {
             } catch let error as APIError {
                 metrics.alertPostsRejected.increment()
                 throw error
+            } catch let error as ReadingStoreError where error.refusesRequest {
+                metrics.alertPostsRejected.increment()
+                throw error
             } catch {
                 metrics.ingestErrors.increment()
                 throw error
@@ -45,6 +51,9 @@ struct IngestRoutes: Sendable {
             do {
                 return try await self.postStatus(request, context: context)
             } catch let error as APIError {
+                metrics.statusReportsRejected.increment()
+                throw error
+            } catch let error as ReadingStoreError where error.refusesRequest {
                 metrics.statusReportsRejected.increment()
                 throw error
             } catch {

@@ -33,3 +33,11 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+extension ReadingStoreError {
+    /// True when the store refused the request itself (answered 4xx above), false when the store
+    /// failed (5xx: the edge retries). Keep in step with the mapping in ``JSONErrorMiddleware``.
+    var refusesRequest: Bool {
+        [.invalidBatch, .invalidQuery, .unknownSeries, .batchConflict].contains(code)
+    }
+}

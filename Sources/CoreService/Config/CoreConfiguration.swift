@@ -99,7 +99,7 @@ public struct CoreConfiguration: Sendable {
         /// A device clock off by more than this is flagged (`clock_threshold`).
         public var clockThreshold: Duration = .seconds(2)
         /// How often changed device records are kept in the store (`keep_interval`; also at shutdown).
-        public var keepInterval: Duration = .seconds(30)
+        public var keepInterval: Duration = .seconds(60)
     }
 
     public var http: HTTP
@@ -214,7 +214,7 @@ extension CoreConfiguration {
         let devices = Devices(
             max: try reader.int("devices.max", default: 100_000, range: 1...10_000_000),
             clockThreshold: try reader.duration("devices.clock_threshold", default: .seconds(2), minimum: .milliseconds(1), maximum: .seconds(86_400)),
-            keepInterval: try reader.duration("devices.keep_interval", default: .seconds(30), minimum: .milliseconds(100), maximum: .seconds(3_600)))
+            keepInterval: try reader.duration("devices.keep_interval", default: .seconds(60), minimum: .milliseconds(100), maximum: .seconds(3_600)))
         try reader.finish()
         var configuration = CoreConfiguration(
             http: http, storage: storage, auth: auth, retention: retention, log: log,

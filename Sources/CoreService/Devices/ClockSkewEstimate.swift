@@ -3,9 +3,12 @@
 ///
 /// The edge took a batch's readings at some time in its window `[from, to]`, so a reading's
 /// `ts − (from + to) / 2` is the device's offset give or take half the window. Each batch gives
-/// the median of its readings' offsets for the device; the estimate is the median of the last
-/// ``kept`` batches, so a message with a wrong time now and then (a reordered or a replayed one)
-/// does not move it, while a clock that is off moves it within a few batches.
+/// the largest of its readings' offsets for the device: a message that waited (in the broker's
+/// queue for a persistent session, in a device's own buffer) only makes its offset smaller, so
+/// the largest is the one that waited least. The estimate is the median of the last ``kept``
+/// batches, so a message with a wrong time now and then does not move it, while a clock that is
+/// off moves it within a few batches. A device in step reads up to half a window ahead; only a
+/// batch made entirely of messages that waited (a broker's backlog replayed) reads behind.
 public struct ClockSkewEstimate: Sendable, Equatable, Codable {
     /// Batch offsets kept (milliseconds), newest last.
     private var offsets: [Int64] = []
@@ -34,7 +37,7 @@ public struct ClockSkewEstimate: Sendable, Equatable, Codable {
             offsets.removeFirst()
             halfWidths.removeFirst()
         }
-        offsets.append(Self.median(batchOffsets))
+        offsets.append(batchOffsets.max() ?? 0)
         halfWidths.append((window.upperBound - window.lowerBound + 1) / 2)
     }
 

@@ -67,7 +67,7 @@ public struct DeviceRecord: Sendable, Equatable, Codable {
         for sensor in batchSensors where !sensors.contains(sensor) {
             if sensors.count < Self.maxSensors { sensors.insert(sensor) } else { sensorsNotListed += 1 }
         }
-        for value in seqs { seq.observe(value) }
+        for (value, ts) in zip(seqs, timestamps) { seq.observe(value, ts: ts) }
         if let window { clock.add(timestamps: timestamps, window: window) }
         rate.add(seqs.count, atMillis: seenAtMillis)
     }

@@ -54,9 +54,10 @@ public final class DeviceRegistry: Sendable {
     /// Adds what the store knows of an edge's dictionary.
     public func learn(edge: String, dictionary: Int64, series: [UInt32: Series]) {
         state.withLock { state in
-            var book = state.books[edge].flatMap { $0.dictionary == dictionary ? $0 : nil } ?? KeyBook(dictionary: dictionary, series: [:])
-            book.series.merge(series) { current, _ in current }
-            state.books[edge] = book
+            if state.books[edge]?.dictionary != dictionary { state.books[edge] = KeyBook(dictionary: dictionary, series: [:]) }
+            // Changed in place: a copy of an edge's whole dictionary under the lock would cost
+            // as much as the dictionary is large.
+            state.books[edge]!.series.merge(series) { current, _ in current }
         }
     }
 
@@ -64,17 +65,16 @@ public final class DeviceRegistry: Sendable {
     /// - Parameter receivedAtMillis: when the core took it: the time seen for edges that do not
     ///   send their `received` window.
     public func record(_ batch: Batch, receivedAtMillis: Int64) {
-        let seenAt = batch.received?.upperBound ?? receivedAtMillis
+        let seenAt = Self.seenAt(batch.received, receivedAtMillis: receivedAtMillis)
         state.withLock { state in
             // Series of the batch's keys: inline, defined in it, or known from before.
-            var book = KeyBook(dictionary: 0, series: [:])
             if let dictionary = batch.dictionary {
-                book = state.books[batch.edge].flatMap { $0.dictionary == dictionary ? $0 : nil } ?? KeyBook(dictionary: dictionary, series: [:])
-                for (key, series) in zip(batch.seriesKeys, batch.series) { book.series[key] = series }
-                state.books[batch.edge] = book
+                if state.books[batch.edge]?.dictionary != dictionary { state.books[batch.edge] = KeyBook(dictionary: dictionary, series: [:]) }
+                for (key, series) in zip(batch.seriesKeys, batch.series) { state.books[batch.edge]!.series[key] = series }
             }
+            let keyed = batch.dictionary == nil ? [:] : state.books[batch.edge]?.series ?? [:]
             func series(of sid: UInt32) -> Series? {
-                batch.dictionary == nil ? (Int(sid) < batch.series.count ? batch.series[Int(sid)] : nil) : book.series[sid]
+                batch.dictionary == nil ? (Int(sid) < batch.series.count ? batch.series[Int(sid)] : nil) : keyed[sid]
             }
             // The batch's readings by device, in the order the edge took them.
             var groupOfSid: [UInt32: Int] = [:]
@@ -121,6 +121,33 @@ public final class DeviceRegistry: Sendable {
         }
     }
 
+    /// When the edge took a batch's readings, on the core's terms: the edge's seal time, but never
+    /// after the core received the batch (an edge clock ahead) nor more than ``maxBacklogMillis``
+    /// before (an edge clock far behind, or unset): an edge's clock is trusted only that far.
+    static func seenAt(_ received: ClosedRange<Int64>?, receivedAtMillis: Int64) -> Int64 {
+        guard let sealed = received?.upperBound else { return receivedAtMillis }
+        return min(max(sealed, receivedAtMillis - maxBacklogMillis), receivedAtMillis)
+    }
+
+    /// The longest an edge may have held readings before the core got them (30 days: what a
+    /// spool holds through a long WAN cut).
+    static let maxBacklogMillis: Int64 = 30 * 86_400_000
+
+    /// Devices by state at `nowMillis`, counted in one pass under the lock (for `/metrics`).
+    public func summary(nowMillis: Int64) -> (all: Int, silent: Int, clockOff: Int, missing: Int, messagesMissing: Int64, counts: Counts) {
+        state.withLock { state in
+            var silent = 0, clockOff = 0, missing = 0
+            var messagesMissing: Int64 = 0
+            for record in state.devices.values {
+                if record.isSilent(nowMillis: nowMillis) { silent += 1 }
+                if record.clock.isOff(thresholdMillis: clockThresholdMillis) { clockOff += 1 }
+                if record.seq.missing > 0 { missing += 1 }
+                messagesMissing += record.seq.missing
+            }
+            return (state.devices.count, silent, clockOff, missing, messagesMissing, state.counts)
+        }
+    }
+
     /// The records changed since the last call, to keep in the store (``DeviceRegistryKeeper``).
     public func takeChanged() -> [DeviceRecord] {
         state.withLock { state in
@@ -135,19 +162,27 @@ public final class DeviceRegistry: Sendable {
         state.withLock { state in state.dirty.formUnion(keys) }
     }
 
-    /// Takes the records kept from before a restart. A device heard from since the core started
-    /// keeps the restored record (its first sighting, gaps and clock) with what arrived since
-    /// added to its counts; the rest are taken as they were, up to `maxDevices`.
-    public func restore(_ records: [DeviceRecord]) {
+    /// Takes the records kept from before a restart.
+    ///
+    /// A device heard from since the core started keeps what arrived since (its newest numbers
+    /// and rate) with the restored record's first sighting, counts and clock added. The rest are
+    /// taken as they were, up to `maxDevices`. When the core did not stop cleanly (`cleanly`
+    /// false) the records may be older than what the store holds: each device's next number
+    /// re-anchors its count instead of counting the stored messages in between as missing.
+    public func restore(_ records: [DeviceRecord], cleanly: Bool) {
         state.withLock { state in
             for var restored in records {
-                if let current = state.devices[restored.key] {
-                    restored.lastSeenMillis = max(restored.lastSeenMillis, current.lastSeenMillis)
-                    restored.firstSeenMillis = min(restored.firstSeenMillis, current.firstSeenMillis)
-                    restored.readings += current.readings
-                    restored.edge = current.edge
-                    for sensor in current.sensors where restored.sensors.count < DeviceRecord.maxSensors { restored.sensors.insert(sensor) }
-                    state.devices[restored.key] = restored
+                if !cleanly { restored.seq.resume() }
+                if var current = state.devices[restored.key] {
+                    current.firstSeenMillis = min(restored.firstSeenMillis, current.firstSeenMillis)
+                    current.readings += restored.readings
+                    current.seq.addCounts(of: restored.seq)
+                    if current.clock.offsetMillis == nil { current.clock = restored.clock }
+                    current.sensorsNotListed += restored.sensorsNotListed
+                    for sensor in restored.sensors where !current.sensors.contains(sensor) {
+                        if current.sensors.count < DeviceRecord.maxSensors { current.sensors.insert(sensor) } else { current.sensorsNotListed += 1 }
+                    }
+                    state.devices[restored.key] = current
                     state.dirty.insert(restored.key)
                 } else if state.devices.count < maxDevices {
                     state.devices[restored.key] = restored

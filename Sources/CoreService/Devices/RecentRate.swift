@@ -1,3 +1,5 @@
+import Readings
+
 /// Readings per second over the last ten minutes, in one-minute buckets. Pure value type.
 public struct RecentRate: Sendable, Equatable, Codable {
     /// Readings in each of the last ``minutes`` minutes; `counts[0]` is minute `newestMinute`.
@@ -31,7 +33,10 @@ public struct RecentRate: Sendable, Equatable, Codable {
     }
 
     /// Whether a restored rate has the shape this type keeps.
-    var isPlausible: Bool { counts.count == Self.minutes && counts.allSatisfy { $0 >= 0 } }
+    var isPlausible: Bool {
+        counts.count == Self.minutes && counts.allSatisfy { (0...SeqTracker.countLimit).contains($0) }
+            && (newestMinute ?? 0) >= 0 && (newestMinute ?? 0) <= BatchCodec.maxReceivedMillis / 60_000
+    }
 
     private mutating func advance(to minute: Int64) {
         guard let newest = newestMinute else {

@@ -74,7 +74,8 @@ extension CoreMetrics {
         "haetae_core_store_bytes": "Bytes the store takes on disk.",
         "haetae_core_store_head_readings": "Readings stored but not yet compacted into blocks.",
         "haetae_core_retention_runs_total": "Retention passes run.",
-        "haetae_core_devices": "Devices in the registry: all, silent, with a clock off (clock_off), with messages missing (missing).",
+        "haetae_core_devices": "Devices in the registry: all, silent, with a clock off (clock_off), with messages missing (missing); not_tracked: devices not kept (devices.max reached).",
+        "haetae_core_device_readings_unresolved": "Readings the device registry could not name (a series key neither the batch nor the store knew).",
         "haetae_core_device_messages_missing": "Messages devices numbered that never arrived (seq gaps), summed over the registry.",
         "haetae_core_alarms_last_10m": "Alarms started in the last 10 minutes, by site.",
         "haetae_core_alarms_per_10m_avg": "Alarms started per 10 minutes over the last 24 hours, by site.",
@@ -89,19 +90,15 @@ extension CoreMetrics {
 extension CoreMetrics {
     /// The registry's figures at a scrape: devices by state and the messages they miss.
     func record(_ devices: DeviceRegistry, nowMillis: Int64) {
-        var silent = 0, clockOff = 0, missing = 0
-        var messagesMissing: Int64 = 0
-        let all = devices.devices()
-        for record in all {
-            if record.isSilent(nowMillis: nowMillis) { silent += 1 }
-            if record.clock.isOff(thresholdMillis: devices.clockThresholdMillis) { clockOff += 1 }
-            if record.seq.missing > 0 { missing += 1 }
-            messagesMissing += max(record.seq.missing, 0)
-        }
-        for (state, count) in [("all", all.count), ("silent", silent), ("clock_off", clockOff), ("missing", missing)] {
+        let summary = devices.summary(nowMillis: nowMillis)
+        for (state, count) in [
+            ("all", summary.all), ("silent", summary.silent), ("clock_off", summary.clockOff), ("missing", summary.missing),
+            ("not_tracked", Int(summary.counts.devicesNotTracked)),
+        ] {
             Gauge(label: "haetae_core_devices", dimensions: [("state", state)], factory: factory).record(count)
         }
-        Gauge(label: "haetae_core_device_messages_missing", factory: factory).record(messagesMissing)
+        Gauge(label: "haetae_core_device_messages_missing", factory: factory).record(summary.messagesMissing)
+        Gauge(label: "haetae_core_device_readings_unresolved", factory: factory).record(summary.counts.unresolvedReadings)
     }
 }
 

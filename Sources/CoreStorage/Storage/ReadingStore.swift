@@ -29,7 +29,8 @@ public protocol ReadingStore: Sendable {
     /// The latest status report of every edge, by edge name.
     func edgeStatuses() async throws -> [StoredEdgeStatus]
 
-    /// Keeps device registry records (replacing each device's record before), in one transaction.
+    /// Keeps device registry records (replacing each device's record before); a call of at most
+    /// 1,000 records is one transaction.
     func record(devices: [StoredDevice]) async throws
 
     /// Every kept device registry record.

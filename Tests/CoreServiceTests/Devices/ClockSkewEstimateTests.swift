@@ -9,8 +9,19 @@ import Testing
             let from = Int64(batch) * 1_000
             clock.add(timestamps: [from + 100, from + 500, from + 900], window: from...(from + 1_000))
         }
-        #expect(clock.offsetMillis == 0)
+        #expect(clock.offsetMillis == 400)  // the batch's latest reading: up to half a window ahead
         #expect(clock.uncertaintyMillis == 500)
+        #expect(!clock.isOff(thresholdMillis: 2_000))
+    }
+
+    @Test func messagesThatWaitedDoNotMakeAClockLookBehind() {
+        var clock = ClockSkewEstimate()
+        for batch in 0..<10 {
+            let from = Int64(batch) * 1_000
+            // Half of each batch waited 90 s in the broker's queue; the rest came at once.
+            clock.add(timestamps: [from - 90_000, from - 89_000, from + 450, from + 500], window: from...(from + 1_000))
+        }
+        #expect(clock.offsetMillis == 0)
         #expect(!clock.isOff(thresholdMillis: 2_000))
     }
 
@@ -45,7 +56,7 @@ import Testing
     @Test func timestampsAtTheEdgesOfInt64AreClampedNotTrapped() {
         var clock = ClockSkewEstimate()
         clock.add(timestamps: [Int64.min, Int64.max, Int64.min], window: 0...9_999_999_999_999)
-        #expect(clock.offsetMillis == -ClockSkewEstimate.clampMillis)
+        #expect(clock.offsetMillis == ClockSkewEstimate.clampMillis)  // the largest, clamped
     }
 
     @Test func noBatchNoFigure() {

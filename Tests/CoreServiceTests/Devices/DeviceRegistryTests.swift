@@ -134,7 +134,7 @@ import Testing
         let registry = DeviceRegistry()
         registry.record(batch([0, 1, 4], at: start, skew: 70_000), receivedAtMillis: start)
         let record = try #require(registry.devices().first)
-        let stored = DeviceRecordCodec.encode(record)
+        let stored = try #require(DeviceRecordCodec.encode(record))
         #expect(stored.site == "seoul" && stored.line == "line1" && stored.device == "press-01")
         #expect(DeviceRecordCodec.decode(stored) == record)
     }
@@ -142,17 +142,22 @@ import Testing
     @Test func aDamagedOrForeignRowIsSkipped() throws {
         let registry = DeviceRegistry()
         registry.record(batch([0, 1], at: start), receivedAtMillis: start)
-        let stored = DeviceRecordCodec.encode(try #require(registry.devices().first))
+        let record = try #require(registry.devices().first)
+        let stored = try #require(DeviceRecordCodec.encode(record))
         var elsewhere = stored
         elsewhere.device = "press-99"
         #expect(DeviceRecordCodec.decode(elsewhere) == nil)
         var truncated = stored
         truncated.json = String(stored.json.dropLast(5))
         #expect(DeviceRecordCodec.decode(truncated) == nil)
-        var negative = stored
-        negative.json = stored.json.replacingOccurrences(of: #""readings":2"#, with: #""readings":-2"#)
-        #expect(negative.json != stored.json)
-        #expect(DeviceRecordCodec.decode(negative) == nil)
+        for (field, bad) in [(#""readings":2"#, #""readings":-2"#), (#""lastSeenMillis":"#, #""lastSeenMillis":9"#)] {
+            var damaged = stored
+            damaged.json = stored.json.replacingOccurrences(of: field, with: bad)
+            #expect(damaged.json != stored.json, "\(field)")
+            #expect(DeviceRecordCodec.decode(damaged) == nil, "\(field)")
+        }
+        #expect(DeviceRecordCodec.isShutdownMarker(DeviceRecordCodec.shutdownMarker(clean: true)))
+        #expect(!DeviceRecordCodec.isShutdownMarker(stored))
     }
 
     @Test func changedRecordsAreHandedOutOnceAndAgainWhenTheStoreFailed() {
@@ -172,12 +177,36 @@ import Testing
         // A restarted core hears from the device before its store answers.
         let after = DeviceRegistry()
         after.record(batch([7, 8], at: start + 60_000), receivedAtMillis: start + 60_000)
-        after.restore(kept)
+        after.restore(kept, cleanly: true)
         let record = try #require(after.devices().first)
-        #expect(record.firstSeenMillis == start + 500)
-        #expect(record.lastSeenMillis == start + 60_500)
+        #expect(record.firstSeenMillis == start)  // the edge's seal time, never after the core got the batch
+        #expect(record.lastSeenMillis == start + 60_000)
         #expect(record.readings == 6)
         #expect(record.seq.missing == 3)
+        #expect(record.seq.highest == 8)  // what arrived since counts on
+        after.record(batch([9], at: start + 61_000), receivedAtMillis: start + 61_000)
+        #expect(after.devices().first?.seq.missing == 3)
         #expect(after.takeChanged().count == 1)
+    }
+
+    @Test func afterACrashTheNextNumberReanchorsInsteadOfCountingStoredMessagesAsMissing() throws {
+        let before = DeviceRegistry()
+        before.record(batch([0, 1, 2, 6], at: start), receivedAtMillis: start)
+        let kept = before.takeChanged()  // then 7...40 were stored, and the core crashed
+        let crashed = DeviceRegistry()
+        crashed.restore(kept, cleanly: false)
+        crashed.record(batch([41, 43], at: start + 60_000), receivedAtMillis: start + 60_000)
+        #expect(crashed.devices().first?.seq.missing == 4)  // 3 kept + 42, not 7...40
+        let clean = DeviceRegistry()
+        clean.restore(kept, cleanly: true)
+        clean.record(batch([8], at: start + 60_000), receivedAtMillis: start + 60_000)
+        #expect(clean.devices().first?.seq.missing == 4)  // a clean stop kept everything: 7 is missing
+    }
+
+    @Test func anEdgeClockIsTrustedOnlyUpToTheCoresOwnTime() {
+        #expect(DeviceRegistry.seenAt(nil, receivedAtMillis: start) == start)
+        #expect(DeviceRegistry.seenAt((start - 2_000)...(start - 1_000), receivedAtMillis: start) == start - 1_000)
+        #expect(DeviceRegistry.seenAt((start + 50_000)...(start + 60_000), receivedAtMillis: start) == start)
+        #expect(DeviceRegistry.seenAt(0...1_000, receivedAtMillis: start) == start - DeviceRegistry.maxBacklogMillis)
     }
 }

@@ -3,9 +3,10 @@ import Testing
 @testable import CoreService
 
 @Suite struct SeqTrackerTests {
+    /// `seqs` in the order given, each taken a second after the one before.
     func tracked(_ seqs: [Int64]) -> SeqTracker {
         var tracker = SeqTracker()
-        for seq in seqs { tracker.observe(seq) }
+        for (index, seq) in seqs.enumerated() { tracker.observe(seq, ts: Int64(index) * 1_000) }
         return tracker
     }
 
@@ -43,15 +44,39 @@ import Testing
         #expect(tracker.missing == 0)
     }
 
-    @Test func aJumpBeyondTheWindowStillCountsAndLateOnesFarBehindAreLate() {
-        var tracker = tracked([0, 200])
-        #expect(tracker.missing == 199)
-        tracker.observe(100)  // behind the window of 64: late, still counted missing
+    @Test func aJumpBeyondTheWindowStillCountsAndLateOnesFarBehindAreFound() {
+        var tracker = tracked([0, 1_000])
+        #expect(tracker.missing == 999)
+        tracker.observe(500, ts: 500)  // behind the window: taken as late
         #expect(tracker.late == 1)
-        #expect(tracker.missing == 199)
-        tracker.observe(190)  // inside it: late and found
+        #expect(tracker.missing == 998)
+        tracker.observe(990, ts: 990)  // inside it: late and found
+        tracker.observe(990, ts: 990)  // again: a repeat
         #expect(tracker.late == 2)
-        #expect(tracker.missing == 198)
+        #expect(tracker.missing == 997)
+    }
+
+    @Test func batchesStoredOutOfOrderLoseNothing() {
+        // An edge sends four batches at once; the core stores the later ones first.
+        var tracker = SeqTracker()
+        for seq in Array(200..<300) + Array(100..<200) + Array(0..<100) + Array(300..<400) { tracker.observe(Int64(seq), ts: Int64(seq) * 100) }
+        #expect(tracker.missing == 0)
+        #expect(tracker.restarts == 0, "a first batch arriving late is not a restart")
+    }
+
+    @Test func numbersFromBeforeTheStartAreNotLateNorFound() {
+        let tracker = tracked([50, 51, 40, 52])
+        #expect(tracker.missing == 0 && tracker.late == 0)
+    }
+
+    @Test func theWindowMovesAcrossWordBoundaries() {
+        var tracker = tracked([0, 70, 130])  // 69 + 59 missing
+        #expect(tracker.missing == 128)
+        for seq in [1, 69, 71, 129, 64, 65] as [Int64] { tracker.observe(seq, ts: seq) }
+        #expect(tracker.missing == 122)
+        #expect(tracker.late == 6)
+        for seq in [1, 69, 71, 129, 64, 65] as [Int64] { tracker.observe(seq, ts: seq) }  // repeats
+        #expect(tracker.missing == 122)
     }
 
     @Test func extremeNumbersNeverTrap() {

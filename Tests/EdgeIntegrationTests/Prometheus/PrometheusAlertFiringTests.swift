@@ -77,11 +77,12 @@ struct PrometheusAlertFiringTests {
         // The edge dies: Prometheus cannot scrape it and the core judges it gone.
         await edge.kill()
         #expect(await waitFor("HaetaeEdgeDown"), "\(prometheus.alerts())")
+        #expect(await waitFor("HaetaeSiteLostItsEdges"), "\(prometheus.alerts())")
         #expect(await waitFor("HaetaeEdgeSilentAtCore"), "\(prometheus.alerts())")
 
         let shipped = try String(contentsOfFile: PrometheusFiles.rules, encoding: .utf8)
             .matches(of: /- alert: (\w+)/).map { String($0.1) }
-        #expect(shipped.count == 11)
+        #expect(shipped.count == 12)
         #expect(Set(shipped).subtracting(seen).isEmpty, "never fired: \(Set(shipped).subtracting(seen).sorted())")
         #expect(await core.stop() == 0)
     }

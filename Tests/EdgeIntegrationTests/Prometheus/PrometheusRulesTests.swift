@@ -10,7 +10,7 @@ struct PrometheusRulesTests {
     func alertRulesPassPromtool() async throws {
         let check = try await PrometheusFiles.promtool(["check", "rules", PrometheusFiles.rules])
         #expect(check.status == 0, "\(check.output)")
-        #expect(check.output.contains("SUCCESS: 11 rules found"))
+        #expect(check.output.contains("SUCCESS: 12 rules found"))
         let tests = try await PrometheusFiles.promtool(["test", "rules", PrometheusFiles.ruleTests])
         #expect(tests.status == 0, "\(tests.output)")
         #expect(tests.output.contains("SUCCESS"))
