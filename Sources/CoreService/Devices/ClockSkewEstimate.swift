@@ -30,15 +30,29 @@ public struct ClockSkewEstimate: Sendable, Equatable, Codable {
     ///   - window: when the edge took them.
     public mutating func add(timestamps: some Collection<Int64>, window: ClosedRange<Int64>) {
         guard !timestamps.isEmpty else { return }
-        let middle = window.lowerBound + (window.upperBound - window.lowerBound) / 2
-        // `ts` comes from devices through edges: bounded before the subtraction can overflow.
-        let batchOffsets = timestamps.map { Self.clamp(min(max($0, -Self.tsBound), Self.tsBound) - middle) }
+        let middle = Self.middle(of: window)
+        add(batchOffsetMillis: timestamps.map { Self.offset(ts: $0, middle: middle) }.max() ?? 0, window: window)
+    }
+
+    /// Adds one batch's figure: the largest of its readings' ``offset(ts:middle:)``.
+    mutating func add(batchOffsetMillis: Int64, window: ClosedRange<Int64>) {
         if offsets.count == Self.kept {
             offsets.removeFirst()
             halfWidths.removeFirst()
         }
-        offsets.append(batchOffsets.max() ?? 0)
+        offsets.append(Self.clamp(batchOffsetMillis))
         halfWidths.append((window.upperBound - window.lowerBound + 1) / 2)
+    }
+
+    /// The middle of a window (its bounds are checked by the batch codec: no overflow).
+    static func middle(of window: ClosedRange<Int64>) -> Int64 {
+        window.lowerBound + (window.upperBound - window.lowerBound) / 2
+    }
+
+    /// One reading's offset against its batch's window, clamped. `ts` comes from devices through
+    /// edges: it is bounded before the subtraction can overflow.
+    static func offset(ts: Int64, middle: Int64) -> Int64 {
+        clamp(min(max(ts, -tsBound), tsBound) - middle)
     }
 
     /// The device clock minus the edge clock (milliseconds), or nil before any batch.

@@ -51,25 +51,24 @@ public struct DeviceRecord: Sendable, Equatable, Codable {
         lastSeenMillis = seenAtMillis
     }
 
-    /// Takes this device's readings of one batch.
+    /// Lists a sensor (up to ``maxSensors``; more are counted).
+    mutating func list(_ sensor: Sensor) {
+        guard !sensors.contains(sensor) else { return }
+        if sensors.count < Self.maxSensors { sensors.insert(sensor) } else { sensorsNotListed += 1 }
+    }
+
+    /// Takes what one batch said of the device once its readings' `seq` were observed.
     /// - Parameters:
-    ///   - seqs: their `seq` in the order the edge took them.
-    ///   - timestamps: their `ts`.
-    ///   - window: when the edge took them, if it said.
-    mutating func take(
-        edge: String, seenAtMillis: Int64, sensors batchSensors: some Sequence<Sensor>, seqs: [Int64], timestamps: [Int64],
-        window: ClosedRange<Int64>?
-    ) {
+    ///   - readings: how many of the batch's readings were the device's.
+    ///   - batchOffsetMillis: the largest offset of its readings against the window, with the
+    ///     window (``ClockSkewEstimate``), when the edge sent one.
+    mutating func noteBatch(edge: String, seenAtMillis: Int64, readings count: Int, batchOffsetMillis: Int64?, window: ClosedRange<Int64>?) {
         self.edge = edge
         firstSeenMillis = min(firstSeenMillis, seenAtMillis)
         lastSeenMillis = max(lastSeenMillis, seenAtMillis)
-        readings += Int64(seqs.count)
-        for sensor in batchSensors where !sensors.contains(sensor) {
-            if sensors.count < Self.maxSensors { sensors.insert(sensor) } else { sensorsNotListed += 1 }
-        }
-        for (value, ts) in zip(seqs, timestamps) { seq.observe(value, ts: ts) }
-        if let window { clock.add(timestamps: timestamps, window: window) }
-        rate.add(seqs.count, atMillis: seenAtMillis)
+        readings = min(readings + Int64(count), SeqTracker.countLimit)
+        if let window, let batchOffsetMillis { clock.add(batchOffsetMillis: batchOffsetMillis, window: window) }
+        rate.add(count, atMillis: seenAtMillis)
     }
 
     /// Readings per second over the last ten minutes.

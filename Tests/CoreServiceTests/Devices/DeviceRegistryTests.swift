@@ -58,24 +58,23 @@ import Testing
         #expect(flagged.first?.clock.offsetMillis == 30_000)
     }
 
-    @Test func dictionaryBatchesNeedTheStoresKeysAfterARestart() {
+    @Test func anEdgesDictionaryIsAskedOfTheStoreOnceAfterARestart() {
         let registry = DeviceRegistry()
-        var defined = Batch(
-            edge: "seoul-a", seq: 1, dictionary: 77, definitions: [SeriesDefinition(key: 4, series: temperature)],
-            sid: [4], ts: [start], value: [1], deviceSeq: [1])
-        #expect(!registry.needsKeys(defined))
-        registry.record(defined, receivedAtMillis: start)
         let keysOnly = Batch(edge: "seoul-a", seq: 2, dictionary: 77, sid: [4, 9], ts: [start, start], value: [1, 2], deviceSeq: [2, 7])
-        #expect(registry.needsKeys(keysOnly))  // key 9 unknown
-        registry.learn(edge: "seoul-a", dictionary: 77, series: [9: kiln])
+        #expect(registry.needsKeys(keysOnly))  // nothing known of dictionary 77 yet
+        registry.learn(edge: "seoul-a", dictionary: 77, series: [4: temperature, 9: kiln])
         #expect(!registry.needsKeys(keysOnly))
         registry.record(keysOnly, receivedAtMillis: start)
-        #expect(registry.devices().map(\.readings) == [1, 2])
-        // A key nobody knows is counted, not guessed.
-        defined = Batch(edge: "seoul-a", seq: 3, dictionary: 77, sid: [55], ts: [start], value: [1], deviceSeq: [3])
-        registry.record(defined, receivedAtMillis: start)
+        #expect(registry.devices().map(\.readings) == [1, 1])
+        // Keys defined in a batch serve the next ones; a key nobody knows is counted, not guessed.
+        let defining = Batch(
+            edge: "seoul-a", seq: 3, dictionary: 77, definitions: [SeriesDefinition(key: 5, series: pressure)],
+            sid: [5, 55], ts: [start, start], value: [1, 1], deviceSeq: [3, 3])
+        registry.record(defining, receivedAtMillis: start)
+        registry.record(Batch(edge: "seoul-a", seq: 4, dictionary: 77, sid: [5], ts: [start], value: [1], deviceSeq: [4]), receivedAtMillis: start)
         #expect(registry.counts.unresolvedReadings == 1)
-        // A new spool (another dictionary) starts its own book.
+        #expect(registry.devices().first { $0.key.device == "press-01" }?.sensors.count == 2)
+        // A new spool (another dictionary) is asked again.
         #expect(registry.needsKeys(Batch(edge: "seoul-a", seq: 1, dictionary: 78, sid: [4], ts: [start], value: [1], deviceSeq: [1])))
     }
 
