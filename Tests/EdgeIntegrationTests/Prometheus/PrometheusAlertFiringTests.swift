@@ -7,7 +7,7 @@ import Testing
 /// load, a core that refuses a post and then freezes while the edge's spool fills and drops,
 /// the site broker stopped, and finally the edge and the core gone. The rules' `for:` are set to
 /// 0 s (their conditions are what is under test; `promtool test rules` checks the waits).
-@Suite("Prometheus alert rules fire on a real edge and core (integration)", .serialized, .timeLimit(.minutes(6)))
+@Suite("Prometheus alert rules fire on a real edge and core (integration)", .serialized, .timeLimit(.minutes(12)))
 struct PrometheusAlertFiringTests {
     @Test("every alert rule fires in a real Prometheus scraping a real edge whose spool fills and a real core")
     func everyRuleFires() async throws {
@@ -61,9 +61,11 @@ struct PrometheusAlertFiringTests {
         core.freeze(true)
         defer { core.freeze(false) }
         #expect(await waitFor("HaetaeCoreDown"), "\(prometheus.alerts())")
-        let topics = (0..<200).map { "factory/seoul/line\($0 % 4)/press-\($0)/temperature" }
+        // Twenty publishers (one mosquitto_pub each); a round that a loaded machine does not
+        // finish in time still published what it did: the alerts below are what is checked.
+        let topics = (0..<20).map { "factory/seoul/line\($0 % 4)/press-\($0)/temperature" }
         for round in 0..<6 where !seen.contains("HaetaeReadingsLost") {
-            try await Publisher.publishBulk(port: broker.port, count: 40_000, qos: 0, topics: topics, firstSeq: round * 40_000)
+            try? await Publisher.publishBulk(port: broker.port, count: 40_000, qos: 0, topics: topics, firstSeq: round * 40_000, timeout: .seconds(120))
             _ = await waitFor("HaetaeReadingsLost", timeout: .seconds(5))
         }
         for alert in ["HaetaeForwardBacklogGrowing", "HaetaeSpoolFilling", "HaetaeReadingsLost"] {
