@@ -81,6 +81,9 @@ let package = Package(
         .plugin(name: "RevisionStamp", capability: .buildTool(), dependencies: ["revision-stamp"]),
         // What /metrics adds to the registry's text: help lines, haetae_build_info, process_* metrics.
         .target(name: "Exposition", dependencies: ["BuildInfo"], swiftSettings: swiftSettings),
+        // The page, its script and style, served by the core (every site) and by each edge (its
+        // own site, during a WAN cut too), and how an edge's status is judged. No I/O.
+        .target(name: "SitePage", dependencies: ["Readings", "BuildInfo"], swiftSettings: swiftSettings),
         // Who of a site's edges holds its MQTT session: the owner record, its codec, the election. No I/O.
         .target(name: "Ownership", swiftSettings: swiftSettings),
 
@@ -120,7 +123,8 @@ let package = Package(
             name: "Edge",
             dependencies: [
                 "MQTT", "Readings", "Spool", "SQLite", "Rules", "Webhooks", "ConfigFile", "Clocks", "AccessControl", "Ownership",
-                "BuildInfo", "Exposition",
+                "BuildInfo", "Exposition", "SitePage",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -150,7 +154,7 @@ let package = Package(
         .target(
             name: "CoreService",
             dependencies: [
-                "CoreStorage", "Readings", "ConfigFile", "Clocks", "AccessControl", "Accounts", "BuildInfo", "Exposition",
+                "CoreStorage", "Readings", "ConfigFile", "Clocks", "AccessControl", "Accounts", "BuildInfo", "Exposition", "SitePage",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -250,7 +254,7 @@ let package = Package(
         .testTarget(name: "ClocksTests", dependencies: ["Clocks"], swiftSettings: swiftSettings),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "BuildInfo"], swiftSettings: swiftSettings),
         .testTarget(name: "OwnershipTests", dependencies: ["Ownership"], swiftSettings: swiftSettings),
-        .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "Readings", "TestSupport", "AccessControl"], swiftSettings: swiftSettings),
+        .testTarget(name: "CoreServiceTests", dependencies: ["CoreService", "CoreStorage", "Readings", "TestSupport", "AccessControl", "SitePage"], swiftSettings: swiftSettings),
         .testTarget(name: "AccessControlTests", dependencies: ["AccessControl"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"],
@@ -259,7 +263,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "Readings", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "Readings", "TestSupport", "SitePage", "AccessControl", .product(name: "Hummingbird", package: "hummingbird")], swiftSettings: swiftSettings),
         .testTarget(
             name: "CoreStorageTests", dependencies: [
                 "CoreStorage", "Readings", "SQLite", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,4 +1,5 @@
 import BuildInfo
+import Foundation
 public import Logging
 import MQTT
 import Metrics
@@ -113,27 +114,32 @@ public enum EdgeRuntime {
             logger.info("rules loaded", metadata: ["path": "\(path)", "rules": "\(rules.rules.count)"])
         }
 
-        // Forwarding to the core: off without a `forward:` section. The status reports read
-        // the edge's own metrics and its rule file's state.
+        // This edge's status as it reports it to the core (and shows it on its site page): the
+        // edge's own metrics and its rule file's state.
+        let statusContext = EdgeStatusSampler.Context(
+            edge: configuration.edge.id, site: configuration.edge.site, version: HaetaeVersion.current,
+            paired: configuration.ownership != nil,
+            intervalMillis: (configuration.forward?.statusInterval ?? .seconds(5)).milliseconds,
+            spoolCapacityBytes: Int64(configuration.spool.maxBytes), pageURL: configuration.http.page ? configuration.http.pageURL : nil)
+        let statusSource: StatusReporter.Source = { [registry, rulesController] in
+            var context = statusContext
+            if let rules = rulesController?.status {
+                context.rulesVersion = rules.version
+                context.rulesLoadedAtMillis = rules.loadedAtMillis
+                context.rulesError = rules.lastError
+            }
+            return (String(decoding: registry.emitToBuffer(), as: UTF8.self), context)
+        }
+        let ownStatus = OwnStatus(forwarding: configuration.forward != nil, source: statusSource)
+        // The site page's latest values and history (`http.page`), fed by the spool writer.
+        let recent = configuration.http.page ? RecentReadingsBook() : nil
+
+        // Forwarding to the core: off without a `forward:` section.
         let forwarder = configuration.forward.map { settings in
-            let context = EdgeStatusSampler.Context(
-                edge: configuration.edge.id, site: configuration.edge.site, version: HaetaeVersion.current,
-                paired: configuration.ownership != nil, intervalMillis: settings.statusInterval.milliseconds,
-                spoolCapacityBytes: Int64(configuration.spool.maxBytes))
-            return ForwardService(
+            ForwardService(
                 settings: settings, edgeID: configuration.edge.id, spoolPath: configuration.spool.path,
                 alertsPath: configuration.alerts.path, alertWake: alertRecorded, site: configuration.edge.site,
-                suppressionBook: suppressionBook,
-                statusSource: { [registry, rulesController] in
-                    var context = context
-                    if let rules = rulesController?.status {
-                        context.rulesVersion = rules.version
-                        context.rulesLoadedAtMillis = rules.loadedAtMillis
-                        context.rulesError = rules.lastError
-                    }
-                    return (String(decoding: registry.emitToBuffer(), as: UTF8.self), context)
-                },
-                metrics: metrics, logger: logger)
+                suppressionBook: suppressionBook, statusSource: statusSource, metrics: metrics, logger: logger, ownStatus: ownStatus)
         }
 
         let handler = IngestHandler(
@@ -142,7 +148,7 @@ public enum EdgeRuntime {
             seriesIdle: configuration.ingest.seriesIdle, rules: ruleStage)
         let writer = SpoolWriter(
             spool: spool, queue: queue, metrics: metrics, health: health, logger: logger,
-            commitInterval: configuration.ingest.commitInterval,
+            commitInterval: configuration.ingest.commitInterval, recent: recent,
             onSealed: { [batches = forwarder?.batches] in batches?.notifySealed() },
             onStorageFault: { [alerts] failing, detail in alerts.system(.spoolStorage, firing: failing, detail: detail) })
         ruleStage?.client = client  // stop commands go out on the ingest connection, from its thread
@@ -171,7 +177,10 @@ public enum EdgeRuntime {
             host: configuration.http.host, port: configuration.http.port, idleTimeout: configuration.http.idleTimeout,
             maxConnections: configuration.http.maxConnections, apiToken: configuration.http.apiToken,
             health: health, registry: registry,
-            rules: rulesController, alerts: alerts, suppressions: suppressionBook, logger: logger, onListening: onListening)
+            rules: rulesController, alerts: alerts, suppressions: suppressionBook,
+            sitePage: recent.map { SiteRoutes(site: configuration.edge.site, edge: configuration.edge.id, recent: $0, own: ownStatus) },
+            pageNetworks: configuration.http.pageNetworks,
+            pageHost: configuration.http.pageURL.flatMap { URL(string: $0)?.host?.lowercased() }, logger: logger, onListening: onListening)
 
         logger.info("haetae-edge starting", metadata: [
             "edge": "\(configuration.edge.id)", "site": "\(configuration.edge.site)",

@@ -45,14 +45,17 @@ public struct EdgeStatus: Equatable, Sendable {
     public var rulesLoadedAtMillis: Int64?
     /// The errors of the last reload that failed while the older rules kept running.
     public var rulesError: String?
+    /// Where operators open this edge's own site page (`http.page_url`); nil when not set.
+    public var pageURL: String?
 
     public init(
         edge: String, site: String, version: String, role: Role, atMillis: Int64, intervalMillis: Int64, mqttConnected: Bool,
         ingestRate: Double = 0, rejects: [String: Int64] = [:], spoolBytes: Int64 = 0, spoolCapacityBytes: Int64 = 0,
         spoolFullInSeconds: Double? = nil, backlogReadings: Int64 = 0, backlogDrainSeconds: Double? = nil,
         oldestUnsentSeconds: Double? = nil, forwardRate: Double = 0, alertBacklog: Int64 = 0, outboxDepth: Int64 = 0,
-        rulesVersion: String = "", rulesLoadedAtMillis: Int64? = nil, rulesError: String? = nil
+        rulesVersion: String = "", rulesLoadedAtMillis: Int64? = nil, rulesError: String? = nil, pageURL: String? = nil
     ) {
+        self.pageURL = pageURL
         self.edge = edge
         self.site = site
         self.version = version

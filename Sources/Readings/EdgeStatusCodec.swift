@@ -5,16 +5,27 @@
 /// ```json
 /// {"alert_backlog":0,"at":"2026-12-07T07:29:50.000Z","backlog_drain_seconds":null,"backlog_readings":1200,
 ///  "edge":"seoul-a","forward_rate":2980.5,"ingest_rate":3001.2,"interval_ms":5000,"mqtt_connected":true,
-///  "oldest_unsent_seconds":0.4,"outbox_depth":0,"rejects":{"not_numeric":3},"role":"active",
+///  "oldest_unsent_seconds":0.4,"outbox_depth":0,"page_url":"http://10.1.0.20:9100/","rejects":{"not_numeric":3},"role":"active",
 ///  "rules_error":null,"rules_loaded_at":"2026-12-07T07:00:00.000Z","rules_version":"9f2c44e0a1b3c5d7",
 ///  "site":"seoul","spool_bytes":5242880,"spool_capacity_bytes":1073741824,"spool_full_seconds":null,
 ///  "version":"0.1.0 (c39d00a)"}
 /// ```
 ///
-/// Rates and seconds are finite and not negative (others are written as `null`); at most
+/// `page_url` is an `http://` or `https://` address of at most ``maxPageURLBytes`` (the edge's
+/// own site page). Rates and seconds are finite and not negative (others are written as `null`); at most
 /// ``AlertCodec/maxMapEntries`` reject reasons. Errors name the member as alert errors do
 /// (``AlertDecodingError``: `status.interval_ms: expected 100 to 3600000`).
 public enum EdgeStatusCodec {
+    /// Longest `page_url`.
+    public static let maxPageURLBytes = 512
+
+    /// Whether `text` may be a `page_url`: http or https, bounded, no spaces or control characters
+    /// (the core's page makes it a link).
+    public static func isPageURL(_ text: String) -> Bool {
+        guard text.utf8.count <= maxPageURLBytes, text.hasPrefix("http://") || text.hasPrefix("https://") else { return false }
+        return !text.utf8.contains { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
+    }
+
     public static func encode(_ status: EdgeStatus) -> [UInt8] {
         var object = JSONObjectWriter(capacity: 640)
         /// Three decimals are plenty for rates and seconds, and keep the report small; not a
@@ -38,6 +49,7 @@ public enum EdgeStatusCodec {
         object.bool("mqtt_connected", status.mqttConnected)
         number("oldest_unsent_seconds", status.oldestUnsentSeconds)
         object.integer("outbox_depth", status.outboxDepth)
+        object.string("page_url", status.pageURL)
         object.raw("rejects", rejects.finished)
         object.string("role", status.role.rawValue)
         object.string("rules_error", status.rulesError.map(AlertCodec.clipped))
@@ -68,7 +80,7 @@ extension AlertReader {
     /// A status object; `path` prefixes the members in errors (`status.`).
     mutating func status(path: String) throws -> EdgeStatus {
         guard case .objectStart = try scanner.nextValue() else { throw AlertDecodingError(String(path.dropLast()), "expected an object") }
-        var edge: String?, site: String?, version: String?, role: String?, rulesVersion: String?, rulesError: String?
+        var edge: String?, site: String?, version: String?, role: String?, rulesVersion: String?, rulesError: String?, pageURL: String?
         var at: Int64?, interval: Int64?, rulesLoadedAt: Int64?, connected: Bool?
         var counts: [String: Int64] = [:]
         var rates: [String: Double] = [:]
@@ -85,6 +97,11 @@ extension AlertReader {
             case "role": role = try string(at: memberPath, limit: 16)
             case "rules_version": rulesVersion = try string(at: memberPath, limit: 64)
             case "rules_error": rulesError = try optionalString(at: memberPath, limit: AlertCodec.maxTextBytes)
+            case "page_url":
+                pageURL = try optionalString(at: memberPath, limit: EdgeStatusCodec.maxPageURLBytes)
+                if let pageURL, !EdgeStatusCodec.isPageURL(pageURL) {
+                    throw AlertDecodingError(memberPath, "expected an http:// or https:// address without spaces")
+                }
             case "at": at = try optionalTime(at: memberPath)
             case "rules_loaded_at": rulesLoadedAt = try optionalTime(at: memberPath)
             case "interval_ms": interval = try optionalInteger(at: memberPath)
@@ -131,6 +148,6 @@ extension AlertReader {
             backlogReadings: counts["backlog_readings"] ?? 0, backlogDrainSeconds: rates["backlog_drain_seconds"],
             oldestUnsentSeconds: rates["oldest_unsent_seconds"], forwardRate: rates["forward_rate"] ?? 0,
             alertBacklog: counts["alert_backlog"] ?? 0, outboxDepth: counts["outbox_depth"] ?? 0, rulesVersion: rulesVersion ?? "",
-            rulesLoadedAtMillis: rulesLoadedAt, rulesError: rulesError)
+            rulesLoadedAtMillis: rulesLoadedAt, rulesError: rulesError, pageURL: pageURL)
     }
 }

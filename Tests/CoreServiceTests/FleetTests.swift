@@ -1,6 +1,7 @@
 @testable import CoreService
 import CoreStorage
 import Readings
+import SitePage
 import Foundation
 import Testing
 

@@ -112,6 +112,9 @@ struct EdgeConfigurationTests {
         ("edge: {id: a, site: s}\nownership: {heartbeat_interval: 1s, heartbeat_timeout: 2s}\n", "ownership.heartbeat_timeout: must be at least 3 × heartbeat_interval"),
         ("edge: {id: a, site: s}\nownership: {heartbeat_timeout: 3s, lease: 3s}\n", "ownership.lease: must be shorter than heartbeat_timeout"),
         ("edge: {id: a, site: s}\nownership: {tls: {cert_file: c.pem, key_file: k.pem}}\n", "ownership.tls.cert_file: a client certificate needs mqtt.tls"),
+        ("edge: {id: a, site: s}\nhttp: {page_url: \"javascript:alert(1)\"}\n", "edge.yaml:2: http.page_url: expected an http:// or https:// address"),
+        ("edge: {id: a, site: s}\nhttp: {page_networks: [\"10.0.0.0/33\"]}\n", "edge.yaml:2: http.page_networks: expected networks such as 10.20.0.0/16"),
+        ("edge: {id: a, site: s}\nhttp: {page: maybe}\n", "edge.yaml:2: http.page:"),
     ])
     func badConfigNamesWhere(text: String, expected: String) {
         #expect {
@@ -121,6 +124,17 @@ struct EdgeConfigurationTests {
             #expect(description.hasPrefix(expected) || description.contains(expected), "got: \(description)")
             return true
         }
+    }
+
+    @Test("the site page: on by default; page_url and page_networks read")
+    func sitePageSettings() throws {
+        let defaults = try EdgeConfiguration.parse("edge: {id: a, site: s}\n", path: "edge.yaml")
+        #expect(defaults.http.page && defaults.http.pageURL == nil && defaults.http.pageNetworks.isEmpty)
+        let config = try EdgeConfiguration.parse(
+            "edge: {id: a, site: s}\nhttp: {page_url: \"http://10.20.0.5:9100/\", page_networks: [\"10.20.0.0/16\", \"fd00::/8\"]}\n", path: "edge.yaml")
+        #expect(config.http.pageURL == "http://10.20.0.5:9100/")
+        #expect(config.http.pageNetworks.map(\.description) == ["10.20.0.0/16", "fd00::/8"])
+        #expect(try EdgeConfiguration.parse("edge: {id: a, site: s}\nhttp: {page: false}\n", path: "edge.yaml").http.page == false)
     }
 
     @Test("a bad environment override names the variable and the key")

@@ -11,7 +11,7 @@ struct EdgeStatusCodecTests {
         oldestUnsentSeconds: 0.4, forwardRate: 2980.5, alertBacklog: 0, outboxDepth: 2, rulesVersion: "9f2c44e0a1b3c5d7",
         rulesLoadedAtMillis: 1_796_626_800_000, rulesError: nil)
 
-    static let golden = #"{"alert_backlog":0,"at":"2026-12-07T07:29:50.000Z","backlog_drain_seconds":0.5,"backlog_readings":1200,"edge":"seoul-a","forward_rate":2980.5,"ingest_rate":3001.25,"interval_ms":5000,"mqtt_connected":true,"oldest_unsent_seconds":0.4,"outbox_depth":2,"rejects":{"bad_topic":1,"not_numeric":3},"role":"active","rules_error":null,"rules_loaded_at":"2026-12-07T07:00:00.000Z","rules_version":"9f2c44e0a1b3c5d7","site":"seoul","spool_bytes":5242880,"spool_capacity_bytes":1073741824,"spool_full_seconds":null,"version":"0.1.0"}"#
+    static let golden = #"{"alert_backlog":0,"at":"2026-12-07T07:29:50.000Z","backlog_drain_seconds":0.5,"backlog_readings":1200,"edge":"seoul-a","forward_rate":2980.5,"ingest_rate":3001.25,"interval_ms":5000,"mqtt_connected":true,"oldest_unsent_seconds":0.4,"outbox_depth":2,"page_url":null,"rejects":{"bad_topic":1,"not_numeric":3},"role":"active","rules_error":null,"rules_loaded_at":"2026-12-07T07:00:00.000Z","rules_version":"9f2c44e0a1b3c5d7","site":"seoul","spool_bytes":5242880,"spool_capacity_bytes":1073741824,"spool_full_seconds":null,"version":"0.1.0"}"#
 
     @Test("a status is written in one form, members sorted, and reads back the same")
     func goldenForm() throws {
@@ -24,6 +24,18 @@ struct EdgeStatusCodecTests {
         standby.rulesError = "rules.yaml:3:7: unknown key"
         standby.rejects = [:]
         #expect(try EdgeStatusCodec.decode(EdgeStatusCodec.encode(standby)) == standby)
+    }
+
+    @Test("page_url: an http or https address the core's page may link to; anything else is refused, naming page_url")
+    func pageURL() throws {
+        var status = Self.status
+        status.pageURL = "https://seoul-edge.factory.example:9100/"
+        #expect(try EdgeStatusCodec.decode(EdgeStatusCodec.encode(status)) == status)
+        for bad in ["javascript:alert(1)", "http://a b/", "ftp://edge/", "http://x/\"><script>", "http://" + String(repeating: "a", count: 600)] {
+            status.pageURL = bad
+            #expect(throws: AlertDecodingError.self) { try EdgeStatusCodec.decode(EdgeStatusCodec.encode(status)) }
+            do { _ = try EdgeStatusCodec.decode(EdgeStatusCodec.encode(status)) } catch { #expect("\(error)".contains("page_url"), "\(error)") }
+        }
     }
 
     @Test("rates keep three decimals; a rate that is not a finite number ≥ 0 is written as null")

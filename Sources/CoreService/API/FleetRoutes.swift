@@ -3,6 +3,7 @@ import CoreStorage
 import Foundation
 import Hummingbird
 import Readings
+import SitePage
 
 /// `GET /api/v1/edges`: every edge the core has a token for, with its latest status report,
 /// how the core judges it (``EdgeAssessment``) and the trend of its figures.
@@ -20,8 +21,8 @@ struct FleetRoutes: Sendable {
     }
 
     /// `{"edges":[…]}`: reporting edges by site and name, then those with a token that never
-    /// reported (`health: "never"`); an edge whose token was removed is not listed. Written by
-    /// hand around each report's wire form.
+    /// reported (`health: "never"`); an edge whose token was removed is not listed. Each entry in
+    /// the one form an edge's site page uses too (``EdgeEntryCodec``).
     static func edgesJSON(_ entries: [EdgeFleet.Entry], tokens: EdgeTokens, site: String?, nowMillis: Int64) -> [UInt8] {
         var out: [UInt8] = Array(#"{"edges":["#.utf8)
         var first = true
@@ -29,62 +30,20 @@ struct FleetRoutes: Sendable {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
         }
-        func member(_ name: String, _ value: String) {
-            BatchCodec.appendString(name, to: &out)
-            out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: value.utf8)
-            out.append(UInt8(ascii: ","))
-        }
-        func numbers(_ values: [Double]) -> String {
-            "[" + values.map { value in
-                let kept = abs(value) < 1e12 ? (value * 1_000).rounded() / 1_000 : value
-                return kept.isFinite ? kept.description : "null"
-            }.joined(separator: ",") + "]"
-        }
         let configured = Set(tokens.edges)
         // Edges that reported, whatever the filter: the rest of the configured ones never did.
         let reported = Set(entries.map(\.status.edge))
         for entry in entries where configured.contains(entry.status.edge) && (site == nil || entry.status.site == site) {
-            let assessment = EdgeAssessment(entry.status, receivedAtMillis: entry.receivedAtMillis, nowMillis: nowMillis)
-            let limits = EdgeAssessment.thresholds(intervalMillis: entry.status.intervalMillis)
-            separator()
-            out.append(UInt8(ascii: "{"))
-            member("clock_offset_ms", String(assessment.clockOffsetMillis))
-            member("down_after_ms", String(limits.down))
-            BatchCodec.appendString("edge", to: &out)
-            out.append(UInt8(ascii: ":"))
-            BatchCodec.appendString(entry.status.edge, to: &out)
-            out.append(UInt8(ascii: ","))
-            member("health", "\"\(assessment.health.rawValue)\"")
-            var problems: [UInt8] = [UInt8(ascii: "[")]
-            for (index, problem) in assessment.problems.enumerated() {
-                if index > 0 { problems.append(UInt8(ascii: ",")) }
-                BatchCodec.appendString(problem, to: &problems)
+            var trend = EdgeEntryCodec.Trend()
+            for point in entry.trend {
+                trend.atMillis.append(point.atMillis)
+                trend.backlogReadings.append(Double(point.backlogReadings))
+                trend.forwardRate.append(point.forwardRate)
+                trend.ingestRate.append(point.ingestRate)
+                trend.spoolBytes.append(Double(point.spoolBytes))
             }
-            problems.append(UInt8(ascii: "]"))
-            member("last_report", "\"\(RFC3339.format(millis: entry.receivedAtMillis))\"")
-            member("problems", String(decoding: problems, as: UTF8.self))
-            member("silent_ms", String(assessment.silentMillis))
-            BatchCodec.appendString("site", to: &out)
-            out.append(UInt8(ascii: ":"))
-            BatchCodec.appendString(entry.status.site, to: &out)
-            out.append(UInt8(ascii: ","))
-            member("stale_after_ms", String(limits.stale))
-            member("status", String(decoding: EdgeStatusCodec.encode(entry.status), as: UTF8.self))
-            let trend = entry.trend
-            let times = trend.map { "\"\(RFC3339.format(millis: $0.atMillis))\"" }.joined(separator: ",")
-            BatchCodec.appendString("trend", to: &out)
-            out.append(contentsOf: #":{"at":["#.utf8)
-            out.append(contentsOf: times.utf8)
-            out.append(contentsOf: #"],"backlog_readings":"#.utf8)
-            out.append(contentsOf: numbers(trend.map { Double($0.backlogReadings) }).utf8)
-            out.append(contentsOf: #","forward_rate":"#.utf8)
-            out.append(contentsOf: numbers(trend.map(\.forwardRate)).utf8)
-            out.append(contentsOf: #","ingest_rate":"#.utf8)
-            out.append(contentsOf: numbers(trend.map(\.ingestRate)).utf8)
-            out.append(contentsOf: #","spool_bytes":"#.utf8)
-            out.append(contentsOf: numbers(trend.map { Double($0.spoolBytes) }).utf8)
-            out.append(contentsOf: "}}".utf8)
+            separator()
+            EdgeEntryCodec.append(entry.status, receivedAtMillis: entry.receivedAtMillis, nowMillis: nowMillis, trend: trend, to: &out)
         }
         for edge in tokens.edges where !reported.contains(edge) {
             let sites = tokens.sites(of: edge).map { $0.sorted() } ?? []

@@ -159,8 +159,9 @@ struct QueryRoutes: Sendable {
         router.get("/api/v1/alerts") { request, context in
             try authorizer.authorizeRead(request, context: context)
             let query = request.uri.queryParameters
-            let status = query.get("status")
-            if let status, !["firing", "resolved"].contains(status) { throw APIError.badRequest("status: expected firing or resolved") }
+            // `all` (the same as no status) is what an edge's site page asks too.
+            let status = query.get("status").flatMap { $0 == "all" ? nil : $0 }
+            if let status, !["firing", "resolved"].contains(status) { throw APIError.badRequest("status: expected firing, resolved or all") }
             let order = query.get("order") ?? "time"
             guard order == "time" || order == "severity" else { throw APIError.badRequest("order: expected time or severity") }
             let filter = AlertFilter(

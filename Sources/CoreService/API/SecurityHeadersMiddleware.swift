@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import SitePage
 
 /// Puts the browser's safety headers on every answer of the core (page, assets, API, errors):
 /// only the core's own scripts, styles and requests (`default-src 'self'`), never inside another
@@ -8,9 +9,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The core serves TLS.
     let secure: Bool
 
-    static var contentSecurityPolicy: String {
-        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
-    }
+    static var contentSecurityPolicy: String { PageStyle.contentSecurityPolicy }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {

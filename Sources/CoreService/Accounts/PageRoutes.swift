@@ -2,6 +2,7 @@ import AccessControl
 import Accounts
 import Foundation
 import Hummingbird
+import SitePage
 
 /// The page and its accounts: `GET /` (the dashboard; with accounts only after a login),
 /// `GET|POST /login`, `POST /logout`, the page's files under `/assets/`, and for the page's
@@ -18,7 +19,7 @@ struct PageRoutes: Sendable {
             if let accounts, accounts.session(cookieHeader: request.headers[.cookie]) == nil {
                 return Self.redirect(to: "/login")
             }
-            return Self.file(DashboardPage.html, type: "text/html; charset=utf-8")
+            return Self.file(DashboardPage.html(.core), type: "text/html; charset=utf-8")
         }
         router.get("/login") { request, _ in
             guard let accounts, accounts.session(cookieHeader: request.headers[.cookie]) == nil else { return Self.redirect(to: "/") }
@@ -35,7 +36,7 @@ struct PageRoutes: Sendable {
         router.get("/assets/login.js") { _, _ in Self.file(LoginPage.javascript, type: "text/javascript; charset=utf-8") }
         // Also as /favicon.ico, which a browser asks for on answers that name no icon (an error page).
         for icon in ["/favicon.svg", "/favicon.ico"] {
-            router.get(RouterPath(icon)) { _, _ in Self.file(Self.favicon, type: "image/svg+xml") }
+            router.get(RouterPath(icon)) { _, _ in Self.file(PageStyle.favicon, type: "image/svg+xml") }
         }
         router.get("/api/v1/session") { request, _ in
             // Without accounts there is nobody to be: the page then shows no login box.
@@ -145,5 +146,4 @@ struct PageRoutes: Sendable {
     }
 
     /// Haetae's mark: a small shield, drawn, so the page loads no image from elsewhere.
-    static let favicon = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 2 3v5c0 3.5 2.6 6 6 7 3.4-1 6-3.5 6-7V3z" fill="#58a6ff"/></svg>"##
 }

@@ -1,3 +1,5 @@
+import SitePage
+
 /// The login page (`GET /login`) of a core with accounts: name and password, Korean and English
 /// like the dashboard (the choice is shared through the browser), a message when a login failed,
 /// was throttled or a session ended. A plain form posted to `/login`; the script only switches

@@ -1,5 +1,6 @@
 import CoreStorage
 import Readings
+import SitePage
 
 /// The core's own alarm about its edges: `core:edge-down` (critical, about the edge: its site,
 /// `device` the edge's name) fires when an edge turns ``EdgeAssessment/Health/down`` and resolves

@@ -2,6 +2,7 @@ import Clocks
 import CoreStorage
 import Logging
 import Readings
+import SitePage
 import ServiceLifecycle
 import Synchronization
 

@@ -1,3 +1,4 @@
+public import AccessControl
 import Foundation
 public import Ownership
 public import ConfigFile
@@ -53,6 +54,16 @@ public struct EdgeConfiguration: Sendable {
         /// rules, commands) with `Authorization: Bearer`; without one those answer loopback only.
         /// `/metrics`, `/healthz` and `/readyz` stay open for probes and Prometheus.
         public var apiToken: String?
+        /// `http.page`: serve the site page at `/` (this site's latest values, recent history,
+        /// alerts and this edge's status, from the edge's own data: it works while the WAN is cut).
+        public var page = true
+        /// `http.page_url`: where operators open the site page (`http://10.20.0.5:9100/`); reported
+        /// to the core, whose page links to it. Requests from other machines must then name its
+        /// host (or an IP address) in `Host`.
+        public var pageURL: String?
+        /// `http.page_networks`: networks (`10.20.0.0/16`) whose machines may read the site page's
+        /// data without a token (read-only; loopback always may).
+        public var pageNetworks: [NetworkRange] = []
 
         /// `path` on this port as the process itself reaches it: over loopback when it listens on
         /// every address (`0.0.0.0`, `::`).
@@ -267,6 +278,20 @@ extension EdgeConfiguration {
                 throw reader.error("http.api_token_file", "the token must be at least 16 printable ASCII characters without spaces (\(token.count) read)")
             }
             http.apiToken = token
+        }
+        http.page = try reader.bool("http.page", default: true)
+        let pageURL = try reader.string("http.page_url", default: "")
+        if !pageURL.isEmpty {
+            guard EdgeStatusCodec.isPageURL(pageURL), URL(string: pageURL)?.host != nil else {
+                throw reader.error("http.page_url", "expected an http:// or https:// address of at most \(EdgeStatusCodec.maxPageURLBytes) bytes, e.g. http://10.20.0.5:9100/, got \"\(pageURL.prefix(80))\"")
+            }
+            http.pageURL = pageURL
+        }
+        for text in try reader.list("http.page_networks", default: []) {
+            guard let network = NetworkRange(text) else {
+                throw reader.error("http.page_networks", "expected networks such as 10.20.0.0/16 or fd00::/8, got \"\(text.prefix(80))\"")
+            }
+            http.pageNetworks.append(network)
         }
 
         let log = Log(

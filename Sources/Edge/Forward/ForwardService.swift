@@ -21,7 +21,7 @@ final class ForwardService: Service, Sendable {
     init(
         settings: EdgeConfiguration.ForwardSettings, edgeID: String, spoolPath: String, alertsPath: String,
         alertWake: WakeSignal, site: String, suppressionBook: SuppressionBook, statusSource: @escaping StatusReporter.Source,
-        metrics: EdgeMetrics, logger: Logger
+        metrics: EdgeMetrics, logger: Logger, ownStatus: OwnStatus? = nil
     ) {
         let backoff = RetryPolicy(initialBackoff: settings.backoffInitial, maximumBackoff: settings.backoffMax)
         batches = BatchForwarder(
@@ -35,7 +35,8 @@ final class ForwardService: Service, Sendable {
             settings: .init(site: site, interval: settings.suppressionsInterval, backoff: backoff), book: suppressionBook,
             metrics: metrics, logger: logger)
         status = StatusReporter(
-            settings: .init(interval: settings.statusInterval, backoff: backoff), source: statusSource, metrics: metrics, logger: logger)
+            settings: .init(interval: settings.statusInterval, backoff: backoff), source: statusSource, metrics: metrics, logger: logger,
+            own: ownStatus)
         self.settings = settings
         self.logger = logger
     }

@@ -25,8 +25,11 @@ final class StatusReporter: Sendable {
     private let logger: Logger
     private let wake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
+    /// Told whether each report was taken: the site page says whether the core takes this edge's data.
+    private let own: OwnStatus?
 
-    init(settings: Settings, source: @escaping Source, metrics: EdgeMetrics, logger: Logger) {
+    init(settings: Settings, source: @escaping Source, metrics: EdgeMetrics, logger: Logger, own: OwnStatus? = nil) {
+        self.own = own
         self.settings = settings
         self.source = source
         self.metrics = metrics
@@ -60,6 +63,7 @@ final class StatusReporter: Sendable {
                 acknowledgedBy: ["recorded"])
             if case .acknowledged = outcome {
                 failover.succeeded(ticket)
+                own?.coreTook(nowMillis: WallClock.millis())
                 metrics.statusReports.increment()
                 metrics.statusReportBytes.increment(by: Int64(body.readableBytes))
                 if failing { logger.notice("the core takes this edge's status reports again") }
@@ -67,6 +71,7 @@ final class StatusReporter: Sendable {
             } else {
                 metrics.statusReportFailures.increment()
                 failover.failed(ticket, outcome, nowMillis: nowMillis(), using: &random)
+                own?.coreMissed(detail: BatchForwarder.describe(outcome))
                 if !failing {
                     logger.warning("status report not taken by the core; the next one goes in one interval", metadata: [
                         "outcome": "\(BatchForwarder.describe(outcome))",

@@ -28,12 +28,16 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
     /// Told when commits start failing (true, with the error) and succeed again (false); must not block.
     private let onStorageFault: @Sendable (_ failing: Bool, _ detail: String) -> Void
     private var failing = false
+    /// The site page's latest values and history, fed with each hand-off taken.
+    private let recent: RecentReadingsBook?
 
-    public init(
+    init(
         spool: Spool, queue: HandoffQueue, metrics: EdgeMetrics, health: EdgeHealth, logger: Logger, commitInterval: Duration,
+        recent: RecentReadingsBook? = nil,
         onSealed: @escaping @Sendable () -> Void = {},
         onStorageFault: @escaping @Sendable (_ failing: Bool, _ detail: String) -> Void = { _, _ in }
     ) {
+        self.recent = recent
         self.onSealed = onSealed
         self.onStorageFault = onStorageFault
         self.spool = spool
@@ -51,6 +55,7 @@ public final class SpoolWriter: @unchecked Sendable {  // used by its own thread
             if pending.isEmpty, waitWhileFull() {
                 guard let taken = queue.takeAll(timeout: commitInterval) else { break }
                 pending = taken
+                recent?.record(taken)
             }
             if pending.isEmpty {
                 commitOrRetry(tickOnly: true)

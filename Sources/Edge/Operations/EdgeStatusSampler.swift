@@ -16,6 +16,8 @@ struct EdgeStatusSampler {
         var rulesVersion = ""
         var rulesLoadedAtMillis: Int64?
         var rulesError: String?
+        /// `http.page_url`: where operators open this edge's site page.
+        var pageURL: String?
     }
 
     private struct Sample {
@@ -60,7 +62,7 @@ struct EdgeStatusSampler {
             backlogReadings: Self.count(sample.backlog), backlogDrainSeconds: drain, oldestUnsentSeconds: sample.backlog > 0 ? oldest : nil,
             forwardRate: forwardRate, alertBacklog: Self.count(metrics.value("haetae_forward_alerts_backlog")),
             outboxDepth: Self.count(metrics.value("haetae_webhook_outbox_depth")), rulesVersion: context.rulesVersion,
-            rulesLoadedAtMillis: context.rulesLoadedAtMillis, rulesError: context.rulesError)
+            rulesLoadedAtMillis: context.rulesLoadedAtMillis, rulesError: context.rulesError, pageURL: context.pageURL)
     }
 
     /// A gauge or counter as a count: whole, not negative, and never a trap on NaN or overflow.

@@ -1,3 +1,4 @@
+import AccessControl
 import Clocks
 import Exposition
 import Foundation
@@ -10,17 +11,19 @@ import Prometheus
 /// The operations HTTP surface on `http.listen`: `/healthz`, `/readyz`, `/metrics` for anyone
 /// (probes, Prometheus); `/api/v1/rules`, `/api/v1/commands`, `/api/v1/alerts` and
 /// `/api/v1/suppressions` for loopback or
-/// the API token (``OpsAPIAccess``).
+/// the API token (``OpsAPIAccess``); with `http.page`, the site page at `/` and its data (``SiteRoutes``).
 enum OpsServer {
     /// Builds the Hummingbird application (a `Service`; run it in the edge's service group).
     static func application(
         host: String, port: Int, idleTimeout: Duration = .seconds(60), maxConnections: Int = 256, apiToken: String? = nil,
         health: EdgeHealth, registry: PrometheusCollectorRegistry,
-        rules: RulesController?, alerts: AlertService, suppressions: SuppressionBook? = nil, logger: Logger,
+        rules: RulesController?, alerts: AlertService, suppressions: SuppressionBook? = nil,
+        sitePage: SiteRoutes? = nil, pageNetworks: [NetworkRange] = [], pageHost: String? = nil, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: OpsRequestContext.self)
-        router.add(middleware: OpsAPIAccess(token: apiToken))
+        router.add(middleware: OpsAPIAccess(token: apiToken, pageNetworks: pageNetworks, pageHost: pageHost))
+        sitePage?.add(to: router)
         router.get("/api/v1/rules") { _, _ in
             let status = rules?.status ?? RulesStatus(path: nil, loadedAt: nil, rules: [], reloads: 0, failedReloads: 0, lastError: nil)
             return Self.json(status)
@@ -33,20 +36,30 @@ enum OpsServer {
         }
         router.get("/api/v1/alerts") { request, _ in
             // Firing alerts by default; `?status=all` lists the newest notifications of any kind.
+            // `order=severity` puts critical first (the site page's active list).
             let status = request.uri.queryParameters.get("status") ?? "firing"
-            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-            let bodies: [[UInt8]]
+            let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1_000)
+            let bySeverity = request.uri.queryParameters.get("order") == "severity"
+            var notices: [AlertNotice]
             switch status {
-            case "firing": bodies = alerts.firingBodies()
-            case "all": bodies = alerts.recentBodies(limit: min(max(limit, 1), 1_000))
+            case "firing": notices = alerts.firingBodies().compactMap { try? AlertCodec.decodeNotice($0) }
+            case "all": notices = alerts.recentBodies(limit: limit).compactMap { try? AlertCodec.decodeNotice($0) }
             default:
                 return Response(
                     status: .badRequest, headers: [.contentType: "application/json"],
                     body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"code":"bad_request","message":"status must be firing or all"}}"#)))
             }
+            if bySeverity {
+                func rank(_ severity: String) -> Int { ["critical": 0, "warning": 1][severity] ?? 2 }
+                notices.sort { (rank($0.alert.severity), -$0.atMillis) < (rank($1.alert.severity), -$1.atMillis) }
+            }
+            // Every firing alert unless a limit is asked.
+            if status == "firing", request.uri.queryParameters.get("limit") != nil, notices.count > limit {
+                notices.removeLast(notices.count - limit)
+            }
             // Each body is a webhook notification; the list holds their `data` objects.
             var out = ByteBuffer(string: #"{"alerts":"#)
-            out.writeBytes(AlertCodec.list(bodies.compactMap { try? AlertCodec.encodeData(AlertCodec.decodeNotice($0)) }))
+            out.writeBytes(AlertCodec.list(notices.map(AlertCodec.encodeData)))
             out.writeString("}")
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out))
         }

@@ -101,7 +101,9 @@ struct ForwardingThroughputIntegrationTests {
             edge, core, broker: broker, count: 30_000, firstSeq: 100_000, edgeDown: ["HAETAE_FORWARD_MAX_RATE": "\(cap)"])
         #expect(await edge.stop() == 0)
         print("backlog drain (batches of 5,000, 4 in flight, loopback core): uncapped \(Int(uncapped.rate)) readings/s over \(String(format: "%.2f", uncapped.seconds)) s; max_rate \(cap): \(Int(capped.rate)) readings/s over \(String(format: "%.2f", capped.seconds)) s")
-        #expect(capped.rate <= Double(cap) * 1.05, "the cap holds")
+        // Timed by when the core finished storing each batch: on a busy machine one store can
+        // take a few hundred ms longer than the next, which moves 4 s of timing by up to ~8%.
+        #expect(capped.rate <= Double(cap) * 1.1, "the cap holds")
         #expect(capped.rate >= Double(cap) * 0.7, "and the drain still runs near it")
         #expect(uncapped.rate > Double(cap), "without a cap the drain is faster")
     }

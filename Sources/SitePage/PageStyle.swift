@@ -1,8 +1,8 @@
-/// The style of the dashboard and the login page, served as `/assets/haetae.css` (a file of its
+/// The style of the dashboard (the core's and each edge's site page) and the login page, served as `/assets/haetae.css` (a file of its
 /// own, not inline, so the Content-Security-Policy needs no `'unsafe-inline'`).
-enum PageStyle {
-    /// The `<head>` every page of the core starts with: its icon and this style, nothing else.
-    static let head = #"""
+public enum PageStyle {
+    /// The `<head>` every page starts with: its icon and this style, nothing else.
+    public static let head = #"""
 <!doctype html>
 <html lang="ko">
 <head>
@@ -14,7 +14,14 @@ enum PageStyle {
 </head>
 """#
 
-    static let css = #"""
+    /// The page's icon (`/favicon.svg`).
+    public static let favicon = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 2 3v5c0 3.5 2.6 6 6 7 3.4-1 6-3.5 6-7V3z" fill="#58a6ff"/></svg>"##
+
+    /// The Content-Security-Policy of every page answer: only the server's own scripts, styles
+    /// and requests, never inside another site's frame.
+    public static let contentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+
+    public static let css = #"""
 :root { --bg:#0f1720; --panel:#17212d; --line:#243142; --text:#e6edf3; --muted:#8b9bb0; --ok:#2ea043; --warn:#d29922; --crit:#f85149; --stale:#6e7681; --accent:#58a6ff; }
 * { box-sizing: border-box; }
 body { margin:0; font-family: system-ui, "Noto Sans KR", sans-serif; background:var(--bg); color:var(--text); }
@@ -60,6 +67,10 @@ h2 { font-size:15px; margin:0 0 10px; color:var(--muted); font-weight:600; }
 .kpi { font-size:12px; padding:3px 0; } .kpi.over { color:var(--warn); } .kpi.top { color:var(--muted); }
 .suppression, .audit, .command { font-size:12px; padding:4px 0; border-bottom:1px solid var(--line); }
 .suppression button { margin-left:6px; }
+.banner { background:#2b2410; border:1px solid var(--warn); border-radius:6px; padding:6px 10px; font-size:13px; margin-bottom:10px; }
+.unreachable-mark { color:var(--crit); font-size:12px; font-weight:600; margin-left:8px; }
+.fleet-site.unreachable h3 { color:var(--crit); }
+.edge .page-link, .fleet-site .page-link { font-size:12px; color:var(--accent); margin-right:8px; }
 .notice { background:#2a1315; border:1px solid var(--crit); border-radius:6px; padding:6px 10px; font-size:13px; margin-bottom:10px; }
 .charts { display:grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap:10px; }
 .chart { background:#111a24; border-radius:8px; padding:8px; }

@@ -1,8 +1,11 @@
-/// The dashboard's script, served as `/assets/dashboard.js` (see ``DashboardPage``). With
-/// accounts it shows who is logged in, logs out with the session's CSRF token, and goes back to
-/// the login page when the session has ended.
-enum DashboardScript {
-    static let javascript = #"""
+/// The dashboard's script, served as `/assets/dashboard.js` by the core and by each edge (see
+/// ``DashboardPage``). It reads the page's scope from `<body data-scope>` and draws the panels the
+/// page has. With accounts (the core) it shows who is logged in, logs out with the session's CSRF
+/// token, and goes back to the login page when the session has ended. On the core's page a site
+/// none of whose edges reports is marked unreachable, with links to its edges' own pages; on an
+/// edge's page a banner says whether the core takes its data.
+public enum DashboardScript {
+    public static let javascript = #"""
 "use strict";
 const TEXT = {
   en: { sites: "Sites, lines and devices", history: "History (last 15 minutes)", active: "Active alerts", recent: "Recent alerts",
@@ -16,6 +19,9 @@ const TEXT = {
         system: "System: sites, edges", noEdges: "No edge has reported", health: { ok: "ok", warning: "warning", stale: "stale", down: "down", never: "never reported" },
         ingest: "in", forward: "out", spool: "spool", backlog: "backlog", fullIn: "full in", drainIn: "drains in", perSecond: "/s",
         lastSeen: "last seen", silentSince: "silent since", clockOff: "clock off", missing: "messages missing",
+        unreachable: "unreachable: no edge reports", sitePage: "site page", errorSite: "Cannot reach this edge",
+        siteView: "Site page of edge", fromOwnData: "from its own data", coreUnreachable: "the core has not taken its data since",
+        coreReachable: "the core takes its data", forwardOff: "forwarding to the core is off", waiting: "readings waiting",
         silenced: "not notified", kpis: "Alarm performance (24 h)", kpiLast: "last 10 min", kpiAvg: "avg per 10 min", kpiPeak: "peak",
         kpiStanding: "standing", kpiStale: "stale (> 24 h)", kpiUnack: "unacknowledged", kpiChatter: "chattering", kpiTop: "Most frequent", actions: { acknowledge: "acknowledged", shelve: "shelved", unshelve: "unshelved", out_of_service: "took out of service", return_to_service: "returned to service", stop_command: "stop command" } },
   ko: { sites: "사이트 · 라인 · 장비", history: "최근 15분 추이", active: "현재 경보", recent: "최근 경보",
@@ -29,9 +35,14 @@ const TEXT = {
         system: "시스템: 사이트 · 엣지", noEdges: "보고한 엣지 없음", health: { ok: "정상", warning: "주의", stale: "지연", down: "중단", never: "보고 없음" },
         ingest: "수신", forward: "전송", spool: "스풀", backlog: "대기", fullIn: "가득 참까지", drainIn: "전송 완료까지", perSecond: "/초",
         lastSeen: "최근 수신", silentSince: "수신 없음, 마지막", clockOff: "시계 오차", missing: "누락 메시지",
+        unreachable: "연결 끊김: 보고하는 엣지 없음", sitePage: "사이트 화면", errorSite: "이 엣지에 연결할 수 없습니다",
+        siteView: "엣지의 사이트 화면:", fromOwnData: "자체 데이터", coreUnreachable: "코어 전송 중단, 마지막 성공",
+        coreReachable: "코어 전송 정상", forwardOff: "코어 전송 꺼짐", waiting: "대기 중인 측정값",
         silenced: "알림 안 함", kpis: "경보 성능 (24시간)", kpiLast: "최근 10분", kpiAvg: "10분 평균", kpiPeak: "최대",
         kpiStanding: "지속", kpiStale: "장기 (24시간 초과)", kpiUnack: "미확인", kpiChatter: "반복 발생", kpiTop: "자주 발생", actions: { acknowledge: "확인", shelve: "보류", unshelve: "보류 해제", out_of_service: "정비 중으로 지정", return_to_service: "정비 완료", stop_command: "정지 명령" } },
 };
+// "core": every site (the core's page); "site": one edge's page for its own site, from its own data.
+const SCOPE = document.body.dataset.scope || "core";
 let lang = localStorage.getItem("haetae.lang") || "ko";
 let selected = localStorage.getItem("haetae.device") || "";
 // A large plant shows one line's devices at a time (the others as one button each); a small one
@@ -58,6 +69,7 @@ async function api(path) {
   return response.json();
 }
 async function loadSession() {
+  if (SCOPE !== "core") return;
   const response = await fetch("/api/v1/session", { credentials: "same-origin" });
   if (!response.ok) return;
   const answer = await response.json();
@@ -70,7 +82,7 @@ async function loadSession() {
 }
 // Admins see the accounts (names, roles, live sessions; never a password).
 async function drawAccounts() {
-  if (!session || session.role !== "admin") return;
+  if (!session || session.role !== "admin" || !document.getElementById("accounts")) return;
   const list = await api("/api/v1/users");
   document.getElementById("accounts").replaceChildren(...list.users.map(u =>
     el("div", { class: "account", "data-account": u.name }, u.name + " · " + u.role + " · " + u.sessions + " " + t("sessions"))));
@@ -164,6 +176,7 @@ function alertNode(a) {
 }
 // What is shelved or out of service, per site, with the way back for operators.
 async function drawSuppressions() {
+  if (!document.getElementById("suppressions")) return;
   const list = await api("/api/v1/suppressions");
   const rows = [];
   {
@@ -185,6 +198,7 @@ async function drawSuppressions() {
 // EEMUA 191 figures per site: a rate above 1 per 10 minutes on average, or more than 10 in 10
 // minutes (a flood), is marked.
 async function drawKPIs() {
+  if (!document.getElementById("kpis")) return;
   const kpis = await api("/api/v1/alarms/kpis");
   const rows = kpis.sites.map(s => el("div", { class: "kpi" + (s.avg_per_10m > 1 || s.peak_10m > 10 ? " over" : ""), "data-kpi-site": s.site },
     el("b", {}, s.site), " · " + t("kpiLast") + " " + s.last_10m + " · " + t("kpiAvg") + " " + s.avg_per_10m.toFixed(2) + " · " + t("kpiPeak") + " " + s.peak_10m +
@@ -207,14 +221,42 @@ function sparkline(values) {
   return svg;
 }
 function seconds(s) { return s == null ? "" : s < 120 ? Math.round(s) + " s" : s < 7200 ? Math.round(s / 60) + " min" : Math.round(s / 3600) + " h"; }
-async function drawSystem() {
-  const fleet = await api("/api/v1/edges");
+// A site whose edges all stopped reporting (stale or down; none reporting): what the core shows
+// of it is old. Edges that never reported say nothing either way.
+function unreachableSites(fleet) {
   const bySite = {};
   for (const edge of fleet.edges) (bySite[edge.site] = bySite[edge.site] || []).push(edge);
+  return new Set(Object.keys(bySite).filter(site => bySite[site].some(e => e.health === "stale" || e.health === "down")
+    && !bySite[site].some(e => e.health === "ok" || e.health === "warning")));
+}
+// An edge's own page, when it reported one (only http and https addresses become links).
+function pageLink(edge) {
+  const url = edge.status && edge.status.page_url;
+  if (!url || !/^https?:\/\//.test(url)) return [];
+  return [el("a", { class: "page-link", href: url, target: "_blank", rel: "noopener", "data-page-link": edge.edge }, t("sitePage") + " · " + edge.edge + " ↗")];
+}
+// On an edge's page: whose page this is, and whether the core takes its data.
+function drawBanner(fleet) {
+  const banner = document.getElementById("banner");
+  if (SCOPE !== "site" || !fleet.core) { banner.hidden = true; return; }
+  const me = fleet.edges[0] ? fleet.edges[0].edge : "";
+  const core = fleet.core;
+  let state = t("coreReachable");
+  if (core.state === "off") state = t("forwardOff");
+  if (core.state === "unreachable") state = t("coreUnreachable") + " " + (core.since ? time(Date.parse(core.since)) : "—") + (core.detail ? " (" + core.detail + ")" : "");
+  const waiting = fleet.edges[0] && fleet.edges[0].status ? " · " + t("waiting") + " " + fleet.edges[0].status.backlog_readings : "";
+  banner.replaceChildren(el("b", {}, t("siteView") + " " + me), " " + t("fromOwnData") + " · ", el("span", { "data-core-state": core.state }, state), waiting);
+  banner.hidden = false;
+}
+async function drawSystem(fleet) {
+  drawBanner(fleet);
+  const bySite = {};
+  for (const edge of fleet.edges) (bySite[edge.site] = bySite[edge.site] || []).push(edge);
+  const unreachable = unreachableSites(fleet);
   const root = document.getElementById("system");
   if (!fleet.edges.length) { root.replaceChildren(el("div", { class: "empty" }, t("noEdges"))); return; }
-  root.replaceChildren(...Object.keys(bySite).sort().map(site => el("div", { class: "fleet-site", "data-fleet-site": site },
-    el("h3", {}, site || "—"),
+  root.replaceChildren(...Object.keys(bySite).sort().map(site => el("div", { class: "fleet-site" + (unreachable.has(site) ? " unreachable" : ""), "data-fleet-site": site, "data-reachable": unreachable.has(site) ? "false" : "true" },
+    el("h3", {}, site || "—", ...(unreachable.has(site) ? [el("span", { class: "unreachable-mark" }, t("unreachable"))] : [])),
     el("div", { class: "edges" }, ...bySite[site].map(edge => {
       const s = edge.status;
       const figures = s ? [
@@ -227,6 +269,7 @@ async function drawSystem() {
       return el("div", { class: "edge " + edge.health, "data-edge": edge.edge, "data-health": edge.health },
         el("div", { class: "name" }, edge.edge + " · " + (TEXT[lang].health[edge.health] || edge.health)),
         el("div", { class: "values" }, ...figures.map(f => el("div", {}, f)), ...edge.problems.map(p => el("div", { class: "problem" }, p))),
+        ...(SCOPE === "core" ? pageLink(edge) : []),
         ...(edge.trend ? [sparkline(edge.trend.ingest_rate)] : []));
     })))));
 }
@@ -234,6 +277,7 @@ async function drawSystem() {
 // Who did what to which alarm, and the stop commands the edges sent with what became of them
 // (apart, so a flood of commands never pushes the operators' actions off the page); newest first.
 async function drawAudit() {
+  if (!document.getElementById("audit")) return;
   const [actions, commands] = await Promise.all([
     api("/api/v1/alarms/audit?kind=actions&limit=20"), api("/api/v1/alarms/audit?kind=commands&limit=20")]);
   const line = (e, cls, attr) => el("div", { class: cls, [attr]: e.action },
@@ -318,8 +362,9 @@ function openLineKey(key) { openLine = key; localStorage.setItem("haetae.line", 
 // form, a focused field) is not redrawn under the operator's hands.
 async function refresh(force = false) {
   try {
-    const [sites, active, recent] = await Promise.all([
-      allSites(), api("/api/v1/alerts?status=firing&order=severity"), api("/api/v1/alerts?limit=20")]);
+    const [sites, active, recent, fleet] = await Promise.all([
+      allSites(), api("/api/v1/alerts?status=firing&order=severity"), api("/api/v1/alerts?status=all&limit=20"), api("/api/v1/edges")]);
+    const unreachable = unreachableSites(fleet);
     const severityOf = {}, lineSeverity = {}, lineAlerts = {};
     for (const a of active.alerts) {
       const key = a.site + "/" + a.line + "/" + a.device, lineKey = a.site + "/" + a.line;
@@ -337,7 +382,7 @@ async function refresh(force = false) {
     const shown = lines.filter(l => small || l.key === openLine);
     const series = (await Promise.all(shown.map(l => lineSeries(l.site, l.line)))).flat();
     // The core's device registry: last seen, silent since, a clock that is off, messages missing.
-    const registry = (await Promise.all((small ? [null] : shown).map(l =>
+    const registry = SCOPE !== "core" ? [] : (await Promise.all((small ? [null] : shown).map(l =>
       api(l === null ? "/api/v1/devices" : `/api/v1/devices?site=${encodeURIComponent(l.site)}&line=${encodeURIComponent(l.line)}`)))).flatMap(r => r.devices);
     const known = {};
     for (const d of registry) known[d.site + "/" + d.line + "/" + d.device] = d;
@@ -347,7 +392,7 @@ async function refresh(force = false) {
     const root = document.getElementById("sites");
     if (sites.sites.length === 0) root.replaceChildren(el("div", { class: "empty" }, t("noData")));
     else root.replaceChildren(...sites.sites.map(site => el("div", { class: "site", "data-site": site.name },
-      el("h3", {}, site.name),
+      el("h3", {}, site.name, ...(SCOPE === "core" && unreachable.has(site.name) ? [el("span", { class: "unreachable-mark", "data-unreachable": site.name }, t("unreachable"))] : [])),
       ...site.lines.map(line => {
         const lineKey = site.name + "/" + line.name;
         if (!small && lineKey !== openLine) {
@@ -386,7 +431,7 @@ async function refresh(force = false) {
       const recentBox = document.getElementById("recent");
       recentBox.replaceChildren(...(recent.alerts.length ? fold(recent.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
     }
-    await drawSystem();
+    await drawSystem(fleet);
     await drawSuppressions();
     await drawAudit();
     await drawKPIs();
@@ -394,7 +439,7 @@ async function refresh(force = false) {
     await drawAccounts();
     document.getElementById("updated").textContent = t("updated") + " " + time(Date.now());
   } catch (error) {
-    document.getElementById("updated").replaceChildren(el("span", { class: "error" }, t("error")));
+    document.getElementById("updated").replaceChildren(el("span", { class: "error" }, t(SCOPE === "core" ? "error" : "errorSite")));
   }
 }
 applyLanguage();

@@ -1,6 +1,6 @@
-import Readings
+public import Readings
 
-/// How the core judges one edge from its latest status report and how long ago it came: the
+/// How the core judges one edge (and an edge its own report, on its site page) from its latest status report and how long ago it came: the
 /// colour of the edge on the page and in `GET /api/v1/edges`. Pure.
 ///
 /// - `down`: silent for more than ``downAfterReports`` report intervals (at least
@@ -9,45 +9,45 @@ import Readings
 /// - `warning`: reporting, with a problem (broker disconnected, spool filling, a backlog waiting
 ///   long, a rule file that did not load, a stuck outbox, a clock off).
 /// - `ok`: reporting, nothing wrong.
-struct EdgeAssessment: Sendable, Equatable {
-    enum Health: String, Sendable, CaseIterable, Comparable {
+public struct EdgeAssessment: Sendable, Equatable {
+    public enum Health: String, Sendable, CaseIterable, Comparable {
         case ok, warning, stale, down
 
         private var rank: Int { Health.allCases.firstIndex(of: self) ?? 0 }
-        static func < (a: Health, b: Health) -> Bool { a.rank < b.rank }
+        public static func < (a: Health, b: Health) -> Bool { a.rank < b.rank }
     }
 
-    static let staleAfterReports: Int64 = 3
-    static let downAfterReports: Int64 = 6
-    static let staleFloorMillis: Int64 = 2_000
-    static let downFloorMillis: Int64 = 5_000
+    public static let staleAfterReports: Int64 = 3
+    public static let downAfterReports: Int64 = 6
+    public static let staleFloorMillis: Int64 = 2_000
+    public static let downFloorMillis: Int64 = 5_000
     /// A spool this full is a warning (percent).
-    static let spoolWarnPercent = 80.0
+    public static let spoolWarnPercent = 80.0
     /// A spool full within this is a warning (seconds).
-    static let spoolFullWarnSeconds = 3_600.0
+    public static let spoolFullWarnSeconds = 3_600.0
     /// A reading waiting this long for the core is a warning (seconds).
-    static let oldestUnsentWarnSeconds = 300.0
+    public static let oldestUnsentWarnSeconds = 300.0
     /// Webhook notifications or alert records waiting beyond this are a warning.
-    static let queueWarnDepth: Int64 = 1_000
+    public static let queueWarnDepth: Int64 = 1_000
     /// A clock further off than this is a warning (ms; one-way WAN latency included).
-    static let clockWarnMillis: Int64 = 2_000
+    public static let clockWarnMillis: Int64 = 2_000
 
-    var health: Health
+    public var health: Health
     /// What is wrong, worded for the page (empty when ok).
-    var problems: [String]
+    public var problems: [String]
     /// Since the last report (ms).
-    var silentMillis: Int64
+    public var silentMillis: Int64
     /// The edge's clock minus the core's when the report came (ms; includes the one-way latency).
-    var clockOffsetMillis: Int64
+    public var clockOffsetMillis: Int64
 
     /// When an edge reporting every `intervalMillis` turns stale and down after its last report.
-    static func thresholds(intervalMillis: Int64) -> (stale: Int64, down: Int64) {
+    public static func thresholds(intervalMillis: Int64) -> (stale: Int64, down: Int64) {
         (max(staleFloorMillis, staleAfterReports * intervalMillis), max(downFloorMillis, downAfterReports * intervalMillis))
     }
 
     /// - Parameter heardSinceMillis: silence counts from here when it is later than the report
     ///   (a restarted core has not been listening before it started).
-    init(_ status: EdgeStatus, receivedAtMillis: Int64, nowMillis: Int64, heardSinceMillis: Int64 = .min) {
+    public init(_ status: EdgeStatus, receivedAtMillis: Int64, nowMillis: Int64, heardSinceMillis: Int64 = .min) {
         silentMillis = max(0, nowMillis - max(receivedAtMillis, heardSinceMillis))
         clockOffsetMillis = status.atMillis - receivedAtMillis
         let limits = Self.thresholds(intervalMillis: status.intervalMillis)
@@ -82,7 +82,7 @@ struct EdgeAssessment: Sendable, Equatable {
     }
 
     /// A figure from a report as a whole number for a message: whatever an edge sent, never a trap.
-    static func whole(_ value: Double) -> Int64 {
+    public static func whole(_ value: Double) -> Int64 {
         guard value.isFinite else { return 0 }
         return Int64(max(-1e15, min(value, 1e15)))
     }

@@ -1,0 +1,198 @@
+import Readings
+
+/// What an edge's site page shows of its readings, kept in memory so the page keeps working
+/// while the WAN to the core is cut (the spool deletes what the core took): per series its name,
+/// its latest reading, how many arrived, and a short history of 15-second averages over the last
+/// 15 minutes. Pure: fed with the spool writer's hand-offs (``record(_:)``), read by the page's
+/// routes.
+///
+/// Indexed by the decoder's series ids, as the hand-offs are: it applies their renumbering (idle
+/// series forgotten) and their new series exactly as the spool does. Bounded by the decoder's
+/// `ingest.max_series`; about 300 bytes a series (the history as 60 `Float`s, 32-bit is plenty
+/// for a line on a chart). A reading older than its series' newest bucket still counts and may
+/// be the latest by time, but is not drawn (the history only moves forward).
+struct RecentReadings {
+    /// The width of one history bucket.
+    static let bucketMillis: Int64 = 15_000
+    /// Buckets kept per series: 15 minutes.
+    static let buckets = 60
+
+    /// One series as the page lists it.
+    struct Summary: Equatable {
+        var id: Int
+        var series: Series
+        var count: Int64
+        var firstTs: Int64
+        var lastTs: Int64
+        var lastValue: Double
+    }
+
+    private var names: [Series?] = []
+    private var counts: [Int64] = []
+    private var firstTs: [Int64] = []
+    private var lastTs: [Int64] = []
+    private var lastValues: [Double] = []
+    /// The newest bucket number per series (`ts / bucketMillis`); `.min` before any reading.
+    private var newestBucket: [Int64] = []
+    /// Sum and count of the newest bucket, written to ``history`` as they grow.
+    private var bucketSum: [Double] = []
+    private var bucketCount: [Int32] = []
+    /// `buckets` averages per series, series after series; slot `bucket % buckets`; NaN: none.
+    private var history: [Float] = []
+
+    /// Series known.
+    var seriesCount: Int { names.count }
+
+    /// Takes one hand-off's columns: their renumbering, new series and readings, in that order.
+    mutating func record(_ columns: ReadingColumns) {
+        if let renumbering = columns.renumbering { renumber(renumbering) }
+        for record in columns.newSeries {
+            let id = Int(record.id)
+            // Ids are handed out densely; one beyond the end grows every column by one series.
+            while names.count <= id { appendEmpty() }
+            reset(id)
+            names[id] = record.series
+        }
+        for index in 0..<columns.count {
+            let id = Int(columns.sid[index])
+            guard id < names.count else { continue }  // never announced: not ours to show
+            add(id, ts: columns.ts[index], value: columns.value[index])
+        }
+    }
+
+    private mutating func appendEmpty() {
+        names.append(nil)
+        counts.append(0)
+        firstTs.append(.max)
+        lastTs.append(.min)
+        lastValues.append(.nan)
+        newestBucket.append(.min)
+        bucketSum.append(0)
+        bucketCount.append(0)
+        history.append(contentsOf: repeatElement(Float.nan, count: Self.buckets))
+    }
+
+    private mutating func reset(_ id: Int) {
+        counts[id] = 0
+        firstTs[id] = .max
+        lastTs[id] = .min
+        lastValues[id] = .nan
+        newestBucket[id] = .min
+        bucketSum[id] = 0
+        bucketCount[id] = 0
+        let base = id * Self.buckets
+        for slot in base..<(base + Self.buckets) { history[slot] = .nan }
+    }
+
+    private mutating func add(_ id: Int, ts: Int64, value: Double) {
+        counts[id] += 1
+        if ts < firstTs[id] { firstTs[id] = ts }
+        if ts >= lastTs[id] {
+            lastTs[id] = ts
+            lastValues[id] = value
+        }
+        let bucket = Self.floorDiv(ts, Self.bucketMillis)
+        let newest = newestBucket[id]
+        if bucket < newest { return }
+        let base = id * Self.buckets
+        if bucket > newest {
+            // Empty the slots between the old newest bucket and this one (at most all of them).
+            if newest != .min {
+                let skipped = min(bucket - newest - 1, Int64(Self.buckets))
+                var step: Int64 = 1
+                while step <= skipped {
+                    history[base + Self.slot(newest + step)] = .nan
+                    step += 1
+                }
+            }
+            newestBucket[id] = bucket
+            bucketSum[id] = 0
+            bucketCount[id] = 0
+        }
+        bucketSum[id] += value
+        bucketCount[id] += 1
+        history[base + Self.slot(bucket)] = Float(bucketSum[id] / Double(bucketCount[id]))
+    }
+
+    private mutating func renumber(_ renumbering: SeriesRenumbering) {
+        names = renumbering.apply(to: names, missing: nil)
+        counts = renumbering.apply(to: counts, missing: 0)
+        firstTs = renumbering.apply(to: firstTs, missing: .max)
+        lastTs = renumbering.apply(to: lastTs, missing: .min)
+        lastValues = renumbering.apply(to: lastValues, missing: .nan)
+        newestBucket = renumbering.apply(to: newestBucket, missing: .min)
+        bucketSum = renumbering.apply(to: bucketSum, missing: 0)
+        bucketCount = renumbering.apply(to: bucketCount, missing: 0)
+        var moved: [Float] = []
+        moved.reserveCapacity(names.count * Self.buckets)
+        for (old, new) in renumbering.newIDs.enumerated() where new != SeriesRenumbering.forgotten {
+            let base = old * Self.buckets
+            if base + Self.buckets <= history.count {
+                moved.append(contentsOf: history[base..<(base + Self.buckets)])
+            } else {
+                moved.append(contentsOf: repeatElement(Float.nan, count: Self.buckets))
+            }
+        }
+        history = moved
+    }
+
+    /// The series of one site and line (either nil: any), in name order; at most `limit`.
+    func series(site: String? = nil, line: String? = nil, device: String? = nil, limit: Int = .max) -> [Summary] {
+        var out: [Summary] = []
+        for (id, name) in names.enumerated() {
+            guard let name, counts[id] > 0 else { continue }
+            if let site, name.site != site { continue }
+            if let line, name.line != line { continue }
+            if let device, name.device != device { continue }
+            out.append(Summary(id: id, series: name, count: counts[id], firstTs: firstTs[id], lastTs: lastTs[id], lastValue: lastValues[id]))
+        }
+        out.sort { ($0.series.site, $0.series.line, $0.series.device, $0.series.sensor, $0.id) < ($1.series.site, $1.series.line, $1.series.device, $1.series.sensor, $1.id) }
+        return Array(out.prefix(limit))
+    }
+
+    /// Sites → lines → devices (with their series count), in name order, and each site's newest reading.
+    func sites() -> [(site: String, lastTs: Int64, lines: [(line: String, devices: [(device: String, series: Int)])])] {
+        var tree: [String: (lastTs: Int64, lines: [String: [String: Int]])] = [:]
+        for (id, name) in names.enumerated() {
+            guard let name, counts[id] > 0 else { continue }
+            var site = tree[name.site] ?? (lastTs: .min, lines: [:])
+            site.lastTs = max(site.lastTs, lastTs[id])
+            site.lines[name.line, default: [:]][name.device, default: 0] += 1
+            tree[name.site] = site
+        }
+        return tree.keys.sorted().map { siteName in
+            let site = tree[siteName]!
+            return (siteName, site.lastTs, site.lines.keys.sorted().map { line in
+                (line, site.lines[line]!.keys.sorted().map { ($0, site.lines[line]![$0]!) })
+            })
+        }
+    }
+
+    /// The history of series `id` between `from` and `to` (epoch ms, `to` excluded): one point
+    /// per bucket that has readings, at the bucket's start, oldest first. Empty for an unknown id.
+    func points(id: Int, from: Int64, to: Int64) -> [(ts: Int64, value: Double)] {
+        guard id >= 0, id < names.count, names[id] != nil, newestBucket[id] != .min, from < to else { return [] }
+        let newest = newestBucket[id]
+        var out: [(ts: Int64, value: Double)] = []
+        var bucket = newest - Int64(Self.buckets) + 1
+        while bucket <= newest {
+            let start = bucket * Self.bucketMillis
+            let value = history[id * Self.buckets + Self.slot(bucket)]
+            if !value.isNaN, start + Self.bucketMillis > from, start < to { out.append((start, Double(value))) }
+            bucket += 1
+        }
+        return out
+    }
+
+    /// The slot of a bucket number in a series' ring.
+    private static func slot(_ bucket: Int64) -> Int {
+        let remainder = Int(bucket % Int64(buckets))
+        return remainder < 0 ? remainder + buckets : remainder
+    }
+
+    /// Division rounding towards minus infinity (readings before 1970 stay in order).
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let quotient = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
+    }
+}

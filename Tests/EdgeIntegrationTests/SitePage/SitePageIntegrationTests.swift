@@ -1,0 +1,98 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The edge's own site page over real HTTP: the page and its data in the core's forms, from the
+/// edge's own readings and alerts, with no core at all; who may read it.
+@Suite("Site page at the edge (integration)", .timeLimit(.minutes(3)))
+struct SitePageIntegrationTests {
+    static let rules = """
+        rules:
+          - name: press-overheat
+            match: {device: "press-*", sensor: temperature}
+            when: value > 100
+            severity: critical
+            annotations: {summary: "{device} is {value}°C"}
+        """
+
+    static func json(_ port: Int, _ path: String) -> [String: Any]? {
+        HTTPGet.fetch(port: port, path: path).flatMap { try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any] }
+    }
+
+    @Test("the edge serves the site page and its latest values, 15-second history, alerts and own status from its own data, without a core")
+    func servesItsOwnData() async throws {
+        let broker = try await MosquittoBroker()
+        let edge = try EdgeProcess(brokerPort: broker.port, rules: Self.rules, http: "page_url: \"http://10.20.0.5:9100/\"")
+        try await edge.start()
+        defer { Task { await edge.stop() } }
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        // press-1: three readings in one 15 s bucket, one in the next; press-2 on line2 overheats.
+        let bucket = (now / 15_000 - 2) * 15_000
+        for (offset, value) in [(1_000, 10.0), (2_000, 20.0), (3_000, 30.0), (16_000, 50.0)] {
+            try await AlertTest.publish(broker, device: "press-1", value: value, ts: bucket + Int64(offset))
+        }
+        try await AlertTest.publish(broker, device: "press-2", line: "line2", value: 150, ts: now)
+
+        #expect(await eventually(timeout: .seconds(10)) {
+            ((Self.json(edge.httpPort, "/api/v1/series?site=seoul")?["series"] as? [[String: Any]])?.count ?? 0) == 2
+        })
+        let page = try #require(HTTPGet.fetch(port: edge.httpPort, path: "/"))
+        #expect(page.status == 200 && page.body.contains(#"data-scope="site""#) && page.body.contains("seoul · test-edge"))
+        #expect(!page.body.contains(#"id="kpis""#) && !page.body.contains(#"id="audit""#), "the core's panels are not on the site page")
+        #expect(HTTPGet.fetch(port: edge.httpPort, path: "/assets/dashboard.js")?.body.contains("SCOPE") == true)
+
+        let sites = try #require(Self.json(edge.httpPort, "/api/v1/sites")?["sites"] as? [[String: Any]])
+        #expect(sites.count == 1 && sites[0]["name"] as? String == "seoul")
+        let lines = (sites[0]["lines"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(lines == ["line1", "line2"])
+
+        let series = try #require(Self.json(edge.httpPort, "/api/v1/series?site=seoul&line=line1")?["series"] as? [[String: Any]])
+        #expect(series.count == 1)
+        let press1 = try #require(series.first)
+        #expect(press1["device"] as? String == "press-1" && press1["last_value"] as? Double == 50 && press1["count"] as? Int == 4)
+        #expect(press1["last_ts"] as? Int64 == bucket + 16_000 && press1["first_ts"] as? Int64 == bucket + 1_000)
+        let id = try #require(press1["id"] as? Int)
+        let history = try #require(Self.json(edge.httpPort, "/api/v1/readings?series=\(id)&from=\(now - 900_000)&to=\(now + 1)")?["points"] as? [[Double]])
+        #expect(history == [[Double(bucket), 20], [Double(bucket + 15_000), 50]], "15-second averages")
+        #expect(HTTPGet.fetch(port: edge.httpPort, path: "/api/v1/readings?series=abc")?.status == 400)
+        #expect((Self.json(edge.httpPort, "/api/v1/readings?series=99999")?["points"] as? [Any])?.isEmpty == true)
+
+        #expect(await eventually(timeout: .seconds(10)) {
+            let alerts = Self.json(edge.httpPort, "/api/v1/alerts?status=firing&order=severity")?["alerts"] as? [[String: Any]] ?? []
+            return alerts.contains { $0["rule"] as? String == "press-overheat" && $0["device"] as? String == "press-2" }
+        })
+        #expect(((Self.json(edge.httpPort, "/api/v1/alerts?status=all&limit=20")?["alerts"] as? [Any])?.count ?? 0) >= 1)
+
+        let fleet = try #require(Self.json(edge.httpPort, "/api/v1/edges"))
+        #expect((fleet["core"] as? [String: Any])?["state"] as? String == "off", "no forward: section")
+        let me = try #require((fleet["edges"] as? [[String: Any]])?.first)
+        #expect(me["edge"] as? String == "test-edge" && me["site"] as? String == "seoul" && me["health"] as? String == "ok")
+        let status = try #require(me["status"] as? [String: Any])
+        #expect(status["page_url"] as? String == "http://10.20.0.5:9100/" && status["mqtt_connected"] as? Bool == true)
+    }
+
+    @Test("over loopback the page's data needs a loopback Host like the rest of the ops API; the page itself is open")
+    func loopbackReaders() async throws {
+        let broker = try await MosquittoBroker()
+        let edge = try EdgeProcess(brokerPort: broker.port, http: "page_networks: [\"10.20.0.0/16\"]")
+        try await edge.start()
+        defer { Task { await edge.stop() } }
+        #expect(HTTPGet.fetch(port: edge.httpPort, path: "/api/v1/sites")?.status == 200)
+        // A rebound DNS name in Host is refused.
+        #expect(HTTPRequest.send(port: edge.httpPort, method: "GET", path: "/api/v1/sites", host: "evil.example:80")?.status == 403)
+        #expect(HTTPRequest.send(port: edge.httpPort, method: "GET", path: "/api/v1/rules", host: "evil.example")?.status == 403)
+        // The page carries no data.
+        #expect(HTTPRequest.send(port: edge.httpPort, method: "GET", path: "/", host: "evil.example")?.status == 200)
+    }
+
+    @Test("http.page: false serves no page and keeps no recent readings")
+    func pageOff() async throws {
+        let broker = try await MosquittoBroker()
+        let edge = try EdgeProcess(brokerPort: broker.port, http: "page: false")
+        try await edge.start()
+        defer { Task { await edge.stop() } }
+        #expect(HTTPGet.fetch(port: edge.httpPort, path: "/")?.status == 404)
+        #expect(HTTPGet.fetch(port: edge.httpPort, path: "/api/v1/sites")?.status == 404)
+        #expect(HTTPGet.fetch(port: edge.httpPort, path: "/readyz")?.status == 200)
+    }
+}

@@ -1,0 +1,80 @@
+@testable import Edge
+import Readings
+import Testing
+
+@Suite("RecentReadings: the site page's latest values and 15-second history")
+struct RecentReadingsTests {
+    static func series(_ device: String, line: String = "line1", sensor: String = "temperature") -> Series {
+        Series(site: "seoul", line: line, device: device, sensor: sensor, unit: "C")
+    }
+
+    static func columns(new: [(Int, Series)] = [], readings: [(Int, Int64, Double)], renumbering: SeriesRenumbering? = nil) -> ReadingColumns {
+        var columns = ReadingColumns()
+        columns.renumbering = renumbering
+        columns.newSeries = new.map { NewSeries(id: SeriesID($0.0), series: $0.1) }
+        for (id, ts, value) in readings { columns.append(sid: SeriesID(id), ts: ts, value: value, seq: -1) }
+        return columns
+    }
+
+    static let base: Int64 = 1_796_628_585_000  // a bucket start (divisible by 15,000)
+
+    @Test("latest value by time, counts, and one average per 15-second bucket")
+    func latestAndHistory() {
+        var recent = RecentReadings()
+        recent.record(Self.columns(new: [(0, Self.series("press-1")), (1, Self.series("press-2", line: "line2"))], readings: [
+            (0, Self.base + 1_000, 10), (0, Self.base + 2_000, 20), (0, Self.base + 3_000, 30), (1, Self.base, 7),
+        ]))
+        recent.record(Self.columns(readings: [(0, Self.base + 16_000, 50), (0, Self.base + 500, 99)]))
+        let line1 = recent.series(site: "seoul", line: "line1")
+        #expect(line1.count == 1)
+        #expect(line1[0].lastValue == 50 && line1[0].lastTs == Self.base + 16_000 && line1[0].count == 5 && line1[0].firstTs == Self.base + 500)
+        // The late reading (an older bucket than the newest) counts but is not drawn.
+        let points = recent.points(id: 0, from: Self.base - 60_000, to: Self.base + 60_000)
+        #expect(points.map(\.ts) == [Self.base, Self.base + 15_000] && points.map(\.value) == [20, 50])
+        #expect(recent.points(id: 0, from: Self.base + 15_000, to: Self.base + 30_000).map(\.value) == [50], "only buckets in the window")
+        let sites = recent.sites()
+        #expect(sites.count == 1 && sites[0].site == "seoul" && sites[0].lines.map(\.line) == ["line1", "line2"])
+        #expect(sites[0].lastTs == Self.base + 16_000 && sites[0].lines[0].devices.map(\.device) == ["press-1"])
+    }
+
+    @Test("the ring keeps 15 minutes: older buckets and skipped ones are not drawn")
+    func ringWraps() {
+        var recent = RecentReadings()
+        recent.record(Self.columns(new: [(0, Self.series("press-1"))], readings: [(0, Self.base, 1)]))
+        // 20 minutes later: the first bucket is out of the ring; the ones between hold nothing.
+        recent.record(Self.columns(readings: [(0, Self.base + 20 * 60_000, 2), (0, Self.base + 20 * 60_000 + 15_000, 3)]))
+        let points = recent.points(id: 0, from: 0, to: .max)
+        #expect(points.map(\.value) == [2, 3])
+        // Then a jump of exactly 59 buckets keeps the last one and the new one.
+        recent.record(Self.columns(readings: [(0, Self.base + 20 * 60_000 + 15_000 * 60, 4)]))
+        #expect(recent.points(id: 0, from: 0, to: .max).map(\.value) == [3, 4])
+    }
+
+    @Test("a renumbering (idle series forgotten) moves what is kept to the new ids, and a reused id starts empty")
+    func renumbering() {
+        var recent = RecentReadings()
+        recent.record(Self.columns(new: [(0, Self.series("a")), (1, Self.series("b")), (2, Self.series("c"))], readings: [
+            (0, Self.base, 1), (1, Self.base, 2), (2, Self.base, 3),
+        ]))
+        // b is forgotten: c becomes 1; then d arrives as 2.
+        recent.record(Self.columns(
+            new: [(2, Self.series("d"))], readings: [(2, Self.base + 1_000, 4)],
+            renumbering: SeriesRenumbering(newIDs: [0, SeriesRenumbering.forgotten, 1])))
+        let all = recent.series()
+        #expect(all.map(\.series.device) == ["a", "c", "d"] && all.map(\.id) == [0, 1, 2])
+        #expect(all.map(\.lastValue) == [1, 3, 4])
+        #expect(recent.points(id: 1, from: 0, to: .max).map(\.value) == [3])
+        #expect(recent.points(id: 2, from: 0, to: .max).map(\.value) == [4])
+    }
+
+    @Test("readings of ids never announced, unknown ids and empty windows give nothing and never trap")
+    func hostileIDs() {
+        var recent = RecentReadings()
+        recent.record(Self.columns(readings: [(5, Self.base, 1)]))
+        #expect(recent.series().isEmpty && recent.seriesCount == 0)
+        recent.record(Self.columns(new: [(0, Self.series("a"))], readings: [(0, .min + 1, 1), (0, .max, 2)]))
+        #expect(recent.points(id: -1, from: 0, to: .max).isEmpty && recent.points(id: 7, from: 0, to: .max).isEmpty)
+        #expect(recent.points(id: 0, from: 10, to: 10).isEmpty)
+        #expect(recent.series()[0].lastValue == 2)
+    }
+}
