@@ -2,20 +2,20 @@ import Readings
 
 /// What an edge's site page shows of its readings, kept in memory so the page keeps working
 /// while the WAN to the core is cut (the spool deletes what the core took): per series its name,
-/// its latest reading, how many arrived, and a short history of 15-second averages over the last
-/// 15 minutes. Pure: fed with the spool writer's hand-offs (``record(_:)``), read by the page's
+/// its latest reading, how many arrived, and a short history of 30-second averages over the last
+/// 15 minutes (the core keeps the fine-grained history). Pure: fed with the spool writer's hand-offs (``record(_:)``), read by the page's
 /// routes.
 ///
 /// Indexed by the decoder's series ids, as the hand-offs are: it applies their renumbering (idle
 /// series forgotten) and their new series exactly as the spool does. Bounded by the decoder's
-/// `ingest.max_series`; about 300 bytes a series (the history as 60 `Float`s, 32-bit is plenty
-/// for a line on a chart). A reading older than its series' newest bucket still counts and may
+/// `ingest.max_series`; about 250 bytes a series (its names, and the history as 30 `Float`s:
+/// 32-bit is plenty for a line on a chart). A reading older than its series' newest bucket still counts and may
 /// be the latest by time, but is not drawn (the history only moves forward).
 struct RecentReadings {
     /// The width of one history bucket.
-    static let bucketMillis: Int64 = 15_000
+    static let bucketMillis: Int64 = 30_000
     /// Buckets kept per series: 15 minutes.
-    static let buckets = 60
+    static let buckets = 30
 
     /// One series as the page lists it.
     struct Summary: Equatable {

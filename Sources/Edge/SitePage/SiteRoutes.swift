@@ -9,7 +9,7 @@ import SitePage
 /// while the WAN to the core is cut. Its data answers in the core's forms:
 /// - `GET /api/v1/sites`: this site's lines and devices (``RecentReadings``);
 /// - `GET /api/v1/series?site=&line=&device=`: their series with the latest reading;
-/// - `GET /api/v1/readings?series=&from=&to=`: 15-second averages of the last 15 minutes;
+/// - `GET /api/v1/readings?series=&from=&to=`: 30-second averages of the last 15 minutes;
 /// - `GET /api/v1/edges`: this edge as the core lists edges (``SitePage/EdgeEntryCodec``), and
 ///   `core`: whether the core takes its data;
 /// - `/api/v1/alerts` and `/api/v1/suppressions` are the ops API's (``OpsServer``).

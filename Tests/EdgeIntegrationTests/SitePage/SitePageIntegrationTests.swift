@@ -19,16 +19,16 @@ struct SitePageIntegrationTests {
         HTTPGet.fetch(port: port, path: path).flatMap { try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any] }
     }
 
-    @Test("the edge serves the site page and its latest values, 15-second history, alerts and own status from its own data, without a core")
+    @Test("the edge serves the site page and its latest values, 30-second history, alerts and own status from its own data, without a core")
     func servesItsOwnData() async throws {
         let broker = try await MosquittoBroker()
         let edge = try EdgeProcess(brokerPort: broker.port, rules: Self.rules, http: "page_url: \"http://10.20.0.5:9100/\"")
         try await edge.start()
         defer { Task { await edge.stop() } }
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
-        // press-1: three readings in one 15 s bucket, one in the next; press-2 on line2 overheats.
-        let bucket = (now / 15_000 - 2) * 15_000
-        for (offset, value) in [(1_000, 10.0), (2_000, 20.0), (3_000, 30.0), (16_000, 50.0)] {
+        // press-1: three readings in one 30 s bucket, one in the next; press-2 on line2 overheats.
+        let bucket = (now / 30_000 - 2) * 30_000
+        for (offset, value) in [(1_000, 10.0), (2_000, 20.0), (3_000, 30.0), (31_000, 50.0)] {
             try await AlertTest.publish(broker, device: "press-1", value: value, ts: bucket + Int64(offset))
         }
         try await AlertTest.publish(broker, device: "press-2", line: "line2", value: 150, ts: now)
@@ -50,10 +50,10 @@ struct SitePageIntegrationTests {
         #expect(series.count == 1)
         let press1 = try #require(series.first)
         #expect(press1["device"] as? String == "press-1" && press1["last_value"] as? Double == 50 && press1["count"] as? Int == 4)
-        #expect(press1["last_ts"] as? Int64 == bucket + 16_000 && press1["first_ts"] as? Int64 == bucket + 1_000)
+        #expect(press1["last_ts"] as? Int64 == bucket + 31_000 && press1["first_ts"] as? Int64 == bucket + 1_000)
         let id = try #require(press1["id"] as? Int)
         let history = try #require(Self.json(edge.httpPort, "/api/v1/readings?series=\(id)&from=\(now - 900_000)&to=\(now + 1)")?["points"] as? [[Double]])
-        #expect(history == [[Double(bucket), 20], [Double(bucket + 15_000), 50]], "15-second averages")
+        #expect(history == [[Double(bucket), 20], [Double(bucket + 30_000), 50]], "30-second averages")
         #expect(HTTPGet.fetch(port: edge.httpPort, path: "/api/v1/readings?series=abc")?.status == 400)
         #expect((Self.json(edge.httpPort, "/api/v1/readings?series=99999")?["points"] as? [Any])?.isEmpty == true)
 

@@ -2,7 +2,7 @@
 import Readings
 import Testing
 
-@Suite("RecentReadings: the site page's latest values and 15-second history")
+@Suite("RecentReadings: the site page's latest values and 30-second history")
 struct RecentReadingsTests {
     static func series(_ device: String, line: String = "line1", sensor: String = "temperature") -> Series {
         Series(site: "seoul", line: line, device: device, sensor: sensor, unit: "C")
@@ -16,25 +16,25 @@ struct RecentReadingsTests {
         return columns
     }
 
-    static let base: Int64 = 1_796_628_585_000  // a bucket start (divisible by 15,000)
+    static let base: Int64 = 1_796_628_600_000  // a bucket start (divisible by 30,000)
 
-    @Test("latest value by time, counts, and one average per 15-second bucket")
+    @Test("latest value by time, counts, and one average per 30-second bucket")
     func latestAndHistory() {
         var recent = RecentReadings()
         recent.record(Self.columns(new: [(0, Self.series("press-1")), (1, Self.series("press-2", line: "line2"))], readings: [
             (0, Self.base + 1_000, 10), (0, Self.base + 2_000, 20), (0, Self.base + 3_000, 30), (1, Self.base, 7),
         ]))
-        recent.record(Self.columns(readings: [(0, Self.base + 16_000, 50), (0, Self.base + 500, 99)]))
+        recent.record(Self.columns(readings: [(0, Self.base + 31_000, 50), (0, Self.base + 500, 99)]))
         let line1 = recent.series(site: "seoul", line: "line1")
         #expect(line1.count == 1)
-        #expect(line1[0].lastValue == 50 && line1[0].lastTs == Self.base + 16_000 && line1[0].count == 5 && line1[0].firstTs == Self.base + 500)
+        #expect(line1[0].lastValue == 50 && line1[0].lastTs == Self.base + 31_000 && line1[0].count == 5 && line1[0].firstTs == Self.base + 500)
         // The late reading (an older bucket than the newest) counts but is not drawn.
         let points = recent.points(id: 0, from: Self.base - 60_000, to: Self.base + 60_000)
-        #expect(points.map(\.ts) == [Self.base, Self.base + 15_000] && points.map(\.value) == [20, 50])
-        #expect(recent.points(id: 0, from: Self.base + 15_000, to: Self.base + 30_000).map(\.value) == [50], "only buckets in the window")
+        #expect(points.map(\.ts) == [Self.base, Self.base + 30_000] && points.map(\.value) == [20, 50])
+        #expect(recent.points(id: 0, from: Self.base + 30_000, to: Self.base + 60_000).map(\.value) == [50], "only buckets in the window")
         let sites = recent.sites()
         #expect(sites.count == 1 && sites[0].site == "seoul" && sites[0].lines.map(\.line) == ["line1", "line2"])
-        #expect(sites[0].lastTs == Self.base + 16_000 && sites[0].lines[0].devices.map(\.device) == ["press-1"])
+        #expect(sites[0].lastTs == Self.base + 31_000 && sites[0].lines[0].devices.map(\.device) == ["press-1"])
     }
 
     @Test("the ring keeps 15 minutes: older buckets and skipped ones are not drawn")
@@ -42,11 +42,11 @@ struct RecentReadingsTests {
         var recent = RecentReadings()
         recent.record(Self.columns(new: [(0, Self.series("press-1"))], readings: [(0, Self.base, 1)]))
         // 20 minutes later: the first bucket is out of the ring; the ones between hold nothing.
-        recent.record(Self.columns(readings: [(0, Self.base + 20 * 60_000, 2), (0, Self.base + 20 * 60_000 + 15_000, 3)]))
+        recent.record(Self.columns(readings: [(0, Self.base + 20 * 60_000, 2), (0, Self.base + 20 * 60_000 + 30_000, 3)]))
         let points = recent.points(id: 0, from: 0, to: .max)
         #expect(points.map(\.value) == [2, 3])
-        // Then a jump of exactly 59 buckets keeps the last one and the new one.
-        recent.record(Self.columns(readings: [(0, Self.base + 20 * 60_000 + 15_000 * 60, 4)]))
+        // Then a jump of exactly 29 buckets keeps the last one and the new one.
+        recent.record(Self.columns(readings: [(0, Self.base + 20 * 60_000 + 30_000 * 30, 4)]))
         #expect(recent.points(id: 0, from: 0, to: .max).map(\.value) == [3, 4])
     }
 
