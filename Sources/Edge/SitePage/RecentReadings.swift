@@ -136,18 +136,23 @@ struct RecentReadings {
         history = moved
     }
 
-    /// The series of one site and line (either nil: any), in name order; at most `limit`.
-    func series(site: String? = nil, line: String? = nil, device: String? = nil, limit: Int = .max) -> [Summary] {
+    /// The series of one site, line and device (nil: any) in id order, after id `after`; at most
+    /// `limit`, and whether more follow (the core's paging of `/api/v1/series`).
+    func series(
+        site: String? = nil, line: String? = nil, device: String? = nil, after: Int = -1, limit: Int = .max
+    ) -> (series: [Summary], more: Bool) {
         var out: [Summary] = []
-        for (id, name) in names.enumerated() {
-            guard let name, counts[id] > 0 else { continue }
+        var id = after < 0 ? 0 : (after >= names.count ? names.count : after + 1)  // no overflow at Int.max
+        while id < names.count {
+            defer { id += 1 }
+            guard let name = names[id], counts[id] > 0 else { continue }
             if let site, name.site != site { continue }
             if let line, name.line != line { continue }
             if let device, name.device != device { continue }
+            guard out.count < limit else { return (out, true) }
             out.append(Summary(id: id, series: name, count: counts[id], firstTs: firstTs[id], lastTs: lastTs[id], lastValue: lastValues[id]))
         }
-        out.sort { ($0.series.site, $0.series.line, $0.series.device, $0.series.sensor, $0.id) < ($1.series.site, $1.series.line, $1.series.device, $1.series.sensor, $1.id) }
-        return Array(out.prefix(limit))
+        return (out, false)
     }
 
     /// Sites → lines → devices (with their series count), in name order, and each site's newest reading.

@@ -8,7 +8,7 @@ import SitePage
 /// the same script and style) for this edge's own site, from its own data, so it keeps working
 /// while the WAN to the core is cut. Its data answers in the core's forms:
 /// - `GET /api/v1/sites`: this site's lines and devices (``RecentReadings``);
-/// - `GET /api/v1/series?site=&line=&device=`: their series with the latest reading;
+/// - `GET /api/v1/series?site=&line=&device=&after=&limit=`: their series with the latest reading, paged;
 /// - `GET /api/v1/readings?series=&from=&to=`: 30-second averages of the last 15 minutes;
 /// - `GET /api/v1/edges`: this edge as the core lists edges (``SitePage/EdgeEntryCodec``), and
 ///   `core`: whether the core takes its data;
@@ -21,7 +21,8 @@ struct SiteRoutes: Sendable {
     static let pagePaths: Set<String> = [
         "/api/v1/sites", "/api/v1/series", "/api/v1/readings", "/api/v1/edges", "/api/v1/alerts", "/api/v1/suppressions",
     ]
-    /// Most series in one `/api/v1/series` answer.
+    /// Series in one `/api/v1/series` answer by default, and at most (as at the core).
+    static let defaultSeriesPerAnswer = 1_000
     static let maxSeriesPerAnswer = 10_000
 
     let site: String
@@ -42,10 +43,16 @@ struct SiteRoutes: Sendable {
         }
         router.get("/api/v1/series") { request, _ in
             let query = request.uri.queryParameters
-            let list = recent.read {
-                $0.series(site: query.get("site"), line: query.get("line"), device: query.get("device"), limit: Self.maxSeriesPerAnswer)
+            let limit = min(max(query.get("limit", as: Int.self) ?? Self.defaultSeriesPerAnswer, 1), Self.maxSeriesPerAnswer)
+            var after = -1
+            if let text = query.get("after") {
+                guard let id = Int(text), id >= -1 else { return Self.badRequest("after: expected a series id (the page before's next_after)") }
+                after = id
             }
-            return Self.json(Self.seriesJSON(list))
+            let page = recent.read {
+                $0.series(site: query.get("site"), line: query.get("line"), device: query.get("device"), after: after, limit: limit)
+            }
+            return Self.json(Self.seriesJSON(page.series, more: page.more))
         }
         router.get("/api/v1/readings") { request, _ in
             let query = request.uri.queryParameters
@@ -111,8 +118,8 @@ struct SiteRoutes: Sendable {
         return out
     }
 
-    /// The core's `/api/v1/series` form.
-    static func seriesJSON(_ list: [RecentReadings.Summary]) -> [UInt8] {
+    /// The core's `/api/v1/series` form (`next_after` when more follow).
+    static func seriesJSON(_ list: [RecentReadings.Summary], more: Bool) -> [UInt8] {
         var out: [UInt8] = Array(#"{"series":["#.utf8)
         for (index, summary) in list.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -129,7 +136,9 @@ struct SiteRoutes: Sendable {
             object.string("unit", summary.series.unit)
             out.append(contentsOf: object.finished)
         }
-        out.append(contentsOf: "]}".utf8)
+        out.append(UInt8(ascii: "]"))
+        if more, let last = list.last { out.append(contentsOf: #","next_after":\#(last.id)"#.utf8) }
+        out.append(UInt8(ascii: "}"))
         return out
     }
 

@@ -55,6 +55,10 @@ struct SitePageIntegrationTests {
         let history = try #require(Self.json(edge.httpPort, "/api/v1/readings?series=\(id)&from=\(now - 900_000)&to=\(now + 1)")?["points"] as? [[Double]])
         #expect(history == [[Double(bucket), 20], [Double(bucket + 30_000), 50]], "30-second averages")
         #expect(HTTPGet.fetch(port: edge.httpPort, path: "/api/v1/readings?series=abc")?.status == 400)
+        #expect(HTTPGet.fetch(port: edge.httpPort, path: "/api/v1/series?after=x")?.status == 400)
+        #expect((Self.json(edge.httpPort, "/api/v1/series?after=9223372036854775807")?["series"] as? [Any])?.isEmpty == true)
+        let paged = try #require(Self.json(edge.httpPort, "/api/v1/series?limit=1"))
+        #expect((paged["series"] as? [Any])?.count == 1 && paged["next_after"] as? Int != nil)
         #expect((Self.json(edge.httpPort, "/api/v1/readings?series=99999")?["points"] as? [Any])?.isEmpty == true)
 
         #expect(await eventually(timeout: .seconds(10)) {

@@ -25,7 +25,7 @@ struct RecentReadingsTests {
             (0, Self.base + 1_000, 10), (0, Self.base + 2_000, 20), (0, Self.base + 3_000, 30), (1, Self.base, 7),
         ]))
         recent.record(Self.columns(readings: [(0, Self.base + 31_000, 50), (0, Self.base + 500, 99)]))
-        let line1 = recent.series(site: "seoul", line: "line1")
+        let line1 = recent.series(site: "seoul", line: "line1").series
         #expect(line1.count == 1)
         #expect(line1[0].lastValue == 50 && line1[0].lastTs == Self.base + 31_000 && line1[0].count == 5 && line1[0].firstTs == Self.base + 500)
         // The late reading (an older bucket than the newest) counts but is not drawn.
@@ -60,21 +60,34 @@ struct RecentReadingsTests {
         recent.record(Self.columns(
             new: [(2, Self.series("d"))], readings: [(2, Self.base + 1_000, 4)],
             renumbering: SeriesRenumbering(newIDs: [0, SeriesRenumbering.forgotten, 1])))
-        let all = recent.series()
+        let all = recent.series().series
         #expect(all.map(\.series.device) == ["a", "c", "d"] && all.map(\.id) == [0, 1, 2])
         #expect(all.map(\.lastValue) == [1, 3, 4])
         #expect(recent.points(id: 1, from: 0, to: .max).map(\.value) == [3])
         #expect(recent.points(id: 2, from: 0, to: .max).map(\.value) == [4])
     }
 
+    @Test("series come in id order, page by page")
+    func paging() {
+        var recent = RecentReadings()
+        recent.record(Self.columns(new: (0..<5).map { ($0, Self.series("d\($0)")) }, readings: (0..<5).map { ($0, Self.base, Double($0)) }))
+        let first = recent.series(limit: 2)
+        #expect(first.series.map(\.id) == [0, 1] && first.more)
+        let second = recent.series(after: 1, limit: 2)
+        #expect(second.series.map(\.id) == [2, 3] && second.more)
+        let last = recent.series(after: 3, limit: 2)
+        #expect(last.series.map(\.id) == [4] && !last.more)
+        #expect(recent.series(after: 4).series.isEmpty && recent.series(after: .max).series.isEmpty)
+    }
+
     @Test("readings of ids never announced, unknown ids and empty windows give nothing and never trap")
     func hostileIDs() {
         var recent = RecentReadings()
         recent.record(Self.columns(readings: [(5, Self.base, 1)]))
-        #expect(recent.series().isEmpty && recent.seriesCount == 0)
+        #expect(recent.series().series.isEmpty && recent.seriesCount == 0)
         recent.record(Self.columns(new: [(0, Self.series("a"))], readings: [(0, .min + 1, 1), (0, .max, 2)]))
         #expect(recent.points(id: -1, from: 0, to: .max).isEmpty && recent.points(id: 7, from: 0, to: .max).isEmpty)
         #expect(recent.points(id: 0, from: 10, to: 10).isEmpty)
-        #expect(recent.series()[0].lastValue == 2)
+        #expect(recent.series().series[0].lastValue == 2)
     }
 }
