@@ -136,41 +136,69 @@ struct RecentReadings {
         history = moved
     }
 
-    /// The series of one site, line and device (nil: any) in id order, after id `after`; at most
-    /// `limit`, and whether more follow (the core's paging of `/api/v1/series`).
+    /// What the lists of the page need, taken in O(1) (the arrays are shared, not copied, until
+    /// the spool writer next changes them): the caller builds its answer outside the lock.
+    var listing: Listing {
+        Listing(names: names, counts: counts, firstTs: firstTs, lastTs: lastTs, lastValues: lastValues)
+    }
+
+    /// The series as they were when taken (``listing``).
+    struct Listing {
+        let names: [Series?]
+        let counts: [Int64]
+        let firstTs: [Int64]
+        let lastTs: [Int64]
+        let lastValues: [Double]
+
+        /// The series of one site, line and device (nil: any) in id order, after id `after`; at
+        /// most `limit`, and whether more follow (the core's paging of `/api/v1/series`).
+        func series(
+            site: String? = nil, line: String? = nil, device: String? = nil, after: Int = -1, limit: Int = .max
+        ) -> (series: [Summary], more: Bool) {
+            var out: [Summary] = []
+            var id = after < 0 ? 0 : (after >= names.count ? names.count : after + 1)  // no overflow at Int.max
+            while id < names.count {
+                defer { id += 1 }
+                guard let name = names[id], counts[id] > 0 else { continue }
+                if let site, name.site != site { continue }
+                if let line, name.line != line { continue }
+                if let device, name.device != device { continue }
+                guard out.count < limit else { return (out, true) }
+                out.append(Summary(id: id, series: name, count: counts[id], firstTs: firstTs[id], lastTs: lastTs[id], lastValue: lastValues[id]))
+            }
+            return (out, false)
+        }
+
+        /// Sites → lines → devices (with their series count), in name order, and each site's newest reading.
+        func sites() -> [(site: String, lastTs: Int64, lines: [(line: String, devices: [(device: String, series: Int)])])] {
+            var newest: [String: Int64] = [:]
+            var tree: [String: [String: [String: Int]]] = [:]
+            for (id, name) in names.enumerated() {
+                guard let name, counts[id] > 0 else { continue }
+                newest[name.site] = max(newest[name.site] ?? .min, lastTs[id])
+                // Changed in place (a copy out and back would copy a line's devices each time).
+                tree[name.site, default: [:]][name.line, default: [:]][name.device, default: 0] += 1
+            }
+            return tree.keys.sorted().map { siteName in
+                let lines = tree[siteName] ?? [:]
+                return (siteName, newest[siteName] ?? .min, lines.keys.sorted().map { line in
+                    let devices = lines[line] ?? [:]
+                    return (line, devices.keys.sorted().map { ($0, devices[$0] ?? 0) })
+                })
+            }
+        }
+    }
+
+    /// The series as ``Listing/series(site:line:device:after:limit:)`` lists them now.
     func series(
         site: String? = nil, line: String? = nil, device: String? = nil, after: Int = -1, limit: Int = .max
     ) -> (series: [Summary], more: Bool) {
-        var out: [Summary] = []
-        var id = after < 0 ? 0 : (after >= names.count ? names.count : after + 1)  // no overflow at Int.max
-        while id < names.count {
-            defer { id += 1 }
-            guard let name = names[id], counts[id] > 0 else { continue }
-            if let site, name.site != site { continue }
-            if let line, name.line != line { continue }
-            if let device, name.device != device { continue }
-            guard out.count < limit else { return (out, true) }
-            out.append(Summary(id: id, series: name, count: counts[id], firstTs: firstTs[id], lastTs: lastTs[id], lastValue: lastValues[id]))
-        }
-        return (out, false)
+        listing.series(site: site, line: line, device: device, after: after, limit: limit)
     }
 
-    /// Sites → lines → devices (with their series count), in name order, and each site's newest reading.
+    /// The sites as ``Listing/sites()`` lists them now.
     func sites() -> [(site: String, lastTs: Int64, lines: [(line: String, devices: [(device: String, series: Int)])])] {
-        var tree: [String: (lastTs: Int64, lines: [String: [String: Int]])] = [:]
-        for (id, name) in names.enumerated() {
-            guard let name, counts[id] > 0 else { continue }
-            var site = tree[name.site] ?? (lastTs: .min, lines: [:])
-            site.lastTs = max(site.lastTs, lastTs[id])
-            site.lines[name.line, default: [:]][name.device, default: 0] += 1
-            tree[name.site] = site
-        }
-        return tree.keys.sorted().map { siteName in
-            let site = tree[siteName]!
-            return (siteName, site.lastTs, site.lines.keys.sorted().map { line in
-                (line, site.lines[line]!.keys.sorted().map { ($0, site.lines[line]![$0]!) })
-            })
-        }
+        listing.sites()
     }
 
     /// The history of series `id` between `from` and `to` (epoch ms, `to` excluded): one point

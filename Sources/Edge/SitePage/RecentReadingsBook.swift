@@ -16,6 +16,9 @@ final class RecentReadingsBook: Sendable {
         }
     }
 
+    /// The series as they are now, taken in O(1); lists are built from it outside the lock.
+    var listing: RecentReadings.Listing { state.withLock { $0.listing } }
+
     /// Reads under the lock; keep `body` short (the spool writer waits for it).
     func read<T>(_ body: (RecentReadings) -> T) -> T {
         state.withLock { body($0) }

@@ -39,7 +39,7 @@ struct SiteRoutes: Sendable {
             router.get(RouterPath(icon)) { _, _ in Self.file(PageStyle.favicon, type: "image/svg+xml") }
         }
         router.get("/api/v1/sites") { _, _ in
-            Self.json(Self.sitesJSON(recent.read { $0.sites() }))
+            Self.json(Self.sitesJSON(recent.listing.sites()))
         }
         router.get("/api/v1/series") { request, _ in
             let query = request.uri.queryParameters
@@ -49,9 +49,7 @@ struct SiteRoutes: Sendable {
                 guard let id = Int(text), id >= -1 else { return Self.badRequest("after: expected a series id (the page before's next_after)") }
                 after = id
             }
-            let page = recent.read {
-                $0.series(site: query.get("site"), line: query.get("line"), device: query.get("device"), after: after, limit: limit)
-            }
+            let page = recent.listing.series(site: query.get("site"), line: query.get("line"), device: query.get("device"), after: after, limit: limit)
             return Self.json(Self.seriesJSON(page.series, more: page.more))
         }
         router.get("/api/v1/readings") { request, _ in
