@@ -179,7 +179,7 @@ public enum EdgeRuntime {
             health: health, registry: registry,
             rules: rulesController, alerts: alerts, suppressions: suppressionBook,
             sitePage: recent.map { SiteRoutes(site: configuration.edge.site, edge: configuration.edge.id, recent: $0, own: ownStatus) },
-            pageNetworks: configuration.http.pageNetworks,
+            pageNetworks: configuration.http.page ? configuration.http.pageNetworks : [],
             pageHost: configuration.http.pageURL.flatMap { URL(string: $0)?.host?.lowercased() }, logger: logger, onListening: onListening)
 
         logger.info("haetae-edge starting", metadata: [

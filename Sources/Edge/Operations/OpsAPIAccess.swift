@@ -1,4 +1,5 @@
 import AccessControl
+import Foundation
 import Hummingbird
 
 /// Who may read the ops API (`/api/v1/…`: alerts, rules, stop commands, the site page's data): a
@@ -33,8 +34,10 @@ struct OpsAPIAccess: RouterMiddleware {
     }
 
     /// The decision, without I/O.
-    func verdict(path: String, method: HTTPRequest.Method, peer: String?, authority: String?, authorization: String?) -> Verdict {
-        guard path.hasPrefix("/api/") else { return .allow }
+    func verdict(path rawPath: String, method: HTTPRequest.Method, peer: String?, authority: String?, authorization: String?) -> Verdict {
+        // As the router resolves it: `//api/v1/rules` and `/%61pi/v1/rules` reach `/api/v1/rules`.
+        let path = Self.routed(rawPath)
+        guard path.hasPrefix("/api/") || path == "/api" else { return .allow }
         if let given = HTTPAccess.bearerToken(authorization: authorization) {
             guard let token, ConstantTime.equals(given, token) else { return .refuse(.unauthorized, "wrong token") }
             return .allow
@@ -57,6 +60,14 @@ struct OpsAPIAccess: RouterMiddleware {
             return .refuse(.forbidden, "requests without a token need a loopback Host (localhost, 127.0.0.1, [::1])")
         }
         return .allow
+    }
+
+    /// A request path as the router matches it: percent-decoded, without empty and `.` segments.
+    static func routed(_ path: String) -> String {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+            .map { $0.removingPercentEncoding ?? String($0) }
+            .filter { $0 != "." && !$0.isEmpty }
+        return "/" + segments.joined(separator: "/")
     }
 
     /// The host part of a Host header, lowercased; nil without one.

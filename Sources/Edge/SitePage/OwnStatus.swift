@@ -57,6 +57,8 @@ final class OwnStatus: Sendable {
         // The metrics text is built outside the lock (it renders every metric).
         let (text, context) = source()
         return state.withLock { state in
+            // Another request may have sampled meanwhile: rates over a few ms would mean nothing.
+            if let latest = state.latest, nowMillis - latest.atMillis < 1_000 { return latest }
             let status = state.sampler.status(MetricsText(text), context: context, nowMillis: nowMillis)
             state.latest = status
             return status

@@ -16,6 +16,8 @@ struct RecentReadings {
     static let bucketMillis: Int64 = 30_000
     /// Buckets kept per series: 15 minutes.
     static let buckets = 30
+    /// How far ahead of the edge's clock a reading may be and still be shown.
+    static let futureToleranceMillis: Int64 = 300_000
 
     /// One series as the page lists it.
     struct Summary: Equatable {
@@ -36,7 +38,7 @@ struct RecentReadings {
     private var newestBucket: [Int64] = []
     /// Sum and count of the newest bucket, written to ``history`` as they grow.
     private var bucketSum: [Double] = []
-    private var bucketCount: [Int32] = []
+    private var bucketCount: [Int64] = []
     /// `buckets` averages per series, series after series; slot `bucket % buckets`; NaN: none.
     private var history: [Float] = []
 
@@ -44,7 +46,9 @@ struct RecentReadings {
     var seriesCount: Int { names.count }
 
     /// Takes one hand-off's columns: their renumbering, new series and readings, in that order.
-    mutating func record(_ columns: ReadingColumns) {
+    /// `nowMillis`: the edge's clock (readings far ahead of it are not shown).
+    mutating func record(_ columns: ReadingColumns, nowMillis: Int64) {
+        let horizon = nowMillis > Int64.max - Self.futureToleranceMillis ? Int64.max : nowMillis + Self.futureToleranceMillis
         if let renumbering = columns.renumbering { renumber(renumbering) }
         for record in columns.newSeries {
             let id = Int(record.id)
@@ -56,7 +60,12 @@ struct RecentReadings {
         for index in 0..<columns.count {
             let id = Int(columns.sid[index])
             guard id < names.count else { continue }  // never announced: not ours to show
-            add(id, ts: columns.ts[index], value: columns.value[index])
+            let ts = columns.ts[index]
+            guard ts <= horizon else {
+                counts[id] += 1
+                continue
+            }
+            add(id, ts: ts, value: columns.value[index])
         }
     }
 
@@ -209,10 +218,13 @@ struct RecentReadings {
         var out: [(ts: Int64, value: Double)] = []
         var bucket = newest - Int64(Self.buckets) + 1
         while bucket <= newest {
-            let start = bucket * Self.bucketMillis
+            defer { bucket += 1 }
+            // Time stamps are bounded by the decoder (years 0 to 9999); checked all the same.
+            let (start, overflow) = bucket.multipliedReportingOverflow(by: Self.bucketMillis)
+            guard !overflow, start <= Int64.max - Self.bucketMillis else { continue }
             let value = history[id * Self.buckets + Self.slot(bucket)]
-            if !value.isNaN, start + Self.bucketMillis > from, start < to { out.append((start, Double(value))) }
-            bucket += 1
+            // A sum of huge values can overflow to infinity: not a point JSON can carry.
+            if value.isFinite, start + Self.bucketMillis > from, start < to { out.append((start, Double(value))) }
         }
         return out
     }

@@ -1,3 +1,4 @@
+import Clocks
 import Readings
 import Synchronization
 
@@ -10,9 +11,9 @@ final class RecentReadingsBook: Sendable {
     init() {}
 
     /// Records what a hand-off carries (the spool writer's thread).
-    func record(_ handoffs: [Handoff]) {
+    func record(_ handoffs: [Handoff], nowMillis: Int64 = WallClock.millis()) {
         state.withLock { recent in
-            for handoff in handoffs { recent.record(handoff.columns) }
+            for handoff in handoffs { recent.record(handoff.columns, nowMillis: nowMillis) }
         }
     }
 

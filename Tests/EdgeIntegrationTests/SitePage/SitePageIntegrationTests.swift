@@ -85,6 +85,10 @@ struct SitePageIntegrationTests {
         // A rebound DNS name in Host is refused.
         #expect(HTTPRequest.send(port: edge.httpPort, method: "GET", path: "/api/v1/sites", host: "evil.example:80")?.status == 403)
         #expect(HTTPRequest.send(port: edge.httpPort, method: "GET", path: "/api/v1/rules", host: "evil.example")?.status == 403)
+        // However the path is written, an API route stays behind the check.
+        for sneaky in ["//api/v1/rules", "/api//v1/commands", "//api/v1/sites", "/%61pi/v1/alerts"] {
+            #expect(HTTPRequest.send(port: edge.httpPort, method: "GET", path: sneaky, host: "evil.example")?.status == 403, "\(sneaky)")
+        }
         // The page carries no data.
         #expect(HTTPRequest.send(port: edge.httpPort, method: "GET", path: "/", host: "evil.example")?.status == 200)
     }

@@ -23,6 +23,12 @@ struct SitePageAccessTests {
         if case .refuse(let status, _) = read("/api/v1/sites", "10.99.0.1", "10.20.0.5") { #expect(status == .unauthorized) } else { Issue.record("allowed") }
         if case .refuse(let status, _) = read("/api/v1/rules", "10.20.3.4", "10.20.0.5") { #expect(status == .unauthorized) } else { Issue.record("allowed") }
         #expect(Self.access.verdict(path: "/api/v1/sites", method: .post, peer: "10.20.3.4", authority: "10.20.0.5", authorization: nil) != .allow)
+        // A path the router resolves to an API route is one: doubled slashes, `.`, percent-encoding.
+        for sneaky in ["//api/v1/rules", "/api//v1/rules", "/./api/v1/rules", "/%61pi/v1/rules", "//api/v1/sites"] {
+            #expect(read(sneaky, "10.99.0.1", "10.20.0.5") != .allow, "\(sneaky)")
+            #expect(read(sneaky, "127.0.0.1", "evil.example") != .allow, "\(sneaky)")
+        }
+        #expect(read("//api/v1/sites", "10.20.3.4", "10.20.0.5") == .allow, "a page route however written")
         // The token and loopback work as before; the page and probes are open.
         #expect(Self.access.verdict(path: "/api/v1/rules", method: .get, peer: "10.99.0.1", authority: "x", authorization: "Bearer 0123456789abcdef0123") == .allow)
         #expect(read("/api/v1/rules", "127.0.0.1", "localhost:9100") == .allow)
