@@ -132,14 +132,15 @@ struct WebhookDispatcherTests {
         try await ReceiverProcess.with(responses: ["sleep:3"]) { receiver in
             let harness = try DispatcherHarness(
                 receivers: [try DispatcherHarness.receiver("oncall", url: receiver.url, timeout: .milliseconds(500))])
-            let clock = ContinuousClock()
-            let started = clock.now
             try await harness.running {
                 try await harness.dispatcher.enqueue(receiver: "oncall", id: "msg_slow", body: DispatcherHarness.body())
                 #expect(await harness.waitFor(.delivered, "oncall", "msg_slow"))
             }
-            #expect(clock.now - started < .milliseconds(2_800), "delivered without waiting out the receiver's sleep")
-            #expect(receiver.requests().map(\.id) == ["msg_slow", "msg_slow"])
+            // Timed between the receiver's own arrivals (a busy machine's start-up does not count):
+            // the retry came while the first request was still sleeping its 3 s.
+            let requests = receiver.requests()
+            #expect(requests.map(\.id) == ["msg_slow", "msg_slow"])
+            if requests.count == 2 { #expect(requests[1].at - requests[0].at < 2.5, "retried without waiting out the receiver's sleep") }
             #expect(harness.deliveries("oncall", "retry") == 1)
         }
     }
