@@ -3,6 +3,7 @@ import CoreStorage
 import Foundation
 import Hummingbird
 import Readings
+import SitePage
 
 /// The read side of the API (DESIGN §3.5): sites, series, readings with downsampling, alerts,
 /// and per-reading delivery facts for end-to-end checks.
@@ -25,40 +26,12 @@ struct QueryRoutes: Sendable {
                 after = key
             }
             let page = SitesPage(try await store.sites(), after: after, limit: limit)
-            let sites = page.sites
-            // Written by hand: a plant of 10,000 devices through JSONSerialization is slow.
-            var out: [UInt8] = []
-            out.append(contentsOf: #"{"sites":["#.utf8)
-            for (siteIndex, site) in sites.enumerated() {
-                if siteIndex > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: #"{"name":"#.utf8)
-                BatchCodec.appendString(site.name, to: &out)
-                out.append(contentsOf: #","last_ts":"#.utf8)
-                BatchCodec.appendInteger(site.lastTs, to: &out)
-                out.append(contentsOf: #","lines":["#.utf8)
-                for (lineIndex, line) in site.lines.enumerated() {
-                    if lineIndex > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: #"{"name":"#.utf8)
-                    BatchCodec.appendString(line.name, to: &out)
-                    out.append(contentsOf: #","devices":["#.utf8)
-                    for (deviceIndex, name) in line.devices.keys.sorted().enumerated() {
-                        if deviceIndex > 0 { out.append(UInt8(ascii: ",")) }
-                        out.append(contentsOf: #"{"name":"#.utf8)
-                        BatchCodec.appendString(name, to: &out)
-                        out.append(contentsOf: #","series":"#.utf8)
-                        BatchCodec.appendInteger(Int64(line.devices[name] ?? 0), to: &out)
-                        out.append(UInt8(ascii: "}"))
-                    }
-                    out.append(contentsOf: "]}".utf8)
-                }
-                out.append(contentsOf: "]}".utf8)
+            let sites = page.sites.map { site in
+                PageListCodec.Site(name: site.name, lastTs: site.lastTs, lines: site.lines.map { line in
+                    PageListCodec.Line(name: line.name, devices: line.devices.keys.sorted().map { ($0, line.devices[$0] ?? 0) })
+                })
             }
-            out.append(UInt8(ascii: "]"))
-            if let next = page.nextCursor {
-                out.append(contentsOf: #","next_cursor":"#.utf8)
-                BatchCodec.appendString(next, to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            let out = PageListCodec.sites(sites, nextCursor: page.nextCursor)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
         }
         router.get("/api/v1/series") { request, context in
@@ -74,38 +47,11 @@ struct QueryRoutes: Sendable {
                 site: query.get("site"), line: query.get("line"), device: query.get("device"), sensor: query.get("sensor"),
                 limit: limit, afterID: after)
             let series = try await store.series(filter)
-            // Written by hand: a page of 10,000 series through JSONSerialization took ~0.2 s.
-            var out: [UInt8] = []
-            out.reserveCapacity(64 + series.count * 160)
-            out.append(contentsOf: #"{"series":["#.utf8)
-            for (index, info) in series.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: #"{"id":"#.utf8)
-                BatchCodec.appendInteger(info.id, to: &out)
-                for (name, text) in [("site", info.series.site), ("line", info.series.line), ("device", info.series.device),
-                                     ("sensor", info.series.sensor), ("unit", info.series.unit)] {
-                    out.append(contentsOf: #",""#.utf8)
-                    out.append(contentsOf: name.utf8)
-                    out.append(contentsOf: #"":"#.utf8)
-                    BatchCodec.appendString(text, to: &out)
-                }
-                out.append(contentsOf: #","count":"#.utf8)
-                BatchCodec.appendInteger(info.count, to: &out)
-                out.append(contentsOf: #","first_ts":"#.utf8)
-                BatchCodec.appendInteger(info.firstTs, to: &out)
-                out.append(contentsOf: #","last_ts":"#.utf8)
-                BatchCodec.appendInteger(info.lastTs, to: &out)
-                out.append(contentsOf: #","last_value":"#.utf8)
-                out.append(contentsOf: info.lastValue.description.utf8)
-                out.append(UInt8(ascii: "}"))
+            let rows = series.map {
+                PageListCodec.SeriesRow(id: $0.id, series: $0.series, count: $0.count, firstTs: $0.firstTs, lastTs: $0.lastTs, lastValue: $0.lastValue)
             }
-            out.append(UInt8(ascii: "]"))
             // A full page may have more behind it: the client asks again with after=next_after.
-            if series.count == limit, let last = series.last {
-                out.append(contentsOf: #","next_after":"#.utf8)
-                BatchCodec.appendInteger(last.id, to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            let out = PageListCodec.series(rows, nextAfter: series.count == limit ? series.last?.id : nil)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
         }
         router.get("/api/v1/readings") { request, context in

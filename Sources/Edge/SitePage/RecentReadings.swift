@@ -1,4 +1,5 @@
 import Readings
+import SitePage
 
 /// What an edge's site page shows of its readings, kept in memory so the page keeps working
 /// while the WAN to the core is cut (the spool deletes what the core took): per series its name,
@@ -18,16 +19,6 @@ struct RecentReadings {
     static let buckets = 30
     /// How far ahead of the edge's clock a reading may be and still be shown.
     static let futureToleranceMillis: Int64 = 300_000
-
-    /// One series as the page lists it.
-    struct Summary: Equatable {
-        var id: Int
-        var series: Series
-        var count: Int64
-        var firstTs: Int64
-        var lastTs: Int64
-        var lastValue: Double
-    }
 
     private var names: [Series?] = []
     private var counts: [Int64] = []
@@ -163,8 +154,8 @@ struct RecentReadings {
         /// most `limit`, and whether more follow (the core's paging of `/api/v1/series`).
         func series(
             site: String? = nil, line: String? = nil, device: String? = nil, after: Int = -1, limit: Int = .max
-        ) -> (series: [Summary], more: Bool) {
-            var out: [Summary] = []
+        ) -> (series: [PageListCodec.SeriesRow], more: Bool) {
+            var out: [PageListCodec.SeriesRow] = []
             var id = after < 0 ? 0 : (after >= names.count ? names.count : after + 1)  // no overflow at Int.max
             while id < names.count {
                 defer { id += 1 }
@@ -173,13 +164,14 @@ struct RecentReadings {
                 if let line, name.line != line { continue }
                 if let device, name.device != device { continue }
                 guard out.count < limit else { return (out, true) }
-                out.append(Summary(id: id, series: name, count: counts[id], firstTs: firstTs[id], lastTs: lastTs[id], lastValue: lastValues[id]))
+                out.append(PageListCodec.SeriesRow(
+                    id: Int64(id), series: name, count: counts[id], firstTs: firstTs[id], lastTs: lastTs[id], lastValue: lastValues[id]))
             }
             return (out, false)
         }
 
         /// Sites → lines → devices (with their series count), in name order, and each site's newest reading.
-        func sites() -> [(site: String, lastTs: Int64, lines: [(line: String, devices: [(device: String, series: Int)])])] {
+        func sites() -> [PageListCodec.Site] {
             var newest: [String: Int64] = [:]
             var tree: [String: [String: [String: Int]]] = [:]
             for (id, name) in names.enumerated() {
@@ -190,9 +182,9 @@ struct RecentReadings {
             }
             return tree.keys.sorted().map { siteName in
                 let lines = tree[siteName] ?? [:]
-                return (siteName, newest[siteName] ?? .min, lines.keys.sorted().map { line in
+                return PageListCodec.Site(name: siteName, lastTs: newest[siteName] ?? .min, lines: lines.keys.sorted().map { line in
                     let devices = lines[line] ?? [:]
-                    return (line, devices.keys.sorted().map { ($0, devices[$0] ?? 0) })
+                    return PageListCodec.Line(name: line, devices: devices.keys.sorted().map { ($0, devices[$0] ?? 0) })
                 })
             }
         }
@@ -201,12 +193,12 @@ struct RecentReadings {
     /// The series as ``Listing/series(site:line:device:after:limit:)`` lists them now.
     func series(
         site: String? = nil, line: String? = nil, device: String? = nil, after: Int = -1, limit: Int = .max
-    ) -> (series: [Summary], more: Bool) {
+    ) -> (series: [PageListCodec.SeriesRow], more: Bool) {
         listing.series(site: site, line: line, device: device, after: after, limit: limit)
     }
 
     /// The sites as ``Listing/sites()`` lists them now.
-    func sites() -> [(site: String, lastTs: Int64, lines: [(line: String, devices: [(device: String, series: Int)])])] {
+    func sites() -> [PageListCodec.Site] {
         listing.sites()
     }
 

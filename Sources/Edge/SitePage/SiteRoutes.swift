@@ -39,7 +39,7 @@ struct SiteRoutes: Sendable {
             router.get(RouterPath(icon)) { _, _ in Self.file(PageStyle.favicon, type: "image/svg+xml") }
         }
         router.get("/api/v1/sites") { _, _ in
-            Self.json(Self.sitesJSON(recent.listing.sites()))
+            Self.json(PageListCodec.sites(recent.listing.sites(), nextCursor: nil))
         }
         router.get("/api/v1/series") { request, _ in
             let query = request.uri.queryParameters
@@ -50,7 +50,7 @@ struct SiteRoutes: Sendable {
                 after = id
             }
             let page = recent.listing.series(site: query.get("site"), line: query.get("line"), device: query.get("device"), after: after, limit: limit)
-            return Self.json(Self.seriesJSON(page.series, more: page.more))
+            return Self.json(PageListCodec.series(page.series, nextAfter: page.more ? page.series.last?.id : nil))
         }
         router.get("/api/v1/readings") { request, _ in
             let query = request.uri.queryParameters
@@ -86,57 +86,6 @@ struct SiteRoutes: Sendable {
         out.append(contentsOf: #","edges":["#.utf8)
         EdgeEntryCodec.append(status, receivedAtMillis: status.atMillis, nowMillis: nowMillis, trend: nil, to: &out)
         out.append(contentsOf: "]}".utf8)
-        return out
-    }
-
-    /// The core's `/api/v1/sites` form, one page.
-    static func sitesJSON(_ sites: [(site: String, lastTs: Int64, lines: [(line: String, devices: [(device: String, series: Int)])])]) -> [UInt8] {
-        var out: [UInt8] = Array(#"{"sites":["#.utf8)
-        for (siteIndex, site) in sites.enumerated() {
-            if siteIndex > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"name":"#.utf8)
-            BatchCodec.appendString(site.site, to: &out)
-            out.append(contentsOf: #","last_ts":\#(site.lastTs),"lines":["#.utf8)
-            for (lineIndex, line) in site.lines.enumerated() {
-                if lineIndex > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: #"{"name":"#.utf8)
-                BatchCodec.appendString(line.line, to: &out)
-                out.append(contentsOf: #","devices":["#.utf8)
-                for (deviceIndex, device) in line.devices.enumerated() {
-                    if deviceIndex > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: #"{"name":"#.utf8)
-                    BatchCodec.appendString(device.device, to: &out)
-                    out.append(contentsOf: #","series":\#(device.series)}"#.utf8)
-                }
-                out.append(contentsOf: "]}".utf8)
-            }
-            out.append(contentsOf: "]}".utf8)
-        }
-        out.append(contentsOf: "]}".utf8)
-        return out
-    }
-
-    /// The core's `/api/v1/series` form (`next_after` when more follow).
-    static func seriesJSON(_ list: [RecentReadings.Summary], more: Bool) -> [UInt8] {
-        var out: [UInt8] = Array(#"{"series":["#.utf8)
-        for (index, summary) in list.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            var object = JSONObjectWriter(capacity: 256)
-            object.integer("count", summary.count)
-            object.string("device", summary.series.device)
-            object.integer("first_ts", summary.firstTs)
-            object.integer("id", Int64(summary.id))
-            object.integer("last_ts", summary.lastTs)
-            object.raw("last_value", (summary.lastValue.isFinite ? summary.lastValue.description : "null").utf8)
-            object.string("line", summary.series.line)
-            object.string("sensor", summary.series.sensor)
-            object.string("site", summary.series.site)
-            object.string("unit", summary.series.unit)
-            out.append(contentsOf: object.finished)
-        }
-        out.append(UInt8(ascii: "]"))
-        if more, let last = list.last { out.append(contentsOf: #","next_after":\#(last.id)"#.utf8) }
-        out.append(UInt8(ascii: "}"))
         return out
     }
 

@@ -33,8 +33,8 @@ struct RecentReadingsTests {
         #expect(points.map(\.ts) == [Self.base, Self.base + 30_000] && points.map(\.value) == [20, 50])
         #expect(recent.points(id: 0, from: Self.base + 30_000, to: Self.base + 60_000).map(\.value) == [50], "only buckets in the window")
         let sites = recent.sites()
-        #expect(sites.count == 1 && sites[0].site == "seoul" && sites[0].lines.map(\.line) == ["line1", "line2"])
-        #expect(sites[0].lastTs == Self.base + 31_000 && sites[0].lines[0].devices.map(\.device) == ["press-1"])
+        #expect(sites.count == 1 && sites[0].name == "seoul" && sites[0].lines.map(\.name) == ["line1", "line2"])
+        #expect(sites[0].lastTs == Self.base + 31_000 && sites[0].lines[0].devices.map(\.name) == ["press-1"])
     }
 
     @Test("the ring keeps 15 minutes: older buckets and skipped ones are not drawn")
