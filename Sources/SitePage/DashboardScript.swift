@@ -429,7 +429,9 @@ async function refresh(force = false) {
       const activeBox = document.getElementById("active");
       activeBox.replaceChildren(...(active.alerts.length ? fold(active.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noAlerts"))]));
       const recentBox = document.getElementById("recent");
-      recentBox.replaceChildren(...(recent.alerts.length ? fold(recent.alerts).map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
+      // An edge lists notifications (firing, repeats, resolved), newest first: one entry an alert.
+      const recentAlerts = SCOPE === "site" ? recent.alerts.filter((a, i, all) => all.findIndex(b => b.alert_id === a.alert_id) === i) : recent.alerts;
+      recentBox.replaceChildren(...(recentAlerts.length ? fold(recentAlerts).map(alertNode) : [el("div", { class: "empty" }, t("noRecent"))]));
     }
     await drawSystem(fleet);
     await drawSuppressions();

@@ -24,17 +24,8 @@ public struct ClockSkewEstimate: Sendable, Equatable, Codable {
 
     public init() {}
 
-    /// Adds one batch's readings of the device.
-    /// - Parameters:
-    ///   - timestamps: the device's `ts` of the readings in this batch (not empty).
-    ///   - window: when the edge took them.
-    public mutating func add(timestamps: some Collection<Int64>, window: ClosedRange<Int64>) {
-        guard !timestamps.isEmpty else { return }
-        let middle = Self.middle(of: window)
-        add(batchOffsetMillis: timestamps.map { Self.offset(ts: $0, middle: middle) }.max() ?? 0, window: window)
-    }
-
-    /// Adds one batch's figure: the largest of its readings' ``offset(ts:middle:)``.
+    /// Adds one batch's figure: the largest of its readings' ``offset(ts:middle:)`` (the registry
+    /// computes it while it walks the batch).
     mutating func add(batchOffsetMillis: Int64, window: ClosedRange<Int64>) {
         if offsets.count == Self.kept {
             offsets.removeFirst()

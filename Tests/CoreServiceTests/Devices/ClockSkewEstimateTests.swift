@@ -64,3 +64,13 @@ import Testing
         #expect(!ClockSkewEstimate().isOff(thresholdMillis: 1))
     }
 }
+
+extension ClockSkewEstimate {
+    /// One batch's readings of the device, as the registry adds them: the largest offset of
+    /// their `ts` against the window's middle.
+    mutating func add(timestamps: [Int64], window: ClosedRange<Int64>) {
+        guard !timestamps.isEmpty else { return }
+        let middle = Self.middle(of: window)
+        add(batchOffsetMillis: timestamps.map { Self.offset(ts: $0, middle: middle) }.max() ?? 0, window: window)
+    }
+}
