@@ -133,6 +133,15 @@ public enum EdgeRuntime {
         let ownStatus = OwnStatus(forwarding: configuration.forward != nil, source: statusSource)
         // The site page's latest values and history (`http.page`), fed by the spool writer.
         let recent = configuration.http.page ? RecentReadingsBook() : nil
+        if let recent {
+            // An edge restarted during a WAN cut shows what its spool holds of the last 15 minutes.
+            do {
+                let restored = try recent.restore(spoolPath: configuration.spool.path)
+                if restored > 0 { logger.info("site page: recent readings restored from the spool", metadata: ["readings": "\(restored)"]) }
+            } catch {
+                logger.warning("site page: recent readings not restored from the spool; its charts start empty", metadata: ["error": "\(error)"])
+            }
+        }
 
         // Forwarding to the core: off without a `forward:` section.
         let forwarder = configuration.forward.map { settings in

@@ -53,7 +53,33 @@ public final class SpoolReader {
         return try body()
     }
 
-    private func readReadings(_ body: (SpooledReading) throws -> Void) throws {
+    /// Calls `body` for the readings of the newest batches sealed since `sealedSinceMillis`
+    /// (newest batches first until about `maxReadings`, then given oldest first), then the open
+    /// batch: what an edge restarted during a WAN cut shows of its recent past. Bounded: a spool
+    /// after a long cut holds far more than that.
+    public func forEachRecentReading(sealedSinceMillis: Int64, maxReadings: Int, _ body: (SpooledReading) throws -> Void) throws {
+        try snapshot {
+            let seriesByID = try readSeries()
+            // Newest first, stopping at the first batch sealed before the window: a spool after a
+            // long cut holds many batches, and only the newest rows are read.
+            let recent = try database.prepare("SELECT seq, n, sealed_ms FROM batches ORDER BY seq DESC")
+            var chosen: [Int64] = []
+            var readings = 0
+            while readings < maxReadings, try recent.step(), recent.int64(at: 2) >= sealedSinceMillis {
+                chosen.append(recent.int64(at: 0))
+                readings += Int(recent.int64(at: 1))
+            }
+            let one = try database.prepare("SELECT seq, body FROM batches WHERE seq = ?")
+            for seq in chosen.reversed() {
+                one.reset()
+                try one.bind(seq, at: 1)
+                if try one.step() { try emitBatch(one, seriesByID: seriesByID, body) }
+            }
+            try emitChunks(seriesByID: seriesByID, body)
+        }
+    }
+
+    private func readSeries() throws -> [Int64: Series] {
         var seriesByID: [Int64: Series] = [:]
         let series = try database.prepare("SELECT id, site, line, device, sensor, unit FROM series")
         while try series.step() {
@@ -61,30 +87,45 @@ public final class SpoolReader {
                 site: series.string(at: 1), line: series.string(at: 2), device: series.string(at: 3),
                 sensor: series.string(at: 4), unit: series.string(at: 5))
         }
+        return seriesByID
+    }
+
+    private func readReadings(_ body: (SpooledReading) throws -> Void) throws {
+        let seriesByID = try readSeries()
         let batches = try database.prepare("SELECT seq, body FROM batches ORDER BY seq")
         while try batches.step() {
-            let seq = batches.int64(at: 0)
-            let batch: Batch
-            do {
-                batch = try batches.withBlob(at: 1) { try BatchCodec.decode(Array($0)) }
-            } catch {
-                throw SpoolReaderError.badBatch(seq: seq, reason: "\(error)")
-            }
-            for index in batch.ts.indices {
-                let sid = batch.sid[index]
-                let series: Series
-                if batch.dictionary == nil {
-                    series = batch.series[Int(sid)]
-                } else if let known = seriesByID[Int64(sid)] {
-                    series = known  // dictionary keys are the spool's series ids
-                } else {
-                    throw SpoolReaderError.badBatch(seq: seq, reason: "series key \(sid) is not in the spool's series table")
-                }
-                try body(SpooledReading(
-                    series: series, ts: batch.ts[index], value: batch.value[index],
-                    deviceSeq: batch.deviceSeq.isEmpty ? -1 : batch.deviceSeq[index], batchSeq: seq))
-            }
+            try emitBatch(batches, seriesByID: seriesByID, body)
         }
+        try emitChunks(seriesByID: seriesByID, body)
+    }
+
+    /// The readings of the batch in the row `statement` is on (`seq`, `body`).
+    private func emitBatch(_ statement: SQLiteStatement, seriesByID: [Int64: Series], _ body: (SpooledReading) throws -> Void) throws {
+        let seq = statement.int64(at: 0)
+        let batch: Batch
+        do {
+            batch = try statement.withBlob(at: 1) { try BatchCodec.decode(Array($0)) }
+        } catch {
+            throw SpoolReaderError.badBatch(seq: seq, reason: "\(error)")
+        }
+        for index in batch.ts.indices {
+            let sid = batch.sid[index]
+            let series: Series
+            if batch.dictionary == nil {
+                series = batch.series[Int(sid)]
+            } else if let known = seriesByID[Int64(sid)] {
+                series = known  // dictionary keys are the spool's series ids
+            } else {
+                throw SpoolReaderError.badBatch(seq: seq, reason: "series key \(sid) is not in the spool's series table")
+            }
+            try body(SpooledReading(
+                series: series, ts: batch.ts[index], value: batch.value[index],
+                deviceSeq: batch.deviceSeq.isEmpty ? -1 : batch.deviceSeq[index], batchSeq: seq))
+        }
+    }
+
+    /// The open batch's readings.
+    private func emitChunks(seriesByID: [Int64: Series], _ body: (SpooledReading) throws -> Void) throws {
         let chunks = try database.prepare("SELECT sid, ts, value, dseq FROM chunks ORDER BY id")
         while try chunks.step() {
             let sid = chunks.withBlob(at: 0) { ChunkCodec.integers($0, as: Int64.self) }

@@ -38,7 +38,9 @@ struct RecentReadings {
 
     /// Takes one hand-off's columns: their renumbering, new series and readings, in that order.
     /// `nowMillis`: the edge's clock (readings far ahead of it are not shown).
-    mutating func record(_ columns: ReadingColumns, nowMillis: Int64) {
+    /// - Parameter carried: for new series, what the spool's restored readings held of the same
+    ///   series (``takeOut(_:)``), keyed by the new series' id.
+    mutating func record(_ columns: ReadingColumns, nowMillis: Int64, carried: [Int: Carried] = [:]) {
         let horizon = nowMillis > Int64.max - Self.futureToleranceMillis ? Int64.max : nowMillis + Self.futureToleranceMillis
         if let renumbering = columns.renumbering { renumber(renumbering) }
         for record in columns.newSeries {
@@ -47,6 +49,7 @@ struct RecentReadings {
             while names.count <= id { appendEmpty() }
             reset(id)
             names[id] = record.series
+            if let state = carried[id] { carryIn(id, state) }
         }
         for index in 0..<columns.count {
             let id = Int(columns.sid[index])
@@ -58,6 +61,42 @@ struct RecentReadings {
             }
             add(id, ts: ts, value: columns.value[index])
         }
+    }
+
+    /// Everything one series holds, carried from the restored readings to a live id.
+    struct Carried {
+        var count: Int64
+        var firstTs: Int64
+        var lastTs: Int64
+        var lastValue: Double
+        var newestBucket: Int64
+        var bucketSum: Double
+        var bucketCount: Int64
+        var history: [Float]
+    }
+
+    /// Takes series `id`'s state out: it no longer lists. Nil for an id without readings.
+    mutating func takeOut(_ id: Int) -> Carried? {
+        guard id >= 0, id < names.count, names[id] != nil, counts[id] > 0 else { return nil }
+        let base = id * Self.buckets
+        let carried = Carried(
+            count: counts[id], firstTs: firstTs[id], lastTs: lastTs[id], lastValue: lastValues[id], newestBucket: newestBucket[id],
+            bucketSum: bucketSum[id], bucketCount: bucketCount[id], history: Array(history[base..<(base + Self.buckets)]))
+        reset(id)
+        names[id] = nil
+        return carried
+    }
+
+    private mutating func carryIn(_ id: Int, _ carried: Carried) {
+        counts[id] = carried.count
+        firstTs[id] = carried.firstTs
+        lastTs[id] = carried.lastTs
+        lastValues[id] = carried.lastValue
+        newestBucket[id] = carried.newestBucket
+        bucketSum[id] = carried.bucketSum
+        bucketCount[id] = carried.bucketCount
+        let base = id * Self.buckets
+        for (offset, value) in carried.history.prefix(Self.buckets).enumerated() { history[base + offset] = value }
     }
 
     private mutating func appendEmpty() {
@@ -171,14 +210,19 @@ struct RecentReadings {
         }
 
         /// Sites → lines → devices (with their series count), in name order, and each site's newest reading.
-        func sites() -> [PageListCodec.Site] {
+        func sites() -> [PageListCodec.Site] { Self.sites(of: [self]) }
+
+        /// ``sites()`` of several listings together.
+        static func sites(of listings: [Listing]) -> [PageListCodec.Site] {
             var newest: [String: Int64] = [:]
             var tree: [String: [String: [String: Int]]] = [:]
-            for (id, name) in names.enumerated() {
-                guard let name, counts[id] > 0 else { continue }
-                newest[name.site] = max(newest[name.site] ?? .min, lastTs[id])
-                // Changed in place (a copy out and back would copy a line's devices each time).
-                tree[name.site, default: [:]][name.line, default: [:]][name.device, default: 0] += 1
+            for listing in listings {
+                for (id, name) in listing.names.enumerated() {
+                    guard let name, listing.counts[id] > 0 else { continue }
+                    newest[name.site] = max(newest[name.site] ?? .min, listing.lastTs[id])
+                    // Changed in place (a copy out and back would copy a line's devices each time).
+                    tree[name.site, default: [:]][name.line, default: [:]][name.device, default: 0] += 1
+                }
             }
             return tree.keys.sorted().map { siteName in
                 let lines = tree[siteName] ?? [:]

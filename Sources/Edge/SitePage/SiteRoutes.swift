@@ -39,7 +39,7 @@ struct SiteRoutes: Sendable {
             router.get(RouterPath(icon)) { _, _ in Self.file(PageStyle.favicon, type: "image/svg+xml") }
         }
         router.get("/api/v1/sites") { _, _ in
-            Self.json(PageListCodec.sites(recent.listing.sites(), nextCursor: nil))
+            Self.json(PageListCodec.sites(recent.sites(), nextCursor: nil))
         }
         router.get("/api/v1/series") { request, _ in
             let query = request.uri.queryParameters
@@ -49,7 +49,7 @@ struct SiteRoutes: Sendable {
                 guard let id = Int(text), id >= -1 else { return Self.badRequest("after: expected a series id (the page before's next_after)") }
                 after = id
             }
-            let page = recent.listing.series(site: query.get("site"), line: query.get("line"), device: query.get("device"), after: after, limit: limit)
+            let page = recent.series(site: query.get("site"), line: query.get("line"), device: query.get("device"), after: after, limit: limit)
             return Self.json(PageListCodec.series(page.series, nextAfter: page.more ? page.series.last?.id : nil))
         }
         router.get("/api/v1/readings") { request, _ in
@@ -61,7 +61,7 @@ struct SiteRoutes: Sendable {
             let from = query.get("from", as: Int64.self) ?? now - 900_000
             let to = query.get("to", as: Int64.self) ?? now + 1
             guard from < to else { return Self.badRequest("from must be before to (epoch milliseconds)") }
-            let points = recent.read { $0.points(id: id, from: from, to: to) }
+            let points = recent.points(id: id, from: from, to: to)
             var out: [UInt8] = Array(#"{"series":\#(id),"points":["#.utf8)
             for (index, point) in points.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }

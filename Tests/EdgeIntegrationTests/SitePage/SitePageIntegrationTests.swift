@@ -75,6 +75,43 @@ struct SitePageIntegrationTests {
         #expect(status["page_url"] as? String == "http://10.20.0.5:9100/" && status["mqtt_connected"] as? Bool == true)
     }
 
+    @Test("an edge restarted with its spool (a WAN cut: nothing sent) shows the last 15 minutes at once, and a series back live carries its history on")
+    func restoredFromTheSpool() async throws {
+        let broker = try await MosquittoBroker()
+        let edge = try EdgeProcess(brokerPort: broker.port)
+        try await edge.start()
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let bucket = (now / 30_000 - 3) * 30_000
+        for (offset, value) in [(1_000, 10.0), (2_000, 30.0), (31_000, 40.0)] {
+            try await AlertTest.publish(broker, device: "press-1", value: value, ts: bucket + Int64(offset))
+        }
+        try await AlertTest.publish(broker, device: "press-9", value: 5, ts: now - 20 * 60_000)  // older than the page shows
+        #expect(await eventually(timeout: .seconds(10)) { edge.metric("haetae_readings_spooled_total") == 4 })
+        #expect(await edge.stop() == 0)
+
+        try await edge.start()
+        let restored = try #require(Self.json(edge.httpPort, "/api/v1/series")?["series"] as? [[String: Any]])
+        #expect(restored.count == 1, "press-9's reading is older than 15 minutes: \(restored)")
+        let old = try #require(restored.first)
+        let oldID = try #require(old["id"] as? Int)
+        #expect(oldID >= 1 << 40 && old["device"] as? String == "press-1" && old["last_value"] as? Double == 40 && old["count"] as? Int == 3)
+        let history = Self.json(edge.httpPort, "/api/v1/readings?series=\(oldID)&from=\(now - 900_000)&to=\(now + 1)")?["points"] as? [[Double]]
+        #expect(history == [[Double(bucket), 20], [Double(bucket + 30_000), 40]])
+        #expect(((Self.json(edge.httpPort, "/api/v1/sites")?["sites"] as? [[String: Any]])?.first?["name"] as? String) == "seoul")
+
+        // Live again: one series, under a live id, with the restored history and the new reading.
+        try await AlertTest.publish(broker, device: "press-1", value: 70, ts: bucket + 61_000)
+        #expect(await eventually(timeout: .seconds(10)) {
+            let series = Self.json(edge.httpPort, "/api/v1/series")?["series"] as? [[String: Any]] ?? []
+            return series.count == 1 && (series[0]["id"] as? Int ?? .max) < 1 << 40 && series[0]["last_value"] as? Double == 70
+        }, "\(Self.json(edge.httpPort, "/api/v1/series") ?? [:])")
+        let live = try #require((Self.json(edge.httpPort, "/api/v1/series")?["series"] as? [[String: Any]])?.first)
+        #expect(live["count"] as? Int == 4)
+        let carried = Self.json(edge.httpPort, "/api/v1/readings?series=\(live["id"] as? Int ?? -1)&from=\(now - 900_000)&to=\(now + 1)")?["points"] as? [[Double]]
+        #expect(carried == [[Double(bucket), 20], [Double(bucket + 30_000), 40], [Double(bucket + 60_000), 70]])
+        #expect(await edge.stop() == 0)
+    }
+
     @Test("over loopback the page's data needs a loopback Host like the rest of the ops API; the page itself is open")
     func loopbackReaders() async throws {
         let broker = try await MosquittoBroker()

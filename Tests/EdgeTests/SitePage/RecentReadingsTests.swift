@@ -97,6 +97,21 @@ struct RecentReadingsTests {
         #expect(recent.points(id: 0, from: 0, to: .max).map(\.value) == [5])
     }
 
+    @Test("a series taken out of one book and carried into another keeps its latest reading and history")
+    func carried() throws {
+        var restored = RecentReadings()
+        restored.record(now: Self.base + 3_600_000, Self.columns(new: [(0, Self.series("a"))], readings: [(0, Self.base, 1), (0, Self.base + 30_000, 3)]))
+        let takenOut = restored.takeOut(0)
+        let taken = try #require(takenOut)
+        let again = restored.takeOut(0)
+        #expect(restored.series().series.isEmpty && again == nil, "taken out: no longer listed")
+        var live = RecentReadings()
+        live.record(Self.columns(new: [(4, Self.series("a"))], readings: [(4, Self.base + 60_000, 5)]), nowMillis: Self.base + 3_600_000, carried: [4: taken])
+        let row = try #require(live.series().series.first)
+        #expect(row.id == 4 && row.count == 3 && row.lastValue == 5 && row.firstTs == Self.base)
+        #expect(live.points(id: 4, from: 0, to: .max).map(\.value) == [1, 3, 5])
+    }
+
     @Test("readings of ids never announced, unknown ids and empty windows give nothing and never trap")
     func hostileIDs() {
         var recent = RecentReadings()
