@@ -34,25 +34,6 @@ public enum PageListCodec {
         }
     }
 
-    /// One series with its latest reading.
-    public struct SeriesRow: Sendable, Equatable {
-        public var id: Int64
-        public var series: Series
-        public var count: Int64
-        public var firstTs: Int64
-        public var lastTs: Int64
-        public var lastValue: Double
-
-        public init(id: Int64, series: Series, count: Int64, firstTs: Int64, lastTs: Int64, lastValue: Double) {
-            self.id = id
-            self.series = series
-            self.count = count
-            self.firstTs = firstTs
-            self.lastTs = lastTs
-            self.lastValue = lastValue
-        }
-    }
-
     /// The body of `GET /api/v1/sites`.
     public static func sites(_ sites: [Site], nextCursor: String?) -> [UInt8] {
         var out: [UInt8] = Array(#"{"sites":["#.utf8)
@@ -90,7 +71,7 @@ public enum PageListCodec {
     }
 
     /// The body of `GET /api/v1/series`.
-    public static func series(_ rows: [SeriesRow], nextAfter: Int64?) -> [UInt8] {
+    public static func series(_ rows: [SeriesInfo], nextAfter: Int64?) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + rows.count * 160)
         out.append(contentsOf: #"{"series":["#.utf8)

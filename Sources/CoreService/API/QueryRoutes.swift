@@ -47,11 +47,8 @@ struct QueryRoutes: Sendable {
                 site: query.get("site"), line: query.get("line"), device: query.get("device"), sensor: query.get("sensor"),
                 limit: limit, afterID: after)
             let series = try await store.series(filter)
-            let rows = series.map {
-                PageListCodec.SeriesRow(id: $0.id, series: $0.series, count: $0.count, firstTs: $0.firstTs, lastTs: $0.lastTs, lastValue: $0.lastValue)
-            }
             // A full page may have more behind it: the client asks again with after=next_after.
-            let out = PageListCodec.series(rows, nextAfter: series.count == limit ? series.last?.id : nil)
+            let out = PageListCodec.series(series, nextAfter: series.count == limit ? series.last?.id : nil)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
         }
         router.get("/api/v1/readings") { request, context in

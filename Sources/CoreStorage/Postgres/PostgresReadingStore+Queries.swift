@@ -1,6 +1,6 @@
 import NIOCore
 import PostgresNIO
-import Readings
+public import Readings
 
 extension PostgresReadingStore {
     public func sites() async throws -> [SiteSummary] {

@@ -193,25 +193,6 @@ public struct SeriesFilter: Sendable, Equatable {
     }
 }
 
-/// A stored series (`GET /api/v1/series` → `{"series":[{"id","site","line","device","sensor","unit","count","first_ts","last_ts","last_value"}]}`).
-public struct SeriesInfo: Sendable, Equatable {
-    public var id: Int64
-    public var series: Series
-    public var count: Int64
-    public var firstTs: Int64
-    public var lastTs: Int64
-    public var lastValue: Double
-
-    public init(id: Int64, series: Series, count: Int64, firstTs: Int64, lastTs: Int64, lastValue: Double) {
-        self.id = id
-        self.series = series
-        self.count = count
-        self.firstTs = firstTs
-        self.lastTs = lastTs
-        self.lastValue = lastValue
-    }
-}
-
 /// A site and what is in it (`GET /api/v1/sites`).
 public struct SiteSummary: Sendable, Equatable {
     public struct Line: Sendable, Equatable {

@@ -193,8 +193,8 @@ struct RecentReadings {
         /// most `limit`, and whether more follow (the core's paging of `/api/v1/series`).
         func series(
             site: String? = nil, line: String? = nil, device: String? = nil, after: Int = -1, limit: Int = .max
-        ) -> (series: [PageListCodec.SeriesRow], more: Bool) {
-            var out: [PageListCodec.SeriesRow] = []
+        ) -> (series: [SeriesInfo], more: Bool) {
+            var out: [SeriesInfo] = []
             var id = after < 0 ? 0 : (after >= names.count ? names.count : after + 1)  // no overflow at Int.max
             while id < names.count {
                 defer { id += 1 }
@@ -203,7 +203,7 @@ struct RecentReadings {
                 if let line, name.line != line { continue }
                 if let device, name.device != device { continue }
                 guard out.count < limit else { return (out, true) }
-                out.append(PageListCodec.SeriesRow(
+                out.append(SeriesInfo(
                     id: Int64(id), series: name, count: counts[id], firstTs: firstTs[id], lastTs: lastTs[id], lastValue: lastValues[id]))
             }
             return (out, false)
@@ -237,7 +237,7 @@ struct RecentReadings {
     /// The series as ``Listing/series(site:line:device:after:limit:)`` lists them now.
     func series(
         site: String? = nil, line: String? = nil, device: String? = nil, after: Int = -1, limit: Int = .max
-    ) -> (series: [PageListCodec.SeriesRow], more: Bool) {
+    ) -> (series: [SeriesInfo], more: Bool) {
         listing.series(site: site, line: line, device: device, after: after, limit: limit)
     }
 

@@ -101,9 +101,9 @@ final class RecentReadingsBook: Sendable {
     }
 
     /// The series of a site, line, device in id order (live, then restored), after `after`.
-    func series(site: String?, line: String?, device: String?, after: Int, limit: Int) -> (series: [PageListCodec.SeriesRow], more: Bool) {
+    func series(site: String?, line: String?, device: String?, after: Int, limit: Int) -> (series: [SeriesInfo], more: Bool) {
         let (live, restored) = listings
-        var out: [PageListCodec.SeriesRow] = []
+        var out: [SeriesInfo] = []
         if after < Self.restoredIDBase {
             let page = live.series(site: site, line: line, device: device, after: after, limit: limit)
             if page.more { return page }
