@@ -263,7 +263,7 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Readings", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "Readings", "TestSupport", "SitePage", "AccessControl", .product(name: "Hummingbird", package: "hummingbird")], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeTests", dependencies: ["Edge", "ConfigFile", "Readings", "TestSupport", "SitePage", "AccessControl", "Spool", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(
             name: "CoreStorageTests", dependencies: [
                 "CoreStorage", "Readings", "SQLite", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -59,7 +59,22 @@ public final class SpoolReader {
     /// after a long cut holds far more than that.
     public func forEachRecentReading(sealedSinceMillis: Int64, maxReadings: Int, _ body: (SpooledReading) throws -> Void) throws {
         try snapshot {
-            let seriesByID = try readSeries()
+            // Only the series these readings name, looked up as met: the series table keeps every
+            // series the spool ever saw.
+            let lookup = try database.prepare("SELECT site, line, device, sensor, unit FROM series WHERE id = ?")
+            var known: [Int64: Series?] = [:]
+            let series: (Int64) throws -> Series? = { id in
+                if let cached = known[id] { return cached }
+                lookup.reset()
+                try lookup.bind(id, at: 1)
+                let found = try lookup.step()
+                    ? Series(
+                        site: lookup.string(at: 0), line: lookup.string(at: 1), device: lookup.string(at: 2),
+                        sensor: lookup.string(at: 3), unit: lookup.string(at: 4))
+                    : nil
+                known[id] = found
+                return found
+            }
             // Newest first, stopping at the first batch sealed before the window: a spool after a
             // long cut holds many batches, and only the newest rows are read.
             let recent = try database.prepare("SELECT seq, n, sealed_ms FROM batches ORDER BY seq DESC")
@@ -73,9 +88,9 @@ public final class SpoolReader {
             for seq in chosen.reversed() {
                 one.reset()
                 try one.bind(seq, at: 1)
-                if try one.step() { try emitBatch(one, seriesByID: seriesByID, body) }
+                if try one.step() { try emitBatch(one, series: series, body) }
             }
-            try emitChunks(seriesByID: seriesByID, body)
+            try emitChunks(series: series, body)
         }
     }
 
@@ -92,15 +107,16 @@ public final class SpoolReader {
 
     private func readReadings(_ body: (SpooledReading) throws -> Void) throws {
         let seriesByID = try readSeries()
+        let series: (Int64) throws -> Series? = { seriesByID[$0] }
         let batches = try database.prepare("SELECT seq, body FROM batches ORDER BY seq")
         while try batches.step() {
-            try emitBatch(batches, seriesByID: seriesByID, body)
+            try emitBatch(batches, series: series, body)
         }
-        try emitChunks(seriesByID: seriesByID, body)
+        try emitChunks(series: series, body)
     }
 
     /// The readings of the batch in the row `statement` is on (`seq`, `body`).
-    private func emitBatch(_ statement: SQLiteStatement, seriesByID: [Int64: Series], _ body: (SpooledReading) throws -> Void) throws {
+    private func emitBatch(_ statement: SQLiteStatement, series lookup: (Int64) throws -> Series?, _ body: (SpooledReading) throws -> Void) throws {
         let seq = statement.int64(at: 0)
         let batch: Batch
         do {
@@ -113,7 +129,7 @@ public final class SpoolReader {
             let series: Series
             if batch.dictionary == nil {
                 series = batch.series[Int(sid)]
-            } else if let known = seriesByID[Int64(sid)] {
+            } else if let known = try lookup(Int64(sid)) {
                 series = known  // dictionary keys are the spool's series ids
             } else {
                 throw SpoolReaderError.badBatch(seq: seq, reason: "series key \(sid) is not in the spool's series table")
@@ -125,15 +141,18 @@ public final class SpoolReader {
     }
 
     /// The open batch's readings.
-    private func emitChunks(seriesByID: [Int64: Series], _ body: (SpooledReading) throws -> Void) throws {
+    private func emitChunks(series lookup: (Int64) throws -> Series?, _ body: (SpooledReading) throws -> Void) throws {
         let chunks = try database.prepare("SELECT sid, ts, value, dseq FROM chunks ORDER BY id")
         while try chunks.step() {
             let sid = chunks.withBlob(at: 0) { ChunkCodec.integers($0, as: Int64.self) }
             let ts = chunks.withBlob(at: 1) { ChunkCodec.integers($0, as: Int64.self) }
             let value = chunks.withBlob(at: 2) { ChunkCodec.doubles($0) }
             let dseq = chunks.withBlob(at: 3) { ChunkCodec.integers($0, as: Int64.self) }
+            guard sid.count == ts.count, ts.count == value.count, value.count == dseq.count else {
+                throw SpoolError.inconsistent("a chunk's columns differ in length (\(sid.count), \(ts.count), \(value.count), \(dseq.count))")
+            }
             for index in ts.indices {
-                guard let series = seriesByID[sid[index]] else {
+                guard let series = try lookup(sid[index]) else {
                     throw SpoolError.inconsistent("chunk refers to unknown series id \(sid[index])")
                 }
                 try body(SpooledReading(series: series, ts: ts[index], value: value[index], deviceSeq: dseq[index], batchSeq: nil))

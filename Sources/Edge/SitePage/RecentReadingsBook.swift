@@ -11,7 +11,8 @@ import Synchronization
 /// At start it restores the last 15 minutes from the spool (``restore(spoolPath:nowMillis:maxReadings:)``),
 /// so an edge restarted during a WAN cut still shows its site's recent history: a restored series
 /// lists under an id from ``restoredIDBase`` until the same series arrives live, which then
-/// carries its history on.
+/// carries its history on (a client paging through the restored ids at that moment misses it
+/// until its next pass, as with a renumbering).
 final class RecentReadingsBook: Sendable {
     /// Restored series list under `restoredIDBase + their index` (live ids are below: at most `ingest.max_series`).
     static let restoredIDBase = 1 << 40
@@ -32,10 +33,7 @@ final class RecentReadingsBook: Sendable {
     /// Records what a hand-off carries (the spool writer's thread).
     func record(_ handoffs: [Handoff], nowMillis: Int64 = WallClock.millis()) {
         state.withLock { state in
-            if !state.restoredIndex.isEmpty, nowMillis > state.restoredUntilMillis {
-                state.restored = RecentReadings()
-                state.restoredIndex = [:]
-            }
+            Self.expireRestored(&state, nowMillis: nowMillis)
             for handoff in handoffs {
                 var carried: [Int: RecentReadings.Carried] = [:]
                 if !state.restoredIndex.isEmpty {
@@ -47,7 +45,17 @@ final class RecentReadingsBook: Sendable {
                 }
                 state.live.record(handoff.columns, nowMillis: nowMillis, carried: carried)
             }
+            // Every restored series came back live: nothing left to list (nor to keep in memory).
+            if state.restoredIndex.isEmpty, state.restored.seriesCount > 0 { state.restored = RecentReadings() }
         }
+    }
+
+    /// The restored readings are dropped once older than the page shows, whether or not
+    /// anything arrives meanwhile (checked by writes and reads alike).
+    private static func expireRestored(_ state: inout State, nowMillis: Int64) {
+        guard state.restored.seriesCount > 0, nowMillis > state.restoredUntilMillis else { return }
+        state.restored = RecentReadings()
+        state.restoredIndex = [:]
     }
 
     /// Restores what the spool holds of the last 15 minutes: the open batch and the newest
@@ -91,7 +99,10 @@ final class RecentReadingsBook: Sendable {
     /// The live and the restored series as they are now, taken in O(1); lists are built from them
     /// outside the lock.
     var listings: (live: RecentReadings.Listing, restored: RecentReadings.Listing) {
-        state.withLock { ($0.live.listing, $0.restored.listing) }
+        state.withLock { state in
+            Self.expireRestored(&state, nowMillis: WallClock.millis())
+            return (state.live.listing, state.restored.listing)
+        }
     }
 
     /// Sites → lines → devices of the live and the restored series.
@@ -122,7 +133,8 @@ final class RecentReadingsBook: Sendable {
     /// The history of a series listed under `id`.
     func points(id: Int, from: Int64, to: Int64) -> [(ts: Int64, value: Double)] {
         state.withLock { state in
-            id >= Self.restoredIDBase
+            Self.expireRestored(&state, nowMillis: WallClock.millis())
+            return id >= Self.restoredIDBase
                 ? state.restored.points(id: id - Self.restoredIDBase, from: from, to: to) : state.live.points(id: id, from: from, to: to)
         }
     }
