@@ -21,6 +21,15 @@ public enum PageStyle {
     /// and requests, never inside another site's frame.
     public static let contentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
 
+    /// The browser's safety headers on every page answer, at the core and at each edge: only
+    /// the server's own content, never inside another site's frame, no MIME sniffing, no referrer
+    /// to other sites. (Not `no-referrer`: with it a browser sends `Origin: null` on the page's own
+    /// form posts, and the core's login could not tell them from a forged one.)
+    public static let securityHeaders: [(name: String, value: String)] = [
+        ("Content-Security-Policy", contentSecurityPolicy), ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"), ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+
     public static let css = #"""
 :root { --bg:#0f1720; --panel:#17212d; --line:#243142; --text:#e6edf3; --muted:#8b9bb0; --ok:#2ea043; --warn:#d29922; --crit:#f85149; --stale:#6e7681; --accent:#58a6ff; }
 * { box-sizing: border-box; }

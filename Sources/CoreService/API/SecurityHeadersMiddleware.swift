@@ -24,21 +24,15 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func add(to headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
-        headers[.xContentTypeOptions] = "nosniff"
-        // Not `no-referrer`: with it a browser sends `Origin: null` on the page's own form posts, and the
-        // login could not tell them from a forged one. `same-origin` still gives other sites nothing.
-        headers[.referrerPolicy] = "same-origin"
-        headers[.xFrameOptions] = "DENY"
-        headers[.crossOriginOpenerPolicy] = "same-origin"
+        // The same list as every edge's site page (one place: they cannot drift apart).
+        for (name, value) in PageStyle.securityHeaders {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
         if secure { headers[.strictTransportSecurity] = "max-age=31536000" }
     }
 }
 
 extension HTTPField.Name {
-    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
-    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
-    static let crossOriginOpenerPolicy = HTTPField.Name("Cross-Origin-Opener-Policy")!
     static let xCSRFToken = HTTPField.Name("X-CSRF-Token")!
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
 }

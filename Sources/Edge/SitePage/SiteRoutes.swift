@@ -89,16 +89,13 @@ struct SiteRoutes: Sendable {
         return out
     }
 
-    /// The browser's safety headers on the page and its assets (as the core sends them).
+    /// The page and its assets, with the browser's safety headers (``SitePage/PageStyle/securityHeaders``, as the core sends them).
     static func file(_ text: String, type: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [
-                .contentType: type, .cacheControl: "no-cache", .contentSecurityPolicy: PageStyle.contentSecurityPolicy,
-                .xContentTypeOptions: "nosniff", HTTPField.Name("X-Frame-Options")!: "DENY",
-                HTTPField.Name("Referrer-Policy")!: "same-origin",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+        var headers: HTTPFields = [.contentType: type, .cacheControl: "no-cache"]
+        for (name, value) in PageStyle.securityHeaders {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func json(_ bytes: [UInt8]) -> Response {

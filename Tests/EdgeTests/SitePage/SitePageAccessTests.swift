@@ -55,7 +55,7 @@ struct SitePageAccessTests {
     func pageAnswers() {
         let response = SiteRoutes.file("x", type: "text/html")
         #expect(response.headers[.contentSecurityPolicy] == PageStyle.contentSecurityPolicy)
-        #expect(response.headers[.xContentTypeOptions] == "nosniff")
+        #expect(response.headers[.xContentTypeOptions] == "nosniff" && response.headers.contains { $0.name.rawName == "Cross-Origin-Opener-Policy" && $0.value == "same-origin" })
         let site = DashboardPage.html(.site(site: "seoul", edge: "<b>edge</b>"))
         #expect(site.contains(#"data-scope="site""#) && site.contains("&lt;b&gt;edge&lt;/b&gt;") && !site.contains("<b>edge"))
         #expect(site.contains(#"id="suppressions""#) && !site.contains(#"id="kpis""#) && !site.contains(#"id="accounts""#))
